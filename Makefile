@@ -1,0 +1,171 @@
+# pam_aws_sts: libawssts, the PAM module, the awssts helper and their tests.
+#   make            build into $(BUILD)
+#   make check      every test (unit, SigV4 suite, moto and fault STS)
+#   make check SANITIZE=1   the same under ASan+UBSan (in build/san)
+#   make valgrind   unit tests under valgrind
+#   make install    DESTDIR, PREFIX and PAMDIR honoured
+
+VERSION   := 0.1.0
+SOVERSION := 0
+
+PREFIX  ?= /usr/local
+LIBDIR  ?= $(PREFIX)/lib
+INCDIR  ?= $(PREFIX)/include
+BINDIR  ?= $(PREFIX)/bin
+PAMDIR  ?= $(shell pkg-config --variable=libdir pam 2>/dev/null || echo /lib)/security
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD   ?= build/san
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+SANLD   := -fsanitize=address,undefined
+else
+BUILD   ?= build
+OPT     := -O2 -g -D_FORTIFY_SOURCE=2
+SANLD   :=
+endif
+
+CC ?= cc
+DEPS_PKGS := libcurl expat libcrypto
+DEPS_CFLAGS := $(shell pkg-config --cflags $(DEPS_PKGS)) -I/usr/include/iniparser
+DEPS_LIBS   := $(shell pkg-config --libs $(DEPS_PKGS)) -liniparser -lpthread
+
+WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
+        -Wmissing-prototypes -Wvla -Wcast-qual -Wwrite-strings
+HARDEN := -fstack-protector-strong -fstack-clash-protection -fcf-protection -fPIC
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(OPT) -MMD -MP
+LD_HARDEN := -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed $(SANLD)
+
+LIB_CFLAGS := $(BASE_CFLAGS) -fvisibility=hidden -Ilib -Ilib/include $(DEPS_CFLAGS)
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+
+SONAME  := libawssts.so.$(SOVERSION)
+LIB_SO  := $(BUILD)/libawssts.so.$(VERSION)
+LIB_A   := $(BUILD)/libawssts.a
+
+PAM_SRCS := $(wildcard pam/*.c)
+PAM_OBJS := $(PAM_SRCS:%.c=$(BUILD)/obj/%.o)
+PAM_SO   := $(BUILD)/pam_aws_sts.so
+
+HELPER_SRCS := $(wildcard helper/*.c)
+HELPER_OBJS := $(HELPER_SRCS:%.c=$(BUILD)/obj/%.o)
+HELPER      := $(BUILD)/awssts
+
+SIGV4_TOOL := $(BUILD)/sigv4-sign
+
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+INTEG_SRCS := $(wildcard tests/integration/test_*.c)
+INTEG_BINS := $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
+
+.PHONY: all check unit valgrind install uninstall clean demo deps
+all: $(LIB_A) $(LIB_SO) $(BUILD)/libawssts.so $(PAM_SO) $(HELPER) $(SIGV4_TOOL)
+
+$(BUILD)/obj/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CFLAGS) -c $< -o $@
+
+$(LIB_A): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(LIB_SO): $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(LD_HARDEN) -o $@ $^ $(DEPS_LIBS)
+
+$(BUILD)/libawssts.so: $(LIB_SO)
+	ln -sf libawssts.so.$(VERSION) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+# The module carries the library inside it, so a PAM stack needs no
+# library search path; -z nodelete keeps it (and libcurl/OpenSSL state)
+# mapped after pam_end's dlclose.
+$(BUILD)/obj/pam/%.o: pam/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CFLAGS) -Ipam -c $< -o $@
+
+$(PAM_SO): $(PAM_OBJS) $(LIB_A)
+	$(CC) -shared $(LD_HARDEN) -Wl,-z,nodelete -Wl,--version-script=pam/pam_aws_sts.map \
+	    -o $@ $(PAM_OBJS) $(LIB_A) $(DEPS_LIBS) -lpam
+
+$(BUILD)/obj/helper/%.o: helper/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CFLAGS) -Ihelper -c $< -o $@
+
+$(HELPER): $(HELPER_OBJS) $(LIB_A)
+	$(CC) -pie $(LD_HARDEN) -o $@ $(HELPER_OBJS) $(LIB_A) $(DEPS_LIBS)
+
+$(BUILD)/obj/tests/tools/%.o: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CFLAGS) -c $< -o $@
+
+$(SIGV4_TOOL): $(BUILD)/obj/tests/tools/sigv4_sign.o $(LIB_A)
+	$(CC) -pie $(LD_HARDEN) -o $@ $< $(LIB_A) $(DEPS_LIBS)
+
+# Unit tests see the library's internals through the static archive.
+$(BUILD)/obj/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CFLAGS) -Itests/unit $(shell pkg-config --cflags cmocka) -c $< -o $@
+
+$(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) -pie $(LD_HARDEN) -o $@ $< $(LIB_A) $(DEPS_LIBS) $(shell pkg-config --libs cmocka)
+
+# Integration tests use only the public API of the shared library.
+$(BUILD)/obj/tests/integration/%.o: tests/integration/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -Ilib/include $(shell pkg-config --cflags cmocka) -c $< -o $@
+
+$(INTEG_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(BUILD)/libawssts.so
+	@mkdir -p $(@D)
+	$(CC) -pie $(LD_HARDEN) -o $@ $< -L$(BUILD) -lawssts -Wl,-rpath,'$$ORIGIN/..' \
+	    $(shell pkg-config --libs cmocka)
+
+tests: $(UNIT_BINS) $(INTEG_BINS)
+
+deps:
+	@if [ "$$(id -u)" -eq 0 ]; then scripts/install-deps; fi
+
+check: deps
+	$(MAKE) all tests
+	BUILD=$(BUILD) tests/run-all
+
+unit: all tests
+	BUILD=$(BUILD) tests/run-unit
+
+valgrind: deps
+	$(MAKE) all tests
+	BUILD=$(BUILD) tests/run-unit --valgrind
+
+demo: deps
+	$(MAKE) all
+	BUILD=$(BUILD) scripts/demo
+
+$(BUILD)/libawssts.pc: lib/libawssts.pc.in
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|' $< > $@
+
+install: all $(BUILD)/libawssts.pc
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/awssts $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(PAMDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf libawssts.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libawssts.so
+	install -m 0644 lib/include/awssts/*.h $(DESTDIR)$(INCDIR)/awssts/
+	install -m 0644 $(BUILD)/libawssts.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	install -m 0755 $(PAM_SO) $(DESTDIR)$(PAMDIR)/
+	install -m 0755 $(HELPER) $(DESTDIR)$(BINDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libawssts.* $(DESTDIR)$(PKGCONFIGDIR)/libawssts.pc \
+	    $(DESTDIR)$(PAMDIR)/pam_aws_sts.so $(DESTDIR)$(BINDIR)/awssts
+	rm -rf $(DESTDIR)$(INCDIR)/awssts
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

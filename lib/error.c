@@ -1,0 +1,123 @@
+/* Error names, sentences and the one-line formatter. */
+#include "awssts/error.h"
+#include "error_set.h"
+#include "text.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    const char *sentence;
+} error_table[AWSSTS_E__COUNT] = {
+    [AWSSTS_OK] = {"ok", "success"},
+    [AWSSTS_E_NOMEM] = {"nomem", "out of memory"},
+    [AWSSTS_E_INVALID_ARGUMENT] = {"invalid_argument",
+        "invalid argument: check the value named in the detail"},
+    [AWSSTS_E_MFA_CODE] = {"mfa_code",
+        "STS rejected the MFA code: wait for the next code and try again"},
+    [AWSSTS_E_INVALID_KEYS] = {"invalid_keys",
+        "STS does not accept the access keys: check the key id and secret"},
+    [AWSSTS_E_ACCESS_DENIED] = {"access_denied",
+        "STS denied the request: check the IAM policy and the role's trust policy"},
+    [AWSSTS_E_EXPIRED_TOKEN] = {"expired_token",
+        "the session credentials have expired: log in again"},
+    [AWSSTS_E_REGION_DISABLED] = {"region_disabled",
+        "STS is not activated in this region for the account: enable the region or choose another"},
+    [AWSSTS_E_THROTTLED] = {"throttled",
+        "STS is throttling requests: try again in a moment"},
+    [AWSSTS_E_CLOCK_SKEW] = {"clock_skew",
+        "the request time is too far from STS's: synchronise this host's clock"},
+    [AWSSTS_E_SERVER] = {"server",
+        "STS had an internal error: try again later"},
+    [AWSSTS_E_STS_REJECTED] = {"sts_rejected",
+        "STS rejected the request: see the AWS error code in the detail"},
+    [AWSSTS_E_TIMEOUT] = {"timeout",
+        "STS did not answer in time: check the network path to the endpoint"},
+    [AWSSTS_E_NETWORK] = {"network",
+        "could not reach STS: check DNS, routing, firewall and proxy settings"},
+    [AWSSTS_E_TLS] = {"tls",
+        "TLS with the STS endpoint failed: check the CA bundle and the endpoint name"},
+    [AWSSTS_E_BAD_RESPONSE] = {"bad_response",
+        "STS sent a response that is malformed or unsafe: nothing was used"},
+    [AWSSTS_E_CONFIG] = {"config",
+        "the configuration is invalid: fix the file and line named in the detail"},
+    [AWSSTS_E_FILE_UNSAFE] = {"file_unsafe",
+        "a file has an unsafe owner, mode or type: fix its permissions"},
+    [AWSSTS_E_FILE_IO] = {"file_io",
+        "reading or writing a file failed"},
+    [AWSSTS_E_NOT_FOUND] = {"not_found",
+        "a required file, section or key does not exist"},
+    [AWSSTS_E_INTERNAL] = {"internal", "internal error"},
+};
+
+AWSSTS_API const char *awssts_strerror(awssts_err err)
+{
+    if ((unsigned)err >= AWSSTS_E__COUNT)
+        return "unknown error";
+    return error_table[err].sentence;
+}
+
+AWSSTS_API const char *awssts_errname(awssts_err err)
+{
+    if ((unsigned)err >= AWSSTS_E__COUNT)
+        return "unknown";
+    return error_table[err].name;
+}
+
+AWSSTS_API void awssts_error_info_reset(struct awssts_error_info *ei)
+{
+    if (ei != NULL)
+        memset(ei, 0, sizeof(*ei));
+}
+
+awssts_err awssts_error_set(struct awssts_error_info *ei, awssts_err code,
+                            const char *fmt, ...)
+{
+    if (ei == NULL)
+        return code;
+    ei->code = code;
+    if (fmt != NULL) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(ei->detail, sizeof(ei->detail), fmt, ap);
+        va_end(ap);
+        awssts_text_sanitize(ei->detail);
+    }
+    return code;
+}
+
+AWSSTS_API char *awssts_error_format(const struct awssts_error_info *ei,
+                                     char *buf, size_t len)
+{
+    if (buf == NULL || len == 0)
+        return buf;
+    buf[0] = '\0';
+    if (ei == NULL)
+        return buf;
+
+    size_t off = 0;
+    int n = snprintf(buf, len, "%s", awssts_strerror(ei->code));
+    off = (n < 0) ? 0 : (size_t)n;
+
+#define APPEND(...)                                                    \
+    do {                                                               \
+        if (off < len) {                                               \
+            n = snprintf(buf + off, len - off, __VA_ARGS__);           \
+            off += (n < 0) ? 0 : (size_t)n;                            \
+        }                                                              \
+    } while (0)
+
+    if (ei->aws_code[0] != '\0')
+        APPEND(" (%s%s%s)", ei->aws_code, ei->message[0] ? ": " : "",
+               ei->message);
+    else if (ei->http_status != 0 && ei->code != AWSSTS_OK)
+        APPEND(" (HTTP %ld)", ei->http_status);
+    if (ei->detail[0] != '\0')
+        APPEND(" [%s]", ei->detail);
+    if (ei->request_id[0] != '\0')
+        APPEND(" request-id=%s", ei->request_id);
+#undef APPEND
+    return buf;
+}
