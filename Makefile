@@ -37,7 +37,7 @@ HARDEN := -fstack-protector-strong -fstack-clash-protection -fcf-protection -fPI
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(OPT) -MMD -MP
 LD_HARDEN := -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed $(SANLD)
 
-LIB_CFLAGS := $(BASE_CFLAGS) -fvisibility=hidden -Ilib -Ilib/include $(DEPS_CFLAGS)
+LIB_CFLAGS := $(BASE_CFLAGS) -DAWSSTS_VERSION=\"$(VERSION)\" -fvisibility=hidden -Ilib -Ilib/include $(DEPS_CFLAGS)
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -61,17 +61,19 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_SRCS := $(wildcard tests/integration/test_*.c)
 INTEG_BINS := $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
 
+.SECONDARY:
 .PHONY: all check unit valgrind install uninstall clean demo deps
 all: $(LIB_A) $(LIB_SO) $(BUILD)/libawssts.so $(PAM_SO) $(HELPER) $(SIGV4_TOOL)
 
 $(BUILD)/obj/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
-	$(CC) $(LIB_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(LIB_CFLAGS) -c $< -o $@
 
 $(LIB_A): $(LIB_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@
-	ar rcs $@ $^
+	@rm -f $@
+	@ar rcs $@ $^
 
 $(LIB_SO): $(LIB_OBJS)
 	$(CC) -shared -Wl,-soname,$(SONAME) $(LD_HARDEN) -o $@ $^ $(DEPS_LIBS)
@@ -100,7 +102,8 @@ $(HELPER): $(HELPER_OBJS) $(LIB_A)
 
 $(BUILD)/obj/tests/tools/%.o: tests/tools/%.c
 	@mkdir -p $(@D)
-	$(CC) $(LIB_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(LIB_CFLAGS) -c $< -o $@
 
 $(SIGV4_TOOL): $(BUILD)/obj/tests/tools/sigv4_sign.o $(LIB_A)
 	$(CC) -pie $(LD_HARDEN) -o $@ $< $(LIB_A) $(DEPS_LIBS)
@@ -108,7 +111,8 @@ $(SIGV4_TOOL): $(BUILD)/obj/tests/tools/sigv4_sign.o $(LIB_A)
 # Unit tests see the library's internals through the static archive.
 $(BUILD)/obj/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
-	$(CC) $(LIB_CFLAGS) -Itests/unit $(shell pkg-config --cflags cmocka) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(LIB_CFLAGS) -Itests/unit $(shell pkg-config --cflags cmocka) -c $< -o $@
 
 $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIB_A)
 	@mkdir -p $(@D)
@@ -117,7 +121,8 @@ $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIB_A)
 # Integration tests use only the public API of the shared library.
 $(BUILD)/obj/tests/integration/%.o: tests/integration/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -Ilib/include $(shell pkg-config --cflags cmocka) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(BASE_CFLAGS) -Ilib/include $(shell pkg-config --cflags cmocka) -c $< -o $@
 
 $(INTEG_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(BUILD)/libawssts.so
 	@mkdir -p $(@D)

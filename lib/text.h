@@ -20,6 +20,7 @@ const char *awssts_text_span_trim(const char *s, size_t len, size_t *outlen);
 /* True when every byte of s is in the set accepted by pred. */
 bool awssts_text_all(const char *s, bool (*pred)(unsigned char));
 
+/* True when s[0..len) holds a control character other than tab. */
 bool awssts_text_has_ctl(const char *s, size_t len);
 
 /* Bounded, overflow-checked decimal parse of a whole string. */

@@ -1,0 +1,203 @@
+/* HTTPS transport: verification always on, TLS 1.2+, https only, no
+ * redirects, bounded body, no signals, timeouts on every call. */
+#include "http.h"
+#include "awssts/secret.h"
+#include "awssts/sts.h"
+#include "error_set.h"
+#include "text.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <string.h>
+#include <strings.h>
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc = CURLE_OK; /* written once, inside pthread_once */
+
+static void global_init(void)
+{
+    global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+awssts_err awssts_http_global_init(struct awssts_error_info *ei)
+{
+    if (pthread_once(&global_once, global_init) != 0 || global_rc != CURLE_OK)
+        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "curl_global_init failed");
+    return AWSSTS_OK;
+}
+
+void *awssts_http_handle_new(void)
+{
+    return curl_easy_init();
+}
+
+void awssts_http_handle_free(void *handle)
+{
+    if (handle != NULL)
+        curl_easy_cleanup(handle);
+}
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    struct http_response *r = ud;
+    size_t n = size * nmemb;
+    /* Returning less than n makes curl stop with CURLE_WRITE_ERROR. */
+    if (!awssts_buf_append(&r->body, ptr, n))
+        return 0;
+    return n;
+}
+
+static void header_value(const char *line, size_t len, size_t namelen, char *dst, size_t dstlen)
+{
+    size_t vlen = 0;
+    const char *v = awssts_text_span_trim(line + namelen, len - namelen, &vlen);
+    awssts_text_copy_clean(dst, dstlen, v, vlen);
+}
+
+static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
+{
+    struct http_response *r = ud;
+    size_t n = size * nmemb;
+    static const char rid[] = "x-amzn-requestid:";
+    static const char loc[] = "location:";
+    if (n > sizeof(rid) - 1 && strncasecmp(line, rid, sizeof(rid) - 1) == 0)
+        header_value(line, n, sizeof(rid) - 1, r->request_id, sizeof(r->request_id));
+    else if (n > sizeof(loc) - 1 && strncasecmp(line, loc, sizeof(loc) - 1) == 0)
+        header_value(line, n, sizeof(loc) - 1, r->location, sizeof(r->location));
+    return n;
+}
+
+static awssts_err classify(CURLcode cc, const char *errbuf, struct http_response *resp,
+                           struct awssts_error_info *ei)
+{
+    const char *why = errbuf[0] ? errbuf : curl_easy_strerror(cc);
+    switch (cc) {
+    case CURLE_OPERATION_TIMEDOUT:
+        return awssts_error_set(ei, AWSSTS_E_TIMEOUT, "%s", why);
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_USE_SSL_FAILED:
+        return awssts_error_set(ei, AWSSTS_E_TLS, "%s", why);
+    case CURLE_WRITE_ERROR:
+    case CURLE_FILESIZE_EXCEEDED:
+        if (resp->body.failed || cc == CURLE_FILESIZE_EXCEEDED)
+            return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE,
+                                    "response body larger than %d bytes", AWSSTS_MAX_RESPONSE);
+        return awssts_error_set(ei, AWSSTS_E_NETWORK, "%s", why);
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_WEIRD_SERVER_REPLY:
+        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "%s", why);
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "%s", why);
+    case CURLE_OUT_OF_MEMORY:
+        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    default:
+        return awssts_error_set(ei, AWSSTS_E_NETWORK, "%s", why);
+    }
+}
+
+#define SETOPT(h, opt, val)                                                   \
+    do {                                                                      \
+        if (curl_easy_setopt((h), (opt), (val)) != CURLE_OK)                  \
+            goto setopt_failed;                                               \
+    } while (0)
+
+awssts_err awssts_http_post(void *handle, const struct http_settings *s, const char *url,
+                            const char *const *header_lines, size_t n_headers,
+                            const char *body, size_t body_len,
+                            long connect_timeout_ms, long timeout_ms,
+                            struct http_response *resp, struct awssts_error_info *ei)
+{
+    CURL *h = handle;
+    struct curl_slist *hdrs = NULL;
+    struct curl_slist *connect_to = NULL;
+    char errbuf[CURL_ERROR_SIZE] = "";
+    awssts_err rc = AWSSTS_OK;
+
+    memset(resp, 0, sizeof(*resp));
+    awssts_buf_init(&resp->body, AWSSTS_MAX_RESPONSE);
+
+    for (size_t i = 0; i < n_headers; i++) {
+        struct curl_slist *t = curl_slist_append(hdrs, header_lines[i]);
+        if (t == NULL) {
+            rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+            goto out;
+        }
+        hdrs = t;
+    }
+    if (s->connect_to != NULL && (connect_to = curl_slist_append(NULL, s->connect_to)) == NULL) {
+        rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+        goto out;
+    }
+
+    curl_easy_reset(h);
+    SETOPT(h, CURLOPT_URL, url);
+    SETOPT(h, CURLOPT_PROTOCOLS_STR, "https");
+    SETOPT(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    SETOPT(h, CURLOPT_FOLLOWLOCATION, 0L);
+    SETOPT(h, CURLOPT_NOSIGNAL, 1L);
+    SETOPT(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    SETOPT(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+    if (s->ca_file != NULL)
+        SETOPT(h, CURLOPT_CAINFO, s->ca_file);
+    if (s->ca_path != NULL)
+        SETOPT(h, CURLOPT_CAPATH, s->ca_path);
+    /* "" disables proxies, including any from the environment. */
+    SETOPT(h, CURLOPT_PROXY, s->proxy != NULL ? s->proxy : "");
+    if (connect_to != NULL)
+        SETOPT(h, CURLOPT_CONNECT_TO, connect_to);
+    SETOPT(h, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
+    SETOPT(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+    SETOPT(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)AWSSTS_MAX_RESPONSE);
+    SETOPT(h, CURLOPT_POST, 1L);
+    SETOPT(h, CURLOPT_POSTFIELDS, body);
+    SETOPT(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    SETOPT(h, CURLOPT_HTTPHEADER, hdrs);
+    SETOPT(h, CURLOPT_WRITEFUNCTION, on_body);
+    SETOPT(h, CURLOPT_WRITEDATA, resp);
+    SETOPT(h, CURLOPT_HEADERFUNCTION, on_header);
+    SETOPT(h, CURLOPT_HEADERDATA, resp);
+    SETOPT(h, CURLOPT_ERRORBUFFER, errbuf);
+    SETOPT(h, CURLOPT_ACCEPT_ENCODING, "identity");
+
+    CURLcode cc = curl_easy_perform(h);
+    long request_size = 0;
+    curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
+    resp->request_sent = request_size > 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+    if (cc != CURLE_OK) {
+        errbuf[sizeof(errbuf) - 1] = '\0';
+        rc = classify(cc, errbuf, resp, ei);
+    }
+    goto out;
+
+setopt_failed:
+    rc = awssts_error_set(ei, AWSSTS_E_INTERNAL, "libcurl refused an option (too old?)");
+out:
+    /* The handle keeps pointers to our header lists and error buffer. */
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(h, CURLOPT_CONNECT_TO, NULL);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+    for (struct curl_slist *l = hdrs; l != NULL; l = l->next)
+        awssts_memzero(l->data, strlen(l->data)); /* Authorization, token */
+    curl_slist_free_all(hdrs);
+    curl_slist_free_all(connect_to);
+    return rc;
+}
+
+void awssts_http_response_free(struct http_response *r)
+{
+    awssts_buf_free(&r->body);
+}

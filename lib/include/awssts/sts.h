@@ -1,0 +1,115 @@
+/*
+ * STS client: GetSessionToken, AssumeRole and GetCallerIdentity over the
+ * Query protocol, on a regional endpoint, over verified TLS.
+ */
+#ifndef AWSSTS_STS_H
+#define AWSSTS_STS_H
+
+#include <stdbool.h>
+#include <time.h>
+#include "awssts/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AWSSTS_DEFAULT_CONNECT_TIMEOUT_MS 3000
+#define AWSSTS_DEFAULT_TIMEOUT_MS 10000
+#define AWSSTS_DEFAULT_MAX_ATTEMPTS 3
+#define AWSSTS_MAX_RESPONSE (1024 * 1024)
+
+struct awssts_client_options {
+    const char *region;     /* required, e.g. "ap-east-1" */
+    const char *endpoint;   /* optional https:// override (VPC endpoint) */
+    bool fips;
+    bool dualstack;
+    const char *ca_file;    /* optional CA bundle */
+    const char *ca_path;    /* optional CA directory */
+    const char *proxy;      /* optional; NULL means no proxy, environment ignored */
+    const char *connect_to; /* optional curl CONNECT_TO "host:port:addr:port" */
+    long connect_timeout_ms; /* 0: 3 s */
+    long timeout_ms;         /* 0: 10 s, covers all retries */
+    unsigned max_attempts;   /* 0: 3 */
+    const char *user_agent;  /* optional suffix */
+};
+
+struct awssts_client;
+
+/* Keys the request is signed with (borrowed; token NULL for long-term keys). */
+struct awssts_keys {
+    const char *access_key_id;
+    const char *secret_access_key;
+    const char *session_token;
+};
+
+/* Temporary credentials; free with awssts_credentials_clear. */
+struct awssts_credentials {
+    char *access_key_id;
+    char *secret_access_key;
+    char *session_token;
+    time_t expiration;
+    char *assumed_role_arn;  /* AssumeRole only */
+    char *assumed_role_id;   /* AssumeRole only */
+    char *source_identity;   /* AssumeRole with SourceIdentity only */
+    char request_id[80];
+};
+
+struct awssts_session_token_request {
+    int duration_seconds;      /* 0: STS default (43200) */
+    const char *serial_number; /* MFA device, with token_code */
+    const char *token_code;
+};
+
+struct awssts_assume_role_request {
+    const char *role_arn;
+    const char *role_session_name;
+    int duration_seconds;      /* 0: STS default (3600) */
+    const char *serial_number;
+    const char *token_code;
+    const char *external_id;
+    const char *source_identity;
+};
+
+struct awssts_caller_identity {
+    char *account;
+    char *arn;
+    char *user_id;
+    char request_id[80];
+};
+
+AWSSTS_API awssts_err awssts_client_new(const struct awssts_client_options *opts,
+                                        struct awssts_client **out,
+                                        struct awssts_error_info *ei);
+AWSSTS_API void awssts_client_free(struct awssts_client *c);
+
+/* The URL and Host the client calls, for logs. */
+AWSSTS_API const char *awssts_client_url(const struct awssts_client *c);
+AWSSTS_API const char *awssts_client_host(const struct awssts_client *c);
+AWSSTS_API const char *awssts_client_region(const struct awssts_client *c);
+AWSSTS_API bool awssts_client_is_global(const struct awssts_client *c);
+
+AWSSTS_API awssts_err awssts_get_session_token(struct awssts_client *c,
+                                               const struct awssts_keys *keys,
+                                               const struct awssts_session_token_request *req,
+                                               struct awssts_credentials *out,
+                                               struct awssts_error_info *ei);
+
+AWSSTS_API awssts_err awssts_assume_role(struct awssts_client *c,
+                                         const struct awssts_keys *keys,
+                                         const struct awssts_assume_role_request *req,
+                                         struct awssts_credentials *out,
+                                         struct awssts_error_info *ei);
+
+AWSSTS_API awssts_err awssts_get_caller_identity(struct awssts_client *c,
+                                                 const struct awssts_keys *keys,
+                                                 struct awssts_caller_identity *out,
+                                                 struct awssts_error_info *ei);
+
+/* Zero and free every field. */
+AWSSTS_API void awssts_credentials_clear(struct awssts_credentials *cr);
+AWSSTS_API void awssts_caller_identity_clear(struct awssts_caller_identity *id);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,255 @@
+/* The three STS actions: input checks before any network call, and checks
+ * on every returned field before it is handed to anyone. */
+#include "awssts/secret.h"
+#include "awssts/sts.h"
+#include "awssts/timeutil.h"
+#include "awssts/validate.h"
+#include "error_set.h"
+#include "sts_client.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void add_param(struct sts_call *call, const char *name, const char *value)
+{
+    if (value != NULL && call->n_params < STS_MAX_PARAMS) {
+        call->params[call->n_params].name = name;
+        call->params[call->n_params].value = value;
+        call->n_params++;
+    }
+}
+
+static awssts_err check_mfa_pair(const char *serial, const char *code,
+                                 struct awssts_error_info *ei)
+{
+    if ((serial == NULL) != (code == NULL))
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "MFA serial number and code go together");
+    if (serial != NULL && !awssts_valid_mfa_serial(serial))
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "MFA serial must be arn:aws:iam::ACCOUNT:mfa/NAME or a device serial");
+    if (code != NULL && !awssts_valid_mfa_code(code))
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "MFA code must be six digits");
+    return AWSSTS_OK;
+}
+
+/* Identifiers STS returns (ARNs, ids): printable, no separators of our formats. */
+static bool valid_identifier(const char *s, size_t max)
+{
+    if (s == NULL || *s == '\0' || strlen(s) > max)
+        return false;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (!(isalnum(c) || strchr("_+=,.@:/-", c) != NULL))
+            return false;
+    }
+    return true;
+}
+
+static awssts_err take_credentials(struct sts_response *r, struct awssts_credentials *out,
+                                   bool want_role, struct awssts_error_info *ei)
+{
+    char **f = r->field;
+    if (f[STS_F_ACCESS_KEY_ID] == NULL || f[STS_F_SECRET_ACCESS_KEY] == NULL ||
+        f[STS_F_SESSION_TOKEN] == NULL || f[STS_F_EXPIRATION] == NULL)
+        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "credentials incomplete in response");
+    if (!awssts_valid_access_key_id(f[STS_F_ACCESS_KEY_ID]))
+        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "AccessKeyId has unexpected characters");
+    if (!awssts_valid_secret_key(f[STS_F_SECRET_ACCESS_KEY]))
+        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE,
+                                "SecretAccessKey is not base64 text of a sane length");
+    if (!awssts_valid_session_token(f[STS_F_SESSION_TOKEN]))
+        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE,
+                                "SessionToken is not base64 text of a sane length");
+    time_t exp;
+    if (awssts_time_parse(f[STS_F_EXPIRATION], &exp) != AWSSTS_OK)
+        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "Expiration is not an ISO 8601 time");
+    if (exp <= time(NULL))
+        return awssts_error_set(ei, AWSSTS_E_CLOCK_SKEW,
+                                "credentials expire at %s, already past by this host's clock",
+                                f[STS_F_EXPIRATION]);
+    if (want_role && (!valid_identifier(f[STS_F_ROLE_ARN], 2048) ||
+                      !valid_identifier(f[STS_F_ROLE_ID], 256)))
+        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE,
+                                "AssumedRoleUser missing or with unexpected characters");
+    if (f[STS_F_SOURCE_IDENTITY] != NULL && *f[STS_F_SOURCE_IDENTITY] != '\0' &&
+        !awssts_valid_source_identity(f[STS_F_SOURCE_IDENTITY]))
+        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "SourceIdentity has unexpected characters");
+
+    /* Move the strings; the response no longer owns them. */
+    out->access_key_id = f[STS_F_ACCESS_KEY_ID];
+    out->secret_access_key = f[STS_F_SECRET_ACCESS_KEY];
+    out->session_token = f[STS_F_SESSION_TOKEN];
+    out->expiration = exp;
+    f[STS_F_ACCESS_KEY_ID] = f[STS_F_SECRET_ACCESS_KEY] = f[STS_F_SESSION_TOKEN] = NULL;
+    if (want_role) {
+        out->assumed_role_arn = f[STS_F_ROLE_ARN];
+        out->assumed_role_id = f[STS_F_ROLE_ID];
+        f[STS_F_ROLE_ARN] = f[STS_F_ROLE_ID] = NULL;
+        if (f[STS_F_SOURCE_IDENTITY] != NULL && *f[STS_F_SOURCE_IDENTITY] != '\0') {
+            out->source_identity = f[STS_F_SOURCE_IDENTITY];
+            f[STS_F_SOURCE_IDENTITY] = NULL;
+        }
+    }
+    snprintf(out->request_id, sizeof(out->request_id), "%s", ei->request_id);
+    return AWSSTS_OK;
+}
+
+static awssts_err run_credentials_call(struct awssts_client *c, const struct awssts_keys *keys,
+                                       const struct sts_call *call, bool want_role,
+                                       struct awssts_credentials *out,
+                                       struct awssts_error_info *ei)
+{
+    struct sts_response r;
+    awssts_err rc = awssts_sts_call(c, keys, call, &r, ei);
+    if (rc == AWSSTS_OK)
+        rc = take_credentials(&r, out, want_role, ei);
+    awssts_sts_response_free(&r);
+    if (rc != AWSSTS_OK)
+        awssts_credentials_clear(out);
+    return rc;
+}
+
+AWSSTS_API awssts_err awssts_get_session_token(struct awssts_client *c,
+                                               const struct awssts_keys *keys,
+                                               const struct awssts_session_token_request *req,
+                                               struct awssts_credentials *out,
+                                               struct awssts_error_info *ei)
+{
+    struct awssts_error_info local;
+    if (ei == NULL)
+        ei = &local;
+    awssts_error_info_reset(ei);
+    if (c == NULL || req == NULL || out == NULL)
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "GetSessionToken: missing argument");
+    memset(out, 0, sizeof(*out));
+    if (req->duration_seconds != 0 &&
+        (req->duration_seconds < AWSSTS_SESSION_DURATION_MIN ||
+         req->duration_seconds > AWSSTS_SESSION_DURATION_MAX))
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "session duration must be %d..%d seconds",
+                                AWSSTS_SESSION_DURATION_MIN, AWSSTS_SESSION_DURATION_MAX);
+    awssts_err rc = check_mfa_pair(req->serial_number, req->token_code, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+
+    char duration[16];
+    struct sts_call call = {.action = "GetSessionToken", .carries_mfa = req->token_code != NULL};
+    if (req->duration_seconds != 0) {
+        snprintf(duration, sizeof(duration), "%d", req->duration_seconds);
+        add_param(&call, "DurationSeconds", duration);
+    }
+    add_param(&call, "SerialNumber", req->serial_number);
+    add_param(&call, "TokenCode", req->token_code);
+    return run_credentials_call(c, keys, &call, false, out, ei);
+}
+
+AWSSTS_API awssts_err awssts_assume_role(struct awssts_client *c,
+                                         const struct awssts_keys *keys,
+                                         const struct awssts_assume_role_request *req,
+                                         struct awssts_credentials *out,
+                                         struct awssts_error_info *ei)
+{
+    struct awssts_error_info local;
+    if (ei == NULL)
+        ei = &local;
+    awssts_error_info_reset(ei);
+    if (c == NULL || req == NULL || out == NULL)
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "AssumeRole: missing argument");
+    memset(out, 0, sizeof(*out));
+    if (!awssts_valid_role_arn(req->role_arn))
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "role ARN must be arn:aws:iam::ACCOUNT:role/NAME");
+    if (!awssts_valid_session_name(req->role_session_name))
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "role session name must be 2-64 of letters, digits and +=,.@_-");
+    if (req->duration_seconds != 0 && (req->duration_seconds < AWSSTS_ROLE_DURATION_MIN ||
+                                       req->duration_seconds > AWSSTS_ROLE_DURATION_MAX))
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "role duration must be %d..%d seconds",
+                                AWSSTS_ROLE_DURATION_MIN, AWSSTS_ROLE_DURATION_MAX);
+    if (req->external_id != NULL && !awssts_valid_external_id(req->external_id))
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "external id must be 2-1224 of letters, digits and +=,.@:/_-");
+    if (req->source_identity != NULL && !awssts_valid_source_identity(req->source_identity))
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "source identity must be 2-64 of letters, digits and +=,.@_-");
+    awssts_err rc = check_mfa_pair(req->serial_number, req->token_code, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+
+    char duration[16];
+    struct sts_call call = {.action = "AssumeRole", .carries_mfa = req->token_code != NULL};
+    add_param(&call, "RoleArn", req->role_arn);
+    add_param(&call, "RoleSessionName", req->role_session_name);
+    if (req->duration_seconds != 0) {
+        snprintf(duration, sizeof(duration), "%d", req->duration_seconds);
+        add_param(&call, "DurationSeconds", duration);
+    }
+    add_param(&call, "SerialNumber", req->serial_number);
+    add_param(&call, "TokenCode", req->token_code);
+    add_param(&call, "ExternalId", req->external_id);
+    add_param(&call, "SourceIdentity", req->source_identity);
+    return run_credentials_call(c, keys, &call, true, out, ei);
+}
+
+AWSSTS_API awssts_err awssts_get_caller_identity(struct awssts_client *c,
+                                                 const struct awssts_keys *keys,
+                                                 struct awssts_caller_identity *out,
+                                                 struct awssts_error_info *ei)
+{
+    struct awssts_error_info local;
+    if (ei == NULL)
+        ei = &local;
+    awssts_error_info_reset(ei);
+    if (c == NULL || out == NULL)
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "GetCallerIdentity: missing argument");
+    memset(out, 0, sizeof(*out));
+    struct sts_call call = {.action = "GetCallerIdentity"};
+    struct sts_response r;
+    awssts_err rc = awssts_sts_call(c, keys, &call, &r, ei);
+    if (rc == AWSSTS_OK) {
+        const char *acct = r.field[STS_F_ACCOUNT];
+        bool acct_ok = acct != NULL && strlen(acct) == 12 &&
+                       strspn(acct, "0123456789") == 12;
+        if (!acct_ok || !valid_identifier(r.field[STS_F_ARN], 2048) ||
+            !valid_identifier(r.field[STS_F_USER_ID], 256)) {
+            rc = awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE,
+                                  "caller identity missing or with unexpected characters");
+        } else {
+            out->account = r.field[STS_F_ACCOUNT];
+            out->arn = r.field[STS_F_ARN];
+            out->user_id = r.field[STS_F_USER_ID];
+            r.field[STS_F_ACCOUNT] = r.field[STS_F_ARN] = r.field[STS_F_USER_ID] = NULL;
+            snprintf(out->request_id, sizeof(out->request_id), "%s", ei->request_id);
+        }
+    }
+    awssts_sts_response_free(&r);
+    return rc;
+}
+
+AWSSTS_API void awssts_credentials_clear(struct awssts_credentials *cr)
+{
+    if (cr == NULL)
+        return;
+    awssts_secret_free(cr->access_key_id);
+    awssts_secret_free(cr->secret_access_key);
+    awssts_secret_free(cr->session_token);
+    free(cr->assumed_role_arn);
+    free(cr->assumed_role_id);
+    free(cr->source_identity);
+    awssts_memzero(cr, sizeof(*cr));
+}
+
+AWSSTS_API void awssts_caller_identity_clear(struct awssts_caller_identity *id)
+{
+    if (id == NULL)
+        return;
+    free(id->account);
+    free(id->arn);
+    free(id->user_id);
+    memset(id, 0, sizeof(*id));
+}
