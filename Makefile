@@ -63,7 +63,7 @@ INTEG_BINS := $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
 
 .SECONDARY:
 .PHONY: all check unit valgrind install uninstall clean demo deps
-all: $(LIB_A) $(LIB_SO) $(BUILD)/libawssts.so $(PAM_SO) $(HELPER) $(SIGV4_TOOL)
+all: $(LIB_A) $(LIB_SO) $(BUILD)/libawssts.so $(if $(PAM_SRCS),$(PAM_SO)) $(HELPER) $(SIGV4_TOOL)
 
 $(BUILD)/obj/lib/%.o: lib/%.c
 	@mkdir -p $(@D)

@@ -1,0 +1,30 @@
+# Shared by the test runners: counting cmocka and plain results.
+# shellcheck shell=bash
+PASSED=0
+FAILED=0
+FAILED_NAMES=""
+
+# run_counted NAME CMD...: run a test program, echo its output, add its counts.
+run_counted() {
+    local name=$1
+    shift
+    local out rc p f
+    out=$("$@" 2>&1)
+    rc=$?
+    printf '%s\n' "$out"
+    p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p; s/^.*: \([0-9]*\) passed, [0-9]* failed.*/\1/p' | tail -1)
+    f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p; s/^.*: [0-9]* passed, \([0-9]*\) failed.*/\1/p' | tail -1)
+    PASSED=$((PASSED + ${p:-0}))
+    FAILED=$((FAILED + ${f:-0}))
+    if [ "$rc" -ne 0 ]; then
+        # A crash or a sanitizer/valgrind report with no failed count still fails.
+        [ "${f:-0}" -eq 0 ] && FAILED=$((FAILED + 1))
+        FAILED_NAMES="$FAILED_NAMES $name"
+    fi
+}
+
+report() { # label
+    [ -n "$FAILED_NAMES" ] && echo "$1: failing:$FAILED_NAMES" >&2
+    echo "$1: $PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
+}

@@ -1,0 +1,420 @@
+#!/usr/bin/env python3
+"""A small STS over HTTPS for what moto cannot do.
+
+It speaks the Query protocol for GetSessionToken, AssumeRole and
+GetCallerIdentity, checks every SigV4 signature (with botocore's signer, an
+implementation independent of ours), checks MFA codes as TOTP against
+--totp-secret and refuses a code used twice, and enforces the one-hour limit
+on roles assumed with temporary credentials.
+
+The fault to inject is chosen by the access key id the client signs with:
+AKIA<SCENARIO><anything>, e.g. AKIATHROTTLEONCE0001. All long-term keys share
+the secret LONG_TERM_SECRET. Every request is logged as one JSON line.
+"""
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import socket
+import ssl
+import string
+import struct
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+LONG_TERM_SECRET = "faultSTSsecretKEY/0123456789abcdefghijkl"
+ACCOUNT = "123456789012"
+NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+
+SCENARIOS = [
+    # longest names first so prefixes do not shadow them
+    "THROTTLEALWAYS", "THROTTLEONCE", "ERROR500ONCE", "ERROR500", "UNAVAILABLE",
+    "HANG", "SLOW", "CLOSE", "TRUNCATED", "TRUNCXML", "NOTXML", "GARBAGE",
+    "OVERSIZECHUNKED", "OVERSIZE", "ENTITYBOMB", "EXTENTITY", "NEWLINE",
+    "MISSINGFIELD", "BADEXPIRATION", "PASTEXPIRATION", "REDIRECT", "DENIED", "CTLERROR",
+    "INVALIDKEYS", "EXPIRED", "REGIONDISABLED", "SKEW", "HOSTILEERROR", "OK",
+]
+
+
+def totp(secret_b32, t, step=30, digits=6):
+    key = base64.b32decode(secret_b32.upper() + "=" * (-len(secret_b32) % 8))
+    counter = struct.pack(">Q", int(t // step))
+    mac = hmac.new(key, counter, hashlib.sha1).digest()
+    off = mac[-1] & 0x0F
+    code = (struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % (10 ** digits)
+    return "%0*d" % (digits, code)
+
+
+def iso(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def rand_upper(n):
+    return "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(n))
+
+
+def rand_b64(n):
+    return base64.b64encode(secrets.token_bytes(n)).decode()
+
+
+class State:
+    def __init__(self, args):
+        self.args = args
+        self.lock = threading.Lock()
+        self.counts = {}          # access key -> requests seen
+        self.sessions = {}        # ASIA key -> dict(secret, token, expires, mfa, arn, chained)
+        self.used_codes = set()   # (serial, code)
+        self.log = open(args.log, "a", buffering=1) if args.log else None
+
+    def record(self, entry):
+        if self.log:
+            with self.lock:
+                self.log.write(json.dumps(entry, sort_keys=True) + "\n")
+
+    def bump(self, key):
+        with self.lock:
+            self.counts[key] = self.counts.get(key, 0) + 1
+            return self.counts[key]
+
+
+def error_doc(code, message, kind="Sender"):
+    rid = rand_upper(8).lower()
+    return (
+        '<ErrorResponse xmlns="%s"><Error><Type>%s</Type><Code>%s</Code><Message>%s</Message>'
+        "</Error><RequestId>%s</RequestId></ErrorResponse>" % (NS, kind, code, message, rid)
+    ).encode()
+
+
+def creds_xml(key, secret, token, expiration):
+    return (
+        "<Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>%s</SecretAccessKey>"
+        "<SessionToken>%s</SessionToken><Expiration>%s</Expiration></Credentials>"
+        % (key, secret, token, expiration)
+    )
+
+
+def wrap(action, inner):
+    rid = rand_upper(8).lower()
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<%sResponse xmlns="%s"><%sResult>%s</%sResult>'
+        "<ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata></%sResponse>"
+        % (action, NS, action, inner, action, rid, action)
+    ).encode()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "fault-sts"
+
+    def log_message(self, fmt, *args):  # quiet
+        pass
+
+    # ---- plumbing -------------------------------------------------------
+    def send(self, status, body, ctype="text/xml", extra=None):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("x-amzn-RequestId", "fault-" + rand_upper(6).lower())
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        self.send(405, b"POST only", "text/plain")
+
+    def do_POST(self):
+        st = self.server.state
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length) if length else b""
+        form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode(), keep_blank_values=True).items()}
+        action = form.get("Action", "")
+        authz = self.headers.get("Authorization", "")
+        fields = dict(p.strip().split("=", 1) for p in authz[len("AWS4-HMAC-SHA256 "):].split(",") if "=" in p)
+        scope = fields.get("Credential", "").split("/")
+        key = scope[0] if scope else ""
+        region = scope[2] if len(scope) > 2 else ""
+        scenario = next((s for s in SCENARIOS if key.startswith("AKIA" + s)), "OK")
+        n = st.bump(key)
+        entry = {
+            "t": time.time(), "action": action, "host": self.headers.get("Host", ""),
+            "key": key, "region": region, "scenario": scenario, "n": n,
+            "token": "X-Amz-Security-Token" in self.headers,
+            "mfa": "TokenCode" in form, "serial": form.get("SerialNumber"),
+            "duration": form.get("DurationSeconds"), "role_arn": form.get("RoleArn"),
+            "session_name": form.get("RoleSessionName"), "external_id": form.get("ExternalId"),
+            "source_identity": form.get("SourceIdentity"),
+            "user_agent": self.headers.get("User-Agent", ""),
+        }
+        status = self.respond(scenario, n, action, form, key, region, fields, body)
+        entry["status"] = status
+        st.record(entry)
+
+    # ---- faults ----------------------------------------------------------
+    def respond(self, scenario, n, action, form, key, region, fields, body):
+        a = self.server.state.args
+        if scenario == "THROTTLEALWAYS" or (scenario == "THROTTLEONCE" and n == 1):
+            self.send(400, error_doc("Throttling", "Rate exceeded"))
+            return 400
+        if scenario == "ERROR500" or (scenario == "ERROR500ONCE" and n == 1):
+            self.send(500, error_doc("InternalFailure", "internal failure", "Receiver"))
+            return 500
+        if scenario == "UNAVAILABLE":
+            self.send(503, b"", "text/plain")
+            return 503
+        if scenario == "HANG":
+            time.sleep(a.hang_seconds)
+            self.close_connection = True
+            return 0
+        if scenario == "CLOSE":
+            self.close_connection = True
+            return 0
+        if scenario == "SLOW":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", "4096")
+            self.end_headers()
+            for _ in range(int(a.hang_seconds)):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(1)
+            self.close_connection = True
+            return 200
+        if scenario == "TRUNCATED":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", "2000")
+            self.end_headers()
+            self.wfile.write(b"<GetSessionTokenResponse><GetSessionTokenResult>")
+            self.wfile.flush()
+            self.close_connection = True
+            return 200
+        if scenario == "NOTXML":
+            self.send(200, b"<html><body>Service moved</body></html>", "text/html")
+            return 200
+        if scenario == "GARBAGE":
+            self.send(200, secrets.token_bytes(512), "application/octet-stream")
+            return 200
+        if scenario == "OVERSIZE":
+            self.send(200, b"<a>" + b"x" * (2 * 1024 * 1024) + b"</a>")
+            return 200
+        if scenario == "OVERSIZECHUNKED":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            chunk = b"x" * 65536
+            try:
+                for _ in range(40):  # 2.5 MiB
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.write(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+                pass
+            self.close_connection = True
+            return 200
+        if scenario == "ENTITYBOMB":
+            ents = '<!ENTITY a0 "lol">' + "".join(
+                '<!ENTITY a%d "%s">' % (i, ("&a%d;" % (i - 1)) * 10) for i in range(1, 10))
+            self.send(200, ('<?xml version="1.0"?><!DOCTYPE r [%s]><%sResponse>&a9;</%sResponse>'
+                            % (ents, action, action)).encode())
+            return 200
+        if scenario == "EXTENTITY":
+            self.send(200, ('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                            "<%sResponse>&e;</%sResponse>" % (action, action)).encode())
+            return 200
+        if scenario == "REDIRECT":
+            self.send(302, b"", "text/plain", {"Location": "http://169.254.169.254/latest/"})
+            return 302
+        errors = {
+            "DENIED": (403, "AccessDenied", "User: arn:aws:iam::%s:user/x is not authorized to perform: sts:%s" % (ACCOUNT, action)),
+            "INVALIDKEYS": (403, "InvalidClientTokenId", "The security token included in the request is invalid."),
+            "EXPIRED": (400, "ExpiredToken", "The security token included in the request is expired"),
+            "REGIONDISABLED": (403, "RegionDisabledException", "STS is not activated in this region for account:%s." % ACCOUNT),
+            "SKEW": (403, "SignatureDoesNotMatch", "Signature expired: 20150830T123600Z is now earlier than 20991231T000000Z"),
+            "HOSTILEERROR": (403, "Weird\nCode", "line one\nline two\t" + "A" * 600),
+            "CTLERROR": (403, "AccessDenied", "bell\x07 escape\x1b"),
+        }
+        if scenario in errors:
+            status, code, msg = errors[scenario]
+            self.send(status, error_doc(code, msg))
+            return status
+        return self.sts(scenario, action, form, key, region, fields, body)
+
+    # ---- the real STS behaviour -------------------------------------------
+    def sts(self, scenario, action, form, key, region, fields, body):
+        st = self.server.state
+        session = None
+        if key.startswith("ASIA"):
+            with st.lock:
+                session = st.sessions.get(key)
+            if session is None or self.headers.get("X-Amz-Security-Token") != session["token"]:
+                self.send(403, error_doc("InvalidClientTokenId", "The security token included in the request is invalid."))
+                return 403
+            if time.time() >= session["expires"]:
+                self.send(400, error_doc("ExpiredToken", "The security token included in the request is expired"))
+                return 400
+            secret = session["secret"]
+        elif key.startswith("AKIA"):
+            secret = LONG_TERM_SECRET
+        else:
+            self.send(403, error_doc("InvalidClientTokenId", "The security token included in the request is invalid."))
+            return 403
+        if not self.signature_ok(key, secret, session, region, fields, body):
+            self.send(403, error_doc("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."))
+            return 403
+
+        if "TokenCode" in form and not self.code_ok(form.get("SerialNumber"), form["TokenCode"]):
+            self.send(403, error_doc("AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code. "))
+            return 403
+        mfa = "TokenCode" in form or (session is not None and session["mfa"])
+        host = self.headers.get("Host", "")
+        token_prefix = "FQoGZXIvYXdzV1" if host.split(":")[0] == "sts.amazonaws.com" else "IQoJb3JpZ2luX2VjV2"
+
+        if action == "GetSessionToken":
+            if session is not None:
+                self.send(403, error_doc("AccessDenied", "Cannot call GetSessionToken with session credentials"))
+                return 403
+            duration = int(form.get("DurationSeconds", "43200"))
+            if not 900 <= duration <= 129600:
+                self.send(400, error_doc("ValidationError", "DurationSeconds out of range"))
+                return 400
+            return self.issue(action, duration, mfa, "arn:aws:iam::%s:user/%s" % (ACCOUNT, key[4:12].lower()),
+                              token_prefix, scenario, chained=False)
+        if action == "AssumeRole":
+            arn = form.get("RoleArn", "")
+            name = form.get("RoleSessionName", "")
+            duration = int(form.get("DurationSeconds", "3600"))
+            if not arn.startswith("arn:aws:iam::") or ":role/" not in arn or not name:
+                self.send(400, error_doc("ValidationError", "RoleArn or RoleSessionName invalid"))
+                return 400
+            if session is not None and duration > 3600:
+                self.send(400, error_doc("ValidationError",
+                          "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."))
+                return 400
+            role = arn.split(":role/", 1)[1].split("/")[-1]
+            if "mfa" in role.lower() and not mfa:
+                self.send(403, error_doc("AccessDenied", "Not authorized to perform sts:AssumeRole (MFA required)"))
+                return 403
+            assumed = "arn:aws:sts::%s:assumed-role/%s/%s" % (ACCOUNT, role, name)
+            extra = "<AssumedRoleUser><Arn>%s</Arn><AssumedRoleId>AROA%s:%s</AssumedRoleId></AssumedRoleUser>" % (
+                assumed, rand_upper(16), name)
+            if form.get("SourceIdentity"):
+                extra += "<SourceIdentity>%s</SourceIdentity>" % form["SourceIdentity"]
+            return self.issue(action, duration, mfa, assumed, token_prefix, scenario,
+                              chained=session is not None, extra=extra)
+        if action == "GetCallerIdentity":
+            arn = session["arn"] if session else "arn:aws:iam::%s:user/%s" % (ACCOUNT, key[4:12].lower())
+            inner = "<Arn>%s</Arn><UserId>AIDA%s</UserId><Account>%s</Account>" % (arn, key[4:16], ACCOUNT)
+            self.send(200, wrap(action, inner))
+            return 200
+        self.send(400, error_doc("InvalidAction", "Could not find operation %s" % action))
+        return 400
+
+    def issue(self, action, duration, mfa, arn, token_prefix, scenario, chained, extra=""):
+        st = self.server.state
+        key = "ASIA" + rand_upper(16)
+        secret = rand_b64(30)
+        token = token_prefix + rand_b64(180)
+        expires = time.time() + duration
+        with st.lock:
+            st.sessions[key] = {"secret": secret, "token": token, "expires": expires,
+                                "mfa": mfa, "arn": arn, "chained": chained}
+        expiration = iso(expires)
+        if scenario == "NEWLINE":
+            secret = secret[:10] + "\n[evil]\naws_access_key_id = AKIAEVIL" + secret[10:]
+        if scenario == "MISSINGFIELD":
+            token = None
+        if scenario == "BADEXPIRATION":
+            expiration = "soon"
+        if scenario == "PASTEXPIRATION":
+            expiration = iso(time.time() - 60)
+        creds = creds_xml(key, secret, token, expiration)
+        if token is None:
+            creds = creds.replace("<SessionToken>None</SessionToken>", "")
+        doc = wrap(action, extra + creds)
+        if scenario == "TRUNCXML":
+            doc = doc[: len(doc) // 2]
+        self.send(200, doc)
+        return 200
+
+    def code_ok(self, serial, code):
+        st = self.server.state
+        if not serial or not st.args.totp_secret:
+            return False
+        now = time.time()
+        valid = {totp(st.args.totp_secret, now + d * 30) for d in (-1, 0, 1)}
+        with st.lock:
+            if code not in valid or (serial, code) in st.used_codes:
+                return False
+            st.used_codes.add((serial, code))
+        return True
+
+    def signature_ok(self, key, secret, session, region, fields, body):
+        signed = fields.get("SignedHeaders", "").split(";")
+        headers = {k: v for k, v in self.headers.items() if k.lower() in signed}
+        if "X-Amz-Date" not in headers:
+            return False
+        creds = Credentials(key, secret, session["token"] if session else None)
+        auth = SigV4Auth(creds, "sts", region)
+        req = AWSRequest(method="POST", url="https://%s/" % self.headers.get("Host", ""),
+                         data=body, headers=headers)
+        req.context["timestamp"] = headers["X-Amz-Date"]
+        creq = auth.canonical_request(req)
+        sts = auth.string_to_sign(req, creq)
+        return hmac.compare_digest(auth.signature(sts, req), fields.get("Signature", ""))
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 256
+
+    def handle_error(self, request, client_address):
+        pass  # a client that hangs up is part of the tests
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cert", required=True)
+    ap.add_argument("--key", required=True)
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--port-file")
+    ap.add_argument("--log")
+    ap.add_argument("--totp-secret")
+    ap.add_argument("--hang-seconds", type=float, default=20)
+    args = ap.parse_args()
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(args.cert, args.key)
+    srv = Server((args.host, args.port), Handler)
+    srv.state = State(args)
+    # Handshake in the handler thread, so one stalled client blocks nobody.
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True, do_handshake_on_connect=False)
+    port = srv.server_address[1]
+    if args.port_file:
+        tmp = args.port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % port)
+        os.rename(tmp, args.port_file)
+    sys.stdout.write("fault-sts listening on https://%s:%d/\n" % (args.host, port))
+    sys.stdout.flush()
+    try:
+        srv.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+#!/bin/bash
+# Start the STS peers for the integration tests: moto_server (TLS, auth on)
+# and fault_sts.py (TLS; one with the test CA's certificate, one with
+# another CA's, one with a wrong host name). Writes $PEERS/env with
+# everything a test needs. A peer that does not come up fails loudly.
+# Usage: start.sh PEERS_DIR   (stop with: stop.sh PEERS_DIR)
+set -euo pipefail
+PEERS=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+PY=${AWSSTS_TEST_PYTHON:-/root/.pyenv/versions/3.11.7/bin/python3}
+MOTO=${AWSSTS_TEST_MOTO:-$(dirname "$PY")/moto_server}
+TOTP_SECRET=${TOTP_SECRET:-JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP}
+
+die() { echo "peers: FAIL: $*" >&2; exit 1; }
+[ -x "$PY" ] || die "no Python at $PY (the image's pyenv Python 3.11)"
+[ -x "$MOTO" ] || die "no moto_server at $MOTO"
+"$PY" -c 'import moto, botocore, boto3' 2>/dev/null || die "$PY lacks moto/botocore/boto3"
+command -v openssl >/dev/null || die "openssl not installed (scripts/install-deps)"
+
+mkdir -p "$PEERS"
+"$HERE/make-certs.sh" "$PEERS/pki"
+: > "$PEERS/pids"
+
+wait_for_file() { # file pid what
+    for _ in $(seq 1 100); do
+        [ -s "$1" ] && return 0
+        kill -0 "$2" 2>/dev/null || die "$3 exited: $(tail -5 "$PEERS/$3.out" 2>/dev/null)"
+        sleep 0.1
+    done
+    die "$3 did not start within 10 s"
+}
+
+start_fault() { # name cert
+    "$PY" "$HERE/fault_sts.py" --cert "$PEERS/pki/$2.pem" --key "$PEERS/pki/$2.key" \
+        --port-file "$PEERS/$1.port" --log "$PEERS/$1.log" --totp-secret "$TOTP_SECRET" \
+        --hang-seconds 20 > "$PEERS/$1.out" 2>&1 &
+    echo $! >> "$PEERS/pids"
+    wait_for_file "$PEERS/$1.port" $! "$1"
+}
+
+start_fault fault server
+start_fault fault-other other
+start_fault fault-wronghost wronghost
+
+# moto: pick a free loopback port, start, and wait until it answers over TLS.
+moto_port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$MOTO" -H 127.0.0.1 -p "$moto_port" --ssl-cert "$PEERS/pki/server.pem" \
+    --ssl-key "$PEERS/pki/server.key" > "$PEERS/moto.out" 2>&1 &
+moto_pid=$!
+echo $moto_pid >> "$PEERS/pids"
+moto_url="https://localhost:$moto_port"
+for i in $(seq 1 150); do
+    curl -s --cacert "$PEERS/pki/ca.pem" -o /dev/null "$moto_url/moto-api/" && break
+    kill -0 $moto_pid 2>/dev/null || die "moto_server exited: $(tail -5 "$PEERS/moto.out")"
+    [ "$i" -eq 150 ] && die "moto_server did not answer within 15 s"
+    sleep 0.1
+done
+"$PY" "$HERE/moto_setup.py" --url "$moto_url" --ca "$PEERS/pki/ca.pem" \
+    --env-out "$PEERS/moto.env" || die "moto IAM set-up failed"
+
+{
+    echo "TEST_CA=$PEERS/pki/ca.pem"
+    echo "TOTP_SECRET=$TOTP_SECRET"
+    echo "FAULT_URL=https://localhost:$(cat "$PEERS/fault.port")"
+    echo "FAULT_PORT=$(cat "$PEERS/fault.port")"
+    echo "FAULT_LOG=$PEERS/fault.log"
+    echo "FAULT_OTHER_URL=https://localhost:$(cat "$PEERS/fault-other.port")"
+    echo "FAULT_WRONGHOST_URL=https://localhost:$(cat "$PEERS/fault-wronghost.port")"
+    echo "MOTO_URL=$moto_url"
+    cat "$PEERS/moto.env"
+} > "$PEERS/env"
+echo "peers: fault STS on $(cat "$PEERS/fault.port"), moto on $moto_port"
