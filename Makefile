@@ -63,7 +63,7 @@ INTEG_BINS := $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
 
 .SECONDARY:
 .PHONY: all check unit valgrind install uninstall clean demo deps
-all: $(LIB_A) $(LIB_SO) $(BUILD)/libawssts.so $(if $(PAM_SRCS),$(PAM_SO)) $(HELPER) $(SIGV4_TOOL)
+all: $(LIB_A) $(LIB_SO) $(BUILD)/libawssts.so $(PAM_SO) $(HELPER) $(SIGV4_TOOL)
 
 $(BUILD)/obj/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
@@ -87,7 +87,8 @@ $(BUILD)/libawssts.so: $(LIB_SO)
 # mapped after pam_end's dlclose.
 $(BUILD)/obj/pam/%.o: pam/%.c
 	@mkdir -p $(@D)
-	$(CC) $(LIB_CFLAGS) -Ipam -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(LIB_CFLAGS) -Ipam -c $< -o $@
 
 $(PAM_SO): $(PAM_OBJS) $(LIB_A)
 	$(CC) -shared $(LD_HARDEN) -Wl,-z,nodelete -Wl,--version-script=pam/pam_aws_sts.map \
@@ -95,7 +96,8 @@ $(PAM_SO): $(PAM_OBJS) $(LIB_A)
 
 $(BUILD)/obj/helper/%.o: helper/%.c
 	@mkdir -p $(@D)
-	$(CC) $(LIB_CFLAGS) -Ihelper -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(LIB_CFLAGS) -Ihelper -c $< -o $@
 
 $(HELPER): $(HELPER_OBJS) $(LIB_A)
 	$(CC) -pie $(LD_HARDEN) -o $@ $(HELPER_OBJS) $(LIB_A) $(DEPS_LIBS)
@@ -122,14 +124,27 @@ $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIB_A)
 $(BUILD)/obj/tests/integration/%.o: tests/integration/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	@$(CC) $(BASE_CFLAGS) -Ilib/include $(shell pkg-config --cflags cmocka) -c $< -o $@
+	@$(CC) $(BASE_CFLAGS) -Wno-format-truncation -Ilib/include $(shell pkg-config --cflags cmocka) -c $< -o $@
 
 $(INTEG_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(BUILD)/libawssts.so
 	@mkdir -p $(@D)
 	$(CC) -pie $(LD_HARDEN) -o $@ $< -L$(BUILD) -lawssts -Wl,-rpath,'$$ORIGIN/..' \
 	    $(shell pkg-config --libs cmocka)
 
-tests: $(UNIT_BINS) $(INTEG_BINS)
+# PAM tests drive the built module through libpam; they link only libpam.
+PAMT_SRCS := $(wildcard tests/pam/test_*.c)
+PAMT_BINS := $(PAMT_SRCS:tests/pam/test_%.c=$(BUILD)/tests/pam_test_%)
+
+$(BUILD)/obj/tests/pam/%.o: tests/pam/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(BASE_CFLAGS) -Wno-format-truncation -Ilib/include $(shell pkg-config --cflags cmocka) -c $< -o $@
+
+$(BUILD)/tests/pam_test_%: $(BUILD)/obj/tests/pam/test_%.o $(PAM_SO)
+	@mkdir -p $(@D)
+	$(CC) -pie $(LD_HARDEN) -o $@ $< -lpam $(shell pkg-config --libs cmocka)
+
+tests: $(UNIT_BINS) $(INTEG_BINS) $(PAMT_BINS)
 
 deps:
 	@if [ "$$(id -u)" -eq 0 ]; then scripts/install-deps; fi

@@ -88,6 +88,17 @@ awssts_err awssts_error_set(struct awssts_error_info *ei, awssts_err code,
     return code;
 }
 
+void awssts_error_prefix(struct awssts_error_info *ei, const char *prefix)
+{
+    if (ei == NULL || prefix == NULL)
+        return;
+    char joined[sizeof(ei->detail) * 2];
+    snprintf(joined, sizeof(joined), "%s: %s", prefix, ei->detail);
+    memcpy(ei->detail, joined, sizeof(ei->detail) - 1);
+    ei->detail[sizeof(ei->detail) - 1] = '\0';
+    awssts_text_sanitize(ei->detail);
+}
+
 AWSSTS_API char *awssts_error_format(const struct awssts_error_info *ei,
                                      char *buf, size_t len)
 {

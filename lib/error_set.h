@@ -9,4 +9,7 @@ awssts_err awssts_error_set(struct awssts_error_info *ei, awssts_err code,
                             const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Put "prefix: " before the detail (truncated to fit). ei may be NULL. */
+void awssts_error_prefix(struct awssts_error_info *ei, const char *prefix);
+
 #endif

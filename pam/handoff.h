@@ -1,0 +1,32 @@
+/*
+ * Passing a login's credentials from the auth phase to the session phase.
+ * OpenSSH authenticates in a forked child that keeps only the PAM
+ * environment, so the credentials go to a root-only file on tmpfs whose
+ * random name (32 hex digits, never a path) is put in the PAM environment;
+ * pam_set_data carries the same text for applications that stay in one
+ * process. The session phase takes it once and removes file and variable.
+ */
+#ifndef PAS_HANDOFF_H
+#define PAS_HANDOFF_H
+
+#include <pwd.h>
+#include <security/pam_modules.h>
+
+#include "awssts/error.h"
+#include "login.h"
+#include "settings.h"
+
+#define PAS_HANDOFF_ENV "PAM_AWS_STS_HANDOFF"
+#define PAS_HANDOFF_MAX_AGE 600
+
+awssts_err pas_handoff_stage(pam_handle_t *pamh, const struct pas_settings *s,
+                             const struct passwd *pw, const struct pas_login *l,
+                             struct awssts_error_info *ei);
+
+/* AWSSTS_E_NOT_FOUND when this handle carries no hand-off at all; a named
+ * hand-off that is missing, malformed or someone else's is an error. */
+awssts_err pas_handoff_take(pam_handle_t *pamh, const struct pas_settings *s,
+                            const struct passwd *pw, struct pas_login *out,
+                            struct awssts_error_info *ei);
+
+#endif

@@ -1,0 +1,132 @@
+/* Path walking. Symlinks in any component are refused, so nobody but root
+ * (or the user, where trusted) can redirect where we write. */
+#include "paths.h"
+#include "error_set.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+awssts_err pas_open_dir(const char *path, bool create, mode_t last_mode, uid_t trusted_uid,
+                        int *fd_out, struct awssts_error_info *ei)
+{
+    *fd_out = -1;
+    if (path == NULL || path[0] != '/' || strstr(path, "/../") != NULL ||
+        strlen(path) >= 4096)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%.100s: not a clean absolute path",
+                                path ? path : "");
+    int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "open /: %s", strerror(errno));
+
+    const char *p = path;
+    while (*p != '\0') {
+        while (*p == '/')
+            p++;
+        if (*p == '\0')
+            break;
+        const char *end = strchr(p, '/');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char comp[256];
+        if (n >= sizeof(comp) || (n == 2 && p[0] == '.' && p[1] == '.')) {
+            close(fd);
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: bad path component", path);
+        }
+        memcpy(comp, p, n);
+        comp[n] = '\0';
+        bool last = true;
+        for (const char *q = p + n; *q; q++)
+            if (*q != '/')
+                last = false;
+
+        int next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0 && errno == ENOENT && create) {
+            if (mkdirat(fd, comp, last ? last_mode : 0755) != 0 && errno != EEXIST) {
+                int e = errno;
+                close(fd);
+                return awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir %s: %s", path, strerror(e));
+            }
+            next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
+        int e = errno;
+        close(fd);
+        if (next < 0) {
+            if (e == ENOENT)
+                return awssts_error_set(ei, AWSSTS_E_NOT_FOUND, "%s: does not exist", path);
+            if (e == ELOOP || e == ENOTDIR)
+                return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                                        "%s: component '%s' is a symbolic link or not a directory",
+                                        path, comp);
+            return awssts_error_set(ei, AWSSTS_E_FILE_IO, "%s: %s", path, strerror(e));
+        }
+        struct stat st;
+        if (fstat(next, &st) != 0 || (st.st_uid != 0 && st.st_uid != trusted_uid)) {
+            close(next);
+            return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                                    "%s: component '%s' is owned by uid %u, not root",
+                                    path, comp, (unsigned)st.st_uid);
+        }
+        fd = next;
+        p += n;
+    }
+    *fd_out = fd;
+    return AWSSTS_OK;
+}
+
+awssts_err pas_split_path(const char *path, char *parent, size_t plen, char *leaf, size_t llen,
+                          struct awssts_error_info *ei)
+{
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    const char *slash = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (path[i] == '/')
+            slash = path + i;
+    if (slash == NULL || path[0] != '/' || slash == path + n - 1)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%.100s: not an absolute directory path", path);
+    size_t pl = slash == path ? 1 : (size_t)(slash - path);
+    size_t ll = n - (size_t)(slash - path) - 1;
+    if (pl >= plen || ll >= llen || ll == 0)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%.100s: path too long", path);
+    memcpy(parent, path, pl);
+    parent[pl] = '\0';
+    memcpy(leaf, slash + 1, ll);
+    leaf[ll] = '\0';
+    if (strcmp(leaf, ".") == 0 || strcmp(leaf, "..") == 0)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%.100s: bad last component", path);
+    return AWSSTS_OK;
+}
+
+awssts_err pas_expand_path(const char *pattern, uid_t uid, const char *user, char *out,
+                           size_t len, struct awssts_error_info *ei)
+{
+    size_t o = 0;
+    for (const char *p = pattern; *p; p++) {
+        char piece[64];
+        const char *add = piece;
+        if (p[0] == '%' && p[1] == 'U') {
+            snprintf(piece, sizeof(piece), "%u", (unsigned)uid);
+            p++;
+        } else if (p[0] == '%' && p[1] == 'u') {
+            add = user;
+            p++;
+        } else if (p[0] == '%') {
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "%.100s: only %%U and %%u may follow %%",
+                                    pattern);
+        } else {
+            piece[0] = *p;
+            piece[1] = '\0';
+        }
+        size_t n = strlen(add);
+        if (o + n >= len)
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "%.100s: expanded path too long", pattern);
+        memcpy(out + o, add, n);
+        o += n;
+    }
+    out[o] = '\0';
+    return AWSSTS_OK;
+}

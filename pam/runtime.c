@@ -1,0 +1,428 @@
+/* Runtime directory and its files. Everything inside the user's directory
+ * is done with the user's rights (pam_modutil_drop_priv), so a link the user
+ * planted can never make root read, write or remove something else. */
+#include "runtime.h"
+#include "awssts/credfile.h"
+#include "awssts/safefile.h"
+#include "awssts/secret.h"
+#include "awssts/timeutil.h"
+#include "buf.h"
+#include "error_set.h"
+#include "paths.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <security/pam_ext.h>
+#include <security/pam_modutil.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#define MAX_SESSIONS 4096
+
+/* Run fn with the user's fsuid/fsgid and groups. */
+#define AS_USER(pamh, pw, rc, ei, stmt)                                                  \
+    do {                                                                                 \
+        PAM_MODUTIL_DEF_PRIVS(privs_);                                                   \
+        if (pam_modutil_drop_priv((pamh), &privs_, (pw)) != 0) {                         \
+            (rc) = awssts_error_set((ei), AWSSTS_E_INTERNAL, "cannot take the user's rights"); \
+            break;                                                                       \
+        }                                                                                \
+        stmt;                                                                            \
+        if (pam_modutil_regain_priv((pamh), &privs_) != 0 && (rc) == AWSSTS_OK)          \
+            (rc) = awssts_error_set((ei), AWSSTS_E_INTERNAL, "cannot regain root's rights"); \
+    } while (0)
+
+static awssts_err runtime_path(const struct pas_settings *s, const struct passwd *pw,
+                               char *out, size_t len, bool *root_parent,
+                               struct awssts_error_info *ei)
+{
+    const char *pattern = s->runtime_dir;
+    *root_parent = false;
+    if (pattern == NULL) {
+        /* pam_systemd's /run/user/UID when it exists, else our own tree. */
+        char user_run[64];
+        struct stat st;
+        snprintf(user_run, sizeof(user_run), "/run/user/%u", (unsigned)pw->pw_uid);
+        if (lstat(user_run, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == pw->pw_uid) {
+            pattern = "/run/user/%U/aws-sts";
+        } else {
+            pattern = "/run/aws-sts/%U";
+            *root_parent = true;
+        }
+    }
+    return pas_expand_path(pattern, pw->pw_uid, pw->pw_name, out, len, ei);
+}
+
+static awssts_err check_dir(int fd, const char *path, const struct passwd *pw,
+                            struct awssts_error_info *ei)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "%s: %s", path, strerror(errno));
+    if (st.st_uid != pw->pw_uid)
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: owned by uid %u, not by %s",
+                                path, (unsigned)st.st_uid, pw->pw_name);
+    if ((st.st_mode & 0077) != 0)
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: mode %04o, must be 0700", path,
+                                (unsigned)(st.st_mode & 07777));
+    awssts_err rc = awssts_dir_check_memory_fs(fd, ei);
+    if (rc != AWSSTS_OK)
+        awssts_error_prefix(ei, path);
+    return rc;
+}
+
+/* One attempt at opening the directory; *gone when a closing session removed it under us. */
+static awssts_err open_once(pam_handle_t *pamh, const struct pas_settings *s,
+                            const struct passwd *pw, bool create, struct pas_runtime *rt,
+                            bool *gone, struct awssts_error_info *ei)
+{
+    bool root_parent;
+    char parent[4096], leaf[256];
+    awssts_err rc = runtime_path(s, pw, rt->path, sizeof(rt->path), &root_parent, ei);
+    if (rc == AWSSTS_OK)
+        rc = pas_split_path(rt->path, parent, sizeof(parent), leaf, sizeof(leaf), ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+
+    int pfd = -1;
+    /* Only our own fallback parent (/run/aws-sts) is created here. */
+    rc = pas_open_dir(parent, create && root_parent, 0755, pw->pw_uid, &pfd, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    struct stat pst;
+    fstat(pfd, &pst);
+    bool user_parent = pst.st_uid == pw->pw_uid && pst.st_uid != 0;
+
+    int fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT && create) {
+        if (user_parent) {
+            int e = 0;
+            AS_USER(pamh, pw, rc, ei, {
+                if (mkdirat(pfd, leaf, 0700) != 0 && errno != EEXIST)
+                    e = errno;
+            });
+            if (e != 0)
+                rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir %s: %s", rt->path, strerror(e));
+        } else if (mkdirat(pfd, leaf, 0700) == 0) {
+            /* Made by root in a root-owned parent: hand it over by descriptor. */
+            int nfd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (nfd < 0 || fchown(nfd, pw->pw_uid, pw->pw_gid) != 0)
+                rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "chown %s: %s", rt->path, strerror(errno));
+            if (nfd >= 0)
+                close(nfd);
+        } else if (errno != EEXIST) {
+            rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir %s: %s", rt->path, strerror(errno));
+        }
+        if (rc == AWSSTS_OK)
+            fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    }
+    int e = errno;
+    close(pfd);
+    if (rc != AWSSTS_OK) {
+        if (fd >= 0)
+            close(fd);
+        return rc;
+    }
+    if (fd < 0) {
+        if (e == ENOENT)
+            return awssts_error_set(ei, AWSSTS_E_NOT_FOUND, "%s: does not exist", rt->path);
+        if (e == ELOOP || e == ENOTDIR)
+            return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                                    "%s: is a symbolic link or not a directory", rt->path);
+        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "%s: %s", rt->path, strerror(e));
+    }
+    rc = check_dir(fd, rt->path, pw, ei);
+    if (rc == AWSSTS_OK && flock(fd, LOCK_EX) != 0)
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "lock %s: %s", rt->path, strerror(errno));
+    struct stat st;
+    if (rc == AWSSTS_OK && fstat(fd, &st) == 0 && st.st_nlink == 0)
+        *gone = true;
+    if (rc != AWSSTS_OK || *gone) {
+        close(fd);
+        return rc;
+    }
+    rt->dirfd = fd;
+    return AWSSTS_OK;
+}
+
+awssts_err pas_runtime_open(pam_handle_t *pamh, const struct pas_settings *s,
+                            const struct passwd *pw, bool create, struct pas_runtime *rt,
+                            struct awssts_error_info *ei)
+{
+    memset(rt, 0, sizeof(*rt));
+    rt->dirfd = -1;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        bool gone = false;
+        awssts_err rc = open_once(pamh, s, pw, create, rt, &gone, ei);
+        if (rc != AWSSTS_OK || !gone)
+            return rc;
+    }
+    return awssts_error_set(ei, AWSSTS_E_FILE_IO, "%s: removed repeatedly while opening", rt->path);
+}
+
+void pas_runtime_close(struct pas_runtime *rt)
+{
+    if (rt->dirfd >= 0)
+        close(rt->dirfd); /* releases the lock */
+    rt->dirfd = -1;
+}
+
+static awssts_err state_text(const struct pas_settings *s, const struct passwd *pw,
+                             const struct pas_login *l, char **text, size_t *len,
+                             struct awssts_error_info *ei)
+{
+    struct awssts_credfile *cf = awssts_credfile_new();
+    if (cf == NULL)
+        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    char num[8][32], exp[21];
+    snprintf(num[0], 32, "%ld", s->duration);
+    snprintf(num[1], 32, "%ld", s->role_duration);
+    snprintf(num[2], 32, "%ld", s->connect_timeout);
+    snprintf(num[3], 32, "%ld", s->timeout);
+    const char *pairs[][2] = {
+        {"version", "1"},
+        {"user", pw->pw_name},
+        {"region", s->region},
+        {"endpoint", s->endpoint},
+        {"fips", s->fips ? "yes" : "no"},
+        {"dualstack", s->dualstack ? "yes" : "no"},
+        {"ca_file", s->ca_file},
+        {"ca_path", s->ca_path},
+        {"proxy", s->proxy},
+        {"connect_timeout", num[2]},
+        {"timeout", num[3]},
+        {"profile", s->profile},
+        {"flow", s->flow == PAS_FLOW_SESSION ? "session" : "direct"},
+        {"duration", num[0]},
+        {"role_arn", l->role_arn},
+        {"role_session_name", s->role_session_name},
+        {"role_duration", num[1]},
+        {"external_id", s->external_id},
+    };
+    awssts_err rc = AWSSTS_OK;
+    for (size_t i = 0; rc == AWSSTS_OK && i < sizeof(pairs) / sizeof(pairs[0]); i++)
+        if (pairs[i][1] != NULL)
+            rc = awssts_credfile_set(cf, "awssts", pairs[i][0], pairs[i][1], ei);
+    const struct { const char *section; const struct awssts_credentials *c; bool have; } parts[] = {
+        {"mfa_session", &l->session, l->has_session},
+        {"role", &l->role, l->has_role},
+    };
+    for (size_t i = 0; rc == AWSSTS_OK && i < 2; i++) {
+        if (!parts[i].have)
+            continue;
+        const struct awssts_credentials *c = parts[i].c;
+        awssts_time_format_iso8601(c->expiration, exp);
+        rc = awssts_credfile_set(cf, parts[i].section, "aws_access_key_id", c->access_key_id, ei);
+        if (rc == AWSSTS_OK)
+            rc = awssts_credfile_set(cf, parts[i].section, "aws_secret_access_key", c->secret_access_key, ei);
+        if (rc == AWSSTS_OK)
+            rc = awssts_credfile_set(cf, parts[i].section, "aws_session_token", c->session_token, ei);
+        if (rc == AWSSTS_OK)
+            rc = awssts_credfile_set(cf, parts[i].section, "expiration", exp, ei);
+        if (rc == AWSSTS_OK && c->assumed_role_arn != NULL)
+            rc = awssts_credfile_set(cf, parts[i].section, "assumed_role_arn", c->assumed_role_arn, ei);
+    }
+    if (rc == AWSSTS_OK && awssts_credfile_serialize(cf, text, len) != AWSSTS_OK)
+        rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    awssts_credfile_free(cf);
+    return rc;
+}
+
+awssts_err pas_runtime_write(pam_handle_t *pamh, const struct pas_settings *s,
+                             const struct passwd *pw, const struct pas_runtime *rt,
+                             const struct pas_login *l, struct awssts_error_info *ei)
+{
+    struct awssts_credfile *cf = awssts_credfile_new();
+    if (cf == NULL)
+        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    const struct awssts_credentials *fin = pas_login_final(l);
+    awssts_err rc = awssts_credfile_put_credentials(cf, s->profile, fin,
+                                                    l->has_role ? l->role_arn : NULL, ei);
+    char *creds = NULL, *state = NULL;
+    size_t clen = 0, slen = 0;
+    if (rc == AWSSTS_OK && awssts_credfile_serialize(cf, &creds, &clen) != AWSSTS_OK)
+        rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    awssts_credfile_free(cf);
+    if (rc == AWSSTS_OK)
+        rc = state_text(s, pw, l, &state, &slen, ei);
+    if (rc == AWSSTS_OK) {
+        awssts_err wrc = AWSSTS_OK;
+        AS_USER(pamh, pw, rc, ei, {
+            wrc = awssts_file_write_atomic(rt->dirfd, PAS_STATE_FILE, state, slen, 0600, ei);
+            if (wrc == AWSSTS_OK)
+                wrc = awssts_file_write_atomic(rt->dirfd, PAS_CREDENTIALS_FILE, creds, clen, 0600, ei);
+        });
+        if (rc == AWSSTS_OK)
+            rc = wrc;
+    }
+    awssts_secret_free(creds);
+    awssts_secret_free(state);
+    return rc;
+}
+
+/* Session registry: one line "ID PID" per open session. Lines of dead
+ * processes are dropped, so a crashed session cannot pin the files. */
+struct registry {
+    char id[MAX_SESSIONS][33];
+    long pid[MAX_SESSIONS];
+    int n;
+};
+
+static awssts_err registry_read(const struct passwd *pw, const struct pas_runtime *rt,
+                                struct registry *r, struct awssts_error_info *ei)
+{
+    r->n = 0;
+    char *text = NULL;
+    struct awssts_file_policy pol = {.owner = pw->pw_uid, .forbidden = 0077};
+    awssts_err rc = awssts_file_read(rt->dirfd, PAS_SESSIONS_FILE, &pol, &text, NULL, ei);
+    if (rc == AWSSTS_E_NOT_FOUND)
+        return AWSSTS_OK;
+    if (rc != AWSSTS_OK)
+        return rc;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line && r->n < MAX_SESSIONS;
+         line = strtok_r(NULL, "\n", &save)) {
+        char id[33];
+        long pid;
+        if (sscanf(line, "%32[0-9a-f] %ld", id, &pid) != 2 || strlen(id) != 32 || pid <= 0)
+            continue;
+        if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+            continue;
+        memcpy(r->id[r->n], id, 33);
+        r->pid[r->n] = pid;
+        r->n++;
+    }
+    free(text);
+    return AWSSTS_OK;
+}
+
+static awssts_err registry_write(const struct pas_runtime *rt, const struct registry *r,
+                                 struct awssts_error_info *ei)
+{
+    struct awssts_buf b;
+    awssts_buf_init(&b, 0);
+    for (int i = 0; i < r->n; i++)
+        awssts_buf_printf(&b, "%s %ld\n", r->id[i], r->pid[i]);
+    if (b.failed) {
+        awssts_buf_free(&b);
+        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    }
+    awssts_err rc = awssts_file_write_atomic(rt->dirfd, PAS_SESSIONS_FILE, b.data ? b.data : "",
+                                             b.len, 0600, ei);
+    awssts_buf_free(&b);
+    return rc;
+}
+
+static awssts_err registry_update(pam_handle_t *pamh, const struct passwd *pw,
+                                  const struct pas_runtime *rt, const char *add_id,
+                                  const char *remove_id, int *count,
+                                  struct awssts_error_info *ei)
+{
+    struct registry *r = calloc(1, sizeof(*r));
+    if (r == NULL)
+        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    awssts_err rc = AWSSTS_OK, io = AWSSTS_OK;
+    AS_USER(pamh, pw, rc, ei, {
+        io = registry_read(pw, rt, r, ei);
+        if (io == AWSSTS_OK) {
+            for (int i = 0; remove_id != NULL && i < r->n; i++)
+                if (strcmp(r->id[i], remove_id) == 0) {
+                    r->id[i][0] = '\0';
+                }
+            int k = 0;
+            for (int i = 0; i < r->n; i++)
+                if (r->id[i][0] != '\0') {
+                    if (k != i) {
+                        memcpy(r->id[k], r->id[i], 33);
+                        r->pid[k] = r->pid[i];
+                    }
+                    k++;
+                }
+            r->n = k;
+            if (add_id != NULL && r->n < MAX_SESSIONS) {
+                snprintf(r->id[r->n], 33, "%s", add_id);
+                r->pid[r->n] = (long)getpid();
+                r->n++;
+            }
+            io = registry_write(rt, r, ei);
+        }
+    });
+    if (count != NULL)
+        *count = r->n;
+    free(r);
+    return rc != AWSSTS_OK ? rc : io;
+}
+
+awssts_err pas_runtime_add_session(pam_handle_t *pamh, const struct passwd *pw,
+                                   const struct pas_runtime *rt, const char *id,
+                                   struct awssts_error_info *ei)
+{
+    return registry_update(pamh, pw, rt, id, NULL, NULL, ei);
+}
+
+awssts_err pas_runtime_remove_session(pam_handle_t *pamh, const struct passwd *pw,
+                                      const struct pas_runtime *rt, const char *id,
+                                      int *remaining, struct awssts_error_info *ei)
+{
+    return registry_update(pamh, pw, rt, NULL, id, remaining, ei);
+}
+
+void pas_runtime_remove_all(pam_handle_t *pamh, const struct passwd *pw,
+                            const struct pas_runtime *rt)
+{
+    awssts_err rc = AWSSTS_OK;
+    AS_USER(pamh, pw, rc, NULL, {
+        unlinkat(rt->dirfd, PAS_CREDENTIALS_FILE, 0);
+        unlinkat(rt->dirfd, PAS_STATE_FILE, 0);
+        unlinkat(rt->dirfd, PAS_SESSIONS_FILE, 0);
+    });
+    (void)rc;
+    /* The directory itself goes when it is empty and sits in our own root-owned
+     * tree; a user's /run/user/UID is systemd-logind's to clean. */
+    char parent[4096], leaf[256];
+    if (pas_split_path(rt->path, parent, sizeof(parent), leaf, sizeof(leaf), NULL) != AWSSTS_OK)
+        return;
+    int pfd = -1;
+    if (pas_open_dir(parent, false, 0755, (uid_t)-1, &pfd, NULL) != AWSSTS_OK)
+        return;
+    struct stat pst;
+    if (fstat(pfd, &pst) == 0 && pst.st_uid == 0 && (pst.st_mode & 0022) == 0)
+        unlinkat(pfd, leaf, AT_REMOVEDIR); /* fails harmlessly when not empty */
+    close(pfd);
+}
+
+static awssts_err put_env(pam_handle_t *pamh, const char *name, const char *value,
+                          struct awssts_error_info *ei)
+{
+    struct awssts_buf b;
+    awssts_buf_init(&b, 0);
+    awssts_buf_printf(&b, "%s=%s", name, value);
+    int prc = b.failed ? PAM_BUF_ERR : pam_putenv(pamh, b.data);
+    awssts_buf_free(&b);
+    return prc == PAM_SUCCESS ? AWSSTS_OK
+                              : awssts_error_set(ei, AWSSTS_E_INTERNAL, "pam_putenv %s failed", name);
+}
+
+awssts_err pas_runtime_export(pam_handle_t *pamh, const struct pas_settings *s,
+                              const struct pas_runtime *rt, struct awssts_error_info *ei)
+{
+    char file[4200];
+    snprintf(file, sizeof(file), "%s/" PAS_CREDENTIALS_FILE, rt->path);
+    awssts_err rc = put_env(pamh, "AWS_SHARED_CREDENTIALS_FILE", file, ei);
+    if (rc == AWSSTS_OK && strcmp(s->profile, "default") != 0)
+        rc = put_env(pamh, "AWS_PROFILE", s->profile, ei);
+    if (rc == AWSSTS_OK && s->export_region) {
+        rc = put_env(pamh, "AWS_REGION", s->region, ei);
+        if (rc == AWSSTS_OK)
+            rc = put_env(pamh, "AWS_DEFAULT_REGION", s->region, ei);
+    }
+    if (rc == AWSSTS_OK)
+        rc = put_env(pamh, "AWS_STS_REGIONAL_ENDPOINTS", "regional", ei);
+    return rc;
+}

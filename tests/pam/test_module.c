@@ -1,0 +1,725 @@
+/*
+ * pam_aws_sts.so through real libpam (pam_wrapper), against the fault STS
+ * and moto. Run by tests/pam/run-pam-tests, which makes the users, the
+ * configuration, the services and a private tmpfs on /run.
+ */
+#include "../integration/peer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <pwd.h>
+#include <security/pam_appl.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* libpam turns a stack whose modules all returned MODULE_IGNORED into
+ * PAM_PERM_DENIED; our module never returns PAM_PERM_DENIED itself, so in
+ * these one-module stacks this code means "the module ignored the call". */
+#define MODULE_IGNORED PAM_PERM_DENIED
+
+struct script {
+    const char *answers[4];
+    int next;
+    char prompt[128];
+};
+
+static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
+{
+    struct script *s = data;
+    struct pam_response *r = calloc((size_t)n, sizeof(*r));
+    if (r == NULL)
+        return PAM_BUF_ERR;
+    for (int i = 0; i < n; i++) {
+        if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF || msg[i]->msg_style == PAM_PROMPT_ECHO_ON) {
+            snprintf(s->prompt, sizeof(s->prompt), "%s", msg[i]->msg);
+            if (s->next >= 4 || s->answers[s->next] == NULL) {
+                free(r);
+                return PAM_CONV_ERR;
+            }
+            r[i].resp = strdup(s->answers[s->next++]);
+        }
+    }
+    *resp = r;
+    return PAM_SUCCESS;
+}
+
+struct login {
+    pam_handle_t *ph;
+    struct script script;
+    struct pam_conv pc;
+    char code[64];
+};
+
+static void start(struct login *l, const char *service, const char *user, const char *code)
+{
+    memset(l, 0, sizeof(*l));
+    if (code != NULL) {
+        snprintf(l->code, sizeof(l->code), "%s", code);
+        l->script.answers[0] = l->code;
+    }
+    l->pc.conv = conv;
+    l->pc.appdata_ptr = &l->script;
+    assert_int_equal(pam_start(service, user, &l->pc, &l->ph), PAM_SUCCESS);
+}
+
+static void finish(struct login *l)
+{
+    assert_int_equal(pam_end(l->ph, PAM_SUCCESS), PAM_SUCCESS);
+    l->ph = NULL;
+}
+
+static char *code_for(const char *offset_name, int offset)
+{
+    static char buf[4][7];
+    static int k;
+    (void)offset_name;
+    char *c = buf[k++ % 4];
+    totp_at(peer_env("TOTP_SECRET"), time(NULL) + offset, c);
+    return c;
+}
+
+static const char *tdir(const char *rel, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/%s", peer_env("PAS_TEST_DIR"), rel);
+    return buf;
+}
+
+static uid_t uid_of(const char *user)
+{
+    struct passwd *pw = getpwnam(user);
+    assert_non_null(pw);
+    return pw->pw_uid;
+}
+
+/* The file is the user's, 0600, on tmpfs, and holds want (if given). */
+static void assert_user_file(const char *path, uid_t uid, const char *want)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        fail_msg("%s: %s", path, strerror(errno));
+    assert_true(S_ISREG(st.st_mode));
+    assert_int_equal(st.st_uid, uid);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    struct statfs sf;
+    assert_int_equal(statfs(path, &sf), 0);
+    assert_true(sf.f_type == TMPFS_MAGIC);
+    if (want != NULL) {
+        FILE *f = fopen(path, "r");
+        char text[16384] = "";
+        size_t n = fread(text, 1, sizeof(text) - 1, f);
+        text[n] = '\0';
+        fclose(f);
+        if (strstr(text, want) == NULL)
+            fail_msg("%s lacks '%s'", path, want);
+    }
+}
+
+/* pam_wrapper prints each pam_syslog line on stderr, which main() sends here. */
+static char log_path[300];
+
+static int log_count(const char *a, const char *b)
+{
+    FILE *f = fopen(log_path, "r");
+    assert_non_null(f);
+    char line[4096];
+    int n = 0;
+    while (fgets(line, sizeof(line), f) != NULL)
+        n += strstr(line, "SYSLOG(") != NULL && strstr(line, a) != NULL &&
+             (b == NULL || strstr(line, b) != NULL);
+    fclose(f);
+    return n;
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+static void run_dir(const char *user, char *buf, size_t len)
+{
+    snprintf(buf, len, "/run/aws-sts/%u", (unsigned)uid_of(user));
+}
+
+static void assert_no_staging_left(void)
+{
+    int n = 0;
+    FILE *p = popen("ls -A /run/aws-sts/staging 2>/dev/null | wc -l", "r");
+    assert_non_null(p);
+    assert_int_equal(fscanf(p, "%d", &n), 1);
+    pclose(p);
+    assert_int_equal(n, 0);
+}
+
+/* auth + setcred + open_session; returns the login for later close. */
+static void full_login(struct login *l, const char *service, const char *user, const char *code)
+{
+    start(l, service, user, code);
+    int rc = pam_authenticate(l->ph, 0);
+    if (rc != PAM_SUCCESS)
+        fail_msg("%s: authenticate: %s", user, pam_strerror(l->ph, rc));
+    assert_int_equal(pam_acct_mgmt(l->ph, 0), PAM_SUCCESS);
+    assert_int_equal(pam_setcred(l->ph, PAM_ESTABLISH_CRED), PAM_SUCCESS);
+    assert_int_equal(pam_open_session(l->ph, 0), PAM_SUCCESS);
+}
+
+static void close_login(struct login *l)
+{
+    assert_int_equal(pam_close_session(l->ph, 0), PAM_SUCCESS);
+    assert_int_equal(pam_setcred(l->ph, PAM_DELETE_CRED), PAM_SUCCESS);
+    finish(l);
+}
+
+static void test_session_token_flow(void **state)
+{
+    (void)state;
+    struct login l;
+    int before = fault_log_count("\"key\": \"AKIAOKALICE", "GetSessionToken");
+    int warned = log_count("[global] unknown key 'not_a_key' ignored", NULL);
+    full_login(&l, "awssts", "alice", code_for("now", 0));
+    assert_string_equal(l.script.prompt, "AWS MFA code: ");
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKALICE", "GetSessionToken"), before + 1);
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKALICE", "AssumeRole"), 0);
+
+    char dir[256], path[300];
+    run_dir("alice", dir, sizeof(dir));
+    snprintf(path, sizeof(path), "%s/credentials", dir);
+    uid_t uid = uid_of("alice");
+    assert_user_file(path, uid, "[default]\n");
+    assert_user_file(path, uid, "aws_access_key_id = ASIA");
+    assert_user_file(path, uid, "aws_security_token = ");
+    assert_user_file(path, uid, "assumed_role = False");
+    snprintf(path, sizeof(path), "%s/state", dir);
+    assert_user_file(path, uid, "[mfa_session]");
+    assert_user_file(path, uid, "region = us-east-1");
+    struct stat st;
+    assert_int_equal(lstat(dir, &st), 0);
+    assert_int_equal(st.st_uid, uid);
+    assert_int_equal(st.st_mode & 07777, 0700);
+
+    char want[320];
+    snprintf(want, sizeof(want), "%s/credentials", dir);
+    assert_string_equal(pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE"), want);
+    assert_string_equal(pam_getenv(l.ph, "AWS_REGION"), "us-east-1");
+    assert_string_equal(pam_getenv(l.ph, "AWS_DEFAULT_REGION"), "us-east-1");
+    assert_string_equal(pam_getenv(l.ph, "AWS_STS_REGIONAL_ENDPOINTS"), "regional");
+    assert_null(pam_getenv(l.ph, "AWS_PROFILE"));
+    assert_null(pam_getenv(l.ph, "PAM_AWS_STS_HANDOFF"));
+    assert_no_staging_left();
+
+    /* One line for the login, with what an operator needs and no secret. */
+    assert_int_equal(log_count("user=alice outcome=success region=us-east-1 endpoint=localhost:",
+                               "flow=session-token request_id=fault-"), 1);
+    assert_int_equal(log_count("user=alice outcome=success", "latency_ms="), 1);
+
+    /* setcred again (sshd does) changes nothing and still succeeds. */
+    assert_int_equal(pam_setcred(l.ph, PAM_REINITIALIZE_CRED), PAM_SUCCESS);
+    close_login(&l);
+    assert_false(exists(path));
+    snprintf(path, sizeof(path), "%s/credentials", dir);
+    assert_false(exists(path));
+    /* Unknown keys are reported once per login, by the auth phase. */
+    assert_int_equal(log_count("[global] unknown key 'not_a_key' ignored", NULL), warned + 1);
+    assert_int_equal(log_count("user=alice: session closed, 0 open, credentials removed", NULL), 1);
+}
+
+static void test_group_role_session_flow(void **state)
+{
+    (void)state;
+    struct login l;
+    full_login(&l, "awssts", "bob", code_for("now", 0));
+    /* GetSessionToken with the code, then AssumeRole signed by the session. */
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKBOB", "\"mfa\": true"), 1);
+    assert_int_equal(fault_log_count("\"action\": \"AssumeRole\"", "\"session_name\": \"bob\""), 1);
+    assert_int_equal(fault_log_count("\"session_name\": \"bob\"", "\"token\": true"), 1);
+    assert_int_equal(fault_log_count("\"session_name\": \"bob\"", "\"region\": \"eu-west-1\""), 1);
+    char dir[256], path[300];
+    run_dir("bob", dir, sizeof(dir));
+    snprintf(path, sizeof(path), "%s/credentials", dir);
+    assert_user_file(path, uid_of("bob"), "assumed_role = True");
+    assert_user_file(path, uid_of("bob"),
+                     "assumed_role_arn = arn:aws:iam::123456789012:role/mfa-admin");
+    snprintf(path, sizeof(path), "%s/state", dir);
+    assert_user_file(path, uid_of("bob"), "[role]");
+    assert_user_file(path, uid_of("bob"), "flow = session");
+    assert_string_equal(pam_getenv(l.ph, "AWS_REGION"), "eu-west-1");
+    close_login(&l);
+}
+
+static void test_user_section_overrides_group(void **state)
+{
+    (void)state;
+    struct login l;
+    full_login(&l, "awssts", "liam", code_for("now", 0));
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKLIAM", "\"region\": \"ap-east-1\""), 1);
+    assert_int_equal(fault_log_count("\"session_name\": \"liam\"", "\"region\": \"ap-east-1\""), 1);
+    /* export_region = no */
+    assert_null(pam_getenv(l.ph, "AWS_REGION"));
+    assert_null(pam_getenv(l.ph, "AWS_DEFAULT_REGION"));
+    assert_non_null(pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE"));
+    close_login(&l);
+}
+
+static void test_direct_flow(void **state)
+{
+    (void)state;
+    struct login l;
+    full_login(&l, "awssts", "carol", code_for("now", 0));
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKCAROL", "GetSessionToken"), 0);
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKCAROL", "\"duration\": \"7200\""), 1);
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKCAROL", "\"mfa\": true"), 1);
+    char path[300];
+    run_dir("carol", path, sizeof(path));
+    strcat(path, "/state");
+    assert_user_file(path, uid_of("carol"), "flow = direct");
+    close_login(&l);
+}
+
+static void test_keys_from_home(void **state)
+{
+    (void)state;
+    struct login l;
+    full_login(&l, "awssts", "dave", code_for("now", 0));
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKDAVE", "\"serial\": \"arn:aws:iam::123456789012:mfa/dave\""), 1);
+    assert_int_equal(fault_log_count("\"session_name\": \"dave\"", "mfa-admin"), 1);
+    char path[300];
+    run_dir("dave", path, sizeof(path));
+    strcat(path, "/credentials");
+    assert_user_file(path, uid_of("dave"), "[work]\n");
+    assert_string_equal(pam_getenv(l.ph, "AWS_PROFILE"), "work");
+    close_login(&l);
+
+    /* A credentials file others can read is refused: on_error deny. */
+    start(&l, "awssts", "dan", code_for("now", 0));
+    assert_int_equal(pam_authenticate(l.ph, 0), PAM_AUTHINFO_UNAVAIL);
+    assert_int_equal(l.script.next, 0); /* not even prompted */
+    finish(&l);
+}
+
+static void test_user_without_configuration(void **state)
+{
+    (void)state;
+    struct login l;
+    int before = fault_log_count("\"scenario\"", NULL);
+    start(&l, "awssts", "erin", "123456");
+    assert_int_equal(pam_authenticate(l.ph, 0), MODULE_IGNORED);
+    assert_int_equal(l.script.next, 0);
+    assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), MODULE_IGNORED);
+    assert_int_equal(pam_open_session(l.ph, 0), MODULE_IGNORED);
+    assert_int_equal(pam_close_session(l.ph, 0), MODULE_IGNORED);
+    assert_null(pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE"));
+    finish(&l);
+
+    /* require = yes: no keys means no login. */
+    start(&l, "awssts", "pete", "123456");
+    assert_int_equal(pam_authenticate(l.ph, 0), PAM_AUTH_ERR);
+    finish(&l);
+    assert_int_equal(fault_log_count("\"scenario\"", NULL), before);
+}
+
+static void test_wrong_and_malformed_codes(void **state)
+{
+    (void)state;
+    struct login l;
+    char wrong[7];
+    totp_wrong(wrong);
+    start(&l, "awssts", "kate", wrong);
+    assert_int_equal(pam_authenticate(l.ph, 0), PAM_AUTH_ERR);
+    assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), MODULE_IGNORED);
+    finish(&l);
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKKATE", "\"status\": 403"), 1);
+    assert_int_equal(log_count("user=kate outcome=mfa_code_rejected", "MultiFactorAuthentication failed"), 1);
+    assert_int_equal(log_count(wrong, NULL), 0);
+
+    int before = fault_log_count("\"scenario\"", NULL);
+    const char *bad[] = {"12345", "1234567", "12a456", "", "123456; rm"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        start(&l, "awssts", "kate", bad[i]);
+        assert_int_equal(pam_authenticate(l.ph, 0), PAM_AUTH_ERR);
+        finish(&l);
+    }
+    assert_int_equal(fault_log_count("\"scenario\"", NULL), before);
+    assert_int_equal(log_count("user=kate outcome=bad_code_format", "STS not called"), 5);
+    assert_no_staging_left();
+}
+
+static void test_on_error_both_ways(void **state)
+{
+    (void)state;
+    struct login l;
+    start(&l, "awssts", "frank", code_for("now", 0));
+    assert_int_equal(pam_authenticate(l.ph, 0), PAM_AUTHINFO_UNAVAIL);
+    finish(&l);
+    start(&l, "awssts", "gina", code_for("now", 0));
+    assert_int_equal(pam_authenticate(l.ph, 0), MODULE_IGNORED);
+    /* The login goes on without credentials. */
+    assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), MODULE_IGNORED);
+    assert_int_equal(pam_open_session(l.ph, 0), MODULE_IGNORED);
+    assert_null(pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE"));
+    finish(&l);
+    char dir[256];
+    run_dir("gina", dir, sizeof(dir));
+    assert_false(exists(dir));
+}
+
+static void test_bad_configuration_files(void **state)
+{
+    (void)state;
+    const char *services[] = {"awssts_bad", "awssts_ww", "awssts_notroot", "awssts_openkeys"};
+    int before = fault_log_count("\"scenario\"", NULL);
+    for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
+        struct login l;
+        start(&l, services[i], "alice", "123456");
+        int rc = pam_authenticate(l.ph, 0);
+        if (rc != PAM_AUTHINFO_UNAVAIL)
+            fail_msg("%s: %s", services[i], pam_strerror(l.ph, rc));
+        assert_int_equal(l.script.next, 0);
+        finish(&l);
+    }
+    assert_int_equal(fault_log_count("\"scenario\"", NULL), before);
+}
+
+static void test_use_first_pass(void **state)
+{
+    (void)state;
+    struct login l;
+    setenv("PAM_AUTHTOK", code_for("now", 0), 1);
+    start(&l, "awssts_first_pass", "henry", NULL); /* no answers: a prompt would fail */
+    int rc = pam_authenticate(l.ph, 0);
+    unsetenv("PAM_AUTHTOK");
+    if (rc != PAM_SUCCESS)
+        fail_msg("authenticate: %s", pam_strerror(l.ph, rc));
+    assert_int_equal(l.script.next, 0);
+    assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), PAM_SUCCESS);
+    assert_int_equal(pam_open_session(l.ph, 0), PAM_SUCCESS);
+    close_login(&l);
+}
+
+static void test_parallel_sessions_refcount(void **state)
+{
+    (void)state;
+    struct login a, b;
+    full_login(&a, "awssts", "ivy", code_for("now", 0));
+    full_login(&b, "awssts", "ivy", code_for("next", 30)); /* a second, different code */
+    char dir[256], creds[300], sessions[300];
+    run_dir("ivy", dir, sizeof(dir));
+    snprintf(creds, sizeof(creds), "%s/credentials", dir);
+    snprintf(sessions, sizeof(sessions), "%s/sessions", dir);
+    assert_user_file(sessions, uid_of("ivy"), NULL);
+    FILE *f = fopen(sessions, "r");
+    int lines = 0;
+    char line[128];
+    while (fgets(line, sizeof(line), f))
+        lines++;
+    fclose(f);
+    assert_int_equal(lines, 2);
+
+    close_login(&a);
+    assert_user_file(creds, uid_of("ivy"), "aws_access_key_id = ASIA");
+    close_login(&b);
+    assert_false(exists(creds));
+    assert_false(exists(sessions));
+    assert_false(exists(dir));
+}
+
+/* With pam_systemd's /run/user/UID present, the files go below it, made as the user. */
+static void test_runtime_dir_under_run_user(void **state)
+{
+    (void)state;
+    uid_t uid = uid_of("tina");
+    char base[64], dir[128], creds[160];
+    snprintf(base, sizeof(base), "/run/user/%u", (unsigned)uid);
+    assert_int_equal(system("mkdir -p /run/user"), 0);
+    assert_int_equal(mkdir(base, 0700), 0);
+    assert_int_equal(chown(base, uid, uid), 0);
+    struct login l;
+    full_login(&l, "awssts", "tina", code_for("now", 0));
+    snprintf(dir, sizeof(dir), "%s/aws-sts", base);
+    snprintf(creds, sizeof(creds), "%s/credentials", dir);
+    assert_user_file(creds, uid, "aws_access_key_id = ASIA");
+    struct stat st;
+    assert_int_equal(lstat(dir, &st), 0);
+    assert_int_equal(st.st_uid, uid);
+    assert_int_equal(st.st_mode & 07777, 0700);
+    assert_string_equal(pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE"), creds);
+    close_login(&l);
+    assert_false(exists(creds));
+    assert_true(exists(base)); /* logind's directory is left to logind */
+}
+
+/* Two logins of one user at the same moment: both succeed, the file is whole,
+ * both sessions are counted, and the last one out removes the files. */
+static void test_concurrent_logins(void **state)
+{
+    (void)state;
+    int ready[2], go[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(go), 0);
+    char codes[2][7];
+    totp_at(peer_env("TOTP_SECRET"), time(NULL), codes[0]);
+    totp_at(peer_env("TOTP_SECRET"), time(NULL) + 30, codes[1]);
+    pid_t kids[2];
+    for (int i = 0; i < 2; i++) {
+        kids[i] = fork();
+        assert_true(kids[i] >= 0);
+        if (kids[i] == 0) {
+            struct login l;
+            start(&l, "awssts", "uma", codes[i]);
+            int ok = pam_authenticate(l.ph, 0) == PAM_SUCCESS &&
+                     pam_setcred(l.ph, PAM_ESTABLISH_CRED) == PAM_SUCCESS &&
+                     pam_open_session(l.ph, 0) == PAM_SUCCESS;
+            char c = ok ? 'y' : 'n';
+            if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+                _exit(2);
+            ok = ok && pam_close_session(l.ph, 0) == PAM_SUCCESS;
+            pam_end(l.ph, PAM_SUCCESS);
+            _exit(ok ? 0 : 1);
+        }
+    }
+    close(ready[1]);
+    close(go[0]);
+    char answers[2];
+    assert_int_equal(read(ready[0], &answers[0], 1), 1);
+    assert_int_equal(read(ready[0], &answers[1], 1), 1);
+    assert_int_equal(answers[0], 'y');
+    assert_int_equal(answers[1], 'y');
+
+    char dir[256], creds[300], sessions[300];
+    run_dir("uma", dir, sizeof(dir));
+    snprintf(creds, sizeof(creds), "%s/credentials", dir);
+    snprintf(sessions, sizeof(sessions), "%s/sessions", dir);
+    FILE *f = fopen(creds, "r");
+    assert_non_null(f);
+    char line[4096];
+    int headers = 0, ids = 0;
+    while (fgets(line, sizeof(line), f)) {
+        headers += strcmp(line, "[default]\n") == 0;
+        ids += strncmp(line, "aws_access_key_id = ASIA", 24) == 0;
+    }
+    fclose(f);
+    assert_int_equal(headers, 1);
+    assert_int_equal(ids, 1);
+    f = fopen(sessions, "r");
+    int n = 0;
+    while (f && fgets(line, sizeof(line), f))
+        n++;
+    if (f)
+        fclose(f);
+    assert_int_equal(n, 2);
+
+    assert_int_equal(write(go[1], "gg", 2), 2);
+    for (int i = 0; i < 2; i++) {
+        int status;
+        assert_int_equal(waitpid(kids[i], &status, 0), kids[i]);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    close(ready[0]);
+    close(go[1]);
+    assert_false(exists(creds));
+    assert_false(exists(sessions));
+}
+
+/* OpenSSH: auth in a forked child that hands back only the PAM environment;
+ * setcred and open_session in the parent; setcred again in the session child. */
+static void test_openssh_split(void **state)
+{
+    (void)state;
+    struct login l;
+    start(&l, "awssts", "jack", code_for("now", 0));
+    int pipefd[2];
+    assert_int_equal(pipe(pipefd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(pipefd[0]);
+        int rc = pam_authenticate(l.ph, 0);
+        char **env = pam_getenvlist(l.ph);
+        for (char **e = env; e && *e; e++) {
+            if (write(pipefd[1], *e, strlen(*e) + 1) < 0)
+                _exit(99);
+            free(*e);
+        }
+        free(env);
+        _exit(rc == PAM_SUCCESS ? 0 : 1);
+    }
+    close(pipefd[1]);
+    char buf[4096];
+    size_t got = 0;
+    ssize_t r;
+    while ((r = read(pipefd[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+        got += (size_t)r;
+    close(pipefd[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    bool saw_handoff = false;
+    for (size_t off = 0; off < got; off += strlen(buf + off) + 1) {
+        saw_handoff |= strncmp(buf + off, "PAM_AWS_STS_HANDOFF=", 20) == 0;
+        assert_int_equal(pam_putenv(l.ph, buf + off), PAM_SUCCESS);
+    }
+    assert_true(saw_handoff);
+
+    assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), PAM_SUCCESS);
+    assert_int_equal(pam_open_session(l.ph, 0), PAM_SUCCESS);
+    assert_null(pam_getenv(l.ph, "PAM_AWS_STS_HANDOFF"));
+    char creds[300];
+    run_dir("jack", creds, sizeof(creds));
+    strcat(creds, "/credentials");
+    assert_user_file(creds, uid_of("jack"), "aws_session_token = ");
+
+    pid = fork();
+    if (pid == 0)
+        _exit(pam_setcred(l.ph, PAM_REINITIALIZE_CRED) == PAM_SUCCESS &&
+                      pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE") != NULL
+                  ? 0
+                  : 1);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close_login(&l);
+    assert_false(exists(creds));
+    assert_no_staging_left();
+}
+
+/* A forged hand-off variable names nothing and is dropped. */
+static void test_forged_handoff_variable(void **state)
+{
+    (void)state;
+    struct login l;
+    start(&l, "awssts", "alice", NULL);
+    assert_int_equal(pam_putenv(l.ph, "PAM_AWS_STS_HANDOFF=../../etc/shadow"), PAM_SUCCESS);
+    assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), PAM_CRED_ERR);
+    assert_null(pam_getenv(l.ph, "PAM_AWS_STS_HANDOFF"));
+    /* Well formed, but no such hand-off: an error, not a silent skip. */
+    assert_int_equal(pam_putenv(l.ph, "PAM_AWS_STS_HANDOFF=0123456789abcdef0123456789abcdef"), PAM_SUCCESS);
+    assert_int_equal(pam_open_session(l.ph, 0), PAM_SESSION_ERR);
+    assert_null(pam_getenv(l.ph, "PAM_AWS_STS_HANDOFF"));
+    finish(&l);
+}
+
+static void expect_runtime_refused(const char *service, const char *user)
+{
+    struct login l;
+    start(&l, service, user, code_for("now", 0));
+    assert_int_equal(pam_authenticate(l.ph, 0), PAM_SUCCESS);
+    assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), PAM_CRED_ERR);
+    assert_int_equal(pam_open_session(l.ph, 0), MODULE_IGNORED); /* hand-off already used */
+    finish(&l);
+    assert_no_staging_left();
+}
+
+static void test_runtime_dir_refusals(void **state)
+{
+    (void)state;
+    char path[300], buf[400];
+
+    /* A symlink where the directory should be. */
+    assert_int_equal(mkdir("/run/evil", 0755), 0);
+    snprintf(path, sizeof(path), "/run/evil/%u", (unsigned)uid_of("olga"));
+    assert_int_equal(symlink("/etc", path), 0);
+    expect_runtime_refused("awssts_symlink", "olga");
+    assert_false(exists("/etc/credentials"));
+
+    /* A directory that belongs to someone else. */
+    assert_int_equal(mkdir("/run/foreign", 0755), 0);
+    snprintf(path, sizeof(path), "/run/foreign/%u", (unsigned)uid_of("quinn"));
+    assert_int_equal(mkdir(path, 0700), 0);
+    assert_int_equal(chown(path, uid_of("alice"), uid_of("alice")), 0);
+    expect_runtime_refused("awssts_foreign", "quinn");
+    snprintf(buf, sizeof(buf), "%s/credentials", path);
+    assert_false(exists(buf));
+
+    /* A directory on a disk-backed filesystem. */
+    expect_runtime_refused("awssts_disk", "rosa");
+    snprintf(path, sizeof(path), "disk/%u/credentials", (unsigned)uid_of("rosa"));
+    assert_false(exists(tdir(path, buf, sizeof(buf))));
+}
+
+static void test_moto_happy_paths(void **state)
+{
+    (void)state;
+    struct login l;
+    full_login(&l, "awssts", "mona", code_for("now", 0));
+    char path[300];
+    run_dir("mona", path, sizeof(path));
+    strcat(path, "/credentials");
+    assert_user_file(path, uid_of("mona"), "aws_access_key_id = ");
+    assert_user_file(path, uid_of("mona"), "assumed_role = False");
+    close_login(&l);
+
+    full_login(&l, "awssts", "nick", code_for("now", 0));
+    run_dir("nick", path, sizeof(path));
+    strcat(path, "/credentials");
+    assert_user_file(path, uid_of("nick"), "assumed_role_arn = ");
+    assert_user_file(path, uid_of("nick"), "aws_access_key_id = ");
+    close_login(&l);
+}
+
+/* Nothing secret ever reaches the log: keys, tokens, codes. */
+static void test_no_secret_in_log(void **state)
+{
+    (void)state;
+    const char *secrets[] = {
+        "faultSTSsecretKEY", peer_env("MOTO_SECRET"), "IQoJb3JpZ2luX2Vj", "aws_secret_access_key",
+        "aws_session_token", "<SecretAccessKey>", "<SessionToken>",
+    };
+    for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
+        if (log_count(secrets[i], NULL) != 0)
+            fail_msg("the log holds '%s'", secrets[i]);
+}
+
+static void test_invalid_user_names(void **state)
+{
+    (void)state;
+    const char *bad[] = {"../etc", "Root", "a b", "nosuchuser"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct login l;
+        start(&l, "awssts", bad[i], "123456");
+        assert_int_equal(pam_authenticate(l.ph, 0), PAM_USER_UNKNOWN);
+        finish(&l);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_session_token_flow),
+        cmocka_unit_test(test_group_role_session_flow),
+        cmocka_unit_test(test_user_section_overrides_group),
+        cmocka_unit_test(test_direct_flow),
+        cmocka_unit_test(test_keys_from_home),
+        cmocka_unit_test(test_user_without_configuration),
+        cmocka_unit_test(test_wrong_and_malformed_codes),
+        cmocka_unit_test(test_on_error_both_ways),
+        cmocka_unit_test(test_bad_configuration_files),
+        cmocka_unit_test(test_use_first_pass),
+        cmocka_unit_test(test_parallel_sessions_refcount),
+        cmocka_unit_test(test_runtime_dir_under_run_user),
+        cmocka_unit_test(test_concurrent_logins),
+        cmocka_unit_test(test_openssh_split),
+        cmocka_unit_test(test_forged_handoff_variable),
+        cmocka_unit_test(test_runtime_dir_refusals),
+        cmocka_unit_test(test_moto_happy_paths),
+        cmocka_unit_test(test_invalid_user_names),
+        cmocka_unit_test(test_no_secret_in_log),
+    };
+    /* Keep cmocka's own messages visible: they go to the log too, and are
+     * copied back to the real stderr at the end. */
+    snprintf(log_path, sizeof(log_path), "%s/pam.log", peer_env("PAS_TEST_DIR"));
+    int real_stderr = dup(2);
+    int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
+    if (fd < 0 || real_stderr < 0 || dup2(fd, 2) < 0)
+        return 1;
+    close(fd);
+    int rc = cmocka_run_group_tests_name("pam_module", tests, NULL, NULL);
+    FILE *f = fopen(log_path, "r");
+    char line[4096];
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+        if (strncmp(line, "PWRAP_", 6) != 0 && write(real_stderr, line, strlen(line)) < 0)
+            break;
+    if (f != NULL)
+        fclose(f);
+    return rc;
+}
