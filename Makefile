@@ -55,6 +55,7 @@ HELPER_OBJS := $(HELPER_SRCS:%.c=$(BUILD)/obj/%.o)
 HELPER      := $(BUILD)/awssts
 
 SIGV4_TOOL := $(BUILD)/sigv4-sign
+PAM_LOGIN  := $(BUILD)/pam-login
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -63,7 +64,7 @@ INTEG_BINS := $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
 
 .SECONDARY:
 .PHONY: all check unit valgrind install uninstall clean demo deps
-all: $(LIB_A) $(LIB_SO) $(BUILD)/libawssts.so $(PAM_SO) $(HELPER) $(SIGV4_TOOL)
+all: $(LIB_A) $(LIB_SO) $(BUILD)/libawssts.so $(PAM_SO) $(HELPER) $(SIGV4_TOOL) $(PAM_LOGIN)
 
 $(BUILD)/obj/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
@@ -109,6 +110,10 @@ $(BUILD)/obj/tests/tools/%.o: tests/tools/%.c
 
 $(SIGV4_TOOL): $(BUILD)/obj/tests/tools/sigv4_sign.o $(LIB_A)
 	$(CC) -pie $(LD_HARDEN) -o $@ $< $(LIB_A) $(DEPS_LIBS)
+
+$(PAM_LOGIN): tests/tools/pam_login.c
+	@echo "  CC      $<"
+	@$(CC) $(BASE_CFLAGS) -pie $(LD_HARDEN) -o $@ $< -lpam
 
 # Unit tests see the library's internals through the static archive.
 $(BUILD)/obj/tests/unit/%.o: tests/unit/%.c

@@ -3,9 +3,11 @@
 # and fault_sts.py (TLS; one with the test CA's certificate, one with
 # another CA's, one with a wrong host name). Writes $PEERS/env with
 # everything a test needs. A peer that does not come up fails loudly.
-# Usage: start.sh PEERS_DIR   (stop with: stop.sh PEERS_DIR)
+# Usage: start.sh PEERS_DIR [moto]   (stop with: stop.sh PEERS_DIR)
+#        "moto" starts moto alone (the demo).
 set -euo pipefail
 PEERS=$1
+ONLY=${2:-all}
 HERE=$(cd "$(dirname "$0")" && pwd)
 PY=${AWSSTS_TEST_PYTHON:-/root/.pyenv/versions/3.11.7/bin/python3}
 MOTO=${AWSSTS_TEST_MOTO:-$(dirname "$PY")/moto_server}
@@ -38,9 +40,11 @@ start_fault() { # name cert
     wait_for_file "$PEERS/$1.port" $! "$1"
 }
 
-start_fault fault server
-start_fault fault-other other
-start_fault fault-wronghost wronghost
+if [ "$ONLY" != moto ]; then
+    start_fault fault server
+    start_fault fault-other other
+    start_fault fault-wronghost wronghost
+fi
 
 # moto: pick a free loopback port, start, and wait until it answers over TLS.
 moto_port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -61,12 +65,17 @@ done
 {
     echo "TEST_CA=$PEERS/pki/ca.pem"
     echo "TOTP_SECRET=$TOTP_SECRET"
+    echo "MOTO_URL=$moto_url"
+    cat "$PEERS/moto.env"
+    [ "$ONLY" = moto ] && exit 0
     echo "FAULT_URL=https://localhost:$(cat "$PEERS/fault.port")"
     echo "FAULT_PORT=$(cat "$PEERS/fault.port")"
     echo "FAULT_LOG=$PEERS/fault.log"
     echo "FAULT_OTHER_URL=https://localhost:$(cat "$PEERS/fault-other.port")"
     echo "FAULT_WRONGHOST_URL=https://localhost:$(cat "$PEERS/fault-wronghost.port")"
-    echo "MOTO_URL=$moto_url"
-    cat "$PEERS/moto.env"
 } > "$PEERS/env"
-echo "peers: fault STS on $(cat "$PEERS/fault.port"), moto on $moto_port"
+if [ "$ONLY" = moto ]; then
+    echo "peers: moto on $moto_port"
+else
+    echo "peers: fault STS on $(cat "$PEERS/fault.port"), moto on $moto_port"
+fi
