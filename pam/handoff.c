@@ -63,6 +63,8 @@ static awssts_err serialize(const struct passwd *pw, const struct pas_login *l, 
         rc = awssts_credfile_set(cf, "handoff", "created", now, ei);
     if (rc == AWSSTS_OK && l->role_arn != NULL)
         rc = awssts_credfile_set(cf, "handoff", "role_arn", l->role_arn, ei);
+    if (rc == AWSSTS_OK && l->mfa_serial != NULL)
+        rc = awssts_credfile_set(cf, "handoff", "mfa_serial", l->mfa_serial, ei);
     if (rc == AWSSTS_OK && l->has_session)
         rc = put_creds(cf, "session", &l->session, ei);
     if (rc == AWSSTS_OK && l->has_role)
@@ -108,6 +110,7 @@ static awssts_err parse(const char *text, const struct passwd *pw, struct pas_lo
     const char *uid = awssts_credfile_get(cf, "handoff", "uid");
     const char *created = awssts_credfile_get(cf, "handoff", "created");
     const char *role = awssts_credfile_get(cf, "handoff", "role_arn");
+    const char *serial = awssts_credfile_get(cf, "handoff", "mfa_serial");
     long uidv = -1, when = 0;
     if (user == NULL || uid == NULL || created == NULL ||
         !awssts_text_parse_long(uid, 0, 0x7fffffffL, &uidv) ||
@@ -127,7 +130,8 @@ static awssts_err parse(const char *text, const struct passwd *pw, struct pas_lo
             rc = take_creds(cf, "role", &out->role, ei);
             out->has_role = rc == AWSSTS_OK;
         }
-        if (rc == AWSSTS_OK && role != NULL && (out->role_arn = strdup(role)) == NULL)
+        if (rc == AWSSTS_OK && ((role != NULL && (out->role_arn = strdup(role)) == NULL) ||
+                                (serial != NULL && (out->mfa_serial = strdup(serial)) == NULL)))
             rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
         if (rc == AWSSTS_OK && !out->has_session && !out->has_role)
             rc = awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "hand-off holds no credentials");

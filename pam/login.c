@@ -39,7 +39,8 @@ awssts_err pas_login_run(const struct pas_settings *s, const struct pas_keys *k,
     if (rc != AWSSTS_OK)
         return rc;
     snprintf(out->host, sizeof(out->host), "%s", awssts_client_host(c));
-    if (role_arn != NULL && (out->role_arn = strdup(role_arn)) == NULL) {
+    if ((role_arn != NULL && (out->role_arn = strdup(role_arn)) == NULL) ||
+        (out->mfa_serial = strdup(mfa_serial)) == NULL) {
         awssts_client_free(c);
         return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
     }
@@ -94,5 +95,6 @@ void pas_login_clear(struct pas_login *l)
     awssts_credentials_clear(&l->session);
     awssts_credentials_clear(&l->role);
     free(l->role_arn);
+    free(l->mfa_serial);
     memset(l, 0, sizeof(*l));
 }

@@ -16,6 +16,7 @@ struct pas_login {
     bool has_session;
     bool has_role;
     char *role_arn;
+    char *mfa_serial;
     char host[256];       /* endpoint host, for the log */
     char request_id[80];  /* of the last call */
     long long latency_ms;

@@ -5,6 +5,7 @@
 #include "awssts/credfile.h"
 #include "awssts/safefile.h"
 #include "awssts/secret.h"
+#include "awssts/state.h"
 #include "awssts/timeutil.h"
 #include "buf.h"
 #include "error_set.h"
@@ -173,65 +174,36 @@ void pas_runtime_close(struct pas_runtime *rt)
     rt->dirfd = -1;
 }
 
+/* The state for awssts, from the settings and this login (borrowed, never freed here). */
 static awssts_err state_text(const struct pas_settings *s, const struct passwd *pw,
                              const struct pas_login *l, char **text, size_t *len,
                              struct awssts_error_info *ei)
 {
-    struct awssts_credfile *cf = awssts_credfile_new();
-    if (cf == NULL)
-        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-    char num[8][32], exp[21];
-    snprintf(num[0], 32, "%ld", s->duration);
-    snprintf(num[1], 32, "%ld", s->role_duration);
-    snprintf(num[2], 32, "%ld", s->connect_timeout);
-    snprintf(num[3], 32, "%ld", s->timeout);
-    const char *pairs[][2] = {
-        {"version", "1"},
-        {"user", pw->pw_name},
-        {"region", s->region},
-        {"endpoint", s->endpoint},
-        {"fips", s->fips ? "yes" : "no"},
-        {"dualstack", s->dualstack ? "yes" : "no"},
-        {"ca_file", s->ca_file},
-        {"ca_path", s->ca_path},
-        {"proxy", s->proxy},
-        {"connect_timeout", num[2]},
-        {"timeout", num[3]},
-        {"profile", s->profile},
-        {"flow", s->flow == PAS_FLOW_SESSION ? "session" : "direct"},
-        {"duration", num[0]},
-        {"role_arn", l->role_arn},
-        {"role_session_name", s->role_session_name},
-        {"role_duration", num[1]},
-        {"external_id", s->external_id},
+    struct awssts_state st = {
+        .user = pw->pw_name,
+        .region = s->region,
+        .endpoint = s->endpoint,
+        .fips = s->fips,
+        .dualstack = s->dualstack,
+        .ca_file = s->ca_file,
+        .ca_path = s->ca_path,
+        .proxy = s->proxy,
+        .connect_timeout = s->connect_timeout,
+        .timeout = s->timeout,
+        .profile = s->profile,
+        .flow_direct = s->flow == PAS_FLOW_DIRECT,
+        .duration = s->duration,
+        .role_arn = l->role_arn,
+        .role_session_name = s->role_session_name,
+        .role_duration = s->role_duration,
+        .external_id = s->external_id,
+        .mfa_serial = l->mfa_serial,
+        .mfa_session = l->session,
+        .has_mfa_session = l->has_session,
+        .role = l->role,
+        .has_role = l->has_role,
     };
-    awssts_err rc = AWSSTS_OK;
-    for (size_t i = 0; rc == AWSSTS_OK && i < sizeof(pairs) / sizeof(pairs[0]); i++)
-        if (pairs[i][1] != NULL)
-            rc = awssts_credfile_set(cf, "awssts", pairs[i][0], pairs[i][1], ei);
-    const struct { const char *section; const struct awssts_credentials *c; bool have; } parts[] = {
-        {"mfa_session", &l->session, l->has_session},
-        {"role", &l->role, l->has_role},
-    };
-    for (size_t i = 0; rc == AWSSTS_OK && i < 2; i++) {
-        if (!parts[i].have)
-            continue;
-        const struct awssts_credentials *c = parts[i].c;
-        awssts_time_format_iso8601(c->expiration, exp);
-        rc = awssts_credfile_set(cf, parts[i].section, "aws_access_key_id", c->access_key_id, ei);
-        if (rc == AWSSTS_OK)
-            rc = awssts_credfile_set(cf, parts[i].section, "aws_secret_access_key", c->secret_access_key, ei);
-        if (rc == AWSSTS_OK)
-            rc = awssts_credfile_set(cf, parts[i].section, "aws_session_token", c->session_token, ei);
-        if (rc == AWSSTS_OK)
-            rc = awssts_credfile_set(cf, parts[i].section, "expiration", exp, ei);
-        if (rc == AWSSTS_OK && c->assumed_role_arn != NULL)
-            rc = awssts_credfile_set(cf, parts[i].section, "assumed_role_arn", c->assumed_role_arn, ei);
-    }
-    if (rc == AWSSTS_OK && awssts_credfile_serialize(cf, text, len) != AWSSTS_OK)
-        rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-    awssts_credfile_free(cf);
-    return rc;
+    return awssts_state_serialize(&st, text, len, ei);
 }
 
 awssts_err pas_runtime_write(pam_handle_t *pamh, const struct pas_settings *s,
