@@ -4,6 +4,7 @@
 #include "awssts/secret.h"
 #include "awssts/state.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void test_round_trip(void **state)
