@@ -149,7 +149,20 @@ $(BUILD)/tests/pam_test_%: $(BUILD)/obj/tests/pam/test_%.o $(PAM_SO)
 	@mkdir -p $(@D)
 	$(CC) -pie $(LD_HARDEN) -o $@ $< -lpam $(shell pkg-config --libs cmocka)
 
-tests: $(UNIT_BINS) $(INTEG_BINS) $(PAMT_BINS)
+# Helper tests set sessions up through the library and drive awssts as a process.
+HELPERT_SRCS := $(wildcard tests/helper/test_*.c)
+HELPERT_BINS := $(HELPERT_SRCS:tests/helper/test_%.c=$(BUILD)/tests/helper_test_%)
+
+$(BUILD)/obj/tests/helper/%.o: tests/helper/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(BASE_CFLAGS) -Wno-format-truncation -Ilib/include $(shell pkg-config --cflags cmocka) -c $< -o $@
+
+$(BUILD)/tests/helper_test_%: $(BUILD)/obj/tests/helper/test_%.o $(LIB_A) $(HELPER)
+	@mkdir -p $(@D)
+	$(CC) -pie $(LD_HARDEN) -o $@ $< $(LIB_A) $(DEPS_LIBS) $(shell pkg-config --libs cmocka)
+
+tests: $(UNIT_BINS) $(INTEG_BINS) $(PAMT_BINS) $(HELPERT_BINS)
 
 deps:
 	@if [ "$$(id -u)" -eq 0 ]; then scripts/install-deps; fi

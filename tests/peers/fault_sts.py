@@ -13,6 +13,7 @@ the secret LONG_TERM_SECRET. Every request is logged as one JSON line.
 """
 import argparse
 import base64
+import calendar
 import hashlib
 import hmac
 import json
@@ -250,6 +251,16 @@ class Handler(BaseHTTPRequestHandler):
             return status
         return self.sts(scenario, action, form, key, region, fields, body)
 
+    def now(self):
+        """Server time; with --clock-from-request, the client's signed X-Amz-Date,
+        so a client under faketime meets a server that agrees with it."""
+        if self.server.state.args.clock_from_request:
+            try:
+                return calendar.timegm(time.strptime(self.headers.get("X-Amz-Date", ""), "%Y%m%dT%H%M%SZ"))
+            except ValueError:
+                pass
+        return time.time()
+
     # ---- the real STS behaviour -------------------------------------------
     def sts(self, scenario, action, form, key, region, fields, body):
         st = self.server.state
@@ -260,7 +271,7 @@ class Handler(BaseHTTPRequestHandler):
             if session is None or self.headers.get("X-Amz-Security-Token") != session["token"]:
                 self.send(403, error_doc("InvalidClientTokenId", "The security token included in the request is invalid."))
                 return 403
-            if time.time() >= session["expires"]:
+            if self.now() >= session["expires"]:
                 self.send(400, error_doc("ExpiredToken", "The security token included in the request is expired"))
                 return 400
             secret = session["secret"]
@@ -325,7 +336,7 @@ class Handler(BaseHTTPRequestHandler):
         key = "ASIA" + rand_upper(16)
         secret = rand_b64(30)
         token = token_prefix + rand_b64(180)
-        expires = time.time() + duration
+        expires = self.now() + duration
         with st.lock:
             st.sessions[key] = {"secret": secret, "token": token, "expires": expires,
                                 "mfa": mfa, "arn": arn, "chained": chained}
@@ -337,7 +348,7 @@ class Handler(BaseHTTPRequestHandler):
         if scenario == "BADEXPIRATION":
             expiration = "soon"
         if scenario == "PASTEXPIRATION":
-            expiration = iso(time.time() - 60)
+            expiration = iso(self.now() - 60)
         creds = creds_xml(key, secret, token, expiration)
         if token is None:
             creds = creds.replace("<SessionToken>None</SessionToken>", "")
@@ -393,6 +404,7 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--totp-secret")
     ap.add_argument("--hang-seconds", type=float, default=20)
+    ap.add_argument("--clock-from-request", action="store_true")
     args = ap.parse_args()
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

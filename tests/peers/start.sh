@@ -32,10 +32,10 @@ wait_for_file() { # file pid what
     die "$3 did not start within 10 s"
 }
 
-start_fault() { # name cert
+start_fault() { # name cert [extra options]
     "$PY" "$HERE/fault_sts.py" --cert "$PEERS/pki/$2.pem" --key "$PEERS/pki/$2.key" \
         --port-file "$PEERS/$1.port" --log "$PEERS/$1.log" --totp-secret "$TOTP_SECRET" \
-        --hang-seconds 20 > "$PEERS/$1.out" 2>&1 &
+        --hang-seconds 20 ${3:-} > "$PEERS/$1.out" 2>&1 &
     echo $! >> "$PEERS/pids"
     wait_for_file "$PEERS/$1.port" $! "$1"
 }
@@ -44,6 +44,7 @@ if [ "$ONLY" != moto ]; then
     start_fault fault server
     start_fault fault-other other
     start_fault fault-wronghost wronghost
+    start_fault fault-clock server --clock-from-request
 fi
 
 # moto: pick a free loopback port, start, and wait until it answers over TLS.
@@ -73,6 +74,8 @@ done
     echo "FAULT_LOG=$PEERS/fault.log"
     echo "FAULT_OTHER_URL=https://localhost:$(cat "$PEERS/fault-other.port")"
     echo "FAULT_WRONGHOST_URL=https://localhost:$(cat "$PEERS/fault-wronghost.port")"
+    echo "FAULT_CLOCK_URL=https://localhost:$(cat "$PEERS/fault-clock.port")"
+    echo "FAULT_CLOCK_LOG=$PEERS/fault-clock.log"
 } > "$PEERS/env"
 if [ "$ONLY" = moto ]; then
     echo "peers: moto on $moto_port"

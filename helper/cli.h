@@ -1,0 +1,71 @@
+/* awssts: shared declarations of the commands. */
+#ifndef AWSSTS_CLI_H
+#define AWSSTS_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "awssts/error.h"
+#include "awssts/state.h"
+
+/* Exit codes (documented in awssts(1)). */
+enum {
+    EXIT_OK = 0,
+    EXIT_FAILURE_OTHER = 1, /* files, configuration */
+    EXIT_USAGE = 2,
+    EXIT_LOGIN_NEEDED = 3,
+    EXIT_REFUSED = 4,       /* STS said no */
+    EXIT_NETWORK = 5,       /* network, TLS, timeout, STS unavailable */
+};
+
+/* The exit code for a library error. */
+int cli_exit_code(awssts_err err);
+
+/* One line on stderr: "awssts: " + the message; never a secret. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_error_info(const char *what, const struct awssts_error_info *ei);
+
+/* Messages at --log-level INFO and below (default: WARN, so quiet). */
+extern int cli_verbosity;
+void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The runtime directory of a login, opened and locked. */
+struct session_dir {
+    int fd;
+    char path[4096];
+};
+
+/*
+ * Find the directory: --dir, else the directory of AWS_SHARED_CREDENTIALS_FILE,
+ * else /run/user/UID/aws-sts, else /run/aws-sts/UID. It must be ours and
+ * not writable by others. lock: LOCK_SH or LOCK_EX.
+ */
+int session_dir_open(const char *dir, int lock, struct session_dir *sd);
+void session_dir_close(struct session_dir *sd);
+
+/* Read the state; refused when another user owns it or others may read or write it. */
+int session_state_read(const struct session_dir *sd, struct awssts_state *st);
+
+/* Write state and credentials atomically. */
+int session_state_write(const struct session_dir *sd, const struct awssts_state *st);
+
+/*
+ * Make sure the current credentials have at least min_remaining seconds
+ * left: assume the role again with the MFA session, or (with prompt) start a
+ * new MFA session with a code from /dev/tty when the user's long-term keys
+ * are readable. Returns an exit code; *called tells whether STS was called.
+ */
+int session_renew(const struct session_dir *sd, struct awssts_state *st, long min_remaining,
+                  bool prompt, bool *called);
+
+/* Read a code (or secret) from /dev/tty with echo off. */
+int tty_prompt(const char *prompt, bool echo, char *out, size_t len);
+
+int cmd_status(int argc, char **argv);
+int cmd_refresh(int argc, char **argv);
+int cmd_credential_process(int argc, char **argv);
+int cmd_env(int argc, char **argv);
+int cmd_setup_config(int argc, char **argv);
+int cmd_login(int argc, char **argv);
+
+#endif

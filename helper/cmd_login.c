@@ -1,0 +1,388 @@
+/*
+ * awssts login: aws-mfa's workflow, drop-in. Long-term keys from
+ * [PROFILE<long suffix>] of the shared credentials file, a code, STS on the
+ * regional endpoint of the region (never the global one), and the result in
+ * [PROFILE<short suffix>] of the same file, everything else kept as it was.
+ */
+#include "cli.h"
+#include "awssts/credfile.h"
+#include "awssts/endpoint.h"
+#include "awssts/secret.h"
+#include "awssts/timeutil.h"
+#include "awssts/validate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct login_opts {
+    const char *device, *profile, *long_suffix, *short_suffix, *role, *session_name;
+    const char *token, *region, *endpoint, *ca_bundle;
+    long duration;
+    bool force, setup;
+};
+
+static const char usage[] =
+    "usage: awssts login [--profile P] [--device ARN] [--duration S] [--assume-role ARN]\n"
+    "                    [--role-session-name N] [--token CODE] [--region R] [--force]\n"
+    "                    [--long-term-suffix S] [--short-term-suffix S] [--setup]\n"
+    "                    [--log-level L] [--endpoint-url URL] [--ca-bundle FILE]\n";
+
+static const char *env_or(const char *name, const char *dflt)
+{
+    const char *v = getenv(name);
+    return (v != NULL && *v != '\0') ? v : dflt;
+}
+
+static int parse(int argc, char **argv, struct login_opts *o)
+{
+    static const struct option opts[] = {
+        {"device", required_argument, NULL, 'D'},
+        {"duration", required_argument, NULL, 'd'},
+        {"profile", required_argument, NULL, 'p'},
+        {"long-term-suffix", required_argument, NULL, 'L'},
+        {"long-suffix", required_argument, NULL, 'L'},
+        {"short-term-suffix", required_argument, NULL, 'S'},
+        {"short-suffix", required_argument, NULL, 'S'},
+        {"assume-role", required_argument, NULL, 'a'},
+        {"assume", required_argument, NULL, 'a'},
+        {"role-session-name", required_argument, NULL, 'n'},
+        {"force", no_argument, NULL, 'f'},
+        {"token", required_argument, NULL, 't'},
+        {"mfa-token", required_argument, NULL, 't'},
+        {"region", required_argument, NULL, 'r'},
+        {"setup", no_argument, NULL, 's'},
+        {"log-level", required_argument, NULL, 'l'},
+        {"endpoint-url", required_argument, NULL, 'e'},
+        {"ca-bundle", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof(*o));
+    o->device = env_or("MFA_DEVICE", NULL);
+    o->profile = env_or("AWS_PROFILE", "default");
+    o->long_suffix = "-long-term";
+    o->short_suffix = "";
+    o->role = env_or("MFA_ASSUME_ROLE", NULL);
+    o->ca_bundle = env_or("AWS_CA_BUNDLE", NULL);
+    const char *dur = env_or("MFA_STS_DURATION", NULL);
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'D': o->device = optarg; break;
+        case 'd': dur = optarg; break;
+        case 'p': o->profile = optarg; break;
+        case 'L': o->long_suffix = optarg; break;
+        case 'S': o->short_suffix = optarg; break;
+        case 'a': o->role = optarg; break;
+        case 'n': o->session_name = optarg; break;
+        case 'f': o->force = true; break;
+        case 't': o->token = optarg; break;
+        case 'r': o->region = optarg; break;
+        case 's': o->setup = true; break;
+        case 'e': o->endpoint = optarg; break;
+        case 'c': o->ca_bundle = optarg; break;
+        case 'l':
+            if (strcasecmp(optarg, "DEBUG") == 0)
+                cli_verbosity = 0;
+            else if (strcasecmp(optarg, "INFO") == 0)
+                cli_verbosity = 1;
+            else if (strcasecmp(optarg, "WARNING") == 0 || strcasecmp(optarg, "WARN") == 0)
+                cli_verbosity = 2;
+            else if (strcasecmp(optarg, "ERROR") == 0 || strcasecmp(optarg, "CRITICAL") == 0)
+                cli_verbosity = 3;
+            else {
+                cli_error("--log-level takes DEBUG, INFO, WARNING, ERROR or CRITICAL");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'h': printf("%s", usage); return EXIT_OK;
+        default: fprintf(stderr, "%s", usage); return EXIT_USAGE;
+        }
+    }
+    if (optind != argc) {
+        fprintf(stderr, "%s", usage);
+        return EXIT_USAGE;
+    }
+    if (o->role != NULL && (strcasecmp(o->role, "none") == 0 || *o->role == '\0'))
+        o->role = NULL;
+    o->duration = o->role ? 3600 : 43200;
+    if (dur != NULL) {
+        char *end = NULL;
+        errno = 0;
+        o->duration = strtol(dur, &end, 10);
+        long max = o->role ? AWSSTS_ROLE_DURATION_MAX : AWSSTS_SESSION_DURATION_MAX;
+        if (errno || *end || o->duration < 900 || o->duration > max) {
+            cli_error("--duration must be 900..%ld seconds", max);
+            return EXIT_USAGE;
+        }
+    }
+    if (!awssts_valid_profile_name(o->profile)) {
+        cli_error("'%s' is not a profile name", o->profile);
+        return EXIT_USAGE;
+    }
+    if (o->token != NULL && !awssts_valid_mfa_code(o->token)) {
+        cli_error("the MFA code must be six digits");
+        return EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* aws-mfa treats a suffix of "none" as no suffix. */
+static void section_name(char *out, size_t len, const char *profile, const char *suffix)
+{
+    bool none = suffix == NULL || strcasecmp(suffix, "none") == 0;
+    snprintf(out, len, "%s%s", profile, none ? "" : suffix);
+}
+
+static int file_path(const char *env, const char *leaf, char *out, size_t len)
+{
+    const char *v = getenv(env);
+    if (v != NULL && *v != '\0') {
+        snprintf(out, len, "%s", v);
+        return EXIT_OK;
+    }
+    const char *home = getenv("HOME");
+    struct passwd *pw = getpwuid(getuid());
+    if (home == NULL && pw != NULL)
+        home = pw->pw_dir;
+    if (home == NULL) {
+        cli_error("HOME is not set");
+        return EXIT_FAILURE_OTHER;
+    }
+    snprintf(out, len, "%s/.aws/%s", home, leaf);
+    return EXIT_OK;
+}
+
+/* --region, the profile's region in the config file, AWS_REGION, AWS_DEFAULT_REGION. */
+static const char *find_region(const struct login_opts *o, char *buf, size_t len)
+{
+    if (o->region != NULL)
+        return o->region;
+    char path[4096], section[160];
+    if (file_path("AWS_CONFIG_FILE", "config", path, sizeof(path)) == EXIT_OK) {
+        struct awssts_credfile *cf = NULL;
+        struct awssts_file_policy pol = {.owner = getuid(), .forbidden = 0022};
+        if (awssts_credfile_load(AT_FDCWD, path, &pol, &cf, NULL) == AWSSTS_OK) {
+            snprintf(section, sizeof(section), "%s%s", strcmp(o->profile, "default") ? "profile " : "",
+                     o->profile);
+            const char *r = awssts_credfile_get(cf, section, "region");
+            if (r != NULL)
+                snprintf(buf, len, "%s", r);
+            awssts_credfile_free(cf);
+            if (r != NULL)
+                return buf;
+        }
+    }
+    return env_or("AWS_REGION", env_or("AWS_DEFAULT_REGION", NULL));
+}
+
+static int save(struct awssts_credfile *cf, const char *path, mode_t mode)
+{
+    char dir[4096];
+    snprintf(dir, sizeof(dir), "%s", path);
+    char *slash = strrchr(dir, '/');
+    const char *base = slash ? slash + 1 : dir;
+    if (slash != NULL)
+        *slash = '\0';
+    int dfd = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    awssts_err rc = dfd < 0 ? AWSSTS_E_FILE_IO : awssts_credfile_save(cf, dfd, base, mode, &ei);
+    if (dfd >= 0)
+        close(dfd);
+    if (rc != AWSSTS_OK) {
+        cli_error("%s: cannot write: %s", path, ei.detail[0] ? ei.detail : strerror(errno));
+        return EXIT_FAILURE_OTHER;
+    }
+    return EXIT_OK;
+}
+
+static int setup(struct awssts_credfile *cf, const char *path, mode_t mode, const struct login_opts *o)
+{
+    char profile[65] = "", id[130] = "", secret[260] = "", device[260] = "";
+    if (tty_prompt("Profile [default]: ", true, profile, sizeof(profile)) != EXIT_OK) {
+        cli_error("--setup needs a terminal");
+        return EXIT_USAGE;
+    }
+    if (*profile == '\0')
+        snprintf(profile, sizeof(profile), "%s", o->profile);
+    tty_prompt("aws_access_key_id: ", true, id, sizeof(id));
+    tty_prompt("aws_secret_access_key: ", false, secret, sizeof(secret));
+    tty_prompt("aws_mfa_device (ARN, empty for none): ", true, device, sizeof(device));
+    int rc = EXIT_USAGE;
+    char section[160];
+    section_name(section, sizeof(section), profile, o->long_suffix);
+    if (!awssts_valid_profile_name(profile) || !awssts_valid_access_key_id(id) ||
+        !awssts_valid_secret_key(secret) || (*device && !awssts_valid_mfa_serial(device))) {
+        cli_error("not saved: the profile, key id, secret or device is malformed");
+    } else if (awssts_credfile_set(cf, section, "aws_access_key_id", id, NULL) != AWSSTS_OK ||
+               awssts_credfile_set(cf, section, "aws_secret_access_key", secret, NULL) != AWSSTS_OK ||
+               (*device && awssts_credfile_set(cf, section, "aws_mfa_device", device, NULL) != AWSSTS_OK)) {
+        rc = EXIT_FAILURE_OTHER;
+    } else {
+        rc = save(cf, path, mode);
+        if (rc == EXIT_OK)
+            printf("saved [%s] in %s\n", section, path);
+    }
+    awssts_memzero(secret, sizeof(secret));
+    return rc;
+}
+
+int cmd_login(int argc, char **argv)
+{
+    struct login_opts o;
+    int rc = parse(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+
+    char path[4096];
+    if ((rc = file_path("AWS_SHARED_CREDENTIALS_FILE", "credentials", path, sizeof(path))) != EXIT_OK)
+        return rc;
+    struct stat fst;
+    mode_t mode = 0600;
+    if (stat(path, &fst) == 0)
+        mode = fst.st_mode & 0777;
+    struct awssts_credfile *cf = NULL;
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    /* Ours, and nobody else may write it: it decides which keys we send. */
+    struct awssts_file_policy pol = {.owner = getuid(), .forbidden = 0022};
+    awssts_err arc = awssts_credfile_load(AT_FDCWD, path, &pol, &cf, &ei);
+    if (arc == AWSSTS_E_NOT_FOUND && o.setup)
+        arc = (cf = awssts_credfile_new()) ? AWSSTS_OK : AWSSTS_E_NOMEM;
+    if (arc != AWSSTS_OK) {
+        cli_error("%s", ei.detail[0] ? ei.detail : awssts_strerror(arc));
+        return EXIT_FAILURE_OTHER;
+    }
+    if (o.setup) {
+        rc = setup(cf, path, mode, &o);
+        awssts_credfile_free(cf);
+        return rc;
+    }
+
+    char lsec[160], ssec[160], regbuf[64];
+    section_name(lsec, sizeof(lsec), o.profile, o.long_suffix);
+    section_name(ssec, sizeof(ssec), o.profile, o.short_suffix);
+    if (strcmp(lsec, ssec) == 0) {
+        cli_error("the long-term and short-term profiles are both [%s]", lsec);
+        awssts_credfile_free(cf);
+        return EXIT_USAGE;
+    }
+    const char *id = awssts_credfile_get(cf, lsec, "aws_access_key_id");
+    const char *secret = awssts_credfile_get(cf, lsec, "aws_secret_access_key");
+    if (!awssts_credfile_has_section(cf, lsec) || id == NULL || secret == NULL) {
+        cli_error("%s: no [%s] with aws_access_key_id and aws_secret_access_key (see awssts login --setup)",
+                  path, lsec);
+        awssts_credfile_free(cf);
+        return EXIT_FAILURE_OTHER;
+    }
+    if (o.device == NULL)
+        o.device = awssts_credfile_get(cf, lsec, "aws_mfa_device");
+    if (o.role == NULL) {
+        const char *r = awssts_credfile_get(cf, lsec, "assume_role");
+        if (r != NULL && strcasecmp(r, "none") != 0)
+            o.role = r;
+        if (o.role != NULL && getenv("MFA_STS_DURATION") == NULL && o.duration == 43200)
+            o.duration = 3600;
+    }
+    if (o.device == NULL || !awssts_valid_mfa_serial(o.device)) {
+        cli_error("no MFA device: give --device, set MFA_DEVICE or aws_mfa_device in [%s]", lsec);
+        awssts_credfile_free(cf);
+        return EXIT_USAGE;
+    }
+    const char *region = find_region(&o, regbuf, sizeof(regbuf));
+    if (region == NULL) {
+        cli_error("no region: give --region or set one for the profile (the global STS endpoint is never used)");
+        awssts_credfile_free(cf);
+        return EXIT_USAGE;
+    }
+
+    /* Still valid for the same role: nothing to do. */
+    const char *exp = awssts_credfile_get(cf, ssec, "expiration");
+    const char *had_role = awssts_credfile_get(cf, ssec, "assumed_role_arn");
+    time_t when;
+    bool same_role = (o.role == NULL && had_role == NULL) ||
+                     (o.role != NULL && had_role != NULL && strcmp(o.role, had_role) == 0);
+    if (!o.force && exp != NULL && same_role && awssts_time_parse(exp, &when) == AWSSTS_OK &&
+        when > time(NULL)) {
+        printf("Your credentials are still valid for %ld seconds. They will expire at %s\n",
+               (long)(when - time(NULL)), exp);
+        awssts_credfile_free(cf);
+        return EXIT_OK;
+    }
+
+    char code[16] = "";
+    if (o.token != NULL) {
+        snprintf(code, sizeof(code), "%s", o.token);
+    } else {
+        char prompt[512];
+        snprintf(prompt, sizeof(prompt), "Enter AWS MFA code for device [%s] (renewing for %ld seconds):",
+                 o.device, o.duration);
+        if (tty_prompt(prompt, true, code, sizeof(code)) != EXIT_OK) {
+            cli_error("no terminal to ask for the MFA code: give --token");
+            awssts_credfile_free(cf);
+            return EXIT_USAGE;
+        }
+        if (!awssts_valid_mfa_code(code)) {
+            cli_error("the MFA code must be six digits");
+            awssts_credfile_free(cf);
+            return EXIT_USAGE;
+        }
+    }
+
+    struct awssts_client_options co = {.region = region, .endpoint = o.endpoint,
+                                       .ca_file = o.ca_bundle, .user_agent = "awssts-login",
+                                       .proxy = env_or("HTTPS_PROXY", env_or("https_proxy", NULL))};
+    struct awssts_client *c = NULL;
+    struct awssts_credentials cr = {0};
+    struct awssts_keys lt = {id, secret, NULL};
+    if (awssts_client_new(&co, &c, &ei) != AWSSTS_OK) {
+        cli_error_info("configuration", &ei);
+        rc = EXIT_USAGE;
+    } else if (o.role != NULL) {
+        struct passwd *pw = getpwuid(getuid());
+        const char *name = o.session_name ? o.session_name : (pw ? pw->pw_name : "awssts");
+        struct awssts_assume_role_request req = {
+            .role_arn = o.role, .role_session_name = name, .duration_seconds = (int)o.duration,
+            .serial_number = o.device, .token_code = code,
+        };
+        cli_info("assuming %s for %ld seconds via %s", o.role, o.duration, awssts_client_host(c));
+        rc = awssts_assume_role(c, &lt, &req, &cr, &ei) == AWSSTS_OK ? EXIT_OK : -1;
+    } else {
+        struct awssts_session_token_request req = {
+            .duration_seconds = (int)o.duration, .serial_number = o.device, .token_code = code,
+        };
+        cli_info("fetching session credentials for %ld seconds via %s", o.duration, awssts_client_host(c));
+        rc = awssts_get_session_token(c, &lt, &req, &cr, &ei) == AWSSTS_OK ? EXIT_OK : -1;
+    }
+    awssts_memzero(code, sizeof(code));
+    awssts_client_free(c);
+    if (rc == -1) {
+        cli_error_info("STS", &ei);
+        rc = cli_exit_code(ei.code);
+    }
+    if (rc == EXIT_OK) {
+        if (awssts_credfile_put_credentials(cf, ssec, &cr, o.role, &ei) != AWSSTS_OK) {
+            cli_error_info("credentials", &ei);
+            rc = EXIT_FAILURE_OTHER;
+        } else {
+            rc = save(cf, path, mode);
+        }
+        char e[20];
+        awssts_time_format_mfa(cr.expiration, e);
+        if (rc == EXIT_OK)
+            cli_info("success: [%s] in %s is valid until %s UTC", ssec, path, e);
+    }
+    awssts_credentials_clear(&cr);
+    awssts_credfile_free(cf);
+    return rc;
+}

@@ -1,0 +1,398 @@
+/* Commands on a login's session: status, refresh, credential-process, env, setup-config. */
+#include "cli.h"
+#include "awssts/credfile.h"
+#include "awssts/endpoint.h"
+#include "awssts/secret.h"
+#include "awssts/timeutil.h"
+#include "awssts/validate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_MIN_REMAINING 300
+
+struct common {
+    const char *dir;
+    const char *profile;
+    long min_remaining;
+    bool json;
+};
+
+/* Options shared by the session commands; returns -1 to go on, else an exit code. */
+static int parse_common(int argc, char **argv, const char *usage, bool with_min, bool with_json,
+                        bool with_profile, struct common *c)
+{
+    static const struct option opts[] = {
+        {"dir", required_argument, NULL, 'd'},
+        {"profile", required_argument, NULL, 'p'},
+        {"min-remaining", required_argument, NULL, 'm'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(c, 0, sizeof(*c));
+    c->min_remaining = DEFAULT_MIN_REMAINING;
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        char *end = NULL;
+        switch (ch) {
+        case 'd': c->dir = optarg; break;
+        case 'p':
+            if (!with_profile)
+                goto bad;
+            c->profile = optarg;
+            break;
+        case 'm':
+            if (!with_min)
+                goto bad;
+            errno = 0;
+            c->min_remaining = strtol(optarg, &end, 10);
+            if (errno || *end || c->min_remaining < 0 || c->min_remaining > 43200) {
+                cli_error("--min-remaining takes seconds from 0 to 43200");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'j':
+            if (!with_json)
+                goto bad;
+            c->json = true;
+            break;
+        case 'h':
+            printf("%s", usage);
+            return EXIT_OK;
+        default:
+            goto bad;
+        }
+    }
+    if (optind == argc)
+        return -1;
+bad:
+    fprintf(stderr, "%s", usage);
+    return EXIT_USAGE;
+}
+
+/* Open the directory, read the state, check the profile. */
+static int load(const struct common *c, int lock, struct session_dir *sd, struct awssts_state *st)
+{
+    int rc = session_dir_open(c->dir, lock, sd);
+    if (rc != EXIT_OK)
+        return rc;
+    rc = session_state_read(sd, st);
+    if (rc == EXIT_OK && c->profile != NULL && strcmp(c->profile, st->profile) != 0) {
+        cli_error("this session holds profile '%s', not '%s'", st->profile, c->profile);
+        awssts_state_free(st);
+        rc = EXIT_USAGE;
+    }
+    if (rc != EXIT_OK)
+        session_dir_close(sd);
+    return rc;
+}
+
+static void iso(time_t t, char out[21])
+{
+    if (awssts_time_format_iso8601(t, out) != AWSSTS_OK)
+        snprintf(out, 21, "-");
+}
+
+static void json_string(const char *key, const char *v, bool comma)
+{
+    printf("  \"%s\": ", key);
+    if (v == NULL) {
+        printf("null");
+    } else {
+        putchar('"');
+        for (const char *p = v; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                printf("\\%c", *p);
+            else if ((unsigned char)*p < 0x20)
+                printf("\\u%04x", (unsigned char)*p);
+            else
+                putchar(*p);
+        }
+        putchar('"');
+    }
+    printf("%s\n", comma ? "," : "");
+}
+
+int cmd_status(int argc, char **argv)
+{
+    struct common c;
+    int rc = parse_common(argc, argv,
+                          "usage: awssts status [--json] [--dir DIR]\n", false, true, false, &c);
+    if (rc >= 0)
+        return rc;
+    struct session_dir sd;
+    struct awssts_state st;
+    if ((rc = load(&c, LOCK_SH, &sd, &st)) != EXIT_OK)
+        return rc;
+    time_t now = time(NULL);
+    const struct awssts_credentials *cur = awssts_state_current(&st);
+    long left = (long)(cur->expiration - now);
+    long mfa_left = st.has_mfa_session ? (long)(st.mfa_session.expiration - now) : 0;
+    char exp[21], mfa_exp[21];
+    iso(cur->expiration, exp);
+    iso(st.mfa_session.expiration, mfa_exp);
+    struct awssts_endpoint ep;
+    struct awssts_endpoint_options eo = {st.region, st.endpoint, st.fips, st.dualstack};
+    awssts_endpoint_resolve(&eo, &ep, NULL);
+    if (c.json) {
+        printf("{\n");
+        json_string("user", st.user, true);
+        json_string("directory", sd.path, true);
+        json_string("profile", st.profile, true);
+        json_string("region", st.region, true);
+        json_string("endpoint", ep.host, true);
+        json_string("flow", st.role_arn ? (st.flow_direct ? "direct" : "session") : "session-token", true);
+        json_string("role_arn", st.role_arn, true);
+        json_string("expiration", exp, true);
+        printf("  \"seconds_left\": %ld,\n", left > 0 ? left : 0);
+        json_string("mfa_session_expiration", st.has_mfa_session ? mfa_exp : NULL, true);
+        printf("  \"mfa_session_seconds_left\": %ld,\n", mfa_left > 0 ? mfa_left : 0);
+        printf("  \"valid\": %s\n}\n", left > 0 ? "true" : "false");
+    } else {
+        printf("user:         %s (pam_aws_sts login)\n", st.user ? st.user : "-");
+        printf("directory:    %s\n", sd.path);
+        printf("profile:      %s\n", st.profile);
+        printf("region:       %s via %s\n", st.region, ep.host);
+        printf("role:         %s\n", st.role_arn ? st.role_arn : "(none: MFA session credentials)");
+        printf("credentials:  %s, expire %s (%s)\n", left > 0 ? "valid" : "EXPIRED", exp,
+               left > 0 ? "" : "run awssts refresh");
+        if (left > 0)
+            printf("              %ldh %02ldm left\n", left / 3600, (left % 3600) / 60);
+        if (st.has_mfa_session)
+            printf("MFA session:  %s, ends %s%s\n", mfa_left > 0 ? "valid" : "ENDED", mfa_exp,
+                   mfa_left > 0 && st.role_arn && !st.flow_direct ? " (renews the role without a code)" : "");
+        else
+            printf("MFA session:  none (the role was assumed directly with the code)\n");
+    }
+    awssts_state_free(&st);
+    session_dir_close(&sd);
+    return left > 0 ? EXIT_OK : EXIT_LOGIN_NEEDED;
+}
+
+int cmd_refresh(int argc, char **argv)
+{
+    struct common c;
+    int rc = parse_common(argc, argv,
+                          "usage: awssts refresh [--min-remaining SECONDS] [--dir DIR]\n", true,
+                          false, false, &c);
+    if (rc >= 0)
+        return rc;
+    struct session_dir sd;
+    struct awssts_state st;
+    if ((rc = load(&c, LOCK_EX, &sd, &st)) != EXIT_OK)
+        return rc;
+    bool called = false;
+    rc = session_renew(&sd, &st, c.min_remaining, true, &called);
+    if (rc == EXIT_OK) {
+        long left = (long)(awssts_state_current(&st)->expiration - time(NULL));
+        if (called)
+            printf("renewed: valid for %ld seconds\n", left);
+        else
+            printf("still valid for %ld seconds\n", left);
+    }
+    awssts_state_free(&st);
+    session_dir_close(&sd);
+    return rc;
+}
+
+int cmd_credential_process(int argc, char **argv)
+{
+    struct common c;
+    int rc = parse_common(argc, argv,
+                          "usage: awssts credential-process [--profile P] [--dir DIR]\n", true,
+                          false, true, &c);
+    if (rc >= 0)
+        return rc;
+    struct session_dir sd;
+    struct awssts_state st;
+    /* Exclusive: of many callers at once, one renews and the rest reuse it. */
+    if ((rc = load(&c, LOCK_EX, &sd, &st)) != EXIT_OK)
+        return rc;
+    bool called = false;
+    rc = session_renew(&sd, &st, c.min_remaining, true, &called);
+    if (rc == EXIT_OK) {
+        const struct awssts_credentials *cur = awssts_state_current(&st);
+        char exp[21];
+        iso(cur->expiration, exp);
+        printf("{\n  \"Version\": 1,\n");
+        json_string("AccessKeyId", cur->access_key_id, true);
+        json_string("SecretAccessKey", cur->secret_access_key, true);
+        json_string("SessionToken", cur->session_token, true);
+        json_string("Expiration", exp, false);
+        printf("}\n");
+        fflush(stdout);
+    }
+    awssts_state_free(&st);
+    session_dir_close(&sd);
+    return rc;
+}
+
+/* 'value' with ' written as '\'' */
+static void shell_quote(const char *v)
+{
+    putchar('\'');
+    for (const char *p = v; *p; p++) {
+        if (*p == '\'')
+            fputs("'\\''", stdout);
+        else
+            putchar(*p);
+    }
+    putchar('\'');
+}
+
+static void export_line(const char *name, const char *value)
+{
+    printf("export %s=", name);
+    shell_quote(value);
+    putchar('\n');
+}
+
+int cmd_env(int argc, char **argv)
+{
+    struct common c;
+    int rc = parse_common(argc, argv, "usage: awssts env [--dir DIR]\n", true, false, false, &c);
+    if (rc >= 0)
+        return rc;
+    struct session_dir sd;
+    struct awssts_state st;
+    if ((rc = load(&c, LOCK_EX, &sd, &st)) != EXIT_OK)
+        return rc;
+    bool called = false;
+    rc = session_renew(&sd, &st, c.min_remaining, true, &called);
+    if (rc == EXIT_OK) {
+        const struct awssts_credentials *cur = awssts_state_current(&st);
+        char exp[21], file[4200];
+        iso(cur->expiration, exp);
+        snprintf(file, sizeof(file), "%s/credentials", sd.path);
+        export_line("AWS_ACCESS_KEY_ID", cur->access_key_id);
+        export_line("AWS_SECRET_ACCESS_KEY", cur->secret_access_key);
+        export_line("AWS_SESSION_TOKEN", cur->session_token);
+        export_line("AWS_CREDENTIAL_EXPIRATION", exp);
+        export_line("AWS_SHARED_CREDENTIALS_FILE", file);
+        export_line("AWS_REGION", st.region);
+        export_line("AWS_DEFAULT_REGION", st.region);
+        export_line("AWS_STS_REGIONAL_ENDPOINTS", "regional");
+        if (strcmp(st.profile, "default") != 0)
+            export_line("AWS_PROFILE", st.profile);
+    }
+    awssts_state_free(&st);
+    session_dir_close(&sd);
+    return rc;
+}
+
+/* The AWS config file the CLI reads: $AWS_CONFIG_FILE, else ~/.aws/config. */
+static int config_path(const char *given, char *out, size_t len)
+{
+    const char *env = getenv("AWS_CONFIG_FILE");
+    const char *home = getenv("HOME");
+    if (given != NULL)
+        snprintf(out, len, "%s", given);
+    else if (env != NULL && *env)
+        snprintf(out, len, "%s", env);
+    else if (home != NULL)
+        snprintf(out, len, "%s/.aws/config", home);
+    else
+        return EXIT_USAGE;
+    return EXIT_OK;
+}
+
+int cmd_setup_config(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"profile", required_argument, NULL, 'p'},
+        {"config-file", required_argument, NULL, 'c'},
+        {"dir", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *usage = "usage: awssts setup-config [--profile NAME] [--config-file PATH] [--dir DIR]\n";
+    const char *name = "awssts", *given = NULL, *dir = NULL;
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'p': name = optarg; break;
+        case 'c': given = optarg; break;
+        case 'd': dir = optarg; break;
+        case 'h': printf("%s", usage); return EXIT_OK;
+        default: fprintf(stderr, "%s", usage); return EXIT_USAGE;
+        }
+    }
+    if (optind != argc || !awssts_valid_profile_name(name)) {
+        fprintf(stderr, "%s", usage);
+        return EXIT_USAGE;
+    }
+    struct common c = {.dir = dir};
+    struct session_dir sd;
+    struct awssts_state st;
+    int rc = load(&c, LOCK_SH, &sd, &st);
+    if (rc != EXIT_OK)
+        return rc;
+
+    char path[4096], self[PATH_MAX], cmd[PATH_MAX + 4200], section[160];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    rc = config_path(given, path, sizeof(path));
+    if (n <= 0 || rc != EXIT_OK) {
+        cli_error("cannot find this program or the AWS config file (set HOME or --config-file)");
+        goto out;
+    }
+    self[n] = '\0';
+    snprintf(cmd, sizeof(cmd), "%s credential-process%s%s", self, dir ? " --dir " : "", dir ? sd.path : "");
+    snprintf(section, sizeof(section), "%s%s", strcmp(name, "default") ? "profile " : "", name);
+
+    struct awssts_credfile *cf = NULL;
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    struct awssts_file_policy pol = {.owner = getuid(), .forbidden = 0022};
+    mode_t mode = 0600;
+    struct stat fst;
+    if (stat(path, &fst) == 0)
+        mode = fst.st_mode & 0777;
+    awssts_err arc = awssts_credfile_load(AT_FDCWD, path, &pol, &cf, &ei);
+    if (arc == AWSSTS_E_NOT_FOUND)
+        arc = (cf = awssts_credfile_new()) ? AWSSTS_OK : AWSSTS_E_NOMEM;
+    if (arc == AWSSTS_OK)
+        arc = awssts_credfile_set(cf, section, "credential_process", cmd, &ei);
+    if (arc == AWSSTS_OK)
+        arc = awssts_credfile_set(cf, section, "region", st.region, &ei);
+    if (arc == AWSSTS_OK) {
+        char dirbuf[4096];
+        snprintf(dirbuf, sizeof(dirbuf), "%s", path);
+        char *slash = strrchr(dirbuf, '/');
+        const char *base = slash ? slash + 1 : dirbuf;
+        if (slash)
+            *slash = '\0';
+        if (slash && *dirbuf == '\0')
+            snprintf(dirbuf, sizeof(dirbuf), "/");
+        if (slash)
+            mkdir(dirbuf, 0700);
+        int dfd = open(slash ? dirbuf : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        arc = dfd < 0 ? AWSSTS_E_FILE_IO : awssts_credfile_save(cf, dfd, base, mode, &ei);
+        if (dfd >= 0)
+            close(dfd);
+    }
+    awssts_credfile_free(cf);
+    if (arc != AWSSTS_OK) {
+        cli_error("%s: %s", path, ei.detail[0] ? ei.detail : awssts_strerror(arc));
+        rc = EXIT_FAILURE_OTHER;
+    } else {
+        printf("profile %s in %s now runs: %s\n", name, path, cmd);
+        printf("use it with: export AWS_PROFILE=%s (the static [%s] in %s/credentials stays for tools that read files)\n",
+               name, st.profile, sd.path);
+        rc = EXIT_OK;
+    }
+out:
+    awssts_state_free(&st);
+    session_dir_close(&sd);
+    return rc;
+}

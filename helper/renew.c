@@ -1,0 +1,206 @@
+/* Renewal: the role again with the MFA session (no code), or, once the MFA
+ * session has ended, a new one with a code typed on the terminal. */
+#include "cli.h"
+#include "awssts/credfile.h"
+#include "awssts/safefile.h"
+#include "awssts/secret.h"
+#include "awssts/timeutil.h"
+#include "awssts/validate.h"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Seconds of MFA session we want left before signing with it. */
+#define SESSION_MARGIN 60
+
+static void replace(struct awssts_credentials *dst, struct awssts_credentials *src)
+{
+    awssts_credentials_clear(dst);
+    *dst = *src;
+    memset(src, 0, sizeof(*src));
+}
+
+static int sts_failed(const char *what, const struct awssts_error_info *ei)
+{
+    cli_error_info(what, ei);
+    return cli_exit_code(ei->code);
+}
+
+/* Assume the state's role signed with keys; code and serial only for the direct flow. */
+static awssts_err assume(struct awssts_client *c, const struct awssts_state *st,
+                         const struct awssts_keys *keys, const char *serial, const char *code,
+                         long duration, struct awssts_credentials *out,
+                         struct awssts_error_info *ei)
+{
+    struct awssts_assume_role_request req = {
+        .role_arn = st->role_arn,
+        .role_session_name = st->role_session_name ? st->role_session_name : st->user,
+        .duration_seconds = (int)duration,
+        .serial_number = serial,
+        .token_code = code,
+        .external_id = st->external_id,
+    };
+    return awssts_assume_role(c, keys, &req, out, ei);
+}
+
+/* ~/.aws/credentials [PROFILE-long-term], the user's own, private. */
+static int long_term_keys(const struct awssts_state *st, char **id, char **secret, char **serial)
+{
+    const char *home = getenv("HOME");
+    struct passwd *pw = getpwuid(getuid());
+    if (home == NULL && pw != NULL)
+        home = pw->pw_dir;
+    if (home == NULL)
+        return EXIT_LOGIN_NEEDED;
+    char path[4096], section[128];
+    snprintf(path, sizeof(path), "%s/.aws/credentials", home);
+    snprintf(section, sizeof(section), "%s-long-term", st->profile);
+    struct awssts_file_policy pol = {.owner = getuid(), .forbidden = 0077};
+    struct awssts_credfile *cf = NULL;
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    if (awssts_credfile_load(AT_FDCWD, path, &pol, &cf, &ei) != AWSSTS_OK) {
+        cli_info("no usable long-term keys: %s", ei.detail);
+        return EXIT_LOGIN_NEEDED;
+    }
+    const char *i = awssts_credfile_get(cf, section, "aws_access_key_id");
+    const char *s = awssts_credfile_get(cf, section, "aws_secret_access_key");
+    const char *m = awssts_credfile_get(cf, section, "aws_mfa_device");
+    if (m == NULL)
+        m = awssts_credfile_get(cf, section, "mfa_serial");
+    int rc = EXIT_LOGIN_NEEDED;
+    if (awssts_valid_access_key_id(i) && awssts_valid_secret_key(s)) {
+        *id = awssts_secret_dup(i);
+        *secret = awssts_secret_dup(s);
+        *serial = m ? strdup(m) : NULL;
+        rc = (*id && *secret) ? EXIT_OK : EXIT_FAILURE_OTHER;
+    } else {
+        cli_info("%s has no [%s] with a key id and secret", path, section);
+    }
+    awssts_credfile_free(cf);
+    return rc;
+}
+
+/* A new MFA session (and role) from long-term keys and a code from the terminal. */
+static int new_session(struct awssts_client *c, struct awssts_state *st)
+{
+    char *id = NULL, *secret = NULL, *kserial = NULL;
+    int rc = long_term_keys(st, &id, &secret, &kserial);
+    if (rc != EXIT_OK) {
+        cli_error("the MFA session has expired and no long-term keys are readable "
+                  "(~/.aws/credentials [%s-long-term]): log in again", st->profile);
+        return EXIT_LOGIN_NEEDED;
+    }
+    const char *serial = st->mfa_serial ? st->mfa_serial : kserial;
+    char prompt[400], code[16] = "";
+    snprintf(prompt, sizeof(prompt), "AWS MFA code for %s: ", serial ? serial : "(no device)");
+    if (serial == NULL) {
+        cli_error("no MFA device known for profile %s: log in again", st->profile);
+        rc = EXIT_LOGIN_NEEDED;
+    } else if (tty_prompt(prompt, false, code, sizeof(code)) != EXIT_OK) {
+        cli_error("the MFA session has expired and there is no terminal to ask for a code: log in again");
+        rc = EXIT_LOGIN_NEEDED;
+    } else if (!awssts_valid_mfa_code(code)) {
+        cli_error("the MFA code must be six digits");
+        rc = EXIT_USAGE;
+    }
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    struct awssts_keys lt = {id, secret, NULL};
+    if (rc == EXIT_OK && st->role_arn != NULL && st->flow_direct) {
+        struct awssts_credentials role = {0};
+        if (assume(c, st, &lt, serial, code, st->role_duration, &role, &ei) != AWSSTS_OK) {
+            rc = sts_failed("AssumeRole with a new code", &ei);
+        } else {
+            replace(&st->role, &role);
+            st->has_role = true;
+        }
+    } else if (rc == EXIT_OK) {
+        struct awssts_session_token_request req = {
+            .duration_seconds = (int)st->duration, .serial_number = serial, .token_code = code,
+        };
+        struct awssts_credentials session = {0};
+        if (awssts_get_session_token(c, &lt, &req, &session, &ei) != AWSSTS_OK) {
+            rc = sts_failed("GetSessionToken", &ei);
+        } else {
+            replace(&st->mfa_session, &session);
+            st->has_mfa_session = true;
+            if (st->role_arn != NULL) {
+                struct awssts_keys sk = {st->mfa_session.access_key_id,
+                                         st->mfa_session.secret_access_key,
+                                         st->mfa_session.session_token};
+                struct awssts_credentials role = {0};
+                long d = st->role_duration > 3600 ? 3600 : st->role_duration;
+                if (assume(c, st, &sk, NULL, NULL, d, &role, &ei) != AWSSTS_OK) {
+                    rc = sts_failed("AssumeRole", &ei);
+                } else {
+                    replace(&st->role, &role);
+                    st->has_role = true;
+                }
+            }
+        }
+    }
+    awssts_memzero(code, sizeof(code));
+    awssts_secret_free(id);
+    awssts_secret_free(secret);
+    free(kserial);
+    return rc;
+}
+
+int session_renew(const struct session_dir *sd, struct awssts_state *st, long min_remaining,
+                  bool prompt, bool *called)
+{
+    *called = false;
+    time_t now = time(NULL);
+    if (awssts_state_current(st)->expiration - now > min_remaining)
+        return EXIT_OK;
+
+    struct awssts_client_options o;
+    awssts_state_client_options(st, &o);
+    o.user_agent = "awssts";
+    struct awssts_client *c = NULL;
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    if (awssts_client_new(&o, &c, &ei) != AWSSTS_OK)
+        return sts_failed("state", &ei);
+
+    int rc = EXIT_LOGIN_NEEDED;
+    bool session_usable = st->has_mfa_session && st->mfa_session.expiration - now > SESSION_MARGIN;
+    if (st->role_arn != NULL && !st->flow_direct && session_usable) {
+        struct awssts_keys sk = {st->mfa_session.access_key_id, st->mfa_session.secret_access_key,
+                                 st->mfa_session.session_token};
+        struct awssts_credentials role = {0};
+        long d = st->role_duration > 3600 ? 3600 : st->role_duration;
+        *called = true;
+        if (assume(c, st, &sk, NULL, NULL, d, &role, &ei) == AWSSTS_OK) {
+            replace(&st->role, &role);
+            st->has_role = true;
+            rc = EXIT_OK;
+            cli_info("role %s renewed until the next hour", st->role_arn);
+        } else if (ei.code != AWSSTS_E_EXPIRED_TOKEN) {
+            awssts_client_free(c);
+            return sts_failed("AssumeRole with the MFA session", &ei);
+        }
+    }
+    if (rc != EXIT_OK) {
+        if (!prompt) {
+            char when[21] = "";
+            awssts_time_format_iso8601(st->has_mfa_session ? st->mfa_session.expiration
+                                                            : awssts_state_current(st)->expiration,
+                                       when);
+            cli_error("the MFA session %s at %s: a new login is needed",
+                      st->has_mfa_session ? "ended" : "(direct role) ended", when);
+        } else {
+            *called = true;
+            rc = new_session(c, st);
+        }
+    }
+    awssts_client_free(c);
+    if (rc == EXIT_OK)
+        rc = session_state_write(sd, st);
+    return rc;
+}

@@ -1,0 +1,455 @@
+/*
+ * awssts as a real process, run as an unprivileged user (setpriv), with the
+ * AWS CLI, faketime and tmux. Sessions are set up through libawssts against
+ * the fault STS whose clock follows the request (so faketime moves both
+ * sides); STS calls are counted in its log. Run by tests/helper/run-helper-tests.
+ */
+#include "../integration/peer.h"
+
+#include "awssts/credfile.h"
+#include "awssts/secret.h"
+#include "awssts/state.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define UID 7001
+#define DIR "/run/aws-sts/7001"
+
+static char tdir[256];
+static int serial_n;
+
+struct run {
+    int rc;
+    char out[32768];
+    char err[8192];
+};
+
+static void slurp(const char *path, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return;
+    size_t n = fread(buf, 1, len - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+}
+
+/* Run a shell command line as the test user with a clean environment. */
+static void run_as_user(struct run *r, const char *env, const char *fmt, ...)
+{
+    char cmd[4096], line[8192], out[300], err[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    snprintf(out, sizeof(out), "%s/run.out", tdir);
+    snprintf(err, sizeof(err), "%s/run.err", tdir);
+    /* Sanitizer settings survive the clean environment (faketime preloads). */
+    char san[512] = "";
+    if (getenv("ASAN_OPTIONS") != NULL)
+        snprintf(san, sizeof(san), "ASAN_OPTIONS=%s UBSAN_OPTIONS=%s", getenv("ASAN_OPTIONS"),
+                 getenv("UBSAN_OPTIONS") ? getenv("UBSAN_OPTIONS") : "");
+    snprintf(line, sizeof(line),
+             "setpriv --reuid=%d --regid=%d --clear-groups env -i PATH=/usr/bin:/bin HOME=%s/home "
+             "AWS_CA_BUNDLE=%s %s %s sh -c '%s' >%s 2>%s",
+             UID, UID, tdir, peer_env("TEST_CA"), san, env ? env : "", cmd, out, err);
+    int st = system(line);
+    r->rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+    slurp(out, r->out, sizeof(r->out));
+    slurp(err, r->err, sizeof(r->err));
+}
+
+static int clock_log_count(const char *a, const char *b)
+{
+    FILE *f = fopen(peer_env("FAULT_CLOCK_LOG"), "r");
+    if (f == NULL)
+        return 0;
+    char line[8192];
+    int n = 0;
+    while (fgets(line, sizeof(line), f) != NULL)
+        n += strstr(line, a) != NULL && (b == NULL || strstr(line, b) != NULL);
+    fclose(f);
+    return n;
+}
+
+static void write_user_file(const char *path, const char *text, size_t len, mode_t mode)
+{
+    unlink(path);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    assert_int_equal(fchown(fd, UID, UID), 0);
+    assert_int_equal(fchmod(fd, mode), 0);
+    close(fd);
+}
+
+/* A pam_aws_sts-style session (MFA session + role) in DIR; returns the MFA session's key id. */
+static void make_session(char session_key[32])
+{
+    struct awssts_client_options o = {.region = "us-east-1", .endpoint = peer_env("FAULT_CLOCK_URL"),
+                                      .ca_file = peer_env("TEST_CA")};
+    struct awssts_client *c = NULL;
+    assert_int_equal(awssts_client_new(&o, &c, NULL), AWSSTS_OK);
+    char serial[80], code[7];
+    snprintf(serial, sizeof(serial), "arn:aws:iam::123456789012:mfa/hana%d", ++serial_n);
+    totp_now(code);
+    struct awssts_keys lt = {"AKIAOKHANA0000000001", "faultSTSsecretKEY/0123456789abcdefghijkl", NULL};
+    struct awssts_session_token_request sreq = {.duration_seconds = 43200, .serial_number = serial,
+                                               .token_code = code};
+    struct awssts_state st = {
+        .user = (char[]){"hana"}, .region = (char[]){"us-east-1"},
+        .endpoint = (char *)(uintptr_t)peer_env("FAULT_CLOCK_URL"),
+        .ca_file = (char *)(uintptr_t)peer_env("TEST_CA"), .connect_timeout = 3, .timeout = 10,
+        .profile = (char[]){"default"}, .duration = 43200,
+        .role_arn = (char[]){"arn:aws:iam::123456789012:role/mfa-admin"},
+        .role_session_name = (char[]){"hana"}, .role_duration = 3600, .mfa_serial = serial,
+    };
+    assert_int_equal(awssts_get_session_token(c, &lt, &sreq, &st.mfa_session, NULL), AWSSTS_OK);
+    st.has_mfa_session = true;
+    struct awssts_keys sk = {st.mfa_session.access_key_id, st.mfa_session.secret_access_key,
+                             st.mfa_session.session_token};
+    struct awssts_assume_role_request rreq = {.role_arn = st.role_arn, .role_session_name = "hana",
+                                              .duration_seconds = 3600};
+    assert_int_equal(awssts_assume_role(c, &sk, &rreq, &st.role, NULL), AWSSTS_OK);
+    st.has_role = true;
+    snprintf(session_key, 32, "%s", st.mfa_session.access_key_id);
+
+    mkdir("/run/aws-sts", 0755);
+    mkdir(DIR, 0700);
+    assert_int_equal(chown(DIR, UID, UID), 0);
+    char *text = NULL;
+    size_t len = 0;
+    assert_int_equal(awssts_state_serialize(&st, &text, &len, NULL), AWSSTS_OK);
+    write_user_file(DIR "/state", text, len, 0600);
+    awssts_secret_free(text);
+    struct awssts_credfile *cf = awssts_credfile_new();
+    assert_int_equal(awssts_credfile_put_credentials(cf, "default", &st.role, st.role_arn, NULL), AWSSTS_OK);
+    assert_int_equal(awssts_credfile_serialize(cf, &text, &len), AWSSTS_OK);
+    write_user_file(DIR "/credentials", text, len, 0600);
+    awssts_secret_free(text);
+    awssts_credfile_free(cf);
+    awssts_credentials_clear(&st.mfa_session);
+    awssts_credentials_clear(&st.role);
+    awssts_client_free(c);
+}
+
+#define SESSION_ENV "AWS_SHARED_CREDENTIALS_FILE=" DIR "/credentials"
+
+static void test_status_and_cached_credentials(void **state)
+{
+    (void)state;
+    char skey[32];
+    make_session(skey);
+    int calls = clock_log_count("\"action\"", NULL);
+    struct run r;
+    run_as_user(&r, SESSION_ENV, "%s status", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 0);
+    assert_non_null(strstr(r.out, "role:         arn:aws:iam::123456789012:role/mfa-admin"));
+    assert_non_null(strstr(r.out, "renews the role without a code"));
+    run_as_user(&r, SESSION_ENV, "%s status --json", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 0);
+    assert_non_null(strstr(r.out, "\"valid\": true"));
+    run_as_user(&r, SESSION_ENV, "%s credential-process", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 0);
+    assert_non_null(strstr(r.out, "\"Version\": 1,"));
+    assert_non_null(strstr(r.out, "\"AccessKeyId\": \"ASIA"));
+    assert_non_null(strstr(r.out, "\"Expiration\": \""));
+    assert_int_equal(clock_log_count("\"action\"", NULL), calls); /* valid: no STS call */
+
+    /* env output evaluates in a shell. */
+    run_as_user(&r, SESSION_ENV, "eval \"$(%s env)\" && echo \"$AWS_REGION $AWS_STS_REGIONAL_ENDPOINTS ${AWS_ACCESS_KEY_ID%%%%????????????????}\"",
+                peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(r.out, "us-east-1 regional ASIA\n");
+}
+
+/* The AWS CLI, an hour and a minute later: credential_process renews the
+ * role once, signed with the MFA session, and the call goes through. */
+static void test_aws_cli_past_role_expiry(void **state)
+{
+    (void)state;
+    char skey[32], env[1024], frag[80];
+    make_session(skey);
+    snprintf(frag, sizeof(frag), "\"key\": \"%s\"", skey);
+    struct run r;
+    snprintf(env, sizeof(env), SESSION_ENV " AWS_CONFIG_FILE=%s/home/config", tdir);
+    run_as_user(&r, env, "%s setup-config", peer_env("AWSSTS_BIN"));
+    if (r.rc != 0)
+        fail_msg("setup-config: %s", r.err);
+    assert_non_null(strstr(r.out, "profile awssts in"));
+
+    /* The set-up's own AssumeRole was signed with the session too. */
+    int before = clock_log_count("\"action\": \"AssumeRole\"", frag);
+    int signed_before = clock_log_count(frag, "\"token\": true");
+    run_as_user(&r, env, "faketime -f +61m aws sts get-caller-identity --profile awssts --endpoint-url %s --output text",
+                peer_env("FAULT_CLOCK_URL"));
+    if (r.rc != 0)
+        fail_msg("aws: %s", r.err);
+    assert_non_null(strstr(r.out, "assumed-role/mfa-admin/hana"));
+    assert_int_equal(clock_log_count("\"action\": \"AssumeRole\"", frag), before + 1);
+    assert_int_equal(clock_log_count(frag, "\"token\": true"), signed_before + 1);
+
+    /* Once renewed, the next calls reuse it. */
+    run_as_user(&r, env, "faketime -f +62m aws sts get-caller-identity --profile awssts --endpoint-url %s --output text",
+                peer_env("FAULT_CLOCK_URL"));
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(clock_log_count("\"action\": \"AssumeRole\"", frag), before + 1);
+
+    /* The static file was rewritten too, for tools that only read files. */
+    run_as_user(&r, SESSION_ENV, "faketime -f +62m %s status", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 0);
+    assert_non_null(strstr(r.out, "credentials:  valid"));
+}
+
+static void test_twenty_at_once_make_one_call(void **state)
+{
+    (void)state;
+    char skey[32], frag[80];
+    make_session(skey);
+    snprintf(frag, sizeof(frag), "\"key\": \"%s\"", skey);
+    int before = clock_log_count("\"action\": \"AssumeRole\"", frag);
+    struct run r;
+    /* Twenty processes started together, an hour later; each prints its JSON. */
+    run_as_user(&r, SESSION_ENV,
+                "for i in $(seq 1 20); do faketime -f +61m %s credential-process > %s/cp.$i 2>&1 & done; wait; "
+                "cat %s/cp.*",
+                peer_env("AWSSTS_BIN"), "$HOME", "$HOME");
+    assert_int_equal(r.rc, 0);
+    int jsons = 0;
+    for (const char *p = r.out; (p = strstr(p, "\"Version\": 1,")) != NULL; p++)
+        jsons++;
+    assert_int_equal(jsons, 20);
+    assert_int_equal(clock_log_count("\"action\": \"AssumeRole\"", frag), before + 1);
+}
+
+static void test_mfa_session_ended(void **state)
+{
+    (void)state;
+    char skey[32];
+    make_session(skey);
+    int calls = clock_log_count("\"action\"", NULL);
+    struct run r;
+    run_as_user(&r, SESSION_ENV, "faketime -f +13h %s credential-process </dev/null", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 3);
+    assert_non_null(strstr(r.err, "log in again"));
+    assert_int_equal(strlen(r.out), 0);
+    run_as_user(&r, SESSION_ENV, "faketime -f +13h %s status", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 3);
+    assert_non_null(strstr(r.out, "MFA session:  ENDED"));
+    assert_int_equal(clock_log_count("\"action\"", NULL), calls);
+}
+
+static void test_unsafe_state_refused(void **state)
+{
+    (void)state;
+    char skey[32];
+    make_session(skey);
+    struct run r;
+    assert_int_equal(chmod(DIR "/state", 0644), 0);
+    run_as_user(&r, SESSION_ENV, "%s credential-process", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 1);
+    assert_non_null(strstr(r.err, "mode 0644 is too open"));
+    assert_int_equal(chown(DIR "/state", 0, 0), 0); /* readable, but root's */
+    run_as_user(&r, SESSION_ENV, "%s status", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 1);
+    assert_non_null(strstr(r.err, "owned by uid 0"));
+    run_as_user(&r, NULL, "%s status --dir /run", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 1);
+    assert_non_null(strstr(r.err, "refused"));
+    run_as_user(&r, NULL, "%s bogus", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 2);
+    run_as_user(&r, NULL, "%s refresh --min-remaining x", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 2);
+}
+
+/* ~/.aws for the login tests: several profiles, comments, a region per profile. */
+static const char original_credentials[] =
+    "# my AWS keys\n"
+    "[default]\n"
+    "aws_access_key_id = AKIAUNUSEDDEFAULT001\n"
+    "aws_secret_access_key = unusedunusedunusedunused\n"
+    "\n"
+    "; work account, used through aws-mfa\n"
+    "[work-long-term]\n"
+    "aws_access_key_id = AKIAOKHANAWORK000001\n"
+    "aws_secret_access_key = faultSTSsecretKEY/0123456789abcdefghijkl\n"
+    "aws_mfa_device = arn:aws:iam::123456789012:mfa/hana-work\n"
+    "\n"
+    "[moto-long-term]\n"
+    "aws_access_key_id = %s\n"
+    "aws_secret_access_key = %s\n"
+    "aws_mfa_device = %s\n"
+    "\n"
+    "[tmux-long-term]\n"
+    "aws_access_key_id = AKIAOKHANATMUX000001\n"
+    "aws_secret_access_key = faultSTSsecretKEY/0123456789abcdefghijkl\n"
+    "aws_mfa_device = arn:aws:iam::123456789012:mfa/hana-tmux\n"
+    "\n"
+    "[other]\n"
+    "aws_access_key_id = AKIAUNUSEDOTHER00001\n"
+    "aws_secret_access_key = unusedunusedunusedunused\n";
+
+static char home_creds[300];
+
+static void setup_home(void)
+{
+    char path[300], text[4096];
+    snprintf(path, sizeof(path), "%s/home/.aws", tdir);
+    mkdir(path, 0700);
+    assert_int_equal(chown(path, UID, UID), 0);
+    snprintf(home_creds, sizeof(home_creds), "%s/credentials", path);
+    int n = snprintf(text, sizeof(text), original_credentials, peer_env("MOTO_KEY_ID"),
+                     peer_env("MOTO_SECRET"), peer_env("MOTO_MFA_SERIAL"));
+    write_user_file(home_creds, text, (size_t)n, 0600);
+    snprintf(path, sizeof(path), "%s/home/.aws/config", tdir);
+    const char *cfg = "[profile work]\nregion = eu-west-1\n\n[profile tmux]\nregion = ap-east-1\n";
+    write_user_file(path, cfg, strlen(cfg), 0600);
+}
+
+/* Everything of the original file is still there, line for line, in order. */
+static void assert_rest_kept(const char *now)
+{
+    char text[4096];
+    snprintf(text, sizeof(text), original_credentials, peer_env("MOTO_KEY_ID"),
+             peer_env("MOTO_SECRET"), peer_env("MOTO_MFA_SERIAL"));
+    assert_int_equal(strncmp(now, text, strlen(text)), 0);
+}
+
+static void test_login_drop_in(void **state)
+{
+    (void)state;
+    setup_home();
+    char code[7], wrong[7], before[8192], after[8192];
+    struct run r;
+    totp_now(code);
+    int calls = fault_log_count("\"key\": \"AKIAOKHANAWORK", NULL);
+    run_as_user(&r, NULL, "%s login --profile work --token %s --endpoint-url %s", peer_env("AWSSTS_BIN"),
+                code, peer_env("FAULT_URL"));
+    if (r.rc != 0)
+        fail_msg("login: %s", r.err);
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKHANAWORK", "\"region\": \"eu-west-1\""), calls + 1);
+    slurp(home_creds, after, sizeof(after));
+    assert_rest_kept(after);
+    assert_non_null(strstr(after, "\n[work]\nassumed_role = False\naws_access_key_id = ASIA"));
+    assert_non_null(strstr(after, "\nexpiration = 20"));
+    struct stat st;
+    assert_int_equal(stat(home_creds, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(st.st_uid, UID);
+
+    /* Still valid: no call. */
+    run_as_user(&r, NULL, "%s login --profile work --token %s --endpoint-url %s", peer_env("AWSSTS_BIN"),
+                code, peer_env("FAULT_URL"));
+    assert_int_equal(r.rc, 0);
+    assert_non_null(strstr(r.out, "still valid for"));
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKHANAWORK", NULL), calls + 1);
+
+    /* A wrong code with --force: refused, file untouched. */
+    slurp(home_creds, before, sizeof(before));
+    totp_wrong(wrong);
+    run_as_user(&r, NULL, "%s login --profile work --force --token %s --endpoint-url %s",
+                peer_env("AWSSTS_BIN"), wrong, peer_env("FAULT_URL"));
+    assert_int_equal(r.rc, 4);
+    assert_non_null(strstr(r.err, "MFA code"));
+    slurp(home_creds, after, sizeof(after));
+    assert_string_equal(before, after);
+
+    /* --force with a role (aws-mfa's direct AssumeRole): a new call. */
+    totp_at(peer_env("TOTP_SECRET"), time(NULL) + 30, code);
+    run_as_user(&r, NULL, "%s login --profile work --force --token %s --assume-role "
+                "arn:aws:iam::123456789012:role/mfa-admin --role-session-name hana --endpoint-url %s",
+                peer_env("AWSSTS_BIN"), code, peer_env("FAULT_URL"));
+    if (r.rc != 0)
+        fail_msg("login --assume-role: %s", r.err);
+    assert_int_equal(fault_log_count("\"session_name\": \"hana\"", "\"duration\": \"3600\""), 1);
+    slurp(home_creds, after, sizeof(after));
+    assert_rest_kept(after);
+    assert_non_null(strstr(after, "assumed_role = True"));
+    assert_non_null(strstr(after, "assumed_role_arn = arn:aws:iam::123456789012:role/mfa-admin"));
+
+    /* No region anywhere: refused, never the global endpoint. */
+    run_as_user(&r, NULL, "%s login --profile moto --token 123456", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 2);
+    assert_non_null(strstr(r.err, "no region"));
+}
+
+static void test_login_against_moto(void **state)
+{
+    (void)state;
+    setup_home();
+    struct run r;
+    run_as_user(&r, NULL, "%s login --profile moto --region us-east-1 --token 123456 --endpoint-url %s",
+                peer_env("AWSSTS_BIN"), peer_env("MOTO_URL"));
+    if (r.rc != 0)
+        fail_msg("login: %s", r.err);
+    char after[8192];
+    slurp(home_creds, after, sizeof(after));
+    assert_rest_kept(after);
+    assert_non_null(strstr(after, "[moto]\nassumed_role = False\n"));
+}
+
+/* The code typed at a real terminal prompt (tmux). */
+static void test_login_prompt_in_tmux(void **state)
+{
+    (void)state;
+    setup_home();
+    char code[7], cmd[4096], rcfile[300], pane[8192] = "";
+    snprintf(rcfile, sizeof(rcfile), "%s/tmux.rc", tdir);
+    unlink(rcfile);
+    snprintf(cmd, sizeof(cmd),
+             "tmux -L awssts-test new-session -d -x 200 -y 20 \"setpriv --reuid=%d --regid=%d --clear-groups "
+             "env -i PATH=/usr/bin:/bin HOME=%s/home AWS_CA_BUNDLE=%s %s login --profile tmux "
+             "--endpoint-url %s; echo \\$? > %s; sleep 30\"",
+             UID, UID, tdir, peer_env("TEST_CA"), peer_env("AWSSTS_BIN"), peer_env("FAULT_URL"), rcfile);
+    assert_int_equal(system(cmd), 0);
+    for (int i = 0; i < 100 && strstr(pane, "Enter AWS MFA code for device") == NULL; i++) {
+        usleep(100000);
+        FILE *p = popen("tmux -L awssts-test capture-pane -p", "r");
+        size_t n = fread(pane, 1, sizeof(pane) - 1, p);
+        pane[n] = '\0';
+        pclose(p);
+    }
+    assert_non_null(strstr(pane, "Enter AWS MFA code for device [arn:aws:iam::123456789012:mfa/hana-tmux]"));
+    totp_now(code);
+    snprintf(cmd, sizeof(cmd), "tmux -L awssts-test send-keys %s Enter", code);
+    assert_int_equal(system(cmd), 0);
+    char rc[16] = "";
+    for (int i = 0; i < 100 && rc[0] == '\0'; i++) {
+        usleep(100000);
+        slurp(rcfile, rc, sizeof(rc));
+    }
+    assert_string_equal(rc, "0\n");
+    if (system("tmux -L awssts-test kill-server") != 0) {
+        /* already gone */
+    }
+    char after[8192];
+    slurp(home_creds, after, sizeof(after));
+    assert_non_null(strstr(after, "[tmux]\n"));
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKHANATMUX", "\"region\": \"ap-east-1\""), 1);
+}
+
+int main(void)
+{
+    snprintf(tdir, sizeof(tdir), "%s", peer_env("HELPER_TEST_DIR"));
+    char home[300];
+    snprintf(home, sizeof(home), "%s/home", tdir);
+    mkdir(home, 0700);
+    if (chown(home, UID, UID) != 0)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_status_and_cached_credentials),
+        cmocka_unit_test(test_aws_cli_past_role_expiry),
+        cmocka_unit_test(test_twenty_at_once_make_one_call),
+        cmocka_unit_test(test_mfa_session_ended),
+        cmocka_unit_test(test_unsafe_state_refused),
+        cmocka_unit_test(test_login_drop_in),
+        cmocka_unit_test(test_login_against_moto),
+        cmocka_unit_test(test_login_prompt_in_tmux),
+    };
+    return cmocka_run_group_tests_name("awssts", tests, NULL, NULL);
+}
