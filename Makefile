@@ -14,6 +14,7 @@ INCDIR  ?= $(PREFIX)/include
 BINDIR  ?= $(PREFIX)/bin
 PAMDIR  ?= $(shell pkg-config --variable=libdir pam 2>/dev/null || echo /lib)/security
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR  ?= $(PREFIX)/share/man
 
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -197,10 +198,16 @@ install: all $(BUILD)/libawssts.pc
 	install -m 0644 $(BUILD)/libawssts.pc $(DESTDIR)$(PKGCONFIGDIR)/
 	install -m 0755 $(PAM_SO) $(DESTDIR)$(PAMDIR)/
 	install -m 0755 $(HELPER) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 docs/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 docs/man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 docs/man/*.8 $(DESTDIR)$(MANDIR)/man8/
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libawssts.* $(DESTDIR)$(PKGCONFIGDIR)/libawssts.pc \
-	    $(DESTDIR)$(PAMDIR)/pam_aws_sts.so $(DESTDIR)$(BINDIR)/awssts
+	    $(DESTDIR)$(PAMDIR)/pam_aws_sts.so $(DESTDIR)$(BINDIR)/awssts \
+	    $(DESTDIR)$(MANDIR)/man1/awssts*.1 $(DESTDIR)$(MANDIR)/man5/pam_aws_sts.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man8/pam_aws_sts.8
 	rm -rf $(DESTDIR)$(INCDIR)/awssts
 
 clean:

@@ -433,6 +433,33 @@ static void test_login_prompt_in_tmux(void **state)
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKHANATMUX", "\"region\": \"ap-east-1\""), 1);
 }
 
+/* Every command awssts lists has a man page that renders without a warning. */
+static void test_every_command_has_a_man_page(void **state)
+{
+    (void)state;
+    struct run r;
+    run_as_user(&r, NULL, "%s --help", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 0);
+    int pages = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char name[64];
+        if (strncmp(line, "  ", 2) != 0 || sscanf(line, " %63s", name) != 1)
+            continue;
+        char cmd[600], warn[4096];
+        snprintf(cmd, sizeof(cmd), "LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l %s/awssts-%s.1 2>%s/man.err >/dev/null",
+                 peer_env("AWSSTS_MAN_DIR"), name, tdir);
+        if (system(cmd) != 0)
+            fail_msg("no man page for %s", name);
+        snprintf(cmd, sizeof(cmd), "%s/man.err", tdir);
+        slurp(cmd, warn, sizeof(warn));
+        if (warn[0] != '\0')
+            fail_msg("awssts-%s.1: %s", name, warn);
+        pages++;
+    }
+    assert_int_equal(pages, 6);
+}
+
 int main(void)
 {
     snprintf(tdir, sizeof(tdir), "%s", peer_env("HELPER_TEST_DIR"));
@@ -450,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_login_drop_in),
         cmocka_unit_test(test_login_against_moto),
         cmocka_unit_test(test_login_prompt_in_tmux),
+        cmocka_unit_test(test_every_command_has_a_man_page),
     };
     return cmocka_run_group_tests_name("awssts", tests, NULL, NULL);
 }
