@@ -179,12 +179,16 @@ int cmd_status(int argc, char **argv)
     return left > 0 ? EXIT_OK : EXIT_LOGIN_NEEDED;
 }
 
-int cmd_refresh(int argc, char **argv)
+/* What a renewing command prints once the credentials are fresh. */
+typedef void (*print_fn)(const struct session_dir *sd, const struct awssts_state *st, bool called);
+
+/* Parse, lock exclusively, renew if needed, print. Exclusive: of many
+ * callers at once, one renews and the rest reuse its result. */
+static int renew_and_print(int argc, char **argv, const char *usage, bool with_profile,
+                           print_fn print)
 {
     struct common c;
-    int rc = parse_common(argc, argv,
-                          "usage: awssts refresh [--min-remaining SECONDS] [--dir DIR]\n", true,
-                          false, false, &c);
+    int rc = parse_common(argc, argv, usage, true, false, with_profile, &c);
     if (rc >= 0)
         return rc;
     struct session_dir sd;
@@ -194,47 +198,49 @@ int cmd_refresh(int argc, char **argv)
     bool called = false;
     rc = session_renew(&sd, &st, c.min_remaining, true, &called);
     if (rc == EXIT_OK) {
-        long left = (long)(awssts_state_current(&st)->expiration - time(NULL));
-        if (called)
-            printf("renewed: valid for %ld seconds\n", left);
-        else
-            printf("still valid for %ld seconds\n", left);
+        print(&sd, &st, called);
+        fflush(stdout);
     }
     awssts_state_free(&st);
     session_dir_close(&sd);
     return rc;
 }
 
+static void print_refresh(const struct session_dir *sd, const struct awssts_state *st, bool called)
+{
+    (void)sd;
+    long left = (long)(awssts_state_current(st)->expiration - time(NULL));
+    printf("%s %ld seconds\n", called ? "renewed: valid for" : "still valid for", left);
+}
+
+int cmd_refresh(int argc, char **argv)
+{
+    return renew_and_print(argc, argv,
+                           "usage: awssts refresh [--min-remaining SECONDS] [--dir DIR]\n", false,
+                           print_refresh);
+}
+
+static void print_credential_process(const struct session_dir *sd, const struct awssts_state *st,
+                                     bool called)
+{
+    (void)sd;
+    (void)called;
+    const struct awssts_credentials *cur = awssts_state_current(st);
+    char exp[21];
+    iso(cur->expiration, exp);
+    printf("{\n  \"Version\": 1,\n");
+    json_string("AccessKeyId", cur->access_key_id, true);
+    json_string("SecretAccessKey", cur->secret_access_key, true);
+    json_string("SessionToken", cur->session_token, true);
+    json_string("Expiration", exp, false);
+    printf("}\n");
+}
+
 int cmd_credential_process(int argc, char **argv)
 {
-    struct common c;
-    int rc = parse_common(argc, argv,
-                          "usage: awssts credential-process [--profile P] [--dir DIR]\n", true,
-                          false, true, &c);
-    if (rc >= 0)
-        return rc;
-    struct session_dir sd;
-    struct awssts_state st;
-    /* Exclusive: of many callers at once, one renews and the rest reuse it. */
-    if ((rc = load(&c, LOCK_EX, &sd, &st)) != EXIT_OK)
-        return rc;
-    bool called = false;
-    rc = session_renew(&sd, &st, c.min_remaining, true, &called);
-    if (rc == EXIT_OK) {
-        const struct awssts_credentials *cur = awssts_state_current(&st);
-        char exp[21];
-        iso(cur->expiration, exp);
-        printf("{\n  \"Version\": 1,\n");
-        json_string("AccessKeyId", cur->access_key_id, true);
-        json_string("SecretAccessKey", cur->secret_access_key, true);
-        json_string("SessionToken", cur->session_token, true);
-        json_string("Expiration", exp, false);
-        printf("}\n");
-        fflush(stdout);
-    }
-    awssts_state_free(&st);
-    session_dir_close(&sd);
-    return rc;
+    return renew_and_print(argc, argv,
+                           "usage: awssts credential-process [--profile P] [--dir DIR]\n", true,
+                           print_credential_process);
 }
 
 /* 'value' with ' written as '\'' */
@@ -257,37 +263,28 @@ static void export_line(const char *name, const char *value)
     putchar('\n');
 }
 
+static void print_env(const struct session_dir *sd, const struct awssts_state *st, bool called)
+{
+    (void)called;
+    const struct awssts_credentials *cur = awssts_state_current(st);
+    char exp[21], file[4200];
+    iso(cur->expiration, exp);
+    snprintf(file, sizeof(file), "%s/credentials", sd->path);
+    export_line("AWS_ACCESS_KEY_ID", cur->access_key_id);
+    export_line("AWS_SECRET_ACCESS_KEY", cur->secret_access_key);
+    export_line("AWS_SESSION_TOKEN", cur->session_token);
+    export_line("AWS_CREDENTIAL_EXPIRATION", exp);
+    export_line("AWS_SHARED_CREDENTIALS_FILE", file);
+    export_line("AWS_REGION", st->region);
+    export_line("AWS_DEFAULT_REGION", st->region);
+    export_line("AWS_STS_REGIONAL_ENDPOINTS", "regional");
+    if (strcmp(st->profile, "default") != 0)
+        export_line("AWS_PROFILE", st->profile);
+}
+
 int cmd_env(int argc, char **argv)
 {
-    struct common c;
-    int rc = parse_common(argc, argv, "usage: awssts env [--dir DIR]\n", true, false, false, &c);
-    if (rc >= 0)
-        return rc;
-    struct session_dir sd;
-    struct awssts_state st;
-    if ((rc = load(&c, LOCK_EX, &sd, &st)) != EXIT_OK)
-        return rc;
-    bool called = false;
-    rc = session_renew(&sd, &st, c.min_remaining, true, &called);
-    if (rc == EXIT_OK) {
-        const struct awssts_credentials *cur = awssts_state_current(&st);
-        char exp[21], file[4200];
-        iso(cur->expiration, exp);
-        snprintf(file, sizeof(file), "%s/credentials", sd.path);
-        export_line("AWS_ACCESS_KEY_ID", cur->access_key_id);
-        export_line("AWS_SECRET_ACCESS_KEY", cur->secret_access_key);
-        export_line("AWS_SESSION_TOKEN", cur->session_token);
-        export_line("AWS_CREDENTIAL_EXPIRATION", exp);
-        export_line("AWS_SHARED_CREDENTIALS_FILE", file);
-        export_line("AWS_REGION", st.region);
-        export_line("AWS_DEFAULT_REGION", st.region);
-        export_line("AWS_STS_REGIONAL_ENDPOINTS", "regional");
-        if (strcmp(st.profile, "default") != 0)
-            export_line("AWS_PROFILE", st.profile);
-    }
-    awssts_state_free(&st);
-    session_dir_close(&sd);
-    return rc;
+    return renew_and_print(argc, argv, "usage: awssts env [--dir DIR]\n", false, print_env);
 }
 
 /* The AWS config file the CLI reads: $AWS_CONFIG_FILE, else ~/.aws/config. */

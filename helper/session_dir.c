@@ -19,13 +19,18 @@
 
 int cli_verbosity = 1; /* 0 debug, 1 info... see main.c */
 
+static void message(const char *fmt, va_list ap)
+{
+    fputs("awssts: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("awssts: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    message(fmt, ap);
     va_end(ap);
 }
 
@@ -35,9 +40,7 @@ void cli_info(const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    fputs("awssts: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    message(fmt, ap);
     va_end(ap);
 }
 

@@ -35,6 +35,31 @@ static awssts_err check_mfa_pair(const char *serial, const char *code,
     return AWSSTS_OK;
 }
 
+/*
+ * What the credential calls share: a duration in [min, max] (0 leaves STS's
+ * default) and the MFA pair; then DurationSeconds, SerialNumber and
+ * TokenCode join the call. buf holds the duration's text for the call.
+ */
+static awssts_err add_duration_and_mfa(struct sts_call *call, char buf[16], int duration,
+                                       int min, int max, const char *what, const char *serial,
+                                       const char *code, struct awssts_error_info *ei)
+{
+    if (duration != 0 && (duration < min || duration > max))
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "%s must be %d..%d seconds",
+                                what, min, max);
+    awssts_err rc = check_mfa_pair(serial, code, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    if (duration != 0) {
+        snprintf(buf, 16, "%d", duration);
+        add_param(call, "DurationSeconds", buf);
+    }
+    add_param(call, "SerialNumber", serial);
+    add_param(call, "TokenCode", code);
+    call->carries_mfa = code != NULL;
+    return AWSSTS_OK;
+}
+
 /* Identifiers STS returns (ARNs, ids): printable, no separators of our formats. */
 static bool valid_identifier(const char *s, size_t max)
 {
@@ -125,24 +150,14 @@ AWSSTS_API awssts_err awssts_get_session_token(struct awssts_client *c,
     if (c == NULL || req == NULL || out == NULL)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "GetSessionToken: missing argument");
     memset(out, 0, sizeof(*out));
-    if (req->duration_seconds != 0 &&
-        (req->duration_seconds < AWSSTS_SESSION_DURATION_MIN ||
-         req->duration_seconds > AWSSTS_SESSION_DURATION_MAX))
-        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "session duration must be %d..%d seconds",
-                                AWSSTS_SESSION_DURATION_MIN, AWSSTS_SESSION_DURATION_MAX);
-    awssts_err rc = check_mfa_pair(req->serial_number, req->token_code, ei);
+    char duration[16];
+    struct sts_call call = {.action = "GetSessionToken"};
+    awssts_err rc = add_duration_and_mfa(&call, duration, req->duration_seconds,
+                                         AWSSTS_SESSION_DURATION_MIN, AWSSTS_SESSION_DURATION_MAX,
+                                         "session duration", req->serial_number, req->token_code,
+                                         ei);
     if (rc != AWSSTS_OK)
         return rc;
-
-    char duration[16];
-    struct sts_call call = {.action = "GetSessionToken", .carries_mfa = req->token_code != NULL};
-    if (req->duration_seconds != 0) {
-        snprintf(duration, sizeof(duration), "%d", req->duration_seconds);
-        add_param(&call, "DurationSeconds", duration);
-    }
-    add_param(&call, "SerialNumber", req->serial_number);
-    add_param(&call, "TokenCode", req->token_code);
     return run_credentials_call(c, keys, &call, false, out, ei);
 }
 
@@ -165,31 +180,21 @@ AWSSTS_API awssts_err awssts_assume_role(struct awssts_client *c,
     if (!awssts_valid_session_name(req->role_session_name))
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "role session name must be 2-64 of letters, digits and +=,.@_-");
-    if (req->duration_seconds != 0 && (req->duration_seconds < AWSSTS_ROLE_DURATION_MIN ||
-                                       req->duration_seconds > AWSSTS_ROLE_DURATION_MAX))
-        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "role duration must be %d..%d seconds",
-                                AWSSTS_ROLE_DURATION_MIN, AWSSTS_ROLE_DURATION_MAX);
     if (req->external_id != NULL && !awssts_valid_external_id(req->external_id))
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "external id must be 2-1224 of letters, digits and +=,.@:/_-");
     if (req->source_identity != NULL && !awssts_valid_source_identity(req->source_identity))
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "source identity must be 2-64 of letters, digits and +=,.@_-");
-    awssts_err rc = check_mfa_pair(req->serial_number, req->token_code, ei);
-    if (rc != AWSSTS_OK)
-        return rc;
-
     char duration[16];
-    struct sts_call call = {.action = "AssumeRole", .carries_mfa = req->token_code != NULL};
+    struct sts_call call = {.action = "AssumeRole"};
     add_param(&call, "RoleArn", req->role_arn);
     add_param(&call, "RoleSessionName", req->role_session_name);
-    if (req->duration_seconds != 0) {
-        snprintf(duration, sizeof(duration), "%d", req->duration_seconds);
-        add_param(&call, "DurationSeconds", duration);
-    }
-    add_param(&call, "SerialNumber", req->serial_number);
-    add_param(&call, "TokenCode", req->token_code);
+    awssts_err rc = add_duration_and_mfa(&call, duration, req->duration_seconds,
+                                         AWSSTS_ROLE_DURATION_MIN, AWSSTS_ROLE_DURATION_MAX,
+                                         "role duration", req->serial_number, req->token_code, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
     add_param(&call, "ExternalId", req->external_id);
     add_param(&call, "SourceIdentity", req->source_identity);
     return run_credentials_call(c, keys, &call, true, out, ei);

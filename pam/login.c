@@ -1,5 +1,6 @@
 /* One login's STS calls, on one client so the TLS connection is reused. */
 #include "login.h"
+#include "awssts/state.h"
 #include "error_set.h"
 #include "retry.h"
 
@@ -9,16 +10,9 @@
 
 void pas_client_options(const struct pas_settings *s, struct awssts_client_options *o)
 {
-    memset(o, 0, sizeof(*o));
-    o->region = s->region;
-    o->endpoint = s->endpoint;
-    o->fips = s->fips;
-    o->dualstack = s->dualstack;
-    o->ca_file = s->ca_file;
-    o->ca_path = s->ca_path;
-    o->proxy = s->proxy;
-    o->connect_timeout_ms = s->connect_timeout * 1000;
-    o->timeout_ms = s->timeout * 1000;
+    struct awssts_state st;
+    pas_settings_state(s, &st);
+    awssts_state_client_options(&st, o);
     o->user_agent = "pam";
 }
 

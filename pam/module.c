@@ -92,6 +92,15 @@ static awssts_err load_settings(struct call *c, bool warn_unknown, struct awssts
     return rc;
 }
 
+/* One syslog line for a failure in the session phase. */
+static void log_phase_error(const struct call *c, const char *phase,
+                            const struct awssts_error_info *ei)
+{
+    char line[560];
+    pam_syslog(c->pamh, LOG_ERR, "user=%s: %s: %s", c->user, phase,
+               awssts_error_format(ei, line, sizeof(line)));
+}
+
 static const char *flow_name(const struct pas_settings *s, const char *role)
 {
     if (role == NULL)
@@ -302,9 +311,7 @@ static int establish(struct call *c, int failure_code)
         arc = pas_runtime_export(c->pamh, &c->s, &rt, &ei);
     pas_runtime_close(&rt);
     if (arc != AWSSTS_OK) {
-        char line[560];
-        pam_syslog(c->pamh, LOG_ERR, "user=%s: session: %s", c->user,
-                   awssts_error_format(&ei, line, sizeof(line)));
+        log_phase_error(c, "session", &ei);
         return c->s.on_error_allow ? PAM_IGNORE : failure_code;
     }
     return PAM_SUCCESS;
@@ -355,9 +362,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int
         rc = PAM_SUCCESS;
     } else {
         free(id);
-        char line[560];
-        pam_syslog(pamh, LOG_ERR, "user=%s: open_session: %s", c.user,
-                   awssts_error_format(&ei, line, sizeof(line)));
+        log_phase_error(&c, "open_session", &ei);
         rc = c.s.on_error_allow ? PAM_IGNORE : PAM_SESSION_ERR;
     }
     call_end(&c);
@@ -392,9 +397,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, in
                    remaining < 0 ? 0 : remaining, remaining == 0 ? ", credentials removed" : "");
         rc = PAM_SUCCESS;
     } else {
-        char line[560];
-        pam_syslog(pamh, LOG_ERR, "user=%s: close_session: %s", c.user,
-                   awssts_error_format(&ei, line, sizeof(line)));
+        log_phase_error(&c, "close_session", &ei);
         rc = PAM_SESSION_ERR;
     }
     pam_set_data(pamh, DATA_SESSION, NULL, NULL);

@@ -179,30 +179,15 @@ static awssts_err state_text(const struct pas_settings *s, const struct passwd *
                              const struct pas_login *l, char **text, size_t *len,
                              struct awssts_error_info *ei)
 {
-    struct awssts_state st = {
-        .user = pw->pw_name,
-        .region = s->region,
-        .endpoint = s->endpoint,
-        .fips = s->fips,
-        .dualstack = s->dualstack,
-        .ca_file = s->ca_file,
-        .ca_path = s->ca_path,
-        .proxy = s->proxy,
-        .connect_timeout = s->connect_timeout,
-        .timeout = s->timeout,
-        .profile = s->profile,
-        .flow_direct = s->flow == PAS_FLOW_DIRECT,
-        .duration = s->duration,
-        .role_arn = l->role_arn,
-        .role_session_name = s->role_session_name,
-        .role_duration = s->role_duration,
-        .external_id = s->external_id,
-        .mfa_serial = l->mfa_serial,
-        .mfa_session = l->session,
-        .has_mfa_session = l->has_session,
-        .role = l->role,
-        .has_role = l->has_role,
-    };
+    struct awssts_state st;
+    pas_settings_state(s, &st);
+    st.user = pw->pw_name;
+    st.role_arn = l->role_arn;
+    st.mfa_serial = l->mfa_serial;
+    st.mfa_session = l->session;
+    st.has_mfa_session = l->has_session;
+    st.role = l->role;
+    st.has_role = l->has_role;
     return awssts_state_serialize(&st, text, len, ei);
 }
 

@@ -3,6 +3,7 @@
 #include "awssts/config.h"
 #include "awssts/endpoint.h"
 #include "awssts/secret.h"
+#include "awssts/state.h"
 #include "awssts/sts.h"
 #include "awssts/validate.h"
 #include "error_set.h"
@@ -293,4 +294,24 @@ void pas_settings_free(struct pas_settings *s)
             *slot = NULL;
         }
     memset(s, 0, sizeof(*s));
+}
+
+void pas_settings_state(const struct pas_settings *s, struct awssts_state *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->region = s->region;
+    st->endpoint = s->endpoint;
+    st->fips = s->fips;
+    st->dualstack = s->dualstack;
+    st->ca_file = s->ca_file;
+    st->ca_path = s->ca_path;
+    st->proxy = s->proxy;
+    st->connect_timeout = s->connect_timeout;
+    st->timeout = s->timeout;
+    st->profile = s->profile;
+    st->flow_direct = s->flow == PAS_FLOW_DIRECT;
+    st->duration = s->duration;
+    st->role_session_name = s->role_session_name;
+    st->role_duration = s->role_duration;
+    st->external_id = s->external_id;
 }

@@ -64,4 +64,8 @@ awssts_err pas_settings_load(pam_handle_t *pamh, const struct pas_args *a, const
 
 void pas_settings_free(struct pas_settings *s);
 
+struct awssts_state;
+/* The connection and role part of a renewal state, borrowing s's strings. */
+void pas_settings_state(const struct pas_settings *s, struct awssts_state *st);
+
 #endif
