@@ -34,6 +34,12 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 LONG_TERM_SECRET = "faultSTSsecretKEY/0123456789abcdefghijkl"
+# Tokens from the global endpoint are version 1; regional endpoints issue v2.
+V1_PREFIX = "FQoGZXIvYXdzV1"
+V2_PREFIX = "IQoJb3JpZ2luX2VjV2"
+# Regions that must be enabled per account; v1 tokens fail there.
+OPT_IN_REGIONS = {"ap-east-1", "me-south-1", "af-south-1", "eu-south-1", "ap-southeast-3",
+                  "me-central-1", "ap-south-2", "eu-south-2", "eu-central-2", "il-central-1"}
 ACCOUNT = "123456789012"
 NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 
@@ -149,6 +155,9 @@ class Handler(BaseHTTPRequestHandler):
         n = st.bump(key)
         entry = {
             "t": time.time(), "action": action, "host": self.headers.get("Host", ""),
+            "token_version": ("v1" if self.headers.get("X-Amz-Security-Token", "").startswith(V1_PREFIX)
+                              else "v2" if self.headers.get("X-Amz-Security-Token", "").startswith(V2_PREFIX)
+                              else None),
             "key": key, "region": region, "scenario": scenario, "n": n,
             "token": "X-Amz-Security-Token" in self.headers,
             "mfa": "TokenCode" in form, "serial": form.get("SerialNumber"),
@@ -157,9 +166,37 @@ class Handler(BaseHTTPRequestHandler):
             "source_identity": form.get("SourceIdentity"),
             "user_agent": self.headers.get("User-Agent", ""),
         }
-        status = self.respond(scenario, n, action, form, key, region, fields, body)
+        if self.headers.get("Host", "").startswith("ec2."):
+            status = self.ec2(action, key, region, fields, body)
+        else:
+            status = self.respond(scenario, n, action, form, key, region, fields, body)
         entry["status"] = status
         st.record(entry)
+
+    # ---- a sliver of EC2, to show which tokens an opt-in region accepts ------
+    def ec2(self, action, key, region, fields, body):
+        st = self.server.state
+        with st.lock:
+            session = st.sessions.get(key)
+        token = self.headers.get("X-Amz-Security-Token", "")
+        rid = rand_upper(8).lower()
+        def fail(status, code, msg):
+            self.send(status, ('<?xml version="1.0"?><Response><Errors><Error><Code>%s</Code><Message>%s'
+                               '</Message></Error></Errors><RequestID>%s</RequestID></Response>'
+                               % (code, msg, rid)).encode())
+            return status
+        if session is None or token != session["token"] or self.now() >= session["expires"]:
+            return fail(401, "AuthFailure", "AWS was not able to validate the provided access credentials")
+        if not self.signature_ok(key, session["secret"], session, region, fields, body, service="ec2"):
+            return fail(403, "SignatureDoesNotMatch", "signature mismatch")
+        if region in OPT_IN_REGIONS and token.startswith(V1_PREFIX):
+            return fail(401, "AuthFailure", "AWS was not able to validate the provided access credentials")
+        if action != "DescribeInstances":
+            return fail(400, "InvalidAction", "only DescribeInstances here")
+        self.send(200, ('<?xml version="1.0" encoding="UTF-8"?><DescribeInstancesResponse '
+                        'xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>%s</requestId>'
+                        '<reservationSet/></DescribeInstancesResponse>' % rid).encode())
+        return 200
 
     # ---- faults ----------------------------------------------------------
     def respond(self, scenario, n, action, form, key, region, fields, body):
@@ -289,7 +326,7 @@ class Handler(BaseHTTPRequestHandler):
             return 403
         mfa = "TokenCode" in form or (session is not None and session["mfa"])
         host = self.headers.get("Host", "")
-        token_prefix = "FQoGZXIvYXdzV1" if host.split(":")[0] == "sts.amazonaws.com" else "IQoJb3JpZ2luX2VjV2"
+        token_prefix = V1_PREFIX if host.split(":")[0] == "sts.amazonaws.com" else V2_PREFIX
 
         if action == "GetSessionToken":
             if session is not None:
@@ -370,13 +407,13 @@ class Handler(BaseHTTPRequestHandler):
             st.used_codes.add((serial, code))
         return True
 
-    def signature_ok(self, key, secret, session, region, fields, body):
+    def signature_ok(self, key, secret, session, region, fields, body, service="sts"):
         signed = fields.get("SignedHeaders", "").split(";")
         headers = {k: v for k, v in self.headers.items() if k.lower() in signed}
         if "X-Amz-Date" not in headers:
             return False
         creds = Credentials(key, secret, session["token"] if session else None)
-        auth = SigV4Auth(creds, "sts", region)
+        auth = SigV4Auth(creds, service, region)
         req = AWSRequest(method="POST", url="https://%s/" % self.headers.get("Host", ""),
                          data=body, headers=headers)
         req.context["timestamp"] = headers["X-Amz-Date"]
