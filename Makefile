@@ -15,6 +15,9 @@ BINDIR  ?= $(PREFIX)/bin
 PAMDIR  ?= $(shell pkg-config --variable=libdir pam 2>/dev/null || echo /lib)/security
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/pam_aws_sts
+# pam-auth-update reads profiles from here only.
+PAMCONFIGSDIR ?= /usr/share/pam-configs
 
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -202,12 +205,18 @@ install: all $(BUILD)/libawssts.pc
 	install -m 0644 docs/man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 docs/man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 docs/man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(PAMCONFIGSDIR)
+	install -m 0644 conf/pam_aws_sts.conf conf/pam_aws_sts.keys.example conf/pam.d-sshd.snippet \
+	    $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 conf/pam-configs/aws-sts $(DESTDIR)$(PAMCONFIGSDIR)/aws-sts
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libawssts.* $(DESTDIR)$(PKGCONFIGDIR)/libawssts.pc \
 	    $(DESTDIR)$(PAMDIR)/pam_aws_sts.so $(DESTDIR)$(BINDIR)/awssts \
 	    $(DESTDIR)$(MANDIR)/man1/awssts*.1 $(DESTDIR)$(MANDIR)/man5/pam_aws_sts.conf.5 \
-	    $(DESTDIR)$(MANDIR)/man8/pam_aws_sts.8
+	    $(DESTDIR)$(MANDIR)/man8/pam_aws_sts.8 $(DESTDIR)$(PAMCONFIGSDIR)/aws-sts
+	rm -rf $(DESTDIR)$(DOCDIR)
 	rm -rf $(DESTDIR)$(INCDIR)/awssts
 
 clean:
