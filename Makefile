@@ -67,7 +67,7 @@ INTEG_SRCS := $(wildcard tests/integration/test_*.c)
 INTEG_BINS := $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
 
 .SECONDARY:
-.PHONY: all check unit valgrind install uninstall clean demo deps
+.PHONY: all check unit valgrind install uninstall clean demo deps lint
 all: $(LIB_A) $(LIB_SO) $(BUILD)/libawssts.so $(PAM_SO) $(HELPER) $(SIGV4_TOOL) $(PAM_LOGIN)
 
 $(BUILD)/obj/lib/%.o: lib/%.c
@@ -181,6 +181,16 @@ unit: all tests
 valgrind: deps
 	$(MAKE) all tests
 	BUILD=$(BUILD) tests/run-unit --valgrind
+
+# Static analysis: cppcheck, and clang-tidy with the checked-in .clang-tidy.
+LINT_FLAGS := -std=c11 -D_GNU_SOURCE -DAWSSTS_VERSION=\"$(VERSION)\" -Ilib -Ilib/include -Ipam \
+              -Ihelper $(DEPS_CFLAGS)
+lint: deps
+	cppcheck --enable=warning,style,portability,performance --std=c11 --inline-suppr -q \
+	    --error-exitcode=1 -D_GNU_SOURCE -DAWSSTS_VERSION='"$(VERSION)"' -Ilib -Ilib/include \
+	    -Ipam -Ihelper lib pam helper tests/tools
+	clang-tidy -quiet lib/*.c pam/*.c helper/*.c -- $(LINT_FLAGS)
+	@echo "lint: cppcheck and clang-tidy clean"
 
 demo: deps
 	$(MAKE) all

@@ -58,6 +58,11 @@ int session_state_write(const struct session_dir *sd, const struct awssts_state 
 int session_renew(const struct session_dir *sd, struct awssts_state *st, long min_remaining,
                   bool prompt, bool *called);
 
+struct awssts_credfile;
+/* Save an INI file (credentials or config) atomically at path, keeping mode;
+ * the directory is created (0700) when missing. */
+int cli_save_file(const struct awssts_credfile *cf, const char *path, unsigned mode);
+
 /* Read a code (or secret) from /dev/tty with echo off. */
 int tty_prompt(const char *prompt, bool echo, char *out, size_t len);
 

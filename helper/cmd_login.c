@@ -167,11 +167,12 @@ static const char *find_region(const struct login_opts *o, char *buf, size_t len
 {
     if (o->region != NULL)
         return o->region;
-    char path[4096], section[160];
+    char path[4096];
     if (file_path("AWS_CONFIG_FILE", "config", path, sizeof(path)) == EXIT_OK) {
         struct awssts_credfile *cf = NULL;
         struct awssts_file_policy pol = {.owner = getuid(), .forbidden = 0022};
         if (awssts_credfile_load(AT_FDCWD, path, &pol, &cf, NULL) == AWSSTS_OK) {
+            char section[160];
             snprintf(section, sizeof(section), "%s%s", strcmp(o->profile, "default") ? "profile " : "",
                      o->profile);
             const char *r = awssts_credfile_get(cf, section, "region");
@@ -185,30 +186,9 @@ static const char *find_region(const struct login_opts *o, char *buf, size_t len
     return env_or("AWS_REGION", env_or("AWS_DEFAULT_REGION", NULL));
 }
 
-static int save(struct awssts_credfile *cf, const char *path, mode_t mode)
-{
-    char dir[4096];
-    snprintf(dir, sizeof(dir), "%s", path);
-    char *slash = strrchr(dir, '/');
-    const char *base = slash ? slash + 1 : dir;
-    if (slash != NULL)
-        *slash = '\0';
-    int dfd = open(slash ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    struct awssts_error_info ei;
-    awssts_error_info_reset(&ei);
-    awssts_err rc = dfd < 0 ? AWSSTS_E_FILE_IO : awssts_credfile_save(cf, dfd, base, mode, &ei);
-    if (dfd >= 0)
-        close(dfd);
-    if (rc != AWSSTS_OK) {
-        cli_error("%s: cannot write: %s", path, ei.detail[0] ? ei.detail : strerror(errno));
-        return EXIT_FAILURE_OTHER;
-    }
-    return EXIT_OK;
-}
-
 static int setup(struct awssts_credfile *cf, const char *path, mode_t mode, const struct login_opts *o)
 {
-    char profile[65] = "", id[130] = "", secret[260] = "", device[260] = "";
+    char profile[65] = "", id[130] = "", secret[260] = "", device[260] = "", section[160];
     if (tty_prompt("Profile [default]: ", true, profile, sizeof(profile)) != EXIT_OK) {
         cli_error("--setup needs a terminal");
         return EXIT_USAGE;
@@ -219,7 +199,6 @@ static int setup(struct awssts_credfile *cf, const char *path, mode_t mode, cons
     tty_prompt("aws_secret_access_key: ", false, secret, sizeof(secret));
     tty_prompt("aws_mfa_device (ARN, empty for none): ", true, device, sizeof(device));
     int rc = EXIT_USAGE;
-    char section[160];
     section_name(section, sizeof(section), profile, o->long_suffix);
     if (!awssts_valid_profile_name(profile) || !awssts_valid_access_key_id(id) ||
         !awssts_valid_secret_key(secret) || (*device && !awssts_valid_mfa_serial(device))) {
@@ -229,7 +208,7 @@ static int setup(struct awssts_credfile *cf, const char *path, mode_t mode, cons
                (*device && awssts_credfile_set(cf, section, "aws_mfa_device", device, NULL) != AWSSTS_OK)) {
         rc = EXIT_FAILURE_OTHER;
     } else {
-        rc = save(cf, path, mode);
+        rc = cli_save_file(cf, path, mode);
         if (rc == EXIT_OK)
             printf("saved [%s] in %s\n", section, path);
     }
@@ -375,7 +354,7 @@ int cmd_login(int argc, char **argv)
             cli_error_info("credentials", &ei);
             rc = EXIT_FAILURE_OTHER;
         } else {
-            rc = save(cf, path, mode);
+            rc = cli_save_file(cf, path, mode);
         }
         char e[20];
         awssts_time_format_mfa(cr.expiration, e);

@@ -325,7 +325,7 @@ int cmd_setup_config(int argc, char **argv)
         default: fprintf(stderr, "%s", usage); return EXIT_USAGE;
         }
     }
-    if (optind != argc || !awssts_valid_profile_name(name)) {
+    if (optind != argc || name == NULL || !awssts_valid_profile_name(name)) {
         fprintf(stderr, "%s", usage);
         return EXIT_USAGE;
     }
@@ -362,25 +362,12 @@ int cmd_setup_config(int argc, char **argv)
         arc = awssts_credfile_set(cf, section, "credential_process", cmd, &ei);
     if (arc == AWSSTS_OK)
         arc = awssts_credfile_set(cf, section, "region", st.region, &ei);
-    if (arc == AWSSTS_OK) {
-        char dirbuf[4096];
-        snprintf(dirbuf, sizeof(dirbuf), "%s", path);
-        char *slash = strrchr(dirbuf, '/');
-        const char *base = slash ? slash + 1 : dirbuf;
-        if (slash)
-            *slash = '\0';
-        if (slash && *dirbuf == '\0')
-            snprintf(dirbuf, sizeof(dirbuf), "/");
-        if (slash)
-            mkdir(dirbuf, 0700);
-        int dfd = open(slash ? dirbuf : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        arc = dfd < 0 ? AWSSTS_E_FILE_IO : awssts_credfile_save(cf, dfd, base, mode, &ei);
-        if (dfd >= 0)
-            close(dfd);
-    }
+    if (arc == AWSSTS_OK && cli_save_file(cf, path, mode) != EXIT_OK)
+        arc = AWSSTS_E_FILE_IO;
     awssts_credfile_free(cf);
     if (arc != AWSSTS_OK) {
-        cli_error("%s: %s", path, ei.detail[0] ? ei.detail : awssts_strerror(arc));
+        if (arc != AWSSTS_E_FILE_IO) /* cli_save_file has said why */
+            cli_error("%s: %s", path, ei.detail[0] ? ei.detail : awssts_strerror(arc));
         rc = EXIT_FAILURE_OTHER;
     } else {
         printf("profile %s in %s now runs: %s\n", name, path, cmd);

@@ -77,7 +77,13 @@ static int long_term_keys(const struct awssts_state *st, char **id, char **secre
         *id = awssts_secret_dup(i);
         *secret = awssts_secret_dup(s);
         *serial = m ? strdup(m) : NULL;
-        rc = (*id && *secret) ? EXIT_OK : EXIT_FAILURE_OTHER;
+        rc = (*id && *secret && (m == NULL || *serial)) ? EXIT_OK : EXIT_FAILURE_OTHER;
+        if (rc != EXIT_OK) {
+            awssts_secret_free(*id);
+            awssts_secret_free(*secret);
+            free(*serial);
+            *id = *secret = *serial = NULL;
+        }
     } else {
         cli_info("%s has no [%s] with a key id and secret", path, section);
     }

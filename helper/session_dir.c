@@ -180,3 +180,29 @@ int session_state_write(const struct session_dir *sd, const struct awssts_state 
     }
     return EXIT_OK;
 }
+
+int cli_save_file(const struct awssts_credfile *cf, const char *path, unsigned mode)
+{
+    char dir[4096];
+    snprintf(dir, sizeof(dir), "%s", path);
+    char *slash = strrchr(dir, '/');
+    const char *base = slash ? slash + 1 : dir;
+    if (slash != NULL) {
+        *slash = '\0';
+        if (*dir == '\0')
+            snprintf(dir, sizeof(dir), "/");
+        mkdir(dir, 0700);
+    }
+    int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    awssts_err rc = dfd < 0 ? AWSSTS_E_FILE_IO : awssts_credfile_save(cf, dfd, base, mode, &ei);
+    int e = errno;
+    if (dfd >= 0)
+        close(dfd);
+    if (rc != AWSSTS_OK) {
+        cli_error("%s: cannot write: %s", path, ei.detail[0] ? ei.detail : strerror(e));
+        return EXIT_FAILURE_OTHER;
+    }
+    return EXIT_OK;
+}

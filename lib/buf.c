@@ -23,7 +23,7 @@ static bool buf_reserve(struct awssts_buf *b, size_t extra)
         return false;
     }
     size_t need = b->len + extra + 1;
-    if (need <= b->cap)
+    if (need <= b->cap && b->data != NULL)
         return true;
     size_t cap = b->cap ? b->cap : 256;
     while (cap < need)

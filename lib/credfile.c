@@ -197,6 +197,8 @@ AWSSTS_API awssts_err awssts_credfile_parse(const char *text, size_t len,
     while (p < end && rc == AWSSTS_OK) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        /* n is 0 for an empty line (nl == p), whatever cppcheck infers */
+        // cppcheck-suppress knownConditionTrueFalse
         size_t keep = (n > 0 && p[n - 1] == '\r') ? n - 1 : n;
         lineno++;
         struct cf_line *l = insert_line(cf, cf->n);

@@ -91,7 +91,7 @@ static awssts_err classify(CURLcode cc, const char *errbuf, struct http_response
     case CURLE_FILESIZE_EXCEEDED:
         if (resp->body.failed || cc == CURLE_FILESIZE_EXCEEDED)
             return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE,
-                                    "response body larger than %d bytes", AWSSTS_MAX_RESPONSE);
+                                    "response body larger than %ld bytes", AWSSTS_MAX_RESPONSE);
         return awssts_error_set(ei, AWSSTS_E_NETWORK, "%s", why);
     case CURLE_BAD_CONTENT_ENCODING:
     case CURLE_WEIRD_SERVER_REPLY:

@@ -34,7 +34,7 @@ AWSSTS_API awssts_err awssts_fd_read(int fd, const char *label,
                                 "%s: mode %04o is too open (must clear %04o)", label,
                                 (unsigned)(st.st_mode & 07777), (unsigned)policy->forbidden);
     if (st.st_size > AWSSTS_MAX_FILE)
-        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: larger than %d bytes", label,
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: larger than %ld bytes", label,
                                 AWSSTS_MAX_FILE);
 
     size_t want = (size_t)st.st_size;

@@ -8,6 +8,7 @@
 #include "uri.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -162,8 +163,7 @@ static bool derive_signing_key(const struct awssts_sigv4_params *p,
     char *k = malloc(slen + 5);
     if (k == NULL)
         return false;
-    memcpy(k, "AWS4", 4);
-    memcpy(k + 4, p->secret_access_key, slen + 1);
+    snprintf(k, slen + 5, "AWS4%s", p->secret_access_key);
 
     unsigned char a[AWSSTS_SHA256_LEN], b[AWSSTS_SHA256_LEN];
     bool ok = awssts_hmac_sha256(k, slen + 4, p->amz_date, 8, a) &&

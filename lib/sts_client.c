@@ -250,7 +250,10 @@ awssts_err awssts_sts_call(struct awssts_client *c, const struct awssts_keys *ke
         awssts_error_info_reset(ei);
         ei->attempts = attempt;
         long connect_ms = c->connect_timeout_ms < remaining ? c->connect_timeout_ms : remaining;
+        /* Initialised here: send_once may fail before the transport fills it. */
         struct http_response resp;
+        memset(&resp, 0, sizeof(resp));
+        awssts_buf_init(&resp.body, 0);
         rc = send_once(c, keys, body, connect_ms, remaining, &resp, ei);
         ei->http_status = resp.status;
         if (ei->request_id[0] == '\0')

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #define MAX_DEPTH 16
-#define MAX_FIELD (16 * 1024)
+#define MAX_FIELD ((size_t)16 * 1024)
 #define MAX_NAME 64
 
 struct field_rule {

@@ -105,23 +105,19 @@ awssts_err pas_expand_path(const char *pattern, uid_t uid, const char *user, cha
                            size_t len, struct awssts_error_info *ei)
 {
     size_t o = 0;
+    char uid_text[24];
+    snprintf(uid_text, sizeof(uid_text), "%u", (unsigned)uid);
     for (const char *p = pattern; *p; p++) {
-        char piece[64];
-        const char *add = piece;
-        if (p[0] == '%' && p[1] == 'U') {
-            snprintf(piece, sizeof(piece), "%u", (unsigned)uid);
+        const char *add = p;
+        size_t n = 1;
+        if (p[0] == '%') {
+            if (p[1] != 'U' && p[1] != 'u')
+                return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                        "%.100s: only %%U and %%u may follow %%", pattern);
+            add = p[1] == 'U' ? uid_text : user;
+            n = strlen(add);
             p++;
-        } else if (p[0] == '%' && p[1] == 'u') {
-            add = user;
-            p++;
-        } else if (p[0] == '%') {
-            return awssts_error_set(ei, AWSSTS_E_CONFIG, "%.100s: only %%U and %%u may follow %%",
-                                    pattern);
-        } else {
-            piece[0] = *p;
-            piece[1] = '\0';
         }
-        size_t n = strlen(add);
         if (o + n >= len)
             return awssts_error_set(ei, AWSSTS_E_CONFIG, "%.100s: expanded path too long", pattern);
         memcpy(out + o, add, n);

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "error_set.h"
 #include "paths.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +27,9 @@
 
 #define MAX_SESSIONS 4096
 
-/* Run fn with the user's fsuid/fsgid and groups. */
+/* Run stmt with the user's fsuid/fsgid and groups. stmt is a statement
+ * block, which cannot take parentheses. */
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define AS_USER(pamh, pw, rc, ei, stmt)                                                  \
     do {                                                                                 \
         PAM_MODUTIL_DEF_PRIVS(privs_);                                                   \
@@ -38,6 +41,7 @@
         if (pam_modutil_regain_priv((pamh), &privs_) != 0 && (rc) == AWSSTS_OK)          \
             (rc) = awssts_error_set((ei), AWSSTS_E_INTERNAL, "cannot regain root's rights"); \
     } while (0)
+// NOLINTEND(bugprone-macro-parentheses)
 
 static awssts_err runtime_path(const struct pas_settings *s, const struct passwd *pw,
                                char *out, size_t len, bool *root_parent,
@@ -245,10 +249,15 @@ static awssts_err registry_read(const struct passwd *pw, const struct pas_runtim
     char *save = NULL;
     for (char *line = strtok_r(text, "\n", &save); line && r->n < MAX_SESSIONS;
          line = strtok_r(NULL, "\n", &save)) {
-        char id[33];
-        long pid;
-        if (sscanf(line, "%32[0-9a-f] %ld", id, &pid) != 2 || strlen(id) != 32 || pid <= 0)
+        /* "ID PID": 32 hex digits, one space, a process id */
+        char *sp = strchr(line, ' ');
+        long pid = 0;
+        if (sp == NULL || sp - line != 32 || strspn(line, "0123456789abcdef") != 32 ||
+            !awssts_text_parse_long(sp + 1, 1, 0x7fffffffL, &pid))
             continue;
+        char id[33];
+        memcpy(id, line, 32);
+        id[32] = '\0';
         if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
             continue;
         memcpy(r->id[r->n], id, 33);

@@ -23,39 +23,39 @@ enum opt_type { OPT_STRING, OPT_BOOL, OPT_LONG, OPT_FLOW, OPT_ON_ERROR };
 
 struct option_def {
     const char *name;
-    enum opt_type type;
     size_t offset;
     long min, max;       /* OPT_LONG */
+    enum opt_type type;
     bool global_only;    /* not allowed in [user:] and [group:] sections */
 };
 
 #define S(f) offsetof(struct pas_settings, f)
 
 static const struct option_def options[] = {
-    {"region", OPT_STRING, S(region), 0, 0, false},
-    {"endpoint", OPT_STRING, S(endpoint), 0, 0, false},
-    {"fips", OPT_BOOL, S(fips), 0, 0, false},
-    {"dualstack", OPT_BOOL, S(dualstack), 0, 0, false},
-    {"keys", OPT_STRING, S(keys), 0, 0, false},
-    {"profile", OPT_STRING, S(profile), 0, 0, false},
-    {"mfa_serial", OPT_STRING, S(mfa_serial), 0, 0, false},
-    {"role_arn", OPT_STRING, S(role_arn), 0, 0, false},
-    {"flow", OPT_FLOW, S(flow), 0, 0, false},
-    {"duration", OPT_LONG, S(duration), AWSSTS_SESSION_DURATION_MIN, AWSSTS_SESSION_DURATION_MAX, false},
-    {"role_duration", OPT_LONG, S(role_duration), AWSSTS_ROLE_DURATION_MIN, AWSSTS_ROLE_DURATION_MAX, false},
-    {"role_session_name", OPT_STRING, S(role_session_name), 0, 0, false},
-    {"external_id", OPT_STRING, S(external_id), 0, 0, false},
-    {"runtime_dir", OPT_STRING, S(runtime_dir), 0, 0, true},
-    {"staging_dir", OPT_STRING, S(staging_dir), 0, 0, true},
-    {"on_error", OPT_ON_ERROR, S(on_error_allow), 0, 0, false},
-    {"require", OPT_BOOL, S(require), 0, 0, false},
-    {"connect_timeout", OPT_LONG, S(connect_timeout), 1, 60, false},
-    {"timeout", OPT_LONG, S(timeout), 1, 300, false},
-    {"ca_file", OPT_STRING, S(ca_file), 0, 0, false},
-    {"ca_path", OPT_STRING, S(ca_path), 0, 0, false},
-    {"proxy", OPT_STRING, S(proxy), 0, 0, false},
-    {"prompt", OPT_STRING, S(prompt), 0, 0, false},
-    {"export_region", OPT_BOOL, S(export_region), 0, 0, false},
+    {"region", S(region), 0, 0, OPT_STRING, false},
+    {"endpoint", S(endpoint), 0, 0, OPT_STRING, false},
+    {"fips", S(fips), 0, 0, OPT_BOOL, false},
+    {"dualstack", S(dualstack), 0, 0, OPT_BOOL, false},
+    {"keys", S(keys), 0, 0, OPT_STRING, false},
+    {"profile", S(profile), 0, 0, OPT_STRING, false},
+    {"mfa_serial", S(mfa_serial), 0, 0, OPT_STRING, false},
+    {"role_arn", S(role_arn), 0, 0, OPT_STRING, false},
+    {"flow", S(flow), 0, 0, OPT_FLOW, false},
+    {"duration", S(duration), AWSSTS_SESSION_DURATION_MIN, AWSSTS_SESSION_DURATION_MAX, OPT_LONG, false},
+    {"role_duration", S(role_duration), AWSSTS_ROLE_DURATION_MIN, AWSSTS_ROLE_DURATION_MAX, OPT_LONG, false},
+    {"role_session_name", S(role_session_name), 0, 0, OPT_STRING, false},
+    {"external_id", S(external_id), 0, 0, OPT_STRING, false},
+    {"runtime_dir", S(runtime_dir), 0, 0, OPT_STRING, true},
+    {"staging_dir", S(staging_dir), 0, 0, OPT_STRING, true},
+    {"on_error", S(on_error_allow), 0, 0, OPT_ON_ERROR, false},
+    {"require", S(require), 0, 0, OPT_BOOL, false},
+    {"connect_timeout", S(connect_timeout), 1, 60, OPT_LONG, false},
+    {"timeout", S(timeout), 1, 300, OPT_LONG, false},
+    {"ca_file", S(ca_file), 0, 0, OPT_STRING, false},
+    {"ca_path", S(ca_path), 0, 0, OPT_STRING, false},
+    {"proxy", S(proxy), 0, 0, OPT_STRING, false},
+    {"prompt", S(prompt), 0, 0, OPT_STRING, false},
+    {"export_region", S(export_region), 0, 0, OPT_BOOL, false},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))

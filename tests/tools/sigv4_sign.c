@@ -8,6 +8,7 @@
 #include "buf.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,10 +81,11 @@ static int parse_request(struct raw_request *r)
         eol = strchr(p, '\n');
         char *line_end = eol ? eol : p + strlen(p);
         next = eol ? eol + 1 : line_end;
-        *line_end = '\0';
         if (line_end > p && line_end[-1] == '\r')
-            line_end[-1] = '\0';
-        if (*p == '\0') { /* blank line: body follows */
+            line_end--;
+        bool blank = line_end == p;
+        *line_end = '\0';
+        if (blank) { /* blank line: body follows */
             r->body = next;
             r->body_len = strlen(next);
             return 0;

@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-#define AWSSTS_MAX_FILE (256 * 1024)
+#define AWSSTS_MAX_FILE (256L * 1024L)
 
 /* Who may own a file we read, and which mode bits it may have. */
 struct awssts_file_policy {

@@ -16,7 +16,7 @@ extern "C" {
 #define AWSSTS_DEFAULT_CONNECT_TIMEOUT_MS 3000
 #define AWSSTS_DEFAULT_TIMEOUT_MS 10000
 #define AWSSTS_DEFAULT_MAX_ATTEMPTS 3
-#define AWSSTS_MAX_RESPONSE (1024 * 1024)
+#define AWSSTS_MAX_RESPONSE (1024L * 1024L)
 
 struct awssts_client_options {
     const char *region;     /* required, e.g. "ap-east-1" */
