@@ -67,7 +67,7 @@ INTEG_SRCS := $(wildcard tests/integration/test_*.c)
 INTEG_BINS := $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
 
 .SECONDARY:
-.PHONY: all check unit valgrind install uninstall clean demo deps lint
+.PHONY: all check unit valgrind install uninstall clean demo deps lint fuzz
 all: $(LIB_A) $(LIB_SO) $(BUILD)/libawssts.so $(PAM_SO) $(HELPER) $(SIGV4_TOOL) $(PAM_LOGIN)
 
 $(BUILD)/obj/lib/%.o: lib/%.c
@@ -166,7 +166,47 @@ $(BUILD)/tests/helper_test_%: $(BUILD)/obj/tests/helper/test_%.o $(LIB_A) $(HELP
 	@mkdir -p $(@D)
 	$(CC) -pie $(LD_HARDEN) -o $@ $< $(LIB_A) $(DEPS_LIBS) $(shell pkg-config --libs cmocka)
 
-tests: $(UNIT_BINS) $(INTEG_BINS) $(PAMT_BINS) $(HELPERT_BINS)
+# Fuzz targets: replayed over their corpus by make check (any compiler), and
+# fuzzed with libFuzzer by make fuzz (clang, ASan+UBSan).
+FUZZ_TARGETS := sts_response credfile config sigv4 endpoint state
+FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz_replay_%)
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := build/fuzz
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -DAWSSTS_VERSION=\"$(VERSION)\" -g -O1 -Ilib -Ilib/include \
+                $(DEPS_CFLAGS) -fno-omit-frame-pointer -fsanitize=address,undefined
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_DIR)/obj/%.o)
+
+$(BUILD)/obj/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(LIB_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/fuzz_replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) -pie $(LD_HARDEN) -o $@ $^ $(DEPS_LIBS)
+
+$(FUZZ_DIR)/obj/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	@echo "  CLANG   $<"
+	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(DEPS_LIBS)
+
+# Each target for FUZZ_SECONDS on a working copy of its corpus, two at a
+# time; a crash fails the run and leaves its input in $(FUZZ_DIR)/artifacts.
+fuzz: deps $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+	@mkdir -p $(FUZZ_DIR)/artifacts
+	@printf '%s\n' $(FUZZ_TARGETS) | xargs -P 2 -I{} sh -c '\
+	    mkdir -p $(FUZZ_DIR)/corpus/{} && cp tests/fuzz/corpus/{}/* $(FUZZ_DIR)/corpus/{}/ && \
+	    $(FUZZ_DIR)/fuzz_{} -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=65536 \
+	        -artifact_prefix=$(FUZZ_DIR)/artifacts/{}- -print_final_stats=1 \
+	        $(FUZZ_DIR)/corpus/{} > $(FUZZ_DIR)/{}.log 2>&1; rc=$$?; \
+	    echo "fuzz {}: $$(grep -o "stat::number_of_executed_units: [0-9]*" $(FUZZ_DIR)/{}.log | grep -o "[0-9]*$$") runs, exit $$rc"; \
+	    [ $$rc -eq 0 ] || { tail -40 $(FUZZ_DIR)/{}.log; exit 1; }'
+	@echo "fuzz: $(words $(FUZZ_TARGETS)) passed, 0 failed"
+
+tests: $(UNIT_BINS) $(INTEG_BINS) $(PAMT_BINS) $(HELPERT_BINS) $(FUZZ_REPLAY)
 
 deps:
 	@if [ "$$(id -u)" -eq 0 ]; then scripts/install-deps; fi
