@@ -221,6 +221,7 @@ unit: all tests
 valgrind: deps
 	$(MAKE) all tests
 	BUILD=$(BUILD) tests/run-unit --valgrind
+	BUILD=$(BUILD) tests/pam/run-pam-tests --valgrind
 
 # Static analysis: cppcheck, and clang-tidy with the checked-in .clang-tidy.
 LINT_FLAGS := -std=c11 -D_GNU_SOURCE -DAWSSTS_VERSION=\"$(VERSION)\" -Ilib -Ilib/include -Ipam \

@@ -12,8 +12,17 @@ run_counted() {
     out=$("$@" 2>&1)
     rc=$?
     printf '%s\n' "$out"
-    p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p; s/^.*: \([0-9]*\) passed, [0-9]* failed.*/\1/p' | tail -1)
-    f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p; s/^.*: [0-9]* passed, \([0-9]*\) failed.*/\1/p' | tail -1)
+    # A suite's own total ("name: P passed, F failed") wins; else add up
+    # every cmocka summary in the output.
+    local total
+    total=$(printf '%s\n' "$out" | grep -E '^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed' | tail -1)
+    if [ -n "$total" ]; then
+        p=$(printf '%s\n' "$total" | sed -E 's/^.*: ([0-9]+) passed.*/\1/')
+        f=$(printf '%s\n' "$total" | sed -E 's/^.* ([0-9]+) failed.*/\1/')
+    else
+        p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+        f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+    fi
     PASSED=$((PASSED + ${p:-0}))
     FAILED=$((FAILED + ${f:-0}))
     if [ "$rc" -ne 0 ]; then

@@ -47,7 +47,7 @@ SCENARIOS = [
     # longest names first so prefixes do not shadow them
     "THROTTLEALWAYS", "THROTTLEONCE", "ERROR500ONCE", "ERROR500", "UNAVAILABLE",
     "HANG", "SLOW", "CLOSE", "TRUNCATED", "TRUNCXML", "NOTXML", "GARBAGE",
-    "OVERSIZECHUNKED", "OVERSIZE", "ENTITYBOMB", "EXTENTITY", "NEWLINE",
+    "OVERSIZECHUNKED", "OVERSIZE", "HUGE", "ENTITYBOMB", "EXTENTITY", "NEWLINE",
     "MISSINGFIELD", "BADEXPIRATION", "PASTEXPIRATION", "REDIRECT", "DENIED", "CTLERROR",
     "INVALIDKEYS", "EXPIRED", "REGIONDISABLED", "SKEW", "HOSTILEERROR", "OK",
 ]
@@ -245,6 +245,21 @@ class Handler(BaseHTTPRequestHandler):
             return 200
         if scenario == "OVERSIZE":
             self.send(200, b"<a>" + b"x" * (2 * 1024 * 1024) + b"</a>")
+            return 200
+        if scenario == "HUGE":
+            # 64 MiB announced and streamed; the client must stop at its cap.
+            size = 64 * 1024 * 1024
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            chunk = b"x" * 65536
+            try:
+                for _ in range(size // len(chunk)):
+                    self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+                pass
+            self.close_connection = True
             return 200
         if scenario == "OVERSIZECHUNKED":
             self.send_response(200)

@@ -45,6 +45,7 @@ if [ "$ONLY" != moto ]; then
     start_fault fault-other other
     start_fault fault-wronghost wronghost
     start_fault fault-clock server --clock-from-request
+    start_fault fault-expired expired
 fi
 
 # moto: pick a free loopback port, start, and wait until it answers over TLS.
@@ -74,6 +75,7 @@ done
     echo "FAULT_LOG=$PEERS/fault.log"
     echo "FAULT_OTHER_URL=https://localhost:$(cat "$PEERS/fault-other.port")"
     echo "FAULT_WRONGHOST_URL=https://localhost:$(cat "$PEERS/fault-wronghost.port")"
+    echo "FAULT_EXPIRED_URL=https://localhost:$(cat "$PEERS/fault-expired.port")"
     echo "FAULT_CLOCK_URL=https://localhost:$(cat "$PEERS/fault-clock.port")"
     echo "FAULT_CLOCK_LOG=$PEERS/fault-clock.log"
 } > "$PEERS/env"
