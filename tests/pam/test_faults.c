@@ -167,6 +167,8 @@ static void test_tmpfs_full(void **state)
 
 int main(void)
 {
+    /* Line-buffered, so a crash still shows how far the tests got. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     if (getenv("PAS_MATRIX_MARGIN_MS") != NULL)
         margin_ms = atol(getenv("PAS_MATRIX_MARGIN_MS"));
     const struct CMUnitTest tests[] = {

@@ -684,6 +684,8 @@ static void test_invalid_user_names(void **state)
 
 int main(void)
 {
+    /* Line-buffered, so a crash still shows how far the tests got. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_session_token_flow),
         cmocka_unit_test(test_group_role_session_flow),
