@@ -9,7 +9,8 @@ run_counted() {
     local name=$1
     shift
     local out rc p f
-    out=$("$@" 2>&1)
+    # No suite may hang CI: 20 minutes at the most.
+    out=$(timeout -k 10 1200 "$@" 2>&1)
     rc=$?
     printf '%s\n' "$out"
     # A suite's own total ("name: P passed, F failed") wins; else add up

@@ -12,6 +12,8 @@
 #include <security/pam_appl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -481,9 +483,16 @@ static void test_concurrent_logins(void **state)
     }
     close(ready[1]);
     close(go[0]);
-    char answers[2];
-    assert_int_equal(read(ready[0], &answers[0], 1), 1);
-    assert_int_equal(read(ready[0], &answers[1], 1), 1);
+    /* Never wait forever: a child that dies cannot leave us blocked. */
+    char answers[2] = {0, 0};
+    for (int i = 0; i < 2; i++) {
+        struct pollfd pfd = {.fd = ready[0], .events = POLLIN};
+        if (poll(&pfd, 1, 60000) != 1 || read(ready[0], &answers[i], 1) != 1) {
+            kill(kids[0], SIGKILL);
+            kill(kids[1], SIGKILL);
+            fail_msg("a concurrent login did not report within 60 s");
+        }
+    }
     assert_int_equal(answers[0], 'y');
     assert_int_equal(answers[1], 'y');
 
