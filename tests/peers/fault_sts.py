@@ -10,6 +10,12 @@ on roles assumed with temporary credentials.
 The fault to inject is chosen by the access key id the client signs with:
 AKIA<SCENARIO><anything>, e.g. AKIATHROTTLEONCE0001. All long-term keys share
 the secret LONG_TERM_SECRET. Every request is logged as one JSON line.
+
+LOAD keys (AKIALOAD...) are for load tests and benchmarks, which log in more
+often than a TOTP device makes codes: their codes may come from five steps
+either side and may be used again. Every other key gets AWS's behaviour.
+With --issued-log, every secret key and token handed out is appended there,
+so a test can look for them wherever they must not be.
 """
 import argparse
 import base64
@@ -49,7 +55,7 @@ SCENARIOS = [
     "HANG", "SLOW", "CLOSE", "TRUNCATED", "TRUNCXML", "NOTXML", "GARBAGE",
     "OVERSIZECHUNKED", "OVERSIZE", "HUGE", "ENTITYBOMB", "EXTENTITY", "NEWLINE",
     "MISSINGFIELD", "BADEXPIRATION", "PASTEXPIRATION", "REDIRECT", "DENIED", "CTLERROR",
-    "INVALIDKEYS", "EXPIRED", "REGIONDISABLED", "SKEW", "HOSTILEERROR", "OK",
+    "INVALIDKEYS", "EXPIRED", "REGIONDISABLED", "SKEW", "HOSTILEERROR", "LOAD", "OK",
 ]
 
 
@@ -82,6 +88,7 @@ class State:
         self.sessions = {}        # ASIA key -> dict(secret, token, expires, mfa, arn, chained)
         self.used_codes = set()   # (serial, code)
         self.log = open(args.log, "a", buffering=1) if args.log else None
+        self.issued = open(args.issued_log, "a", buffering=1) if args.issued_log else None
 
     def record(self, entry):
         if self.log:
@@ -122,12 +129,27 @@ def wrap(action, inner):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fault-sts"
+    # TLS 1.3 session tickets go out as small writes; with Nagle on, the
+    # response then waits for the client's delayed ACK (40 ms every request).
+    disable_nagle_algorithm = True
+    entry = None       # this request's log line, until written
+    issued_key = None  # the access key id this request handed out
 
     def log_message(self, fmt, *args):  # quiet
         pass
 
     # ---- plumbing -------------------------------------------------------
+    def record(self, status):
+        """Log this request once, before its answer leaves: a client that
+        has its answer must find the line."""
+        entry, self.entry = self.entry, None
+        if entry is not None:
+            entry["status"] = status
+            entry["issued"] = self.issued_key  # an access key id, not a secret
+            self.server.state.record(entry)
+
     def send(self, status, body, ctype="text/xml", extra=None):
+        self.record(status)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -153,6 +175,7 @@ class Handler(BaseHTTPRequestHandler):
         region = scope[2] if len(scope) > 2 else ""
         scenario = next((s for s in SCENARIOS if key.startswith("AKIA" + s)), "OK")
         n = st.bump(key)
+        self.issued_key = None
         entry = {
             "t": time.time(), "action": action, "host": self.headers.get("Host", ""),
             "token_version": ("v1" if self.headers.get("X-Amz-Security-Token", "").startswith(V1_PREFIX)
@@ -166,12 +189,12 @@ class Handler(BaseHTTPRequestHandler):
             "source_identity": form.get("SourceIdentity"),
             "user_agent": self.headers.get("User-Agent", ""),
         }
+        self.entry = entry
         if self.headers.get("Host", "").startswith("ec2."):
             status = self.ec2(action, key, region, fields, body)
         else:
             status = self.respond(scenario, n, action, form, key, region, fields, body)
-        entry["status"] = status
-        st.record(entry)
+        self.record(status)  # the faults that never call send()
 
     # ---- a sliver of EC2, to show which tokens an opt-in region accepts ------
     def ec2(self, action, key, region, fields, body):
@@ -218,6 +241,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return 0
         if scenario == "SLOW":
+            self.record(200)
             self.send_response(200)
             self.send_header("Content-Type", "text/xml")
             self.send_header("Content-Length", "4096")
@@ -229,6 +253,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return 200
         if scenario == "TRUNCATED":
+            self.record(200)
             self.send_response(200)
             self.send_header("Content-Type", "text/xml")
             self.send_header("Content-Length", "2000")
@@ -249,6 +274,7 @@ class Handler(BaseHTTPRequestHandler):
         if scenario == "HUGE":
             # 64 MiB announced and streamed; the client must stop at its cap.
             size = 64 * 1024 * 1024
+            self.record(200)
             self.send_response(200)
             self.send_header("Content-Type", "text/xml")
             self.send_header("Content-Length", str(size))
@@ -262,6 +288,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return 200
         if scenario == "OVERSIZECHUNKED":
+            self.record(200)
             self.send_response(200)
             self.send_header("Content-Type", "text/xml")
             self.send_header("Transfer-Encoding", "chunked")
@@ -336,7 +363,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send(403, error_doc("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."))
             return 403
 
-        if "TokenCode" in form and not self.code_ok(form.get("SerialNumber"), form["TokenCode"]):
+        if "TokenCode" in form and not self.code_ok(form.get("SerialNumber"), form["TokenCode"],
+                                                    load=scenario == "LOAD"):
             self.send(403, error_doc("AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code. "))
             return 403
         mfa = "TokenCode" in form or (session is not None and session["mfa"])
@@ -392,6 +420,9 @@ class Handler(BaseHTTPRequestHandler):
         with st.lock:
             st.sessions[key] = {"secret": secret, "token": token, "expires": expires,
                                 "mfa": mfa, "arn": arn, "chained": chained}
+            if st.issued:
+                st.issued.write("%s\n%s\n" % (secret, token))
+        self.issued_key = key
         expiration = iso(expires)
         if scenario == "NEWLINE":
             secret = secret[:10] + "\n[evil]\naws_access_key_id = AKIAEVIL" + secret[10:]
@@ -410,12 +441,15 @@ class Handler(BaseHTTPRequestHandler):
         self.send(200, doc)
         return 200
 
-    def code_ok(self, serial, code):
+    def code_ok(self, serial, code, load=False):
         st = self.server.state
         if not serial or not st.args.totp_secret:
             return False
         now = time.time()
-        valid = {totp(st.args.totp_secret, now + d * 30) for d in (-1, 0, 1)}
+        steps = range(-5, 6) if load else (-1, 0, 1)
+        valid = {totp(st.args.totp_secret, now + d * 30) for d in steps}
+        if load:
+            return code in valid
         with st.lock:
             if code not in valid or (serial, code) in st.used_codes:
                 return False
@@ -454,6 +488,7 @@ def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--port-file")
     ap.add_argument("--log")
+    ap.add_argument("--issued-log")
     ap.add_argument("--totp-secret")
     ap.add_argument("--hang-seconds", type=float, default=20)
     ap.add_argument("--clock-from-request", action="store_true")

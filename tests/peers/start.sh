@@ -34,7 +34,8 @@ wait_for_file() { # file pid what
 
 start_fault() { # name cert [extra options]
     "$PY" "$HERE/fault_sts.py" --cert "$PEERS/pki/$2.pem" --key "$PEERS/pki/$2.key" \
-        --port-file "$PEERS/$1.port" --log "$PEERS/$1.log" --totp-secret "$TOTP_SECRET" \
+        --port-file "$PEERS/$1.port" --log "$PEERS/$1.log" --issued-log "$PEERS/$1.issued" \
+        --totp-secret "$TOTP_SECRET" \
         --hang-seconds 20 ${3:-} > "$PEERS/$1.out" 2>&1 &
     echo $! >> "$PEERS/pids"
     wait_for_file "$PEERS/$1.port" $! "$1"
@@ -73,6 +74,7 @@ done
     echo "FAULT_URL=https://localhost:$(cat "$PEERS/fault.port")"
     echo "FAULT_PORT=$(cat "$PEERS/fault.port")"
     echo "FAULT_LOG=$PEERS/fault.log"
+    echo "FAULT_ISSUED=$PEERS/fault.issued"
     echo "FAULT_OTHER_URL=https://localhost:$(cat "$PEERS/fault-other.port")"
     echo "FAULT_WRONGHOST_URL=https://localhost:$(cat "$PEERS/fault-wronghost.port")"
     echo "FAULT_EXPIRED_URL=https://localhost:$(cat "$PEERS/fault-expired.port")"
