@@ -8,6 +8,7 @@
 #include "awssts/state.h"
 #include "awssts/timeutil.h"
 #include "buf.h"
+#include "crypto.h"
 #include "error_set.h"
 #include "paths.h"
 #include "text.h"
@@ -82,6 +83,38 @@ static awssts_err check_dir(int fd, const char *path, const struct passwd *pw,
     return rc;
 }
 
+/*
+ * The user's directory in a root-owned parent. It takes its final name only
+ * once it is the user's, so a login running beside us never finds it half
+ * made (root's, before the chown) and refuses it. Losing the race to such a
+ * login is success: its directory is as good as ours.
+ */
+static awssts_err make_user_dir(int pfd, const char *leaf, const struct passwd *pw,
+                                const char *path, struct awssts_error_info *ei)
+{
+    unsigned char rnd[8];
+    char hex[2 * sizeof(rnd) + 1], tmp[300];
+    if (!awssts_random_bytes(rnd, sizeof(rnd)))
+        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "no random bytes for a temporary name");
+    awssts_hex(rnd, sizeof(rnd), hex);
+    snprintf(tmp, sizeof(tmp), ".%s.%s", leaf, hex);
+    if (mkdirat(pfd, tmp, 0700) != 0)
+        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir %s: %s", path, strerror(errno));
+    awssts_err rc = AWSSTS_OK;
+    int fd = openat(pfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || fchown(fd, pw->pw_uid, pw->pw_gid) != 0)
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "chown %s: %s", path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    if (rc == AWSSTS_OK && renameat2(pfd, tmp, pfd, leaf, RENAME_NOREPLACE) == 0)
+        return AWSSTS_OK;
+    int e = errno;
+    unlinkat(pfd, tmp, AT_REMOVEDIR);
+    if (rc == AWSSTS_OK && e != EEXIST)
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "rename to %s: %s", path, strerror(e));
+    return rc;
+}
+
 /* One attempt at opening the directory; *gone when a closing session removed it under us. */
 static awssts_err open_once(pam_handle_t *pamh, const struct pas_settings *s,
                             const struct passwd *pw, bool create, struct pas_runtime *rt,
@@ -114,15 +147,8 @@ static awssts_err open_once(pam_handle_t *pamh, const struct pas_settings *s,
             });
             if (e != 0)
                 rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir %s: %s", rt->path, strerror(e));
-        } else if (mkdirat(pfd, leaf, 0700) == 0) {
-            /* Made by root in a root-owned parent: hand it over by descriptor. */
-            int nfd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (nfd < 0 || fchown(nfd, pw->pw_uid, pw->pw_gid) != 0)
-                rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "chown %s: %s", rt->path, strerror(errno));
-            if (nfd >= 0)
-                close(nfd);
-        } else if (errno != EEXIST) {
-            rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir %s: %s", rt->path, strerror(errno));
+        } else {
+            rc = make_user_dir(pfd, leaf, pw, rt->path, ei);
         }
         if (rc == AWSSTS_OK)
             fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -463,21 +463,25 @@ static void test_concurrent_logins(void **state)
     char codes[2][7];
     totp_at(peer_env("TOTP_SECRET"), time(NULL), codes[0]);
     totp_at(peer_env("TOTP_SECRET"), time(NULL) + 30, codes[1]);
+    /* Handles are started here: pam_wrapper's fork handler forgets its set-up,
+     * and a pam_start in the child would build (and race for) a new /tmp/pam.X. */
+    struct login logins[2];
+    for (int i = 0; i < 2; i++)
+        start(&logins[i], "awssts", "uma", codes[i]);
     pid_t kids[2];
     for (int i = 0; i < 2; i++) {
         kids[i] = fork();
         assert_true(kids[i] >= 0);
         if (kids[i] == 0) {
-            struct login l;
-            start(&l, "awssts", "uma", codes[i]);
-            int ok = pam_authenticate(l.ph, 0) == PAM_SUCCESS &&
-                     pam_setcred(l.ph, PAM_ESTABLISH_CRED) == PAM_SUCCESS &&
-                     pam_open_session(l.ph, 0) == PAM_SUCCESS;
+            pam_handle_t *ph = logins[i].ph;
+            int ok = pam_authenticate(ph, 0) == PAM_SUCCESS &&
+                     pam_setcred(ph, PAM_ESTABLISH_CRED) == PAM_SUCCESS &&
+                     pam_open_session(ph, 0) == PAM_SUCCESS;
             char c = ok ? 'y' : 'n';
             if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
                 _exit(2);
-            ok = ok && pam_close_session(l.ph, 0) == PAM_SUCCESS;
-            pam_end(l.ph, PAM_SUCCESS);
+            ok = ok && pam_close_session(ph, 0) == PAM_SUCCESS;
+            pam_end(ph, PAM_SUCCESS);
             _exit(ok ? 0 : 1);
         }
     }
@@ -527,6 +531,8 @@ static void test_concurrent_logins(void **state)
     }
     close(ready[0]);
     close(go[1]);
+    for (int i = 0; i < 2; i++)
+        finish(&logins[i]); /* the parent's copies never ran a module */
     assert_false(exists(creds));
     assert_false(exists(sessions));
 }
