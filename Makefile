@@ -166,6 +166,19 @@ $(BUILD)/tests/helper_test_%: $(BUILD)/obj/tests/helper/test_%.o $(LIB_A) $(HELP
 	@mkdir -p $(@D)
 	$(CC) -pie $(LD_HARDEN) -o $@ $< $(LIB_A) $(DEPS_LIBS) $(shell pkg-config --libs cmocka)
 
+# The secret-hygiene checker reads what tests/hygiene/run-secret-hygiene kept.
+HYGT_SRCS := $(wildcard tests/hygiene/test_*.c)
+HYGT_BINS := $(HYGT_SRCS:tests/hygiene/test_%.c=$(BUILD)/tests/hygiene_test_%)
+
+$(BUILD)/obj/tests/hygiene/%.o: tests/hygiene/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(BASE_CFLAGS) -Wno-format-truncation $(shell pkg-config --cflags cmocka) -c $< -o $@
+
+$(BUILD)/tests/hygiene_test_%: $(BUILD)/obj/tests/hygiene/test_%.o
+	@mkdir -p $(@D)
+	$(CC) -pie $(LD_HARDEN) -o $@ $< $(shell pkg-config --libs cmocka) -lutil
+
 # Fuzz targets: replayed over their corpus by make check (any compiler), and
 # fuzzed with libFuzzer by make fuzz (clang, ASan+UBSan).
 FUZZ_TARGETS := sts_response credfile config sigv4 endpoint state
@@ -206,7 +219,7 @@ fuzz: deps $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 	    [ $$rc -eq 0 ] || { tail -40 $(FUZZ_DIR)/{}.log; exit 1; }'
 	@echo "fuzz: $(words $(FUZZ_TARGETS)) passed, 0 failed"
 
-tests: $(UNIT_BINS) $(INTEG_BINS) $(PAMT_BINS) $(HELPERT_BINS) $(FUZZ_REPLAY)
+tests: $(UNIT_BINS) $(INTEG_BINS) $(PAMT_BINS) $(HELPERT_BINS) $(HYGT_BINS) $(FUZZ_REPLAY)
 
 deps:
 	@if [ "$$(id -u)" -eq 0 ]; then scripts/install-deps; fi
