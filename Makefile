@@ -33,7 +33,8 @@ endif
 CC ?= cc
 DEPS_PKGS := libcurl expat libcrypto
 DEPS_CFLAGS := $(shell pkg-config --cflags $(DEPS_PKGS)) -I/usr/include/iniparser
-DEPS_LIBS   := $(shell pkg-config --libs $(DEPS_PKGS)) -liniparser -lpthread
+# libcurl is loaded on first use (lib/curl_api.c), not linked: its headers only.
+DEPS_LIBS   := $(shell pkg-config --libs expat libcrypto) -liniparser -lpthread -ldl
 
 WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wcast-qual -Wwrite-strings

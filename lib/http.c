@@ -3,38 +3,37 @@
 #include "http.h"
 #include "awssts/secret.h"
 #include "awssts/sts.h"
+#include "curl_api.h"
 #include "error_set.h"
 #include "text.h"
 
-#include <curl/curl.h>
-#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-static CURLcode global_rc = CURLE_OK; /* written once, inside pthread_once */
-
-static void global_init(void)
-{
-    global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 awssts_err awssts_http_global_init(struct awssts_error_info *ei)
 {
-    if (pthread_once(&global_once, global_init) != 0 || global_rc != CURLE_OK)
-        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "curl_global_init failed");
-    return AWSSTS_OK;
+    const struct awssts_curl_api *api;
+    return awssts_curl_load(&api, ei);
+}
+
+/* libcurl's functions; every caller comes after awssts_http_global_init. */
+static const struct awssts_curl_api *curl(void)
+{
+    const struct awssts_curl_api *api = NULL;
+    awssts_curl_load(&api, NULL);
+    return api;
 }
 
 void *awssts_http_handle_new(void)
 {
-    return curl_easy_init();
+    const struct awssts_curl_api *api = curl();
+    return api != NULL ? api->easy_init() : NULL;
 }
 
 void awssts_http_handle_free(void *handle)
 {
     if (handle != NULL)
-        curl_easy_cleanup(handle);
+        curl()->easy_cleanup(handle);
 }
 
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
@@ -67,10 +66,10 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
-static awssts_err classify(CURLcode cc, const char *errbuf, struct http_response *resp,
-                           struct awssts_error_info *ei)
+static awssts_err classify(const struct awssts_curl_api *api, CURLcode cc, const char *errbuf,
+                           struct http_response *resp, struct awssts_error_info *ei)
 {
-    const char *why = errbuf[0] ? errbuf : curl_easy_strerror(cc);
+    const char *why = errbuf[0] ? errbuf : api->easy_strerror(cc);
     switch (cc) {
     case CURLE_OPERATION_TIMEDOUT:
         return awssts_error_set(ei, AWSSTS_E_TIMEOUT, "%s", why);
@@ -108,7 +107,7 @@ static awssts_err classify(CURLcode cc, const char *errbuf, struct http_response
 
 #define SETOPT(h, opt, val)                                                   \
     do {                                                                      \
-        if (curl_easy_setopt((h), (opt), (val)) != CURLE_OK)                  \
+        if (api->easy_setopt((h), (opt), (val)) != CURLE_OK)                  \
             goto setopt_failed;                                               \
     } while (0)
 
@@ -118,6 +117,7 @@ awssts_err awssts_http_post(void *handle, const struct http_settings *s, const c
                             long connect_timeout_ms, long timeout_ms,
                             struct http_response *resp, struct awssts_error_info *ei)
 {
+    const struct awssts_curl_api *api = curl();
     CURL *h = handle;
     struct curl_slist *hdrs = NULL;
     struct curl_slist *connect_to = NULL;
@@ -128,19 +128,19 @@ awssts_err awssts_http_post(void *handle, const struct http_settings *s, const c
     awssts_buf_init(&resp->body, AWSSTS_MAX_RESPONSE);
 
     for (size_t i = 0; i < n_headers; i++) {
-        struct curl_slist *t = curl_slist_append(hdrs, header_lines[i]);
+        struct curl_slist *t = api->slist_append(hdrs, header_lines[i]);
         if (t == NULL) {
             rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
             goto out;
         }
         hdrs = t;
     }
-    if (s->connect_to != NULL && (connect_to = curl_slist_append(NULL, s->connect_to)) == NULL) {
+    if (s->connect_to != NULL && (connect_to = api->slist_append(NULL, s->connect_to)) == NULL) {
         rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
         goto out;
     }
 
-    curl_easy_reset(h);
+    api->easy_reset(h);
     SETOPT(h, CURLOPT_URL, url);
     SETOPT(h, CURLOPT_PROTOCOLS_STR, "https");
     SETOPT(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
@@ -171,14 +171,14 @@ awssts_err awssts_http_post(void *handle, const struct http_settings *s, const c
     SETOPT(h, CURLOPT_ERRORBUFFER, errbuf);
     SETOPT(h, CURLOPT_ACCEPT_ENCODING, "identity");
 
-    CURLcode cc = curl_easy_perform(h);
+    CURLcode cc = api->easy_perform(h);
     long request_size = 0;
-    curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
+    api->easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
     resp->request_sent = request_size > 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+    api->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
     if (cc != CURLE_OK) {
         errbuf[sizeof(errbuf) - 1] = '\0';
-        rc = classify(cc, errbuf, resp, ei);
+        rc = classify(api, cc, errbuf, resp, ei);
     }
     goto out;
 
@@ -186,14 +186,14 @@ setopt_failed:
     rc = awssts_error_set(ei, AWSSTS_E_INTERNAL, "libcurl refused an option (too old?)");
 out:
     /* The handle keeps pointers to our header lists and error buffer. */
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-    curl_easy_setopt(h, CURLOPT_CONNECT_TO, NULL);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+    api->easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+    api->easy_setopt(h, CURLOPT_CONNECT_TO, NULL);
+    api->easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+    api->easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
     for (struct curl_slist *l = hdrs; l != NULL; l = l->next)
         awssts_memzero(l->data, strlen(l->data)); /* Authorization, token */
-    curl_slist_free_all(hdrs);
-    curl_slist_free_all(connect_to);
+    api->slist_free_all(hdrs);
+    api->slist_free_all(connect_to);
     return rc;
 }
 

@@ -22,7 +22,8 @@ struct http_response {
     bool request_sent;        /* bytes of the request reached the socket */
 };
 
-/* curl_global_init exactly once per process (pthread_once). */
+/* Load libcurl and curl_global_init it, exactly once per process
+ * (pthread_once); every other function here needs it done first. */
 awssts_err awssts_http_global_init(struct awssts_error_info *ei);
 
 /* A handle kept by the client so a second call reuses the TLS connection. */
