@@ -6,11 +6,16 @@
 #include <errno.h>
 #include <time.h>
 
-long long awssts_now_ms(void)
+long long awssts_now_us(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+long long awssts_now_ms(void)
+{
+    return awssts_now_us() / 1000;
 }
 
 long awssts_backoff_ms(unsigned attempt)

@@ -9,6 +9,8 @@
 
 /* Milliseconds on CLOCK_MONOTONIC. */
 long long awssts_now_ms(void);
+/* The same clock in microseconds, for the module's debug timing. */
+long long awssts_now_us(void);
 
 /* Delay before retry number `attempt` (1 = first retry): uniform in [0, min(cap, base*2^attempt)]. */
 long awssts_backoff_ms(unsigned attempt);

@@ -11,6 +11,7 @@
 #include "handoff.h"
 #include "keys.h"
 #include "login.h"
+#include "retry.h"
 #include "runtime.h"
 #include "settings.h"
 #include "text.h"
@@ -179,13 +180,17 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
     struct pas_keys keys = {0};
     struct pas_login login = {0};
     char code[8] = "";
+    /* Debug timing of the module's own steps; the prompt's wait is left out. */
+    long long t0 = awssts_now_us(), t_settings, t_keys, t_sts, t_handoff;
 
     if (load_settings(&c, true, &ei) != AWSSTS_OK) {
         log_outcome(&c, "config_error", NULL, NULL, &ei);
         rc = soft_failure(&c);
         goto out;
     }
+    t_settings = awssts_now_us();
     awssts_err arc = pas_keys_load(pamh, &c.s, &c.pw, &keys, &ei);
+    t_keys = awssts_now_us();
     if (arc == AWSSTS_E_NOT_FOUND) {
         if (c.s.require) {
             log_outcome(&c, "no_keys_required", NULL, NULL, &ei);
@@ -224,7 +229,9 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
     }
     if (c.args.debug)
         pam_syslog(pamh, LOG_DEBUG, "user=%s: calling STS, flow %s", c.user, flow);
+    t_sts = awssts_now_us();
     arc = pas_login_run(&c.s, &keys, serial, role, code, &login, &ei);
+    t_sts = awssts_now_us() - t_sts;
     awssts_memzero(code, sizeof(code));
     if (arc == AWSSTS_E_MFA_CODE) {
         log_outcome(&c, "mfa_code_rejected", flow, &login, &ei);
@@ -236,12 +243,17 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
         rc = soft_failure(&c);
         goto out;
     }
+    t_handoff = awssts_now_us();
     arc = pas_handoff_stage(pamh, &c.s, &c.pw, &login, &ei);
     if (arc != AWSSTS_OK) {
         log_outcome(&c, "handoff_error", flow, &login, &ei);
         rc = soft_failure(&c);
         goto out;
     }
+    if (c.args.debug)
+        pam_syslog(pamh, LOG_DEBUG, "user=%s: timing_us settings=%lld keys=%lld sts=%lld handoff=%lld",
+                   c.user, t_settings - t0, t_keys - t_settings, t_sts,
+                   awssts_now_us() - t_handoff);
     log_outcome(&c, "success", flow, &login, NULL);
     rc = PAM_SUCCESS;
 
@@ -285,6 +297,7 @@ static int establish(struct call *c, int failure_code)
     }
     struct pas_runtime rt = {.dirfd = -1};
     awssts_err arc = AWSSTS_OK;
+    long long t0 = awssts_now_us();
     if (!done) {
         struct pas_login l;
         arc = pas_handoff_take(c->pamh, &c->s, &c->pw, &l, &ei);
@@ -303,7 +316,8 @@ static int establish(struct call *c, int failure_code)
             }
         }
         if (arc == AWSSTS_OK && c->args.debug)
-            pam_syslog(c->pamh, LOG_DEBUG, "user=%s: credentials written to %s", c->user, rt.path);
+            pam_syslog(c->pamh, LOG_DEBUG, "user=%s: credentials written to %s; timing_us write=%lld",
+                       c->user, rt.path, awssts_now_us() - t0);
     } else {
         snprintf(rt.path, sizeof(rt.path), "%s", (const char *)written);
     }
@@ -342,6 +356,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int
         call_end(&c);
         return rc;
     }
+    long long t0 = awssts_now_us();
     unsigned char rnd[16];
     char *id = malloc(33);
     struct awssts_error_info ei;
@@ -358,7 +373,8 @@ AWSSTS_API PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int
     }
     if (arc == AWSSTS_OK && pam_set_data(pamh, DATA_SESSION, id, free_string) == PAM_SUCCESS) {
         if (c.args.debug)
-            pam_syslog(pamh, LOG_DEBUG, "user=%s: session %s opened", c.user, id);
+            pam_syslog(pamh, LOG_DEBUG, "user=%s: session %s opened; timing_us register=%lld", c.user,
+                       id, awssts_now_us() - t0);
         rc = PAM_SUCCESS;
     } else {
         free(id);
@@ -382,19 +398,24 @@ AWSSTS_API PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, in
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
     struct pas_runtime rt;
-    int remaining = -1;
+    bool last = false;
+    long long t0 = awssts_now_us();
     awssts_err arc = load_settings(&c, false, &ei);
     if (arc == AWSSTS_OK)
         arc = pas_runtime_open(pamh, &c.s, &c.pw, false, &rt, &ei);
     if (arc == AWSSTS_OK) {
-        arc = pas_runtime_remove_session(pamh, &c.pw, &rt, sid, &remaining, &ei);
-        if (arc == AWSSTS_OK && remaining == 0)
+        arc = pas_runtime_remove_session(pamh, &c.pw, &rt, sid, &last, &ei);
+        if (arc == AWSSTS_OK && last)
             pas_runtime_remove_all(pamh, &c.pw, &rt);
         pas_runtime_close(&rt);
     }
     if (arc == AWSSTS_OK || arc == AWSSTS_E_NOT_FOUND) {
-        pam_syslog(pamh, LOG_INFO, "user=%s: session closed, %d open%s", c.user,
-                   remaining < 0 ? 0 : remaining, remaining == 0 ? ", credentials removed" : "");
+        pam_syslog(pamh, LOG_INFO, "user=%s: session closed, %s", c.user,
+                   last ? "0 open, credentials removed"
+                        : arc == AWSSTS_OK ? "others still open" : "no runtime directory");
+        if (c.args.debug)
+            pam_syslog(pamh, LOG_DEBUG, "user=%s: timing_us unregister=%lld", c.user,
+                       awssts_now_us() - t0);
         rc = PAM_SUCCESS;
     } else {
         log_phase_error(&c, "close_session", &ei);

@@ -13,6 +13,7 @@
 #include "paths.h"
 #include "text.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <security/pam_ext.h>
@@ -25,8 +26,6 @@
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
-
-#define MAX_SESSIONS 4096
 
 /* Run stmt with the user's fsuid/fsgid and groups. stmt is a statement
  * block, which cannot take parentheses. */
@@ -253,116 +252,124 @@ awssts_err pas_runtime_write(pam_handle_t *pamh, const struct pas_settings *s,
     return rc;
 }
 
-/* Session registry: one line "ID PID" per open session. Lines of dead
- * processes are dropped, so a crashed session cannot pin the files. */
-struct registry {
-    char id[MAX_SESSIONS][33];
-    long pid[MAX_SESSIONS];
-    int n;
-};
-
-static awssts_err registry_read(const struct passwd *pw, const struct pas_runtime *rt,
-                                struct registry *r, struct awssts_error_info *ei)
+/*
+ * Session registry: a directory with one file per open session, named by the
+ * session id and holding the PID that opened it. Opening or closing a session
+ * touches its own entry only, and deciding whether it was the last reads
+ * entries just until a live one turns up: no step costs more with more
+ * sessions open. Entries of dead processes are dropped on the way, so a
+ * crashed session cannot pin the files. The runtime directory's lock
+ * serialises all of this.
+ */
+static bool session_id_name(const char *name)
 {
-    r->n = 0;
-    char *text = NULL;
-    struct awssts_file_policy pol = {.owner = pw->pw_uid, .forbidden = 0077};
-    awssts_err rc = awssts_file_read(rt->dirfd, PAS_SESSIONS_FILE, &pol, &text, NULL, ei);
-    if (rc == AWSSTS_E_NOT_FOUND)
-        return AWSSTS_OK;
-    if (rc != AWSSTS_OK)
-        return rc;
-    char *save = NULL;
-    for (char *line = strtok_r(text, "\n", &save); line && r->n < MAX_SESSIONS;
-         line = strtok_r(NULL, "\n", &save)) {
-        /* "ID PID": 32 hex digits, one space, a process id */
-        char *sp = strchr(line, ' ');
-        long pid = 0;
-        if (sp == NULL || sp - line != 32 || strspn(line, "0123456789abcdef") != 32 ||
-            !awssts_text_parse_long(sp + 1, 1, 0x7fffffffL, &pid))
-            continue;
-        char id[33];
-        memcpy(id, line, 32);
-        id[32] = '\0';
-        if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
-            continue;
-        memcpy(r->id[r->n], id, 33);
-        r->pid[r->n] = pid;
-        r->n++;
+    return strlen(name) == 32 && strspn(name, "0123456789abcdef") == 32;
+}
+
+/* The registry directory, the user's and private, opened (made with create). */
+static awssts_err registry_open(const struct passwd *pw, const struct pas_runtime *rt, bool create,
+                                int *fd, struct awssts_error_info *ei)
+{
+    if (create && mkdirat(rt->dirfd, PAS_SESSIONS_DIR, 0700) != 0 && errno != EEXIST)
+        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir %s/" PAS_SESSIONS_DIR ": %s", rt->path,
+                                strerror(errno));
+    *fd = openat(rt->dirfd, PAS_SESSIONS_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (*fd < 0)
+        return awssts_error_set(ei, errno == ENOENT ? AWSSTS_E_NOT_FOUND : AWSSTS_E_FILE_UNSAFE,
+                                "%s/" PAS_SESSIONS_DIR ": %s", rt->path, strerror(errno));
+    struct stat st;
+    if (fstat(*fd, &st) != 0 || st.st_uid != pw->pw_uid || (st.st_mode & 0077) != 0) {
+        close(*fd);
+        *fd = -1;
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                                "%s/" PAS_SESSIONS_DIR ": not a private directory of %s", rt->path,
+                                pw->pw_name);
     }
-    free(text);
     return AWSSTS_OK;
 }
 
-static awssts_err registry_write(const struct pas_runtime *rt, const struct registry *r,
-                                 struct awssts_error_info *ei)
+/* Is the session of this entry still running? Unreadable or malformed: no. */
+static bool entry_alive(int dfd, const char *name, const struct passwd *pw)
 {
-    struct awssts_buf b;
-    awssts_buf_init(&b, 0);
-    for (int i = 0; i < r->n; i++)
-        awssts_buf_printf(&b, "%s %ld\n", r->id[i], r->pid[i]);
-    if (b.failed) {
-        awssts_buf_free(&b);
-        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-    }
-    awssts_err rc = awssts_file_write_atomic(rt->dirfd, PAS_SESSIONS_FILE, b.data ? b.data : "",
-                                             b.len, 0600, ei);
-    awssts_buf_free(&b);
-    return rc;
+    char *text = NULL;
+    struct awssts_file_policy pol = {.owner = pw->pw_uid, .forbidden = 0077};
+    if (awssts_file_read(dfd, name, &pol, &text, NULL, NULL) != AWSSTS_OK)
+        return false;
+    long pid = 0;
+    text[strcspn(text, "\n")] = '\0';
+    bool ok = awssts_text_parse_long(text, 1, 0x7fffffffL, &pid);
+    free(text);
+    return ok && !(kill((pid_t)pid, 0) != 0 && errno == ESRCH);
 }
 
-static awssts_err registry_update(pam_handle_t *pamh, const struct passwd *pw,
-                                  const struct pas_runtime *rt, const char *add_id,
-                                  const char *remove_id, int *count,
-                                  struct awssts_error_info *ei)
+/* Read entries until one is alive; drop dead ones on the way. */
+static awssts_err registry_any_alive(int dfd, const struct passwd *pw, bool *alive,
+                                     struct awssts_error_info *ei)
 {
-    struct registry *r = calloc(1, sizeof(*r));
-    if (r == NULL)
-        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-    awssts_err rc = AWSSTS_OK, io = AWSSTS_OK;
-    AS_USER(pamh, pw, rc, ei, {
-        io = registry_read(pw, rt, r, ei);
-        if (io == AWSSTS_OK) {
-            for (int i = 0; remove_id != NULL && i < r->n; i++)
-                if (strcmp(r->id[i], remove_id) == 0) {
-                    r->id[i][0] = '\0';
-                }
-            int k = 0;
-            for (int i = 0; i < r->n; i++)
-                if (r->id[i][0] != '\0') {
-                    if (k != i) {
-                        memcpy(r->id[k], r->id[i], 33);
-                        r->pid[k] = r->pid[i];
-                    }
-                    k++;
-                }
-            r->n = k;
-            if (add_id != NULL && r->n < MAX_SESSIONS) {
-                snprintf(r->id[r->n], 33, "%s", add_id);
-                r->pid[r->n] = (long)getpid();
-                r->n++;
-            }
-            io = registry_write(rt, r, ei);
-        }
-    });
-    if (count != NULL)
-        *count = r->n;
-    free(r);
-    return rc != AWSSTS_OK ? rc : io;
+    int dup_fd = dup(dfd);
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (d == NULL) {
+        if (dup_fd >= 0)
+            close(dup_fd);
+        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "read the session registry: %s", strerror(errno));
+    }
+    *alive = false;
+    struct dirent *e;
+    while (!*alive && (e = readdir(d)) != NULL) {
+        if (!session_id_name(e->d_name))
+            continue; /* ".", "..", a writer's temporary file */
+        if (entry_alive(dfd, e->d_name, pw))
+            *alive = true;
+        else
+            unlinkat(dfd, e->d_name, 0);
+    }
+    closedir(d);
+    return AWSSTS_OK;
 }
 
 awssts_err pas_runtime_add_session(pam_handle_t *pamh, const struct passwd *pw,
                                    const struct pas_runtime *rt, const char *id,
                                    struct awssts_error_info *ei)
 {
-    return registry_update(pamh, pw, rt, id, NULL, NULL, ei);
+    if (!session_id_name(id))
+        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "bad session id");
+    char pid[24];
+    int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+    awssts_err rc = AWSSTS_OK, io = AWSSTS_OK;
+    AS_USER(pamh, pw, rc, ei, {
+        int dfd = -1;
+        io = registry_open(pw, rt, true, &dfd, ei);
+        if (io == AWSSTS_OK) {
+            io = awssts_file_write_atomic(dfd, id, pid, (size_t)n, 0600, ei);
+            close(dfd);
+        }
+    });
+    return rc != AWSSTS_OK ? rc : io;
 }
 
 awssts_err pas_runtime_remove_session(pam_handle_t *pamh, const struct passwd *pw,
-                                      const struct pas_runtime *rt, const char *id,
-                                      int *remaining, struct awssts_error_info *ei)
+                                      const struct pas_runtime *rt, const char *id, bool *last,
+                                      struct awssts_error_info *ei)
 {
-    return registry_update(pamh, pw, rt, NULL, id, remaining, ei);
+    *last = false;
+    if (!session_id_name(id))
+        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "bad session id");
+    awssts_err rc = AWSSTS_OK, io = AWSSTS_OK;
+    AS_USER(pamh, pw, rc, ei, {
+        int dfd = -1;
+        io = registry_open(pw, rt, false, &dfd, ei);
+        if (io == AWSSTS_E_NOT_FOUND) {
+            *last = true; /* nothing registered: nothing keeps the files */
+            io = AWSSTS_OK;
+        } else if (io == AWSSTS_OK) {
+            unlinkat(dfd, id, 0);
+            bool alive = false;
+            io = registry_any_alive(dfd, pw, &alive, ei);
+            *last = io == AWSSTS_OK && !alive;
+            close(dfd);
+        }
+    });
+    return rc != AWSSTS_OK ? rc : io;
 }
 
 void pas_runtime_remove_all(pam_handle_t *pamh, const struct passwd *pw,
@@ -372,7 +379,7 @@ void pas_runtime_remove_all(pam_handle_t *pamh, const struct passwd *pw,
     AS_USER(pamh, pw, rc, NULL, {
         unlinkat(rt->dirfd, PAS_CREDENTIALS_FILE, 0);
         unlinkat(rt->dirfd, PAS_STATE_FILE, 0);
-        unlinkat(rt->dirfd, PAS_SESSIONS_FILE, 0);
+        unlinkat(rt->dirfd, PAS_SESSIONS_DIR, AT_REMOVEDIR); /* emptied by the last close */
     });
     (void)rc;
     /* The directory itself goes when it is empty and sits in our own root-owned

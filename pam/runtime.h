@@ -13,7 +13,7 @@
 
 #define PAS_CREDENTIALS_FILE "credentials"
 #define PAS_STATE_FILE "state"
-#define PAS_SESSIONS_FILE "sessions"
+#define PAS_SESSIONS_DIR "sessions"
 
 struct pas_runtime {
     int dirfd;
@@ -35,13 +35,15 @@ awssts_err pas_runtime_write(pam_handle_t *pamh, const struct pas_settings *s,
                              const struct passwd *pw, const struct pas_runtime *rt,
                              const struct pas_login *l, struct awssts_error_info *ei);
 
-/* Add or remove a session id; *remaining is the count after removal. */
+/* Register a session id (32 hex digits) for this process, or remove it;
+ * *last tells whether no other session is still running. Neither costs more
+ * with more sessions open. */
 awssts_err pas_runtime_add_session(pam_handle_t *pamh, const struct passwd *pw,
                                    const struct pas_runtime *rt, const char *id,
                                    struct awssts_error_info *ei);
 awssts_err pas_runtime_remove_session(pam_handle_t *pamh, const struct passwd *pw,
-                                      const struct pas_runtime *rt, const char *id,
-                                      int *remaining, struct awssts_error_info *ei);
+                                      const struct pas_runtime *rt, const char *id, bool *last,
+                                      struct awssts_error_info *ei);
 
 /* Remove credentials, state and registry (and the directory when we made it in a root-owned parent). */
 void pas_runtime_remove_all(pam_handle_t *pamh, const struct passwd *pw,

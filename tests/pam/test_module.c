@@ -5,6 +5,7 @@
  */
 #include "../integration/peer.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -216,6 +217,9 @@ static void test_session_token_flow(void **state)
     assert_int_equal(log_count("user=alice outcome=success region=us-east-1 endpoint=localhost:",
                                "flow=session-token request_id=fault-"), 1);
     assert_int_equal(log_count("user=alice outcome=success", "latency_ms="), 1);
+    /* With debug, the module's own steps are timed (make bench reads these). */
+    assert_int_equal(log_count("user=alice: timing_us settings=", " sts="), 1);
+    assert_int_equal(log_count("user=alice: credentials written to", "timing_us write="), 1);
 
     /* setcred again (sshd does) changes nothing and still succeeds. */
     assert_int_equal(pam_setcred(l.ph, PAM_REINITIALIZE_CRED), PAM_SUCCESS);
@@ -400,6 +404,27 @@ static void test_use_first_pass(void **state)
     close_login(&l);
 }
 
+/* The session registry: one private file of the user's per open session. */
+static int session_entries(const char *sessions, uid_t uid)
+{
+    DIR *d = opendir(sessions);
+    if (d == NULL)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[600];
+        snprintf(path, sizeof(path), "%s/%s", sessions, e->d_name);
+        assert_int_equal(strlen(e->d_name), 32);
+        assert_user_file(path, uid, NULL);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
 static void test_parallel_sessions_refcount(void **state)
 {
     (void)state;
@@ -407,20 +432,32 @@ static void test_parallel_sessions_refcount(void **state)
     full_login(&a, "awssts", "ivy", code_for("now", 0));
     full_login(&b, "awssts", "ivy", code_for("next", 30)); /* a second, different code */
     char dir[256], creds[300], sessions[300];
+    uid_t uid = uid_of("ivy");
     run_dir("ivy", dir, sizeof(dir));
     snprintf(creds, sizeof(creds), "%s/credentials", dir);
     snprintf(sessions, sizeof(sessions), "%s/sessions", dir);
-    assert_user_file(sessions, uid_of("ivy"), NULL);
-    FILE *f = fopen(sessions, "r");
-    int lines = 0;
-    char line[128];
-    while (fgets(line, sizeof(line), f))
-        lines++;
-    fclose(f);
-    assert_int_equal(lines, 2);
+    assert_int_equal(session_entries(sessions, uid), 2);
 
     close_login(&a);
-    assert_user_file(creds, uid_of("ivy"), "aws_access_key_id = ASIA");
+    assert_user_file(creds, uid, "aws_access_key_id = ASIA");
+    assert_int_equal(session_entries(sessions, uid), 1);
+    assert_int_equal(log_count("user=ivy: session closed, others still open", NULL), 1);
+
+    /* A session whose process died without closing cannot pin the files. */
+    pid_t dead = fork();
+    if (dead == 0)
+        _exit(0);
+    assert_int_equal(waitpid(dead, NULL, 0), dead);
+    char entry[400], pid[24];
+    snprintf(entry, sizeof(entry), "%s/0123456789abcdef0123456789abcdef", sessions);
+    snprintf(pid, sizeof(pid), "%d\n", (int)dead);
+    int fd = open(entry, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, pid, strlen(pid)), (ssize_t)strlen(pid));
+    assert_int_equal(fchown(fd, uid, uid), 0);
+    close(fd);
+    assert_int_equal(session_entries(sessions, uid), 2);
+
     close_login(&b);
     assert_false(exists(creds));
     assert_false(exists(sessions));
@@ -515,13 +552,7 @@ static void test_concurrent_logins(void **state)
     fclose(f);
     assert_int_equal(headers, 1);
     assert_int_equal(ids, 1);
-    f = fopen(sessions, "r");
-    int n = 0;
-    while (f && fgets(line, sizeof(line), f))
-        n++;
-    if (f)
-        fclose(f);
-    assert_int_equal(n, 2);
+    assert_int_equal(session_entries(sessions, uid_of("uma")), 2);
 
     assert_int_equal(write(go[1], "gg", 2), 2);
     for (int i = 0; i < 2; i++) {
