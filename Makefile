@@ -3,6 +3,7 @@
 #   make check      every test (unit, SigV4 suite, moto and fault STS)
 #   make check SANITIZE=1   the same under ASan+UBSan (in build/san)
 #   make valgrind   unit tests under valgrind
+#   make bench      benchmarks: a table, docs/benchmarks.md and its chart
 #   make install    DESTDIR, PREFIX and PAMDIR honoured
 
 VERSION   := 0.1.0
@@ -68,7 +69,7 @@ INTEG_SRCS := $(wildcard tests/integration/test_*.c)
 INTEG_BINS := $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
 
 .SECONDARY:
-.PHONY: all check unit valgrind install uninstall clean demo deps lint fuzz
+.PHONY: all check unit valgrind install uninstall clean demo deps lint fuzz bench
 all: $(LIB_A) $(LIB_SO) $(BUILD)/libawssts.so $(PAM_SO) $(HELPER) $(SIGV4_TOOL) $(PAM_LOGIN)
 
 $(BUILD)/obj/lib/%.o: lib/%.c
@@ -219,6 +220,21 @@ fuzz: deps $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 	    echo "fuzz {}: $$(grep -o "stat::number_of_executed_units: [0-9]*" $(FUZZ_DIR)/{}.log | grep -o "[0-9]*$$") runs, exit $$rc"; \
 	    [ $$rc -eq 0 ] || { tail -40 $(FUZZ_DIR)/{}.log; exit 1; }'
 	@echo "fuzz: $(words $(FUZZ_TARGETS)) passed, 0 failed"
+
+# Benchmarks (make bench): the login-rate and SigV4 tools, then bench/run.
+BENCH_BINS := $(BUILD)/bench/login-rate $(BUILD)/bench/sigv4-rate
+
+$(BUILD)/bench/login-rate: bench/login_rate.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -pie $(LD_HARDEN) -o $@ $< -lpam
+
+$(BUILD)/bench/sigv4-rate: bench/sigv4_rate.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CFLAGS) -pie $(LD_HARDEN) -o $@ $< $(LIB_A) $(DEPS_LIBS)
+
+bench: deps
+	$(MAKE) all $(BENCH_BINS)
+	BUILD=$(BUILD) bench/run
 
 tests: $(UNIT_BINS) $(INTEG_BINS) $(PAMT_BINS) $(HELPERT_BINS) $(HYGT_BINS) $(FUZZ_REPLAY)
 
