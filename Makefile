@@ -175,7 +175,7 @@ HYGT_BINS := $(HYGT_SRCS:tests/hygiene/test_%.c=$(BUILD)/tests/hygiene_test_%)
 $(BUILD)/obj/tests/hygiene/%.o: tests/hygiene/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	@$(CC) $(BASE_CFLAGS) -Wno-format-truncation $(shell pkg-config --cflags cmocka) -c $< -o $@
+	@$(CC) $(BASE_CFLAGS) -Wno-format-truncation -Ilib/include $(shell pkg-config --cflags cmocka) -c $< -o $@
 
 $(BUILD)/tests/hygiene_test_%: $(BUILD)/obj/tests/hygiene/test_%.o
 	@mkdir -p $(@D)

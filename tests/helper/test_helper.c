@@ -66,15 +66,7 @@ static void run_as_user(struct run *r, const char *env, const char *fmt, ...)
 
 static int clock_log_count(const char *a, const char *b)
 {
-    FILE *f = fopen(peer_env("FAULT_CLOCK_LOG"), "r");
-    if (f == NULL)
-        return 0;
-    char line[8192];
-    int n = 0;
-    while (fgets(line, sizeof(line), f) != NULL)
-        n += strstr(line, a) != NULL && (b == NULL || strstr(line, b) != NULL);
-    fclose(f);
-    return n;
+    return file_count_lines(peer_env("FAULT_CLOCK_LOG"), a, b);
 }
 
 static void write_user_file(const char *path, const char *text, size_t len, mode_t mode)

@@ -6,11 +6,7 @@
  * to hold them. Each search is first shown able to find what it looks for.
  * Last, the helper cannot dump core, next to a process that can.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "../integration/peer.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -196,14 +192,7 @@ static int syslog_lines(const char *a, const char *b)
 {
     char path[1024];
     snprintf(path, sizeof(path), "%s/syslog.log", env("HYG_CAPTURES"));
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    char line[8192];
-    int n = 0;
-    while (fgets(line, sizeof(line), f) != NULL)
-        n += strstr(line, a) != NULL && (b == NULL || strstr(line, b) != NULL);
-    fclose(f);
-    return n;
+    return file_count_lines(path, a, b);
 }
 
 /* Syslog (through /dev/log), every stderr and every stdout that is not
@@ -227,11 +216,13 @@ static void test_logs_and_outputs_hold_no_secret(void **state)
     free_needles(&c);
 }
 
-/* Each listed file (written since the run began) is searched; a secret may
- * be only in the files allowed, a code nowhere. Returns how many allowed
- * files held one. */
-static int check_written(const char *list, bool session_open)
+/* Each file of the harness's list (written since the run began) is searched;
+ * a secret may be only in the files allowed, a code nowhere. Returns how
+ * many allowed files held one. */
+static int check_written(const char *list_name, bool session_open)
 {
+    char list[512];
+    snprintf(list, sizeof(list), "%s/%s", env("HYG_HARNESS"), list_name);
     struct needles s, c;
     secrets(&s);
     codes(&c);
@@ -268,10 +259,8 @@ static int check_written(const char *list, bool session_open)
 static void test_files_while_the_session_is_open(void **state)
 {
     (void)state;
-    char list[512];
-    snprintf(list, sizeof(list), "%s/during.list", env("HYG_HARNESS"));
     /* The credentials and the state file are found, and are the only ones. */
-    assert_int_equal(check_written(list, true), 2);
+    assert_int_equal(check_written("during.list", true), 2);
     struct needles s;
     secrets(&s);
     assert_non_null(found_in(env("HYG_RUNTIME_FILE"), &s, 0));
@@ -281,10 +270,8 @@ static void test_files_while_the_session_is_open(void **state)
 static void test_files_after_logout(void **state)
 {
     (void)state;
-    char list[512];
-    snprintf(list, sizeof(list), "%s/after.list", env("HYG_HARNESS"));
     /* Only aws-mfa's own file, which the drop-in is asked to write. */
-    assert_int_equal(check_written(list, false), 1);
+    assert_int_equal(check_written("after.list", false), 1);
     struct stat st;
     assert_int_equal(lstat(runtime_dir, &st), -1);
     assert_int_equal(errno, ENOENT);

@@ -74,10 +74,10 @@ static inline void totp_wrong(char out[7])
     }
 }
 
-/* Lines in the fault STS log that contain every given fragment. */
-static inline int fault_log_count(const char *frag1, const char *frag2)
+/* Lines of a file that hold frag1, and frag2 when given; 0 with no file. */
+static inline int file_count_lines(const char *path, const char *frag1, const char *frag2)
 {
-    FILE *f = fopen(peer_env("FAULT_LOG"), "r");
+    FILE *f = fopen(path, "r");
     if (f == NULL)
         return 0;
     char line[8192];
@@ -86,6 +86,12 @@ static inline int fault_log_count(const char *frag1, const char *frag2)
         n += strstr(line, frag1) != NULL && (frag2 == NULL || strstr(line, frag2) != NULL);
     fclose(f);
     return n;
+}
+
+/* Lines in the fault STS log that contain every given fragment. */
+static inline int fault_log_count(const char *frag1, const char *frag2)
+{
+    return file_count_lines(peer_env("FAULT_LOG"), frag1, frag2);
 }
 
 #endif

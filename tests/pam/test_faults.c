@@ -5,7 +5,7 @@
  * Each row is a user whose key id or endpoint selects the fault; users and
  * configuration come from tests/pam/run-pam-tests.
  */
-#include "../integration/peer.h"
+#include "pam_log.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,7 +19,6 @@
 #define TIMEOUT_MS 3000 /* the rows' configured timeout */
 
 static long margin_ms = 1500;
-static char log_path[300];
 
 struct row {
     const char *user;
@@ -63,19 +62,6 @@ static int conv(int n, const struct pam_message **msg, struct pam_response **res
     return PAM_SUCCESS;
 }
 
-static int count_in_log(const char *a, const char *b)
-{
-    FILE *f = fopen(log_path, "r");
-    if (f == NULL)
-        return 0;
-    char line[4096];
-    int n = 0;
-    while (fgets(line, sizeof(line), f) != NULL)
-        n += strstr(line, a) != NULL && (b == NULL || strstr(line, b) != NULL);
-    fclose(f);
-    return n;
-}
-
 static int entries(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -109,8 +95,8 @@ static void test_matrix(void **state)
         if (ms > TIMEOUT_MS + margin_ms)
             fail_msg("%s: took %lld ms, more than the %d ms timeout and margin", r->user, ms, TIMEOUT_MS);
         snprintf(line, sizeof(line), "user=%s outcome=", r->user);
-        if (count_in_log(line, r->sentence) != 1 ||
-            (r->detail != NULL && count_in_log(line, r->detail) != 1))
+        if (pam_log_count(line, r->sentence) != 1 ||
+            (r->detail != NULL && pam_log_count(line, r->detail) != 1))
             fail_msg("%s: no syslog line with '%s' and '%s'", r->user, r->sentence,
                      r->detail ? r->detail : "");
         snprintf(dir, sizeof(dir), "/run/aws-sts/%u", (unsigned)pw->pw_uid);
@@ -160,35 +146,18 @@ static void test_tmpfs_full(void **state)
     assert_int_equal(pam_setcred(ph, PAM_ESTABLISH_CRED), PAM_CRED_ERR);
     assert_int_equal(pam_end(ph, PAM_SUCCESS), PAM_SUCCESS);
     assert_int_equal(entries(dir), 0);
-    assert_int_equal(count_in_log("user=mxfull: session:", "No space left on device"), 1);
+    assert_int_equal(pam_log_count("user=mxfull: session:", "No space left on device"), 1);
     assert_int_equal(entries("/run/aws-sts/staging"), 0);
     unlink(filler);
 }
 
 int main(void)
 {
-    /* Line-buffered, so a crash still shows how far the tests got. */
-    setvbuf(stdout, NULL, _IOLBF, 0);
     if (getenv("PAS_MATRIX_MARGIN_MS") != NULL)
         margin_ms = atol(getenv("PAS_MATRIX_MARGIN_MS"));
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matrix),
         cmocka_unit_test(test_tmpfs_full),
     };
-    snprintf(log_path, sizeof(log_path), "%s/faults.log", peer_env("PAS_TEST_DIR"));
-    int real_stderr = dup(2);
-    int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
-    if (fd < 0 || real_stderr < 0 || dup2(fd, 2) < 0)
-        return 1;
-    close(fd);
-    int rc = cmocka_run_group_tests_name("pam_fault_matrix", tests, NULL, NULL);
-    FILE *f = fopen(log_path, "r");
-    char line[4096];
-    while (f != NULL && fgets(line, sizeof(line), f) != NULL)
-        if (strncmp(line, "PWRAP_", 6) != 0 && strncmp(line, "==", 2) != 0 &&
-            write(real_stderr, line, strlen(line)) < 0)
-            break;
-    if (f != NULL)
-        fclose(f);
-    return rc;
+    return PAM_LOG_RUN("pam_fault_matrix", tests, "faults.log");
 }

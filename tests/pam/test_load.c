@@ -5,7 +5,7 @@
  * again, since logins here outrun a TOTP device. Users, keys and the service
  * come from tests/pam/run-pam-tests.
  */
-#include "../integration/peer.h"
+#include "pam_log.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -217,21 +217,6 @@ static void assert_all_removed(void)
     assert_true(entries_in("/run/aws-sts/staging") <= 0);
 }
 
-static char log_path[300];
-
-static int log_count(const char *a, const char *b)
-{
-    FILE *f = fopen(log_path, "r");
-    assert_non_null(f);
-    char line[4096];
-    int n = 0;
-    while (fgets(line, sizeof(line), f) != NULL)
-        n += strstr(line, "SYSLOG(") != NULL && strstr(line, a) != NULL &&
-             (b == NULL || strstr(line, b) != NULL);
-    fclose(f);
-    return n;
-}
-
 static void kill_all(const pid_t *pids, int n)
 {
     for (int i = 0; i < n; i++)
@@ -254,7 +239,7 @@ static void test_200_logins_at_once(void **state)
     assert_int_equal(pipe(start), 0);
     assert_int_equal(pipe(ready), 0);
     assert_int_equal(pipe(go), 0);
-    int before = log_count("outcome=success", NULL);
+    int before = pam_log_count("outcome=success", NULL);
 
     /* Each session of a user gets its own code, as a person logging in again would. */
     time_t now = time(NULL);
@@ -323,9 +308,9 @@ static void test_200_logins_at_once(void **state)
     /* Every session is open: check every user's files while they exist. */
     for (int u = 0; u < USERS; u++)
         check_user_files(u);
-    assert_int_equal(log_count("outcome=success", NULL), before + AT_ONCE);
+    assert_int_equal(pam_log_count("outcome=success", NULL), before + AT_ONCE);
 
-    int closed_before = log_count("session closed, 0 open, credentials removed", NULL);
+    int closed_before = pam_log_count("session closed, 0 open, credentials removed", NULL);
     close(go[1]); /* all log out together */
     for (int i = 0; i < AT_ONCE; i++) {
         int status;
@@ -340,7 +325,7 @@ static void test_200_logins_at_once(void **state)
     for (int i = 0; i < AT_ONCE; i++)
         pam_end(handles[i], PAM_SUCCESS); /* the parent's copies never ran a module */
     assert_all_removed();
-    assert_int_equal(log_count("session closed, 0 open, credentials removed", NULL),
+    assert_int_equal(pam_log_count("session closed, 0 open, credentials removed", NULL),
                      closed_before + USERS);
 }
 
@@ -405,25 +390,9 @@ static void test_2000_logins_in_one_process(void **state)
 
 int main(void)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_200_logins_at_once),
         cmocka_unit_test(test_2000_logins_in_one_process),
     };
-    snprintf(log_path, sizeof(log_path), "%s/load.log", peer_env("PAS_TEST_DIR"));
-    int real_stderr = dup(2);
-    int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
-    if (fd < 0 || real_stderr < 0 || dup2(fd, 2) < 0)
-        return 1;
-    close(fd);
-    int rc = cmocka_run_group_tests_name("pam_load", tests, NULL, NULL);
-    /* cmocka's own failure messages went to the log; show them. */
-    FILE *f = fopen(log_path, "r");
-    char line[4096];
-    while (f != NULL && fgets(line, sizeof(line), f) != NULL)
-        if (strncmp(line, "PWRAP_", 6) != 0 && write(real_stderr, line, strlen(line)) < 0)
-            break;
-    if (f != NULL)
-        fclose(f);
-    return rc;
+    return PAM_LOG_RUN("pam_load", tests, "load.log");
 }

@@ -3,7 +3,7 @@
  * and moto. Run by tests/pam/run-pam-tests, which makes the users, the
  * configuration, the services and a private tmpfs on /run.
  */
-#include "../integration/peer.h"
+#include "pam_log.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -120,22 +120,6 @@ static void assert_user_file(const char *path, uid_t uid, const char *want)
     }
 }
 
-/* pam_wrapper prints each pam_syslog line on stderr, which main() sends here. */
-static char log_path[300];
-
-static int log_count(const char *a, const char *b)
-{
-    FILE *f = fopen(log_path, "r");
-    assert_non_null(f);
-    char line[4096];
-    int n = 0;
-    while (fgets(line, sizeof(line), f) != NULL)
-        n += strstr(line, "SYSLOG(") != NULL && strstr(line, a) != NULL &&
-             (b == NULL || strstr(line, b) != NULL);
-    fclose(f);
-    return n;
-}
-
 static bool exists(const char *path)
 {
     struct stat st;
@@ -181,7 +165,7 @@ static void test_session_token_flow(void **state)
     (void)state;
     struct login l;
     int before = fault_log_count("\"key\": \"AKIAOKALICE", "GetSessionToken");
-    int warned = log_count("[global] unknown key 'not_a_key' ignored", NULL);
+    int warned = pam_log_count("[global] unknown key 'not_a_key' ignored", NULL);
     full_login(&l, "awssts", "alice", code_for("now", 0));
     assert_string_equal(l.script.prompt, "AWS MFA code: ");
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKALICE", "GetSessionToken"), before + 1);
@@ -214,12 +198,12 @@ static void test_session_token_flow(void **state)
     assert_no_staging_left();
 
     /* One line for the login, with what an operator needs and no secret. */
-    assert_int_equal(log_count("user=alice outcome=success region=us-east-1 endpoint=localhost:",
+    assert_int_equal(pam_log_count("user=alice outcome=success region=us-east-1 endpoint=localhost:",
                                "flow=session-token request_id=fault-"), 1);
-    assert_int_equal(log_count("user=alice outcome=success", "latency_ms="), 1);
+    assert_int_equal(pam_log_count("user=alice outcome=success", "latency_ms="), 1);
     /* With debug, the module's own steps are timed (make bench reads these). */
-    assert_int_equal(log_count("user=alice: timing_us settings=", " sts="), 1);
-    assert_int_equal(log_count("user=alice: credentials written to", "timing_us write="), 1);
+    assert_int_equal(pam_log_count("user=alice: timing_us settings=", " sts="), 1);
+    assert_int_equal(pam_log_count("user=alice: credentials written to", "timing_us write="), 1);
 
     /* setcred again (sshd does) changes nothing and still succeeds. */
     assert_int_equal(pam_setcred(l.ph, PAM_REINITIALIZE_CRED), PAM_SUCCESS);
@@ -228,8 +212,8 @@ static void test_session_token_flow(void **state)
     snprintf(path, sizeof(path), "%s/credentials", dir);
     assert_false(exists(path));
     /* Unknown keys are reported once per login, by the auth phase. */
-    assert_int_equal(log_count("[global] unknown key 'not_a_key' ignored", NULL), warned + 1);
-    assert_int_equal(log_count("user=alice: session closed, 0 open, credentials removed", NULL), 1);
+    assert_int_equal(pam_log_count("[global] unknown key 'not_a_key' ignored", NULL), warned + 1);
+    assert_int_equal(pam_log_count("user=alice: session closed, 0 open, credentials removed", NULL), 1);
 }
 
 static void test_group_role_session_flow(void **state)
@@ -337,8 +321,8 @@ static void test_wrong_and_malformed_codes(void **state)
     assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), MODULE_IGNORED);
     finish(&l);
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKKATE", "\"status\": 403"), 1);
-    assert_int_equal(log_count("user=kate outcome=mfa_code_rejected", "MultiFactorAuthentication failed"), 1);
-    assert_int_equal(log_count(wrong, NULL), 0);
+    assert_int_equal(pam_log_count("user=kate outcome=mfa_code_rejected", "MultiFactorAuthentication failed"), 1);
+    assert_int_equal(pam_log_count(wrong, NULL), 0);
 
     int before = fault_log_count("\"scenario\"", NULL);
     const char *bad[] = {"12345", "1234567", "12a456", "", "123456; rm"};
@@ -348,7 +332,7 @@ static void test_wrong_and_malformed_codes(void **state)
         finish(&l);
     }
     assert_int_equal(fault_log_count("\"scenario\"", NULL), before);
-    assert_int_equal(log_count("user=kate outcome=bad_code_format", "STS not called"), 5);
+    assert_int_equal(pam_log_count("user=kate outcome=bad_code_format", "STS not called"), 5);
     assert_no_staging_left();
 }
 
@@ -441,7 +425,7 @@ static void test_parallel_sessions_refcount(void **state)
     close_login(&a);
     assert_user_file(creds, uid, "aws_access_key_id = ASIA");
     assert_int_equal(session_entries(sessions, uid), 1);
-    assert_int_equal(log_count("user=ivy: session closed, others still open", NULL), 1);
+    assert_int_equal(pam_log_count("user=ivy: session closed, others still open", NULL), 1);
 
     /* A session whose process died without closing cannot pin the files. */
     pid_t dead = fork();
@@ -712,7 +696,7 @@ static void test_no_secret_in_log(void **state)
         "aws_session_token", "<SecretAccessKey>", "<SessionToken>",
     };
     for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
-        if (log_count(secrets[i], NULL) != 0)
+        if (pam_log_count(secrets[i], NULL) != 0)
             fail_msg("the log holds '%s'", secrets[i]);
 }
 
@@ -730,8 +714,6 @@ static void test_invalid_user_names(void **state)
 
 int main(void)
 {
-    /* Line-buffered, so a crash still shows how far the tests got. */
-    setvbuf(stdout, NULL, _IOLBF, 0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_session_token_flow),
         cmocka_unit_test(test_group_role_session_flow),
@@ -753,21 +735,5 @@ int main(void)
         cmocka_unit_test(test_invalid_user_names),
         cmocka_unit_test(test_no_secret_in_log),
     };
-    /* Keep cmocka's own messages visible: they go to the log too, and are
-     * copied back to the real stderr at the end. */
-    snprintf(log_path, sizeof(log_path), "%s/pam.log", peer_env("PAS_TEST_DIR"));
-    int real_stderr = dup(2);
-    int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
-    if (fd < 0 || real_stderr < 0 || dup2(fd, 2) < 0)
-        return 1;
-    close(fd);
-    int rc = cmocka_run_group_tests_name("pam_module", tests, NULL, NULL);
-    FILE *f = fopen(log_path, "r");
-    char line[4096];
-    while (f != NULL && fgets(line, sizeof(line), f) != NULL)
-        if (strncmp(line, "PWRAP_", 6) != 0 && write(real_stderr, line, strlen(line)) < 0)
-            break;
-    if (f != NULL)
-        fclose(f);
-    return rc;
+    return PAM_LOG_RUN("pam_module", tests, "pam.log");
 }

@@ -1,0 +1,57 @@
+/* Shared by the PAM test programs. pam_wrapper prints every pam_syslog line
+ * on stderr, so each program runs its tests with stderr in a log file, counts
+ * syslog lines there, and at the end copies its own lines (cmocka's) back to
+ * the real stderr. */
+#ifndef TEST_PAM_LOG_H
+#define TEST_PAM_LOG_H
+
+#include "../integration/peer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+static char pam_log_path[300];
+
+/* Syslog lines that hold a, and b when given. */
+static inline int pam_log_count(const char *a, const char *b)
+{
+    FILE *f = fopen(pam_log_path, "r");
+    assert_non_null(f);
+    char line[4096];
+    int n = 0;
+    while (fgets(line, sizeof(line), f) != NULL)
+        n += strstr(line, "SYSLOG(") != NULL && strstr(line, a) != NULL &&
+             (b == NULL || strstr(line, b) != NULL);
+    fclose(f);
+    return n;
+}
+
+/* Run the group with stderr in $PAS_TEST_DIR/log_name; stdout line-buffered,
+ * so a crash still shows how far the tests got. */
+static inline int pam_log_run(const char *group, const struct CMUnitTest *tests, size_t n,
+                              const char *log_name)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    snprintf(pam_log_path, sizeof(pam_log_path), "%s/%s", peer_env("PAS_TEST_DIR"), log_name);
+    int real_stderr = dup(2);
+    int fd = open(pam_log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
+    if (fd < 0 || real_stderr < 0 || dup2(fd, 2) < 0)
+        return 1;
+    close(fd);
+    int rc = _cmocka_run_group_tests(group, tests, n, NULL, NULL);
+    /* Not pam_wrapper's lines, nor valgrind's: those stay in the log. */
+    FILE *f = fopen(pam_log_path, "r");
+    char line[4096];
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+        if (strncmp(line, "PWRAP_", 6) != 0 && strncmp(line, "==", 2) != 0 &&
+            write(real_stderr, line, strlen(line)) < 0)
+            break;
+    if (f != NULL)
+        fclose(f);
+    return rc;
+}
+
+#define PAM_LOG_RUN(group, tests, log_name) \
+    pam_log_run((group), (tests), sizeof(tests) / sizeof((tests)[0]), (log_name))
+
+#endif
