@@ -8,6 +8,7 @@
 #include "awssts/secret.h"
 #include "awssts/validate.h"
 #include "crypto.h"
+#include "error_set.h"
 #include "handoff.h"
 #include "keys.h"
 #include "login.h"
@@ -273,6 +274,35 @@ static void free_string(pam_handle_t *pamh, void *data, int status)
 }
 
 /*
+ * Record this handle's session in the open, locked runtime directory, once.
+ * Done where the credentials are written, under the same lock: a last close
+ * of the user's other session, running beside us, then sees this one and
+ * leaves the files it just wrote.
+ */
+static awssts_err register_session(struct call *c, const struct pas_runtime *rt,
+                                   struct awssts_error_info *ei)
+{
+    const void *sid = NULL;
+    if (pam_get_data(c->pamh, DATA_SESSION, &sid) == PAM_SUCCESS && sid != NULL)
+        return AWSSTS_OK;
+    unsigned char rnd[16];
+    char *id = malloc(33);
+    if (id == NULL || !awssts_random_bytes(rnd, sizeof(rnd))) {
+        free(id);
+        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    }
+    awssts_hex(rnd, sizeof(rnd), id);
+    awssts_err rc = pas_runtime_add_session(c->pamh, &c->pw, rt, id, ei);
+    if (rc == AWSSTS_OK && pam_set_data(c->pamh, DATA_SESSION, id, free_string) != PAM_SUCCESS)
+        rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    else if (rc == AWSSTS_OK && c->args.debug)
+        pam_syslog(c->pamh, LOG_DEBUG, "user=%s: session %s opened", c->user, id);
+    if (rc != AWSSTS_OK)
+        free(id); /* pam_set_data did not take it */
+    return rc;
+}
+
+/*
  * Write the hand-off into the runtime dir (once per handle) and export the
  * environment (every time: sshd calls setcred again in the session child).
  * PAM_IGNORE when this login has no AWS credentials.
@@ -308,6 +338,8 @@ static int establish(struct call *c, int failure_code)
         if (arc == AWSSTS_OK)
             arc = pas_runtime_write(c->pamh, &c->s, &c->pw, &rt, &l, &ei);
         pas_login_clear(&l);
+        if (arc == AWSSTS_OK)
+            arc = register_session(c, &rt, &ei);
         if (arc == AWSSTS_OK) {
             char *path = strdup(rt.path);
             if (path == NULL || pam_set_data(c->pamh, DATA_WRITTEN, path, free_string) != PAM_SUCCESS) {
@@ -316,7 +348,8 @@ static int establish(struct call *c, int failure_code)
             }
         }
         if (arc == AWSSTS_OK && c->args.debug)
-            pam_syslog(c->pamh, LOG_DEBUG, "user=%s: credentials written to %s; timing_us write=%lld",
+            pam_syslog(c->pamh, LOG_DEBUG,
+                       "user=%s: credentials written to %s, session registered; timing_us write=%lld",
                        c->user, rt.path, awssts_now_us() - t0);
     } else {
         snprintf(rt.path, sizeof(rt.path), "%s", (const char *)written);
@@ -350,6 +383,8 @@ AWSSTS_API PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int
     int rc = call_begin(&c, pamh, argc, argv);
     if (rc != PAM_SUCCESS)
         return rc;
+    /* Usually registers the session too; not when this handle had written
+     * the files before and closed its session since. */
     rc = establish(&c, PAM_SESSION_ERR);
     const void *sid = NULL;
     if (rc != PAM_SUCCESS || (pam_get_data(pamh, DATA_SESSION, &sid) == PAM_SUCCESS && sid)) {
@@ -357,27 +392,19 @@ AWSSTS_API PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int
         return rc;
     }
     long long t0 = awssts_now_us();
-    unsigned char rnd[16];
-    char *id = malloc(33);
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
     struct pas_runtime rt;
-    awssts_err arc = AWSSTS_E_NOMEM;
-    if (id != NULL && awssts_random_bytes(rnd, sizeof(rnd))) {
-        awssts_hex(rnd, sizeof(rnd), id);
-        arc = pas_runtime_open(pamh, &c.s, &c.pw, false, &rt, &ei);
-        if (arc == AWSSTS_OK) {
-            arc = pas_runtime_add_session(pamh, &c.pw, &rt, id, &ei);
-            pas_runtime_close(&rt);
-        }
+    awssts_err arc = pas_runtime_open(pamh, &c.s, &c.pw, false, &rt, &ei);
+    if (arc == AWSSTS_OK) {
+        arc = register_session(&c, &rt, &ei);
+        pas_runtime_close(&rt);
     }
-    if (arc == AWSSTS_OK && pam_set_data(pamh, DATA_SESSION, id, free_string) == PAM_SUCCESS) {
+    if (arc == AWSSTS_OK) {
         if (c.args.debug)
-            pam_syslog(pamh, LOG_DEBUG, "user=%s: session %s opened; timing_us register=%lld", c.user,
-                       id, awssts_now_us() - t0);
+            pam_syslog(pamh, LOG_DEBUG, "user=%s: timing_us register=%lld", c.user, awssts_now_us() - t0);
         rc = PAM_SUCCESS;
     } else {
-        free(id);
         log_phase_error(&c, "open_session", &ei);
         rc = c.s.on_error_allow ? PAM_IGNORE : PAM_SESSION_ERR;
     }
@@ -405,8 +432,11 @@ AWSSTS_API PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, in
         arc = pas_runtime_open(pamh, &c.s, &c.pw, false, &rt, &ei);
     if (arc == AWSSTS_OK) {
         arc = pas_runtime_remove_session(pamh, &c.pw, &rt, sid, &last, &ei);
-        if (arc == AWSSTS_OK && last)
+        if (arc == AWSSTS_OK && last) {
             pas_runtime_remove_all(pamh, &c.pw, &rt);
+            /* A session opened again on this handle has no credentials. */
+            pam_set_data(pamh, DATA_WRITTEN, NULL, NULL);
+        }
         pas_runtime_close(&rt);
     }
     if (arc == AWSSTS_OK || arc == AWSSTS_E_NOT_FOUND) {

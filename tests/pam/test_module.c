@@ -448,6 +448,29 @@ static void test_parallel_sessions_refcount(void **state)
     assert_false(exists(dir));
 }
 
+/* A user's last session closing while another login of theirs is between
+ * setcred (files written) and open_session must leave that login's files. */
+static void test_close_between_setcred_and_open_session(void **state)
+{
+    (void)state;
+    struct login a, b;
+    uid_t uid = uid_of("vera");
+    char dir[256], creds[300];
+    run_dir("vera", dir, sizeof(dir));
+    snprintf(creds, sizeof(creds), "%s/credentials", dir);
+    full_login(&a, "awssts", "vera", code_for("now", 0));
+    start(&b, "awssts", "vera", code_for("next", 30));
+    assert_int_equal(pam_authenticate(b.ph, 0), PAM_SUCCESS);
+    assert_int_equal(pam_setcred(b.ph, PAM_ESTABLISH_CRED), PAM_SUCCESS);
+    close_login(&a);
+    assert_user_file(creds, uid, "aws_access_key_id = ASIA");
+    assert_int_equal(pam_open_session(b.ph, 0), PAM_SUCCESS);
+    assert_user_file(creds, uid, "aws_access_key_id = ASIA");
+    close_login(&b);
+    assert_false(exists(creds));
+    assert_false(exists(dir));
+}
+
 /* With pam_systemd's /run/user/UID present, the files go below it, made as the user. */
 static void test_runtime_dir_under_run_user(void **state)
 {
@@ -727,6 +750,7 @@ int main(void)
         cmocka_unit_test(test_use_first_pass),
         cmocka_unit_test(test_parallel_sessions_refcount),
         cmocka_unit_test(test_runtime_dir_under_run_user),
+        cmocka_unit_test(test_close_between_setcred_and_open_session),
         cmocka_unit_test(test_concurrent_logins),
         cmocka_unit_test(test_openssh_split),
         cmocka_unit_test(test_forged_handoff_variable),
