@@ -2,14 +2,17 @@
  * Logins through libpam at a given concurrency: WORKERS processes, each
  * doing LOGINS full logins (authenticate, setcred, open_session,
  * close_session) one after another, all starting together. Prints the rate
- * and the latency spread. With --open K, first opens K sessions of the first
- * user and keeps them open, to show what an open session costs the next.
+ * and the latency spread. With --open K (K >= 1), first opens K sessions of
+ * the first user and keeps them open, then times only the session step
+ * (open_session and close_session again on one authenticated handle, no STS
+ * call), to show what the sessions already open cost the next.
  * The service file is read from CONFDIR with pam_start_confdir, so no
  * wrapper stands between the workers and libpam.
  *   login-rate [--open K] CONFDIR SERVICE CODE WORKERS LOGINS USER-PREFIX USERS
  */
 #include <security/pam_appl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,10 +79,16 @@ static int cmp_u32(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     int keep_open = 0;
+    bool session_only = false;
     if (argc > 2 && strcmp(argv[1], "--open") == 0) {
+        session_only = true;
         keep_open = atoi(argv[2]);
         argv += 2;
         argc -= 2;
+        if (keep_open < 1) {
+            fprintf(stderr, "login-rate: --open needs at least 1: the handle's close must not be the last\n");
+            return 2;
+        }
     }
     if (argc != 8) {
         fprintf(stderr, "usage: login-rate [--open K] CONFDIR SERVICE CODE WORKERS LOGINS USER-PREFIX USERS\n");
@@ -116,6 +125,20 @@ int main(int argc, char **argv)
             char c;
             if (read(start[0], &c, 1) != 0)
                 _exit(3);
+            if (session_only) {
+                /* The session step alone, on a handle authenticated once. */
+                pam_handle_t *ph = open_one(first);
+                if (ph == NULL || pam_close_session(ph, 0) != PAM_SUCCESS)
+                    _exit(4);
+                for (int i = 0; i < logins; i++) {
+                    long long t0 = now_us();
+                    if (pam_open_session(ph, 0) != PAM_SUCCESS || pam_close_session(ph, 0) != PAM_SUCCESS)
+                        _exit(5);
+                    lat[(size_t)w * (size_t)logins + (size_t)i] = (uint32_t)(now_us() - t0);
+                }
+                pam_end(ph, PAM_SUCCESS);
+                _exit(0);
+            }
             for (int i = 0; i < logins; i++) {
                 char user[64];
                 snprintf(user, sizeof(user), "%s%03d", prefix, (w * logins + i) % users);
