@@ -3,8 +3,8 @@
 #include "awssts/credfile.h"
 #include "awssts/safefile.h"
 #include "awssts/secret.h"
-#include "crypto.h"
 #include "error_set.h"
+#include "id.h"
 #include "paths.h"
 #include "text.h"
 
@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #define HANDOFF_DATA "pam_aws_sts_handoff"
-#define TOKEN_HEX 32
 
 static void free_text(pam_handle_t *pamh, void *data, int status)
 {
@@ -196,13 +195,11 @@ awssts_err pas_handoff_stage(pam_handle_t *pamh, const struct pas_settings *s,
     if (rc != AWSSTS_OK)
         return rc;
 
-    unsigned char rnd[TOKEN_HEX / 2];
-    char token[TOKEN_HEX + 1];
-    if (!awssts_random_bytes(rnd, sizeof(rnd))) {
+    char token[PAS_ID_LEN + 1];
+    if (!pas_id_new(token)) {
         awssts_secret_free(text);
         return awssts_error_set(ei, AWSSTS_E_INTERNAL, "no random bytes");
     }
-    awssts_hex(rnd, sizeof(rnd), token);
 
     int dfd = -1;
     rc = open_staging(s, &dfd, ei);
@@ -212,7 +209,7 @@ awssts_err pas_handoff_stage(pam_handle_t *pamh, const struct pas_settings *s,
         close(dfd);
     }
     if (rc == AWSSTS_OK) {
-        char env[sizeof(PAS_HANDOFF_ENV) + TOKEN_HEX + 1];
+        char env[sizeof(PAS_HANDOFF_ENV) + PAS_ID_LEN + 1];
         snprintf(env, sizeof(env), PAS_HANDOFF_ENV "=%s", token);
         if (pam_putenv(pamh, env) != PAM_SUCCESS)
             rc = awssts_error_set(ei, AWSSTS_E_INTERNAL, "pam_putenv failed");
@@ -223,16 +220,6 @@ awssts_err pas_handoff_stage(pam_handle_t *pamh, const struct pas_settings *s,
     return rc == AWSSTS_OK ? awssts_error_set(ei, AWSSTS_E_INTERNAL, "pam_set_data failed") : rc;
 }
 
-static bool valid_token(const char *t)
-{
-    if (t == NULL || strlen(t) != TOKEN_HEX)
-        return false;
-    for (int i = 0; i < TOKEN_HEX; i++)
-        if (!((t[i] >= '0' && t[i] <= '9') || (t[i] >= 'a' && t[i] <= 'f')))
-            return false;
-    return true;
-}
-
 awssts_err pas_handoff_take(pam_handle_t *pamh, const struct pas_settings *s,
                             const struct passwd *pw, struct pas_login *out,
                             struct awssts_error_info *ei)
@@ -240,9 +227,9 @@ awssts_err pas_handoff_take(pam_handle_t *pamh, const struct pas_settings *s,
     memset(out, 0, sizeof(*out));
     const void *data = NULL;
     const char *token = pam_getenv(pamh, PAS_HANDOFF_ENV);
-    char tok[TOKEN_HEX + 1] = "";
+    char tok[PAS_ID_LEN + 1] = "";
     if (token != NULL) {
-        if (!valid_token(token)) {
+        if (!pas_id_valid(token)) {
             pam_putenv(pamh, PAS_HANDOFF_ENV);
             return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
                                     PAS_HANDOFF_ENV " is not a hand-off name; ignored");

@@ -7,9 +7,9 @@
  */
 #include "awssts/secret.h"
 #include "awssts/validate.h"
-#include "crypto.h"
 #include "error_set.h"
 #include "handoff.h"
+#include "id.h"
 #include "keys.h"
 #include "login.h"
 #include "retry.h"
@@ -285,13 +285,11 @@ static awssts_err register_session(struct call *c, const struct pas_runtime *rt,
     const void *sid = NULL;
     if (pam_get_data(c->pamh, DATA_SESSION, &sid) == PAM_SUCCESS && sid != NULL)
         return AWSSTS_OK;
-    unsigned char rnd[16];
-    char *id = malloc(33);
-    if (id == NULL || !awssts_random_bytes(rnd, sizeof(rnd))) {
+    char *id = malloc(PAS_ID_LEN + 1);
+    if (id == NULL || !pas_id_new(id)) {
         free(id);
         return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
     }
-    awssts_hex(rnd, sizeof(rnd), id);
     awssts_err rc = pas_runtime_add_session(c->pamh, &c->pw, rt, id, ei);
     if (rc == AWSSTS_OK && pam_set_data(c->pamh, DATA_SESSION, id, free_string) != PAM_SUCCESS)
         rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);

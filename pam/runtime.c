@@ -8,8 +8,8 @@
 #include "awssts/state.h"
 #include "awssts/timeutil.h"
 #include "buf.h"
-#include "crypto.h"
 #include "error_set.h"
+#include "id.h"
 #include "paths.h"
 #include "text.h"
 
@@ -91,12 +91,10 @@ static awssts_err check_dir(int fd, const char *path, const struct passwd *pw,
 static awssts_err make_user_dir(int pfd, const char *leaf, const struct passwd *pw,
                                 const char *path, struct awssts_error_info *ei)
 {
-    unsigned char rnd[8];
-    char hex[2 * sizeof(rnd) + 1], tmp[300];
-    if (!awssts_random_bytes(rnd, sizeof(rnd)))
+    char id[PAS_ID_LEN + 1], tmp[300];
+    if (!pas_id_new(id))
         return awssts_error_set(ei, AWSSTS_E_INTERNAL, "no random bytes for a temporary name");
-    awssts_hex(rnd, sizeof(rnd), hex);
-    snprintf(tmp, sizeof(tmp), ".%s.%s", leaf, hex);
+    snprintf(tmp, sizeof(tmp), ".%s.%s", leaf, id);
     if (mkdirat(pfd, tmp, 0700) != 0)
         return awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir %s: %s", path, strerror(errno));
     awssts_err rc = AWSSTS_OK;
@@ -261,11 +259,6 @@ awssts_err pas_runtime_write(pam_handle_t *pamh, const struct pas_settings *s,
  * crashed session cannot pin the files. The runtime directory's lock
  * serialises all of this.
  */
-static bool session_id_name(const char *name)
-{
-    return strlen(name) == 32 && strspn(name, "0123456789abcdef") == 32;
-}
-
 /* The registry directory, the user's and private, opened (made with create). */
 static awssts_err registry_open(const struct passwd *pw, const struct pas_runtime *rt, bool create,
                                 int *fd, struct awssts_error_info *ei)
@@ -323,7 +316,7 @@ static awssts_err registry_any_alive(int dfd, const struct passwd *pw, bool *ali
         for (ssize_t off = 0; off < n && !*alive;) {
             const struct dirent64 *e = (const struct dirent64 *)(const void *)(buf + off);
             off += e->d_reclen;
-            if (!session_id_name(e->d_name))
+            if (!pas_id_valid(e->d_name))
                 continue; /* ".", "..", a writer's temporary file */
             if (entry_alive(dfd, e->d_name, pw))
                 *alive = true;
@@ -339,7 +332,7 @@ awssts_err pas_runtime_add_session(pam_handle_t *pamh, const struct passwd *pw,
                                    const struct pas_runtime *rt, const char *id,
                                    struct awssts_error_info *ei)
 {
-    if (!session_id_name(id))
+    if (!pas_id_valid(id))
         return awssts_error_set(ei, AWSSTS_E_INTERNAL, "bad session id");
     char pid[24];
     int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
@@ -360,7 +353,7 @@ awssts_err pas_runtime_remove_session(pam_handle_t *pamh, const struct passwd *p
                                       struct awssts_error_info *ei)
 {
     *last = false;
-    if (!session_id_name(id))
+    if (!pas_id_valid(id))
         return awssts_error_set(ei, AWSSTS_E_INTERNAL, "bad session id");
     awssts_err rc = AWSSTS_OK, io = AWSSTS_OK;
     AS_USER(pamh, pw, rc, ei, {
