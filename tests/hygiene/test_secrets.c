@@ -76,9 +76,13 @@ static void load_needles(const char *path, size_t min_len, struct needles *nd)
         fail_msg("%s: %s", path, strerror(errno));
     nd->n = 0;
     char *save = NULL;
-    for (char *line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
-        if (strlen(line) >= min_len && nd->n < MAX_NEEDLES)
-            nd->v[nd->n++] = strdup(line);
+    for (char *line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+        if (strlen(line) < min_len)
+            continue;
+        if (nd->n == MAX_NEEDLES - 1) /* one place kept for the long-term secret */
+            fail_msg("%s: more than %d lines: raise MAX_NEEDLES", path, MAX_NEEDLES - 1);
+        nd->v[nd->n++] = strdup(line);
+    }
     free(text);
 }
 
@@ -140,8 +144,7 @@ static void secrets(struct needles *nd)
     char path[512];
     snprintf(path, sizeof(path), "%s/peers/fault.issued", env("HYG_DIR"));
     load_needles(path, 20, nd);
-    if (nd->n < MAX_NEEDLES)
-        nd->v[nd->n++] = strdup(env("HYG_LONG_TERM_SECRET"));
+    nd->v[nd->n++] = strdup(env("HYG_LONG_TERM_SECRET"));
 }
 
 static void codes(struct needles *nd)

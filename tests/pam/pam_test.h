@@ -1,14 +1,50 @@
 /* Shared by the PAM test programs. pam_wrapper prints every pam_syslog line
  * on stderr, so each program runs its tests with stderr in a log file, counts
  * syslog lines there, and at the end copies its own lines (cmocka's) back to
- * the real stderr. */
-#ifndef TEST_PAM_LOG_H
-#define TEST_PAM_LOG_H
+ * the real stderr. Also: the checks on the files the module writes. */
+#ifndef TEST_PAM_TEST_H
+#define TEST_PAM_TEST_H
 
 #include "../integration/peer.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+static inline uid_t uid_of(const char *user)
+{
+    struct passwd *pw = getpwnam(user);
+    assert_non_null(pw);
+    return pw->pw_uid;
+}
+
+/* The file is the user's, 0600, on tmpfs, and holds want (if given). */
+static inline void assert_user_file(const char *path, uid_t uid, const char *want)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        fail_msg("%s: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode) || st.st_uid != uid || (st.st_mode & 07777) != 0600)
+        fail_msg("%s: uid %u mode %04o, want a regular file of uid %u, mode 0600", path,
+                 (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777), (unsigned)uid);
+    struct statfs sf;
+    assert_int_equal(statfs(path, &sf), 0);
+    assert_true(sf.f_type == TMPFS_MAGIC);
+    if (want != NULL) {
+        FILE *f = fopen(path, "r");
+        assert_non_null(f);
+        char text[16384] = "";
+        size_t n = fread(text, 1, sizeof(text) - 1, f);
+        text[n] = '\0';
+        fclose(f);
+        if (strstr(text, want) == NULL)
+            fail_msg("%s lacks '%s'", path, want);
+    }
+}
 
 static char pam_log_path[300];
 

@@ -5,7 +5,7 @@
  * Each row is a user whose key id or endpoint selects the fault; users and
  * configuration come from tests/pam/run-pam-tests.
  */
-#include "pam_log.h"
+#include "pam_test.h"
 
 #include <dirent.h>
 #include <errno.h>

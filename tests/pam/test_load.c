@@ -5,7 +5,7 @@
  * again, since logins here outrun a TOTP device. Users, keys and the service
  * come from tests/pam/run-pam-tests.
  */
-#include "pam_log.h"
+#include "pam_test.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -114,13 +114,6 @@ static void child(int slot, pam_handle_t *ph, int start_fd, int ready_fd, int go
     _exit(close_login(ph) == PAM_SUCCESS ? 0 : 14);
 }
 
-static uid_t uid_of(const char *user)
-{
-    struct passwd *pw = getpwnam(user);
-    assert_non_null(pw);
-    return pw->pw_uid;
-}
-
 static void read_text(const char *path, char *buf, size_t len)
 {
     FILE *f = fopen(path, "r");
@@ -138,20 +131,6 @@ static int count_lines_starting(const char *text, const char *prefix)
     for (const char *p = text; p != NULL && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
         n += strncmp(p, prefix, plen) == 0;
     return n;
-}
-
-/* Owned by uid, mode 0600, on tmpfs. */
-static void assert_private_file(const char *path, uid_t uid)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        fail_msg("%s: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode) || st.st_uid != uid || (st.st_mode & 07777) != 0600)
-        fail_msg("%s: uid %u mode %04o, want uid %u mode 0600", path, (unsigned)st.st_uid,
-                 (unsigned)(st.st_mode & 07777), (unsigned)uid);
-    struct statfs sf;
-    assert_int_equal(statfs(path, &sf), 0);
-    assert_true(sf.f_type == TMPFS_MAGIC);
 }
 
 static int entries_in(const char *path)
@@ -177,7 +156,7 @@ static void check_user_files(int user)
     snprintf(dir, sizeof(dir), "/run/aws-sts/%u", (unsigned)uid);
 
     snprintf(path, sizeof(path), "%s/credentials", dir);
-    assert_private_file(path, uid);
+    assert_user_file(path, uid, NULL);
     read_text(path, text, sizeof(text));
     if (count_lines_starting(text, "[default]") != 1 ||
         count_lines_starting(text, "aws_access_key_id = ASIA") != 1 ||
@@ -197,7 +176,7 @@ static void check_user_files(int user)
         fail_msg("%s: key %.20s was not issued to %s", path, id, name);
 
     snprintf(path, sizeof(path), "%s/state", dir);
-    assert_private_file(path, uid);
+    assert_user_file(path, uid, NULL);
     snprintf(path, sizeof(path), "%s/sessions", dir);
     int n = entries_in(path);
     if (n != sessions_of(user))

@@ -3,7 +3,7 @@
  * and moto. Run by tests/pam/run-pam-tests, which makes the users, the
  * configuration, the services and a private tmpfs on /run.
  */
-#include "pam_log.h"
+#include "pam_test.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -88,36 +88,6 @@ static const char *tdir(const char *rel, char *buf, size_t len)
 {
     snprintf(buf, len, "%s/%s", peer_env("PAS_TEST_DIR"), rel);
     return buf;
-}
-
-static uid_t uid_of(const char *user)
-{
-    struct passwd *pw = getpwnam(user);
-    assert_non_null(pw);
-    return pw->pw_uid;
-}
-
-/* The file is the user's, 0600, on tmpfs, and holds want (if given). */
-static void assert_user_file(const char *path, uid_t uid, const char *want)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        fail_msg("%s: %s", path, strerror(errno));
-    assert_true(S_ISREG(st.st_mode));
-    assert_int_equal(st.st_uid, uid);
-    assert_int_equal(st.st_mode & 07777, 0600);
-    struct statfs sf;
-    assert_int_equal(statfs(path, &sf), 0);
-    assert_true(sf.f_type == TMPFS_MAGIC);
-    if (want != NULL) {
-        FILE *f = fopen(path, "r");
-        char text[16384] = "";
-        size_t n = fread(text, 1, sizeof(text) - 1, f);
-        text[n] = '\0';
-        fclose(f);
-        if (strstr(text, want) == NULL)
-            fail_msg("%s lacks '%s'", path, want);
-    }
 }
 
 static bool exists(const char *path)
