@@ -7,6 +7,10 @@
 
 #define AWSSTS_SHA256_LEN 32
 
+/* OpenSSL initialised once, its configuration read with the environment
+ * hidden (so OPENSSL_CONF cannot name another); the digests call it. */
+void awssts_crypto_init(void);
+
 bool awssts_sha256(const void *data, size_t len, unsigned char out[AWSSTS_SHA256_LEN]);
 bool awssts_hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
                         unsigned char out[AWSSTS_SHA256_LEN]);

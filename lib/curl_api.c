@@ -2,7 +2,9 @@
  * pthread_once and read-only after it; libcurl is never unloaded (its TLS
  * state must outlive any one login, as -z nodelete keeps the module). */
 #include "curl_api.h"
+#include "crypto.h"
 #include "error_set.h"
+#include "hidden_env.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -32,8 +34,9 @@ static bool resolve(void *lib, const char *name, void *field, size_t size)
 
 #define RESOLVE(lib, name, field) resolve((lib), (name), &table.field, sizeof(table.field))
 
-static void load(void)
+static void load_hidden(void *arg)
 {
+    (void)arg;
     /* Lazy: binding all of libcurl's thirty-odd libraries up front is over a
      * third of a login's instructions, for functions never called. Their
      * own RELRO settings apply either way. */
@@ -59,6 +62,15 @@ static void load(void)
         return;
     }
     loaded = true;
+}
+
+/* libcurl reads SSLKEYLOGFILE (and opens that file) in curl_global_init,
+ * and its libraries may read others as they load: none of them sees the
+ * caller's environment. OpenSSL is set up first, the same way. */
+static void load(void)
+{
+    awssts_crypto_init();
+    awssts_without_environment(load_hidden, NULL);
 }
 
 awssts_err awssts_curl_load(const struct awssts_curl_api **api, struct awssts_error_info *ei)

@@ -5,6 +5,7 @@
 #include "awssts/sts.h"
 #include "curl_api.h"
 #include "error_set.h"
+#include "hidden_env.h"
 #include "text.h"
 
 #include <string.h>
@@ -105,6 +106,18 @@ static awssts_err classify(const struct awssts_curl_api *api, CURLcode cc, const
     }
 }
 
+struct perform {
+    const struct awssts_curl_api *api;
+    CURL *handle;
+    CURLcode result;
+};
+
+static void perform(void *arg)
+{
+    struct perform *p = arg;
+    p->result = p->api->easy_perform(p->handle);
+}
+
 #define SETOPT(h, opt, val)                                                   \
     do {                                                                      \
         if (api->easy_setopt((h), (opt), (val)) != CURLE_OK)                  \
@@ -153,8 +166,10 @@ awssts_err awssts_http_post(void *handle, const struct http_settings *s, const c
         SETOPT(h, CURLOPT_CAINFO, s->ca_file);
     if (s->ca_path != NULL)
         SETOPT(h, CURLOPT_CAPATH, s->ca_path);
-    /* "" disables proxies, including any from the environment. */
+    /* Set explicitly, both: libcurl reads the proxy variables (http_proxy,
+     * NO_PROXY ...) from the environment only for options left unset. */
     SETOPT(h, CURLOPT_PROXY, s->proxy != NULL ? s->proxy : "");
+    SETOPT(h, CURLOPT_NOPROXY, "");
     if (connect_to != NULL)
         SETOPT(h, CURLOPT_CONNECT_TO, connect_to);
     SETOPT(h, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
@@ -171,7 +186,14 @@ awssts_err awssts_http_post(void *handle, const struct http_settings *s, const c
     SETOPT(h, CURLOPT_ERRORBUFFER, errbuf);
     SETOPT(h, CURLOPT_ACCEPT_ENCODING, "identity");
 
-    CURLcode cc = api->easy_perform(h);
+    struct perform p = {api, h, CURLE_OK};
+    /* A setuid host (su, sudo) runs us with the caller's environment: in
+     * that case no look-up or library call of the exchange gets to read it. */
+    if (awssts_secure_mode())
+        awssts_without_environment(perform, &p);
+    else
+        perform(&p);
+    CURLcode cc = p.result;
     long request_size = 0;
     api->easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
     resp->request_sent = request_size > 0;

@@ -3,6 +3,7 @@
 #include "awssts/secret.h"
 #include "crypto.h"
 #include "error_set.h"
+#include "retry.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -144,6 +147,39 @@ AWSSTS_API awssts_err awssts_file_write_atomic(int dirfd, const char *name, cons
     if (rc != AWSSTS_OK)
         unlinkat(dirfd, tmp, 0);
     return rc;
+}
+
+AWSSTS_API awssts_err awssts_lock_wait(int fd, int operation, long wait_ms,
+                                       struct awssts_error_info *ei)
+{
+    const long long deadline = awssts_now_ms() + wait_ms;
+    long pause = 5;
+    for (;;) {
+        if (flock(fd, operation | LOCK_NB) == 0)
+            return AWSSTS_OK;
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            return awssts_error_set(ei, AWSSTS_E_FILE_IO, "lock: %s", strerror(errno));
+        long left = (long)(deadline - awssts_now_ms());
+        if (left <= 0)
+            return awssts_error_set(ei, AWSSTS_E_TIMEOUT, "gave up waiting for the lock after %ld ms",
+                                    wait_ms);
+        awssts_sleep_ms(pause < left ? pause : left);
+        if (pause < 100)
+            pause *= 2;
+    }
+}
+
+AWSSTS_API awssts_err awssts_dir_check_room(int dirfd, long min_bytes, long min_inodes,
+                                            struct awssts_error_info *ei)
+{
+    struct statvfs sv;
+    if (fstatvfs(dirfd, &sv) != 0)
+        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "fstatvfs: %s", strerror(errno));
+    unsigned long long bytes = (unsigned long long)sv.f_bavail * sv.f_frsize;
+    if (bytes < (unsigned long long)min_bytes || sv.f_favail < (unsigned long)min_inodes)
+        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "no room: %llu KiB and %llu inodes free",
+                                bytes / 1024, (unsigned long long)sv.f_favail);
+    return AWSSTS_OK;
 }
 
 AWSSTS_API awssts_err awssts_dir_check_memory_fs(int dirfd, struct awssts_error_info *ei)

@@ -8,6 +8,7 @@
 #include "awssts/validate.h"
 #include "error_set.h"
 #include "text.h"
+#include "uri.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,12 @@ AWSSTS_API awssts_err awssts_state_serialize(const struct awssts_state *st, char
     struct awssts_credfile *cf = awssts_credfile_new();
     if (cf == NULL)
         return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    /* The proxy's credentials are the administrator's: never in the user's file. */
+    char proxy[1024];
+    if (st->proxy != NULL && !awssts_uri_without_userinfo(st->proxy, proxy, sizeof(proxy))) {
+        awssts_credfile_free(cf);
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "state: proxy URL too long");
+    }
     char num[4][24];
     snprintf(num[0], 24, "%ld", st->connect_timeout);
     snprintf(num[1], 24, "%ld", st->timeout);
@@ -58,7 +65,7 @@ AWSSTS_API awssts_err awssts_state_serialize(const struct awssts_state *st, char
         {"dualstack", st->dualstack ? "yes" : "no"},
         {"ca_file", st->ca_file},
         {"ca_path", st->ca_path},
-        {"proxy", st->proxy},
+        {"proxy", st->proxy ? proxy : NULL},
         {"connect_timeout", num[0]},
         {"timeout", num[1]},
         {"profile", st->profile},

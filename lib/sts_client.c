@@ -239,7 +239,11 @@ awssts_err awssts_sts_call(struct awssts_client *c, const struct awssts_keys *ke
     if (body == NULL)
         return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
 
-    const long long deadline = awssts_now_ms() + c->timeout_ms;
+    /* One deadline for everything the client does: a login's GetSessionToken
+     * and AssumeRole share the configured timeout. */
+    if (c->deadline_ms == 0)
+        c->deadline_ms = awssts_now_ms() + c->timeout_ms;
+    const long long deadline = c->deadline_ms;
     for (unsigned attempt = 1;; attempt++) {
         long remaining = (long)(deadline - awssts_now_ms());
         if (remaining <= 0) {

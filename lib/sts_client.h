@@ -15,6 +15,7 @@ struct awssts_client {
     char user_agent[128];
     long connect_timeout_ms;
     long timeout_ms;
+    long long deadline_ms;  /* of all calls together, from the first; 0 before it */
     unsigned max_attempts;
 };
 

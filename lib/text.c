@@ -80,3 +80,19 @@ bool awssts_text_parse_long(const char *s, long min, long max, long *out)
     *out = v;
     return true;
 }
+
+void awssts_text_escape_quoted(char *dst, size_t dstlen, const char *src)
+{
+    if (dstlen == 0)
+        return;
+    size_t o = 0;
+    for (; *src != '\0'; src++) {
+        bool esc = *src == '"' || *src == '\\';
+        if (o + (esc ? 2 : 1) >= dstlen)
+            break;
+        if (esc)
+            dst[o++] = '\\';
+        dst[o++] = *src;
+    }
+    dst[o] = '\0';
+}

@@ -23,6 +23,10 @@ bool awssts_text_all(const char *s, bool (*pred)(unsigned char));
 /* True when s[0..len) holds a control character other than tab. */
 bool awssts_text_has_ctl(const char *s, size_t len);
 
+/* src as the inside of a "..." log field: backslash and double quote
+ * escaped, truncated to fit dstlen (never inside an escape). */
+void awssts_text_escape_quoted(char *dst, size_t dstlen, const char *src);
+
 /* Bounded, overflow-checked decimal parse of a whole string. */
 bool awssts_text_parse_long(const char *s, long min, long max, long *out);
 

@@ -187,3 +187,22 @@ bool awssts_uri_canonical_query(struct awssts_buf *out, const char *query)
         out->failed = true;
     return ok;
 }
+
+bool awssts_uri_without_userinfo(const char *url, char *out, size_t len)
+{
+    const char *scheme_end = strstr(url, "://");
+    const char *auth = scheme_end ? scheme_end + 3 : url;
+    size_t auth_len = strcspn(auth, "/?#");
+    const char *at = NULL;
+    for (const char *p = auth; p < auth + auth_len; p++)
+        if (*p == '@')
+            at = p;
+    size_t head = (size_t)(auth - url);
+    const char *rest = at ? at + 1 : auth;
+    size_t need = head + strlen(rest);
+    if (need >= len)
+        return false;
+    memcpy(out, url, head);
+    memcpy(out + head, rest, strlen(rest) + 1);
+    return true;
+}

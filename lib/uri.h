@@ -18,4 +18,8 @@ bool awssts_uri_canonical_path(struct awssts_buf *out, const char *path);
 /* SigV4 canonical query: decode, re-encode, sort by key then value. */
 bool awssts_uri_canonical_query(struct awssts_buf *out, const char *query);
 
+/* url without "user:password@" in its authority (a proxy URL as it may be
+ * shown or stored where its password must not go). False when it does not fit. */
+bool awssts_uri_without_userinfo(const char *url, char *out, size_t len);
+
 #endif

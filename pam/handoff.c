@@ -97,10 +97,35 @@ static awssts_err take_creds(const struct awssts_credfile *cf, const char *secti
     return AWSSTS_OK;
 }
 
+static awssts_err take_all(const struct awssts_credfile *cf, struct pas_login *out,
+                           struct awssts_error_info *ei)
+{
+    const char *role = awssts_credfile_get(cf, "handoff", "role_arn");
+    const char *serial = awssts_credfile_get(cf, "handoff", "mfa_serial");
+    awssts_err rc = AWSSTS_OK;
+    if (awssts_credfile_has_section(cf, "session")) {
+        rc = take_creds(cf, "session", &out->session, ei);
+        out->has_session = rc == AWSSTS_OK;
+    }
+    if (rc == AWSSTS_OK && awssts_credfile_has_section(cf, "role")) {
+        rc = take_creds(cf, "role", &out->role, ei);
+        out->has_role = rc == AWSSTS_OK;
+    }
+    if (rc == AWSSTS_OK && ((role != NULL && (out->role_arn = strdup(role)) == NULL) ||
+                            (serial != NULL && (out->mfa_serial = strdup(serial)) == NULL)))
+        rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    if (rc == AWSSTS_OK && !out->has_session && !out->has_role)
+        rc = awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "hand-off holds no credentials");
+    return rc;
+}
+
+/* *ours: the header names this very user and uid, so the hand-off is this
+ * login's to use up (or to remove when it is stale or broken). */
 static awssts_err parse(const char *text, const struct passwd *pw, struct pas_login *out,
-                        struct awssts_error_info *ei)
+                        bool *ours, struct awssts_error_info *ei)
 {
     memset(out, 0, sizeof(*out));
+    *ours = false;
     struct awssts_credfile *cf = NULL;
     awssts_err rc = awssts_credfile_parse(text, strlen(text), &cf, ei);
     if (rc != AWSSTS_OK)
@@ -108,8 +133,6 @@ static awssts_err parse(const char *text, const struct passwd *pw, struct pas_lo
     const char *user = awssts_credfile_get(cf, "handoff", "user");
     const char *uid = awssts_credfile_get(cf, "handoff", "uid");
     const char *created = awssts_credfile_get(cf, "handoff", "created");
-    const char *role = awssts_credfile_get(cf, "handoff", "role_arn");
-    const char *serial = awssts_credfile_get(cf, "handoff", "mfa_serial");
     long uidv = -1, when = 0;
     if (user == NULL || uid == NULL || created == NULL ||
         !awssts_text_parse_long(uid, 0, 0x7fffffffL, &uidv) ||
@@ -117,23 +140,14 @@ static awssts_err parse(const char *text, const struct passwd *pw, struct pas_lo
         rc = awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "hand-off: header incomplete");
     } else if (strcmp(user, pw->pw_name) != 0 || (uid_t)uidv != pw->pw_uid) {
         rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
-                              "hand-off belongs to %.32s, not to %.32s", user, pw->pw_name);
-    } else if (time(NULL) - when > PAS_HANDOFF_MAX_AGE || when > time(NULL) + 60) {
-        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "hand-off is stale");
+                              "hand-off belongs to %.32s, not to %.32s; left alone", user,
+                              pw->pw_name);
     } else {
-        if (awssts_credfile_has_section(cf, "session")) {
-            rc = take_creds(cf, "session", &out->session, ei);
-            out->has_session = rc == AWSSTS_OK;
-        }
-        if (rc == AWSSTS_OK && awssts_credfile_has_section(cf, "role")) {
-            rc = take_creds(cf, "role", &out->role, ei);
-            out->has_role = rc == AWSSTS_OK;
-        }
-        if (rc == AWSSTS_OK && ((role != NULL && (out->role_arn = strdup(role)) == NULL) ||
-                                (serial != NULL && (out->mfa_serial = strdup(serial)) == NULL)))
-            rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-        if (rc == AWSSTS_OK && !out->has_session && !out->has_role)
-            rc = awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "hand-off holds no credentials");
+        *ours = true;
+        if (time(NULL) - when > PAS_HANDOFF_MAX_AGE || when > time(NULL) + 60)
+            rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "hand-off is stale");
+        else
+            rc = take_all(cf, out, ei);
     }
     awssts_credfile_free(cf);
     if (rc != AWSSTS_OK)
@@ -160,6 +174,19 @@ static awssts_err open_staging(const struct pas_settings *s, int *fd,
         close(*fd);
         *fd = -1;
     }
+    return rc;
+}
+
+awssts_err pas_handoff_check(const struct pas_settings *s, struct awssts_error_info *ei)
+{
+    int dfd = -1;
+    awssts_err rc = open_staging(s, &dfd, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    rc = awssts_dir_check_room(dfd, PAS_HANDOFF_MIN_FREE, 4, ei);
+    if (rc != AWSSTS_OK)
+        awssts_error_prefix(ei, s->staging_dir);
+    close(dfd);
     return rc;
 }
 
@@ -243,23 +270,26 @@ awssts_err pas_handoff_take(pam_handle_t *pamh, const struct pas_settings *s,
     awssts_err rc = AWSSTS_OK;
     char *text = NULL;
     int dfd = -1;
+    bool ours = false;
     if (tok[0] != '\0')
         rc = open_staging(s, &dfd, ei);
     if (rc == AWSSTS_OK && !have_data) {
         struct awssts_file_policy pol = {.owner = 0, .forbidden = 0077};
         rc = awssts_file_read(dfd, tok, &pol, &text, NULL, ei);
         if (rc == AWSSTS_OK)
-            rc = parse(text, pw, out, ei);
+            rc = parse(text, pw, out, &ours, ei);
         else if (rc == AWSSTS_E_NOT_FOUND)
             rc = awssts_error_set(ei, AWSSTS_E_FILE_IO,
                                   "hand-off %s not found (already used or expired)", tok);
         awssts_secret_free(text);
     } else if (rc == AWSSTS_OK) {
-        rc = parse(data, pw, out, ei);
+        rc = parse(data, pw, out, &ours, ei);
     }
-    /* Used once: remove the file and the variable whatever happened. */
+    /* Used once: this login's file goes whatever happened; another user's
+     * is left for its own login (or the stale pruning). The variable goes. */
     if (dfd >= 0) {
-        unlinkat(dfd, tok, 0);
+        if (ours)
+            unlinkat(dfd, tok, 0);
         close(dfd);
     }
     if (tok[0] != '\0')

@@ -12,6 +12,8 @@
 #include "id.h"
 #include "keys.h"
 #include "login.h"
+#include "preflight.h"
+#include "registry.h"
 #include "retry.h"
 #include "runtime.h"
 #include "settings.h"
@@ -22,14 +24,17 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
 
-#define DATA_WRITTEN "pam_aws_sts_written"
-#define DATA_SESSION "pam_aws_sts_session_id"
+#define DATA_WRITTEN "pam_aws_sts_written"    /* the directory this handle wrote to */
+#define DATA_SESSION "pam_aws_sts_session_id" /* this handle's open session */
+#define DATA_PENDING "pam_aws_sts_pending"    /* a login taken from its hand-off, not yet written */
 
 /* Everything one call needs about its user. */
 struct call {
@@ -94,6 +99,20 @@ static awssts_err load_settings(struct call *c, bool warn_unknown, struct awssts
     return rc;
 }
 
+/* A LOG_DEBUG line with the user, when the module runs with debug. */
+static void pas_debug(const struct call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void pas_debug(const struct call *c, const char *fmt, ...)
+{
+    if (!c->args.debug)
+        return;
+    char line[800];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    pam_syslog(c->pamh, LOG_DEBUG, "user=%s: %s", c->user, line);
+}
+
 /* One syslog line for a failure in the session phase. */
 static void log_phase_error(const struct call *c, const char *phase,
                             const struct awssts_error_info *ei)
@@ -113,10 +132,12 @@ static const char *flow_name(const struct pas_settings *s, const char *role)
 static void log_outcome(struct call *c, const char *outcome, const char *flow,
                         const struct pas_login *l, const struct awssts_error_info *ei)
 {
-    char err[600] = "";
+    char err[1200] = "";
     if (ei != NULL && ei->code != AWSSTS_OK) {
-        char line[560];
-        snprintf(err, sizeof(err), " error=\"%s\"", awssts_error_format(ei, line, sizeof(line)));
+        /* Quoted, with the server's quotes escaped: its text cannot add fields. */
+        char line[560], quoted[1100];
+        awssts_text_escape_quoted(quoted, sizeof(quoted), awssts_error_format(ei, line, sizeof(line)));
+        snprintf(err, sizeof(err), " error=\"%s\"", quoted);
     }
     pam_syslog(c->pamh, ei && ei->code != AWSSTS_OK ? LOG_WARNING : LOG_INFO,
                "user=%s outcome=%s region=%s endpoint=%s flow=%s request_id=%s latency_ms=%lld%s",
@@ -197,8 +218,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
             log_outcome(&c, "no_keys_required", NULL, NULL, &ei);
             rc = PAM_AUTH_ERR;
         } else {
-            if (c.args.debug)
-                pam_syslog(pamh, LOG_DEBUG, "user=%s: no AWS keys (%s); ignored", c.user, ei.detail);
+            pas_debug(&c, "no AWS keys (%s); ignored", ei.detail);
             rc = PAM_IGNORE;
         }
         goto out;
@@ -220,6 +240,14 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
         goto out;
     }
 
+    /* Everything this host needs for the login, before a code is asked for
+     * or spent. */
+    if (pas_preflight(&c.s, &c.pw, &ei) != AWSSTS_OK) {
+        awssts_error_prefix(&ei, "STS not called");
+        log_outcome(&c, "local_error", flow, NULL, &ei);
+        rc = soft_failure(&c);
+        goto out;
+    }
     rc = get_code(&c, code);
     if (rc != PAM_SUCCESS) {
         awssts_error_info_reset(&ei);
@@ -228,8 +256,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
         log_outcome(&c, "bad_code_format", flow, NULL, &ei);
         goto out;
     }
-    if (c.args.debug)
-        pam_syslog(pamh, LOG_DEBUG, "user=%s: calling STS, flow %s", c.user, flow);
+    pas_debug(&c, "calling STS, flow %s", flow);
     t_sts = awssts_now_us();
     arc = pas_login_run(&c.s, &keys, serial, role, code, &login, &ei);
     t_sts = awssts_now_us() - t_sts;
@@ -251,10 +278,8 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
         rc = soft_failure(&c);
         goto out;
     }
-    if (c.args.debug)
-        pam_syslog(pamh, LOG_DEBUG, "user=%s: timing_us settings=%lld keys=%lld sts=%lld handoff=%lld",
-                   c.user, t_settings - t0, t_keys - t_settings, t_sts,
-                   awssts_now_us() - t_handoff);
+    pas_debug(&c, "timing_us settings=%lld keys=%lld sts=%lld handoff=%lld", t_settings - t0,
+              t_keys - t_settings, t_sts, awssts_now_us() - t_handoff);
     log_outcome(&c, "success", flow, &login, NULL);
     rc = PAM_SUCCESS;
 
@@ -273,89 +298,165 @@ static void free_string(pam_handle_t *pamh, void *data, int status)
     free(data);
 }
 
-/*
- * Record this handle's session in the open, locked runtime directory, once.
- * Done where the credentials are written, under the same lock: a last close
- * of the user's other session, running beside us, then sees this one and
- * leaves the files it just wrote.
- */
-static awssts_err register_session(struct call *c, const struct pas_runtime *rt,
-                                   struct awssts_error_info *ei)
+static void free_pending(pam_handle_t *pamh, void *data, int status)
 {
-    const void *sid = NULL;
-    if (pam_get_data(c->pamh, DATA_SESSION, &sid) == PAM_SUCCESS && sid != NULL)
-        return AWSSTS_OK;
-    char *id = malloc(PAS_ID_LEN + 1);
-    if (id == NULL || !pas_id_new(id)) {
-        free(id);
-        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    (void)pamh;
+    (void)status;
+    pas_login_clear(data);
+    free(data);
+}
+
+static const char *handle_string(const struct call *c, const char *name)
+{
+    const void *v = NULL;
+    return pam_get_data(c->pamh, name, &v) == PAM_SUCCESS ? v : NULL;
+}
+
+/* The login this handle is to write: taken from its hand-off once (file and
+ * variable removed) and kept in memory until written. NULL: none (*code
+ * PAM_IGNORE), or the hand-off was bad (*code the failure, logged). */
+static struct pas_login *pending_login(struct call *c, int failure_code, int *code)
+{
+    const void *v = NULL;
+    if (pam_get_data(c->pamh, DATA_PENDING, &v) == PAM_SUCCESS && v != NULL)
+        return (struct pas_login *)(uintptr_t)v; /* ours, set below */
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    struct pas_login *l = calloc(1, sizeof(*l));
+    if (l == NULL) {
+        *code = PAM_BUF_ERR;
+        return NULL;
     }
-    awssts_err rc = pas_runtime_add_session(c->pamh, &c->pw, rt, id, ei);
+    awssts_err arc = pas_handoff_take(c->pamh, &c->s, &c->pw, l, &ei);
+    if (arc == AWSSTS_OK && pam_set_data(c->pamh, DATA_PENDING, l, free_pending) == PAM_SUCCESS)
+        return l;
+    pas_login_clear(l);
+    free(l);
+    if (arc == AWSSTS_E_NOT_FOUND) {
+        *code = PAM_IGNORE;
+    } else {
+        log_phase_error(c, "session", &ei);
+        *code = c->s.on_error_allow ? PAM_IGNORE : failure_code;
+    }
+    return NULL;
+}
+
+/* Files written by a handle whose session then failed, when no other
+ * session of the user has them: nothing is left half-made. */
+static void undo_first_write(struct call *c, struct pas_registry *reg, const char *path)
+{
+    bool live = false;
+    if (pas_registry_live(reg, &live, NULL, 0, NULL) == AWSSTS_OK && !live) {
+        pas_runtime_release(c->pamh, &c->s, &c->pw, path);
+        pas_registry_forget(reg);
+    }
+}
+
+/*
+ * Write the pending login where the user's sessions keep their files, and
+ * register this handle's session there, under the registry's lock: a last
+ * logout of the user running beside us then sees this session and leaves
+ * the files. *deferred when the directory cannot be chosen yet (sshd's
+ * setcred, before pam_systemd has made /run/user/UID).
+ */
+static awssts_err write_and_register(struct call *c, struct pas_login *l, bool may_make_own,
+                                     bool *deferred, struct awssts_error_info *ei)
+{
+    *deferred = false;
+    struct pas_registry reg;
+    awssts_err rc = pas_registry_lock(c->pw.pw_uid, true, PAS_REGISTRY_WAIT_MS(&c->s), &reg, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    char path[4096], stale[4096];
+    bool settled = false, live = false;
+    rc = pas_registry_live(&reg, &live, NULL, 0, ei);
+    /* Sessions that all died without closing left their files: gone first. */
+    if (rc == AWSSTS_OK && !live && pas_registry_directory(&reg, stale, sizeof(stale), NULL) == AWSSTS_OK)
+        pas_runtime_release(c->pamh, &c->s, &c->pw, stale);
+    if (rc == AWSSTS_OK)
+        rc = pas_runtime_choose(&c->s, &c->pw, &reg, may_make_own, path, sizeof(path), &settled, ei);
+    if (rc == AWSSTS_OK && !settled) {
+        *deferred = true;
+        if (!live)
+            pas_registry_forget(&reg);
+        pas_registry_unlock(&reg);
+        return AWSSTS_OK;
+    }
+    long long t0 = awssts_now_us();
+    char *id = NULL;
+    struct pas_runtime rt = {.dirfd = -1};
+    if (rc == AWSSTS_OK)
+        rc = pas_runtime_open(c->pamh, &c->s, &c->pw, path, true, &rt, ei);
+    if (rc == AWSSTS_OK)
+        rc = pas_runtime_write(c->pamh, &c->s, &c->pw, &rt, l, ei);
+    pas_runtime_close(&rt);
+    if (rc == AWSSTS_OK && ((id = malloc(PAS_ID_LEN + 1)) == NULL || !pas_id_new(id)))
+        rc = awssts_error_set(ei, AWSSTS_E_NOMEM, "no session id");
+    if (rc == AWSSTS_OK)
+        rc = pas_registry_add(&reg, id, path, ei);
     if (rc == AWSSTS_OK && pam_set_data(c->pamh, DATA_SESSION, id, free_string) != PAM_SUCCESS)
         rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-    else if (rc == AWSSTS_OK && c->args.debug)
-        pam_syslog(c->pamh, LOG_DEBUG, "user=%s: session %s opened", c->user, id);
-    if (rc != AWSSTS_OK)
-        free(id); /* pam_set_data did not take it */
+    else if (rc == AWSSTS_OK)
+        id = NULL; /* the handle's now */
+    char *written = rc == AWSSTS_OK ? strdup(path) : NULL;
+    if (rc == AWSSTS_OK &&
+        (written == NULL || pam_set_data(c->pamh, DATA_WRITTEN, written, free_string) != PAM_SUCCESS)) {
+        free(written);
+        rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    }
+    if (rc != AWSSTS_OK && !live && settled)
+        undo_first_write(c, &reg, path);
+    pas_registry_unlock(&reg);
+    free(id);
+    if (rc == AWSSTS_OK)
+        pas_debug(c, "credentials written to %s, session registered; timing_us write=%lld", path,
+                  awssts_now_us() - t0);
     return rc;
 }
 
 /*
- * Write the hand-off into the runtime dir (once per handle) and export the
- * environment (every time: sshd calls setcred again in the session child).
- * PAM_IGNORE when this login has no AWS credentials.
+ * setcred(ESTABLISH) and open_session: write the login's credentials (once
+ * per handle) and export the environment (every time: sshd calls setcred
+ * again in the session child). PAM_IGNORE when this login has none.
  */
-static int establish(struct call *c, int failure_code)
+static int establish(struct call *c, bool open_session, int failure_code)
 {
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
-    const void *written = NULL;
-    bool done = pam_get_data(c->pamh, DATA_WRITTEN, &written) == PAM_SUCCESS && written;
-    bool have_handoff = done || pam_getenv(c->pamh, PAS_HANDOFF_ENV) != NULL;
-    if (!have_handoff) {
+    const char *written = handle_string(c, DATA_WRITTEN);
+    if (written == NULL) {
         const void *d = NULL;
-        have_handoff = pam_get_data(c->pamh, "pam_aws_sts_handoff", &d) == PAM_SUCCESS && d;
+        bool any = pam_get_data(c->pamh, DATA_PENDING, &d) == PAM_SUCCESS ||
+                   pam_getenv(c->pamh, PAS_HANDOFF_ENV) != NULL ||
+                   pam_get_data(c->pamh, "pam_aws_sts_handoff", &d) == PAM_SUCCESS;
+        if (!any)
+            return PAM_IGNORE;
     }
-    if (!have_handoff)
-        return PAM_IGNORE;
-
     if (load_settings(c, false, &ei) != AWSSTS_OK) {
         pam_syslog(c->pamh, LOG_ERR, "user=%s: session: %s", c->user, ei.detail);
         return c->s.on_error_allow ? PAM_IGNORE : failure_code;
     }
-    struct pas_runtime rt = {.dirfd = -1};
-    awssts_err arc = AWSSTS_OK;
-    long long t0 = awssts_now_us();
-    if (!done) {
-        struct pas_login l;
-        arc = pas_handoff_take(c->pamh, &c->s, &c->pw, &l, &ei);
-        if (arc == AWSSTS_E_NOT_FOUND)
-            return PAM_IGNORE;
-        if (arc == AWSSTS_OK)
-            arc = pas_runtime_open(c->pamh, &c->s, &c->pw, true, &rt, &ei);
-        if (arc == AWSSTS_OK)
-            arc = pas_runtime_write(c->pamh, &c->s, &c->pw, &rt, &l, &ei);
-        pas_login_clear(&l);
-        if (arc == AWSSTS_OK)
-            arc = register_session(c, &rt, &ei);
-        if (arc == AWSSTS_OK) {
-            char *path = strdup(rt.path);
-            if (path == NULL || pam_set_data(c->pamh, DATA_WRITTEN, path, free_string) != PAM_SUCCESS) {
-                free(path);
-                arc = AWSSTS_E_NOMEM;
-            }
+    if (written == NULL) {
+        int code = PAM_IGNORE;
+        struct pas_login *l = pending_login(c, failure_code, &code);
+        if (l == NULL)
+            return code;
+        bool deferred = false;
+        awssts_err arc = write_and_register(c, l, open_session, &deferred, &ei);
+        if (arc == AWSSTS_OK && deferred) {
+            pas_debug(c, "credentials kept until open_session (no /run/user/%u yet)",
+                      (unsigned)c->pw.pw_uid);
+            return PAM_SUCCESS;
         }
-        if (arc == AWSSTS_OK && c->args.debug)
-            pam_syslog(c->pamh, LOG_DEBUG,
-                       "user=%s: credentials written to %s, session registered; timing_us write=%lld",
-                       c->user, rt.path, awssts_now_us() - t0);
-    } else {
-        snprintf(rt.path, sizeof(rt.path), "%s", (const char *)written);
+        /* Written or failed: the login is used up either way. */
+        pam_set_data(c->pamh, DATA_PENDING, NULL, NULL);
+        if (arc != AWSSTS_OK) {
+            log_phase_error(c, "session", &ei);
+            return c->s.on_error_allow ? PAM_IGNORE : failure_code;
+        }
+        written = handle_string(c, DATA_WRITTEN);
     }
-    if (arc == AWSSTS_OK)
-        arc = pas_runtime_export(c->pamh, &c->s, &rt, &ei);
-    pas_runtime_close(&rt);
-    if (arc != AWSSTS_OK) {
+    if (pas_runtime_export(c->pamh, &c->s, written, &ei) != AWSSTS_OK) {
         log_phase_error(c, "session", &ei);
         return c->s.on_error_allow ? PAM_IGNORE : failure_code;
     }
@@ -369,9 +470,35 @@ AWSSTS_API PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc
     struct call c;
     int rc = call_begin(&c, pamh, argc, argv);
     if (rc == PAM_SUCCESS)
-        rc = establish(&c, PAM_CRED_ERR);
+        rc = establish(&c, false, PAM_CRED_ERR);
     call_end(&c);
     return rc;
+}
+
+/* A handle that wrote the files, closed its session (not the user's last)
+ * and opens one again: registered again beside the files it wrote. */
+static int register_again(struct call *c)
+{
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    const char *written = handle_string(c, DATA_WRITTEN);
+    struct pas_registry reg;
+    char *id = malloc(PAS_ID_LEN + 1);
+    awssts_err rc = id != NULL && pas_id_new(id) ? AWSSTS_OK
+                                                  : awssts_error_set(&ei, AWSSTS_E_NOMEM, NULL);
+    if (rc == AWSSTS_OK)
+        rc = pas_registry_lock(c->pw.pw_uid, true, PAS_REGISTRY_WAIT_MS(&c->s), &reg, &ei);
+    if (rc == AWSSTS_OK) {
+        rc = pas_registry_add(&reg, id, written, &ei);
+        pas_registry_unlock(&reg);
+    }
+    if (rc == AWSSTS_OK && pam_set_data(c->pamh, DATA_SESSION, id, free_string) == PAM_SUCCESS)
+        return PAM_SUCCESS;
+    if (rc == AWSSTS_OK)
+        rc = awssts_error_set(&ei, AWSSTS_E_NOMEM, NULL);
+    free(id);
+    log_phase_error(c, "open_session", &ei);
+    return c->s.on_error_allow ? PAM_IGNORE : PAM_SESSION_ERR;
 }
 
 AWSSTS_API PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
@@ -381,31 +508,12 @@ AWSSTS_API PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int
     int rc = call_begin(&c, pamh, argc, argv);
     if (rc != PAM_SUCCESS)
         return rc;
-    /* Usually registers the session too; not when this handle had written
-     * the files before and closed its session since. */
-    rc = establish(&c, PAM_SESSION_ERR);
-    const void *sid = NULL;
-    if (rc != PAM_SUCCESS || (pam_get_data(pamh, DATA_SESSION, &sid) == PAM_SUCCESS && sid)) {
-        call_end(&c);
-        return rc;
-    }
     long long t0 = awssts_now_us();
-    struct awssts_error_info ei;
-    awssts_error_info_reset(&ei);
-    struct pas_runtime rt;
-    awssts_err arc = pas_runtime_open(pamh, &c.s, &c.pw, false, &rt, &ei);
-    if (arc == AWSSTS_OK) {
-        arc = register_session(&c, &rt, &ei);
-        pas_runtime_close(&rt);
-    }
-    if (arc == AWSSTS_OK) {
-        if (c.args.debug)
-            pam_syslog(pamh, LOG_DEBUG, "user=%s: timing_us register=%lld", c.user, awssts_now_us() - t0);
-        rc = PAM_SUCCESS;
-    } else {
-        log_phase_error(&c, "open_session", &ei);
-        rc = c.s.on_error_allow ? PAM_IGNORE : PAM_SESSION_ERR;
-    }
+    rc = establish(&c, true, PAM_SESSION_ERR);
+    if (rc == PAM_SUCCESS && handle_string(&c, DATA_SESSION) == NULL)
+        rc = register_again(&c);
+    if (rc == PAM_SUCCESS)
+        pas_debug(&c, "timing_us open_session=%lld", awssts_now_us() - t0);
     call_end(&c);
     return rc;
 }
@@ -422,28 +530,32 @@ AWSSTS_API PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, in
         return rc;
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
-    struct pas_runtime rt;
+    struct pas_registry reg;
     bool last = false;
     long long t0 = awssts_now_us();
     awssts_err arc = load_settings(&c, false, &ei);
     if (arc == AWSSTS_OK)
-        arc = pas_runtime_open(pamh, &c.s, &c.pw, false, &rt, &ei);
+        arc = pas_registry_lock(c.pw.pw_uid, false, PAS_REGISTRY_WAIT_MS(&c.s), &reg, &ei);
     if (arc == AWSSTS_OK) {
-        arc = pas_runtime_remove_session(pamh, &c.pw, &rt, sid, &last, &ei);
+        arc = pas_registry_remove(&reg, sid, &last, &ei);
+        const char *written = handle_string(&c, DATA_WRITTEN);
+        char recorded[4096];
         if (arc == AWSSTS_OK && last) {
-            pas_runtime_remove_all(pamh, &c.pw, &rt);
+            if (pas_registry_directory(&reg, recorded, sizeof(recorded), NULL) == AWSSTS_OK)
+                written = recorded;
+            if (written != NULL)
+                pas_runtime_release(pamh, &c.s, &c.pw, written);
+            pas_registry_forget(&reg);
             /* A session opened again on this handle has no credentials. */
             pam_set_data(pamh, DATA_WRITTEN, NULL, NULL);
         }
-        pas_runtime_close(&rt);
+        pas_registry_unlock(&reg);
     }
     if (arc == AWSSTS_OK || arc == AWSSTS_E_NOT_FOUND) {
         pam_syslog(pamh, LOG_INFO, "user=%s: session closed, %s", c.user,
                    last ? "0 open, credentials removed"
-                        : arc == AWSSTS_OK ? "others still open" : "no runtime directory");
-        if (c.args.debug)
-            pam_syslog(pamh, LOG_DEBUG, "user=%s: timing_us unregister=%lld", c.user,
-                       awssts_now_us() - t0);
+                        : arc == AWSSTS_OK ? "others still open" : "no session registry");
+        pas_debug(&c, "timing_us close_session=%lld", awssts_now_us() - t0);
         rc = PAM_SUCCESS;
     } else {
         log_phase_error(&c, "close_session", &ei);

@@ -6,24 +6,22 @@
 #include "awssts/safefile.h"
 #include "awssts/secret.h"
 #include "awssts/state.h"
-#include "awssts/timeutil.h"
 #include "buf.h"
 #include "error_set.h"
-#include "id.h"
 #include "paths.h"
-#include "text.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <security/pam_ext.h>
 #include <security/pam_modutil.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -43,25 +41,79 @@
     } while (0)
 // NOLINTEND(bugprone-macro-parentheses)
 
-static awssts_err runtime_path(const struct pas_settings *s, const struct passwd *pw,
-                               char *out, size_t len, bool *root_parent,
-                               struct awssts_error_info *ei)
+static bool logind_dir_present(const struct passwd *pw)
 {
-    const char *pattern = s->runtime_dir;
-    *root_parent = false;
-    if (pattern == NULL) {
-        /* pam_systemd's /run/user/UID when it exists, else our own tree. */
-        char user_run[64];
-        struct stat st;
-        snprintf(user_run, sizeof(user_run), "/run/user/%u", (unsigned)pw->pw_uid);
-        if (lstat(user_run, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == pw->pw_uid) {
-            pattern = "/run/user/%U/aws-sts";
-        } else {
-            pattern = "/run/aws-sts/%U";
-            *root_parent = true;
-        }
+    char dir[64];
+    struct stat st;
+    snprintf(dir, sizeof(dir), "/run/user/%u", (unsigned)pw->pw_uid);
+    return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == pw->pw_uid;
+}
+
+static bool parent_exists(const char *path)
+{
+    char parent[4096], leaf[256];
+    struct stat st;
+    return pas_split_path(path, parent, sizeof(parent), leaf, sizeof(leaf), NULL) == AWSSTS_OK &&
+           lstat(parent, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+awssts_err pas_runtime_choose(const struct pas_settings *s, const struct passwd *pw,
+                              const struct pas_registry *reg, bool may_make_own, char *path,
+                              size_t len, bool *settled, struct awssts_error_info *ei)
+{
+    *settled = true;
+    bool live = false;
+    awssts_err rc = reg != NULL ? pas_registry_live(reg, &live, path, len, ei) : AWSSTS_OK;
+    if (rc != AWSSTS_OK)
+        return rc;
+    /* A directory whose parent went (logind removed /run/user/UID under a
+     * session that did not hold it) is chosen anew. */
+    if (live && parent_exists(path))
+        return AWSSTS_OK;
+    if (s->runtime_dir != NULL)
+        return pas_expand_path(s->runtime_dir, pw->pw_uid, pw->pw_name, path, len, ei);
+    if (logind_dir_present(pw))
+        return pas_expand_path(PAS_LOGIND_DIR "/aws-sts", pw->pw_uid, pw->pw_name, path, len, ei);
+    if (may_make_own)
+        return pas_expand_path(PAS_OWN_RUNTIME_DIR, pw->pw_uid, pw->pw_name, path, len, ei);
+    *settled = false;
+    return AWSSTS_OK;
+}
+
+static bool is_default_own(const struct passwd *pw, const char *path)
+{
+    char own[4096];
+    return pas_expand_path(PAS_OWN_RUNTIME_DIR, pw->pw_uid, pw->pw_name, own, sizeof(own), NULL) ==
+               AWSSTS_OK &&
+           strcmp(own, path) == 0;
+}
+
+/* The parent of the user's directory: root's (the module makes the user's
+ * tmpfs in it) or the user's (logind's), without a link, on tmpfs. */
+static awssts_err open_parent(const struct passwd *pw, const char *path, bool create, int *pfd,
+                              struct stat *pst, char *leaf, size_t leaflen,
+                              struct awssts_error_info *ei)
+{
+    char parent[4096];
+    awssts_err rc = pas_split_path(path, parent, sizeof(parent), leaf, leaflen, ei);
+    /* Only our own /run/aws-sts is made here; any other parent is the
+     * administrator's or logind's to make. */
+    if (rc == AWSSTS_OK)
+        rc = pas_open_dir(parent, create && is_default_own(pw, path), 0755, pw->pw_uid, pfd, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    if (fstat(*pfd, pst) != 0 || (pst->st_uid != 0 && pst->st_uid != pw->pw_uid))
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: must be root's or %s's", parent,
+                              pw->pw_name);
+    else if (pst->st_uid == 0 && (pst->st_mode & 0022) != 0)
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: writable by others", parent);
+    else if ((rc = awssts_dir_check_memory_fs(*pfd, ei)) != AWSSTS_OK)
+        awssts_error_prefix(ei, parent);
+    if (rc != AWSSTS_OK) {
+        close(*pfd);
+        *pfd = -1;
     }
-    return pas_expand_path(pattern, pw->pw_uid, pw->pw_name, out, len, ei);
+    return rc;
 }
 
 static awssts_err check_dir(int fd, const char *path, const struct passwd *pw,
@@ -82,116 +134,123 @@ static awssts_err check_dir(int fd, const char *path, const struct passwd *pw,
     return rc;
 }
 
-/*
- * The user's directory in a root-owned parent. It takes its final name only
- * once it is the user's, so a login running beside us never finds it half
- * made (root's, before the chown) and refuses it. Losing the race to such a
- * login is success: its directory is as good as ours.
- */
-static awssts_err make_user_dir(int pfd, const char *leaf, const struct passwd *pw,
-                                const char *path, struct awssts_error_info *ei)
+static awssts_err check_room(int fd, const char *path, struct awssts_error_info *ei)
 {
-    char id[PAS_ID_LEN + 1], tmp[300];
-    if (!pas_id_new(id))
-        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "no random bytes for a temporary name");
-    snprintf(tmp, sizeof(tmp), ".%s.%s", leaf, id);
-    if (mkdirat(pfd, tmp, 0700) != 0)
-        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir %s: %s", path, strerror(errno));
-    awssts_err rc = AWSSTS_OK;
-    int fd = openat(pfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 || fchown(fd, pw->pw_uid, pw->pw_gid) != 0)
-        rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "chown %s: %s", path, strerror(errno));
-    if (fd >= 0)
-        close(fd);
-    if (rc == AWSSTS_OK && renameat2(pfd, tmp, pfd, leaf, RENAME_NOREPLACE) == 0)
-        return AWSSTS_OK;
-    int e = errno;
-    unlinkat(pfd, tmp, AT_REMOVEDIR);
-    if (rc == AWSSTS_OK && e != EEXIST)
-        rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "rename to %s: %s", path, strerror(e));
+    awssts_err rc = awssts_dir_check_room(fd, PAS_MIN_FREE_BYTES, PAS_MIN_FREE_INODES, ei);
+    if (rc != AWSSTS_OK)
+        awssts_error_prefix(ei, path);
     return rc;
 }
 
-/* One attempt at opening the directory; *gone when a closing session removed it under us. */
-static awssts_err open_once(pam_handle_t *pamh, const struct pas_settings *s,
-                            const struct passwd *pw, bool create, struct pas_runtime *rt,
-                            bool *gone, struct awssts_error_info *ei)
+/* A mount point: another filesystem than its parent's. */
+static bool is_mount_of(const struct stat *st, const struct stat *parent)
 {
-    bool root_parent;
-    char parent[4096], leaf[256];
-    awssts_err rc = runtime_path(s, pw, rt->path, sizeof(rt->path), &root_parent, ei);
-    if (rc == AWSSTS_OK)
-        rc = pas_split_path(rt->path, parent, sizeof(parent), leaf, sizeof(leaf), ei);
-    if (rc != AWSSTS_OK)
-        return rc;
+    return st->st_dev != parent->st_dev;
+}
 
-    int pfd = -1;
-    /* Only our own fallback parent (/run/aws-sts) is created here. */
-    rc = pas_open_dir(parent, create && root_parent, 0755, pw->pw_uid, &pfd, ei);
-    if (rc != AWSSTS_OK)
-        return rc;
-    struct stat pst;
-    fstat(pfd, &pst);
-    bool user_parent = pst.st_uid == pw->pw_uid && pst.st_uid != 0;
+static awssts_err open_errno(int e, const char *path, struct awssts_error_info *ei)
+{
+    if (e == ENOENT)
+        return awssts_error_set(ei, AWSSTS_E_NOT_FOUND, "%s: does not exist", path);
+    if (e == ELOOP || e == ENOTDIR)
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: is a symbolic link or not a directory",
+                                path);
+    return awssts_error_set(ei, AWSSTS_E_FILE_IO, "%s: %s", path, strerror(e));
+}
 
-    int fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT && create) {
-        if (user_parent) {
-            int e = 0;
-            AS_USER(pamh, pw, rc, ei, {
-                if (mkdirat(pfd, leaf, 0700) != 0 && errno != EEXIST)
-                    e = errno;
-            });
-            if (e != 0)
-                rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir %s: %s", rt->path, strerror(e));
-        } else {
-            rc = make_user_dir(pfd, leaf, pw, rt->path, ei);
-        }
-        if (rc == AWSSTS_OK)
-            fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+static bool can_mount(void)
+{
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+    if (syscall(SYS_capget, &h, d) != 0)
+        return false;
+    return (d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) != 0;
+}
+
+/* The user's own tmpfs on the root-owned directory fd (a new mount point). */
+static awssts_err mount_own_tmpfs(int fd, const struct passwd *pw, const char *path,
+                                  struct awssts_error_info *ei)
+{
+    char target[64], opts[160];
+    snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+    snprintf(opts, sizeof(opts), "mode=0700,uid=%u,gid=%u," PAS_OWN_TMPFS_OPTIONS,
+             (unsigned)pw->pw_uid, (unsigned)pw->pw_gid);
+    if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) != 0)
+        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "mount a tmpfs for %s on %s: %s",
+                                pw->pw_name, path, strerror(errno));
+    return AWSSTS_OK;
+}
+
+/* Make the user's directory in the open parent: as the user in the user's
+ * own parent; as a tmpfs of the user's own in a root-owned one. */
+static awssts_err make_dir(pam_handle_t *pamh, int pfd, const struct stat *pst, const char *leaf,
+                           const struct passwd *pw, const char *path, int *fd,
+                           struct awssts_error_info *ei)
+{
+    awssts_err rc = AWSSTS_OK;
+    int e = 0;
+    if (pst->st_uid == pw->pw_uid) {
+        AS_USER(pamh, pw, rc, ei, {
+            if (mkdirat(pfd, leaf, 0700) != 0 && errno != EEXIST)
+                e = errno;
+        });
+    } else if (mkdirat(pfd, leaf, 0700) != 0 && errno != EEXIST) {
+        e = errno;
     }
-    int e = errno;
+    if (rc == AWSSTS_OK && e != 0)
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir %s: %s", path, strerror(e));
+    if (rc != AWSSTS_OK)
+        return rc;
+    *fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (*fd < 0)
+        return open_errno(errno, path, ei);
+    struct stat st;
+    if (pst->st_uid != 0 || fstat(*fd, &st) != 0 || st.st_uid != 0 || is_mount_of(&st, pst))
+        return AWSSTS_OK; /* the user's, or already mounted: checked by the caller */
+    rc = mount_own_tmpfs(*fd, pw, path, ei);
+    close(*fd);
+    *fd = -1;
+    if (rc != AWSSTS_OK) {
+        unlinkat(pfd, leaf, AT_REMOVEDIR);
+        return rc;
+    }
+    *fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    return *fd < 0 ? open_errno(errno, path, ei) : AWSSTS_OK;
+}
+
+awssts_err pas_runtime_open(pam_handle_t *pamh, const struct pas_settings *s,
+                            const struct passwd *pw, const char *path, bool create,
+                            struct pas_runtime *rt, struct awssts_error_info *ei)
+{
+    memset(rt, 0, sizeof(*rt));
+    rt->dirfd = -1;
+    snprintf(rt->path, sizeof(rt->path), "%s", path);
+    int pfd = -1;
+    struct stat pst;
+    char leaf[256];
+    awssts_err rc = open_parent(pw, path, create, &pfd, &pst, leaf, sizeof(leaf), ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    int fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT && create)
+        rc = make_dir(pamh, pfd, &pst, leaf, pw, path, &fd, ei);
+    else if (fd < 0)
+        rc = open_errno(errno, path, ei);
     close(pfd);
+    if (rc == AWSSTS_OK)
+        rc = check_dir(fd, path, pw, ei);
+    if (rc == AWSSTS_OK && (rc = awssts_lock_wait(fd, LOCK_EX, s->timeout * 1000, ei)) != AWSSTS_OK)
+        awssts_error_prefix(ei, path);
+    struct stat st;
+    if (rc == AWSSTS_OK && fstat(fd, &st) == 0 && st.st_nlink == 0)
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "%s: removed while opening", path);
     if (rc != AWSSTS_OK) {
         if (fd >= 0)
             close(fd);
         return rc;
     }
-    if (fd < 0) {
-        if (e == ENOENT)
-            return awssts_error_set(ei, AWSSTS_E_NOT_FOUND, "%s: does not exist", rt->path);
-        if (e == ELOOP || e == ENOTDIR)
-            return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
-                                    "%s: is a symbolic link or not a directory", rt->path);
-        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "%s: %s", rt->path, strerror(e));
-    }
-    rc = check_dir(fd, rt->path, pw, ei);
-    if (rc == AWSSTS_OK && flock(fd, LOCK_EX) != 0)
-        rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "lock %s: %s", rt->path, strerror(errno));
-    struct stat st;
-    if (rc == AWSSTS_OK && fstat(fd, &st) == 0 && st.st_nlink == 0)
-        *gone = true;
-    if (rc != AWSSTS_OK || *gone) {
-        close(fd);
-        return rc;
-    }
     rt->dirfd = fd;
     return AWSSTS_OK;
-}
-
-awssts_err pas_runtime_open(pam_handle_t *pamh, const struct pas_settings *s,
-                            const struct passwd *pw, bool create, struct pas_runtime *rt,
-                            struct awssts_error_info *ei)
-{
-    memset(rt, 0, sizeof(*rt));
-    rt->dirfd = -1;
-    for (int attempt = 0; attempt < 3; attempt++) {
-        bool gone = false;
-        awssts_err rc = open_once(pamh, s, pw, create, rt, &gone, ei);
-        if (rc != AWSSTS_OK || !gone)
-            return rc;
-    }
-    return awssts_error_set(ei, AWSSTS_E_FILE_IO, "%s: removed repeatedly while opening", rt->path);
 }
 
 void pas_runtime_close(struct pas_runtime *rt)
@@ -199,6 +258,40 @@ void pas_runtime_close(struct pas_runtime *rt)
     if (rt->dirfd >= 0)
         close(rt->dirfd); /* releases the lock */
     rt->dirfd = -1;
+}
+
+awssts_err pas_runtime_check(const struct pas_settings *s, const struct passwd *pw,
+                             const char *path, struct awssts_error_info *ei)
+{
+    (void)s;
+    int pfd = -1;
+    struct stat pst;
+    char leaf[256];
+    awssts_err rc = open_parent(pw, path, true, &pfd, &pst, leaf, sizeof(leaf), ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    int fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+        struct stat st;
+        /* root's, in root's: where the module mounts the user's tmpfs */
+        bool to_mount = fstat(fd, &st) == 0 && st.st_uid == 0 && pst.st_uid == 0 &&
+                        !is_mount_of(&st, &pst);
+        if (to_mount && !can_mount())
+            rc = awssts_error_set(ei, AWSSTS_E_FILE_IO,
+                                  "%s: cannot mount the user's tmpfs here (no CAP_SYS_ADMIN)", path);
+        else if (!to_mount && (rc = check_dir(fd, path, pw, ei)) == AWSSTS_OK)
+            rc = check_room(fd, path, ei);
+        close(fd);
+    } else if (errno != ENOENT) {
+        rc = open_errno(errno, path, ei);
+    } else if (pst.st_uid == 0 && !can_mount()) {
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_IO,
+                              "%s: cannot mount the user's tmpfs here (no CAP_SYS_ADMIN)", path);
+    } else if (pst.st_uid != 0) {
+        rc = check_room(pfd, path, ei);
+    }
+    close(pfd);
+    return rc;
 }
 
 /* The state for awssts, from the settings and this login (borrowed, never freed here). */
@@ -250,150 +343,47 @@ awssts_err pas_runtime_write(pam_handle_t *pamh, const struct pas_settings *s,
     return rc;
 }
 
-/*
- * Session registry: a directory with one file per open session, named by the
- * session id and holding the PID that opened it. Opening or closing a session
- * touches its own entry only, and deciding whether it was the last reads
- * entries just until a live one turns up: no step costs more with more
- * sessions open. Entries of dead processes are dropped on the way, so a
- * crashed session cannot pin the files. The runtime directory's lock
- * serialises all of this.
- */
-/* The registry directory, the user's and private, opened (made with create). */
-static awssts_err registry_open(const struct passwd *pw, const struct pas_runtime *rt, bool create,
-                                int *fd, struct awssts_error_info *ei)
+void pas_runtime_release(pam_handle_t *pamh, const struct pas_settings *s,
+                         const struct passwd *pw, const char *path)
 {
-    if (create && mkdirat(rt->dirfd, PAS_SESSIONS_DIR, 0700) != 0 && errno != EEXIST)
-        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir %s/" PAS_SESSIONS_DIR ": %s", rt->path,
-                                strerror(errno));
-    *fd = openat(rt->dirfd, PAS_SESSIONS_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (*fd < 0)
-        return awssts_error_set(ei, errno == ENOENT ? AWSSTS_E_NOT_FOUND : AWSSTS_E_FILE_UNSAFE,
-                                "%s/" PAS_SESSIONS_DIR ": %s", rt->path, strerror(errno));
-    struct stat st;
-    if (fstat(*fd, &st) != 0 || st.st_uid != pw->pw_uid || (st.st_mode & 0077) != 0) {
-        close(*fd);
-        *fd = -1;
-        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
-                                "%s/" PAS_SESSIONS_DIR ": not a private directory of %s", rt->path,
-                                pw->pw_name);
+    int pfd = -1;
+    struct stat pst, st;
+    char leaf[256];
+    if (open_parent(pw, path, false, &pfd, &pst, leaf, sizeof(leaf), NULL) != AWSSTS_OK)
+        return; /* logind removed /run/user/UID first: nothing of ours is left */
+    int fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0 || st.st_uid != pw->pw_uid) {
+        if (fd >= 0)
+            close(fd);
+        close(pfd);
+        return;
     }
-    return AWSSTS_OK;
-}
-
-/* Is the session of this entry still running? Unreadable or malformed: no. */
-static bool entry_alive(int dfd, const char *name, const struct passwd *pw)
-{
-    char *text = NULL;
-    struct awssts_file_policy pol = {.owner = pw->pw_uid, .forbidden = 0077};
-    if (awssts_file_read(dfd, name, &pol, &text, NULL, NULL) != AWSSTS_OK)
-        return false;
-    long pid = 0;
-    text[strcspn(text, "\n")] = '\0';
-    bool ok = awssts_text_parse_long(text, 1, 0x7fffffffL, &pid);
-    free(text);
-    return ok && !(kill((pid_t)pid, 0) != 0 && errno == ESRCH);
-}
-
-/* Read entries until one is alive; drop dead ones on the way. getdents64
- * with a small buffer, because readdir asks the kernel for hundreds of
- * entries at once, and that would cost more with more sessions open. */
-static awssts_err registry_any_alive(int dfd, const struct passwd *pw, bool *alive,
-                                     struct awssts_error_info *ei)
-{
-    int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* an offset of its own */
-    if (fd < 0)
-        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "read the session registry: %s", strerror(errno));
-    _Alignas(struct dirent64) char buf[1024];
-    awssts_err rc = AWSSTS_OK;
-    *alive = false;
-    while (!*alive) {
-        ssize_t n = getdents64(fd, buf, sizeof(buf));
-        if (n < 0)
-            rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "read the session registry: %s", strerror(errno));
-        if (n <= 0)
-            break;
-        for (ssize_t off = 0; off < n && !*alive;) {
-            const struct dirent64 *e = (const struct dirent64 *)(const void *)(buf + off);
-            off += e->d_reclen;
-            if (!pas_id_valid(e->d_name))
-                continue; /* ".", "..", a writer's temporary file */
-            if (entry_alive(dfd, e->d_name, pw))
-                *alive = true;
-            else
-                unlinkat(dfd, e->d_name, 0);
-        }
-    }
-    close(fd);
-    return rc;
-}
-
-awssts_err pas_runtime_add_session(pam_handle_t *pamh, const struct passwd *pw,
-                                   const struct pas_runtime *rt, const char *id,
-                                   struct awssts_error_info *ei)
-{
-    if (!pas_id_valid(id))
-        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "bad session id");
-    char pid[24];
-    int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-    awssts_err rc = AWSSTS_OK, io = AWSSTS_OK;
-    AS_USER(pamh, pw, rc, ei, {
-        int dfd = -1;
-        io = registry_open(pw, rt, true, &dfd, ei);
-        if (io == AWSSTS_OK) {
-            io = awssts_file_write_atomic(dfd, id, pid, (size_t)n, 0600, ei);
-            close(dfd);
-        }
-    });
-    return rc != AWSSTS_OK ? rc : io;
-}
-
-awssts_err pas_runtime_remove_session(pam_handle_t *pamh, const struct passwd *pw,
-                                      const struct pas_runtime *rt, const char *id, bool *last,
-                                      struct awssts_error_info *ei)
-{
-    *last = false;
-    if (!pas_id_valid(id))
-        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "bad session id");
-    awssts_err rc = AWSSTS_OK, io = AWSSTS_OK;
-    AS_USER(pamh, pw, rc, ei, {
-        int dfd = -1;
-        io = registry_open(pw, rt, false, &dfd, ei);
-        if (io == AWSSTS_E_NOT_FOUND) {
-            *last = true; /* nothing registered: nothing keeps the files */
-            io = AWSSTS_OK;
-        } else if (io == AWSSTS_OK) {
-            unlinkat(dfd, id, 0);
-            bool alive = false;
-            io = registry_any_alive(dfd, pw, &alive, ei);
-            *last = io == AWSSTS_OK && !alive;
-            close(dfd);
-        }
-    });
-    return rc != AWSSTS_OK ? rc : io;
-}
-
-void pas_runtime_remove_all(pam_handle_t *pamh, const struct passwd *pw,
-                            const struct pas_runtime *rt)
-{
+    bool own_tmpfs = pst.st_uid == 0 && is_mount_of(&st, &pst);
+    /* A renewal by the user's awssts finishes first; one stuck for longer
+     * than the timeout does not keep the files. */
+    struct awssts_error_info lei;
+    awssts_error_info_reset(&lei);
+    if (awssts_lock_wait(fd, LOCK_EX, s->timeout * 1000, &lei) != AWSSTS_OK)
+        pam_syslog(pamh, LOG_WARNING, "user=%s: %s: %s; removing the files anyway", pw->pw_name,
+                   path, lei.detail);
     awssts_err rc = AWSSTS_OK;
     AS_USER(pamh, pw, rc, NULL, {
-        unlinkat(rt->dirfd, PAS_CREDENTIALS_FILE, 0);
-        unlinkat(rt->dirfd, PAS_STATE_FILE, 0);
-        unlinkat(rt->dirfd, PAS_SESSIONS_DIR, AT_REMOVEDIR); /* emptied by the last close */
+        unlinkat(fd, PAS_CREDENTIALS_FILE, 0);
+        unlinkat(fd, PAS_STATE_FILE, 0);
+        if (pst.st_uid == pw->pw_uid)
+            unlinkat(pfd, leaf, AT_REMOVEDIR); /* fails harmlessly when the user put more there */
     });
     (void)rc;
-    /* The directory itself goes when it is empty and sits in our own root-owned
-     * tree; a user's /run/user/UID is systemd-logind's to clean. */
-    char parent[4096], leaf[256];
-    if (pas_split_path(rt->path, parent, sizeof(parent), leaf, sizeof(leaf), NULL) != AWSSTS_OK)
-        return;
-    int pfd = -1;
-    if (pas_open_dir(parent, false, 0755, (uid_t)-1, &pfd, NULL) != AWSSTS_OK)
-        return;
-    struct stat pst;
-    if (fstat(pfd, &pst) == 0 && pst.st_uid == 0 && (pst.st_mode & 0022) == 0)
-        unlinkat(pfd, leaf, AT_REMOVEDIR); /* fails harmlessly when not empty */
+    close(fd);
+    if (own_tmpfs) {
+        /* Through the parent we hold: the mount we made, nothing a path swap could name. */
+        char target[300];
+        snprintf(target, sizeof(target), "/proc/self/fd/%d/%s", pfd, leaf);
+        if (umount2(target, MNT_DETACH | UMOUNT_NOFOLLOW) != 0)
+            pam_syslog(pamh, LOG_ERR, "user=%s: unmount %s: %s", pw->pw_name, path, strerror(errno));
+    }
+    if (pst.st_uid == 0 && (pst.st_mode & 0022) == 0)
+        unlinkat(pfd, leaf, AT_REMOVEDIR); /* our mount point, or an empty directory */
     close(pfd);
 }
 
@@ -410,10 +400,10 @@ static awssts_err put_env(pam_handle_t *pamh, const char *name, const char *valu
 }
 
 awssts_err pas_runtime_export(pam_handle_t *pamh, const struct pas_settings *s,
-                              const struct pas_runtime *rt, struct awssts_error_info *ei)
+                              const char *path, struct awssts_error_info *ei)
 {
     char file[4200];
-    snprintf(file, sizeof(file), "%s/" PAS_CREDENTIALS_FILE, rt->path);
+    snprintf(file, sizeof(file), "%s/" PAS_CREDENTIALS_FILE, path);
     awssts_err rc = put_env(pamh, "AWS_SHARED_CREDENTIALS_FILE", file, ei);
     if (rc == AWSSTS_OK && strcmp(s->profile, "default") != 0)
         rc = put_env(pamh, "AWS_PROFILE", s->profile, ei);

@@ -94,4 +94,10 @@ static inline int fault_log_count(const char *frag1, const char *frag2)
     return file_count_lines(peer_env("FAULT_LOG"), frag1, frag2);
 }
 
+/* Lines in the test proxy's log (one per CONNECT) that contain frag. */
+static inline int proxy_log_count(const char *frag)
+{
+    return file_count_lines(peer_env("PROXY_LOG"), frag, NULL);
+}
+
 #endif

@@ -246,16 +246,18 @@ static void test_server_errors_and_replay(void **state)
 static void test_hangs_and_slowness_time_out(void **state)
 {
     (void)state;
-    struct awssts_client *c = client_at(peer_env("FAULT_URL"), SHORT_TIMEOUT_MS);
     const char *slow[] = {"HANG", "SLOW"};
     for (int i = 0; i < 2; i++) {
+        struct awssts_client *c = client_at(peer_env("FAULT_URL"), SHORT_TIMEOUT_MS);
         struct outcome o = session_token(c, slow[i], NULL);
         expect(o, AWSSTS_E_TIMEOUT, NULL);
         assert_int_equal(o.ei.attempts, 1);
         assert_true(o.ms >= SHORT_TIMEOUT_MS - 100);
         assert_true(o.ms < SHORT_TIMEOUT_MS + MARGIN_MS);
+        awssts_client_free(c);
     }
     /* Without a code, a hang is retried only while time is left: still bounded. */
+    struct awssts_client *c = client_at(peer_env("FAULT_URL"), SHORT_TIMEOUT_MS);
     char kb[64];
     struct awssts_keys k = scenario_keys("HANG", kb);
     struct awssts_caller_identity id;
@@ -263,6 +265,23 @@ static void test_hangs_and_slowness_time_out(void **state)
     long long t0 = now_ms();
     assert_int_equal(awssts_get_caller_identity(c, &k, &id, &ei), AWSSTS_E_TIMEOUT);
     assert_true(now_ms() - t0 < SHORT_TIMEOUT_MS + MARGIN_MS);
+    awssts_client_free(c);
+}
+
+/* The timeout is the client's, all calls together: a second call gets
+ * what the first left (a login's GetSessionToken and AssumeRole). */
+static void test_one_deadline_for_all_calls(void **state)
+{
+    (void)state;
+    struct awssts_client *c = client_at(peer_env("FAULT_URL"), 3000);
+    long long t0 = now_ms();
+    struct outcome first = session_token(c, "DELAY", NULL); /* 1.8 s */
+    expect(first, AWSSTS_OK, NULL);
+    struct outcome second = session_token(c, "DELAY", NULL);
+    long long total = now_ms() - t0;
+    expect(second, AWSSTS_E_TIMEOUT, NULL);
+    assert_true(total >= 3000 - 100);
+    assert_true(total < 3000 + MARGIN_MS);
     awssts_client_free(c);
 }
 
@@ -427,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_throttling),
         cmocka_unit_test(test_server_errors_and_replay),
         cmocka_unit_test(test_hangs_and_slowness_time_out),
+        cmocka_unit_test(test_one_deadline_for_all_calls),
         cmocka_unit_test(test_broken_connections),
         cmocka_unit_test(test_malformed_and_hostile_bodies),
         cmocka_unit_test(test_wrong_secret),

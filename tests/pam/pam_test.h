@@ -7,6 +7,7 @@
 
 #include "../integration/peer.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -44,6 +45,37 @@ static inline void assert_user_file(const char *path, uid_t uid, const char *wan
         if (strstr(text, want) == NULL)
             fail_msg("%s lacks '%s'", path, want);
     }
+}
+
+/* The user's session registry (root's), and how many sessions it holds:
+ * -1 when it does not exist. Every entry is root's, 0600. */
+static inline void registry_path(const char *user, char *out, size_t len)
+{
+    snprintf(out, len, "/run/aws-sts/sessions/%u", (unsigned)uid_of(user));
+}
+
+static inline int registry_entries(const char *user)
+{
+    char dir[128];
+    registry_path(user, dir, sizeof(dir));
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strlen(e->d_name) != 32 || strspn(e->d_name, "0123456789abcdef") != 32)
+            continue;
+        char path[300];
+        struct stat st;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+            (st.st_mode & 07777) != 0600)
+            fail_msg("%s: not a root 0600 file", path);
+        n++;
+    }
+    closedir(d);
+    return n;
 }
 
 static char pam_log_path[300];

@@ -5,7 +5,7 @@
  * Each row is a user whose key id or endpoint selects the fault; users and
  * configuration come from tests/pam/run-pam-tests.
  */
-#include "pam_test.h"
+#include "pam_login.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -50,18 +50,6 @@ static const struct row rows[] = {
     {"mxdns", PAM_AUTHINFO_UNAVAIL, "could not reach STS", "resolve"},
 };
 
-static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
-{
-    struct pam_response *r = calloc((size_t)n, sizeof(*r));
-    if (r == NULL)
-        return PAM_BUF_ERR;
-    for (int i = 0; i < n; i++)
-        if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF)
-            r[i].resp = strdup(data);
-    *resp = r;
-    return PAM_SUCCESS;
-}
-
 static int entries(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -84,9 +72,9 @@ static void test_matrix(void **state)
         totp_now(code);
         struct passwd *pw = getpwnam(r->user);
         assert_non_null(pw);
-        pam_handle_t *ph = NULL;
-        struct pam_conv pc = {conv, code};
-        assert_int_equal(pam_start("awssts", r->user, &pc, &ph), PAM_SUCCESS);
+        struct login l;
+        login_start(&l, "awssts", r->user, code);
+        pam_handle_t *ph = l.ph;
         long long t0 = now_ms();
         int rc = pam_authenticate(ph, 0);
         long long ms = now_ms() - t0;
@@ -116,35 +104,55 @@ static void test_matrix(void **state)
     }
 }
 
-/* tmpfs full: the login is refused at session time and no file is left
- * half-written (no temp file, no partial credentials). */
-static void test_tmpfs_full(void **state)
+/* A full tmpfs. Found before STS, the login is refused without spending
+ * the code; filled between auth and the session, setcred fails and no file
+ * is left half-written (no temp file, no partial credentials). */
+static void fill_to_the_brim(const char *path)
 {
-    (void)state;
-    assert_int_equal(mkdir("/run/full", 0755), 0);
-    assert_int_equal(mount("tmpfs", "/run/full", "tmpfs", 0, "size=64k,mode=0755"), 0);
-    struct passwd *pw = getpwnam("mxfull");
-    assert_non_null(pw);
-    char dir[64], filler[128];
-    snprintf(dir, sizeof(dir), "/run/full/%u", (unsigned)pw->pw_uid);
-    assert_int_equal(mkdir(dir, 0700), 0);
-    assert_int_equal(chown(dir, pw->pw_uid, pw->pw_gid), 0);
-    snprintf(filler, sizeof(filler), "/run/full/filler");
-    int fd = open(filler, O_WRONLY | O_CREAT, 0600);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
     char block[4096] = {0};
     while (write(fd, block, sizeof(block)) > 0)
         ;
     assert_int_equal(errno, ENOSPC);
+    while (write(fd, block, 1) > 0)
+        ;
     close(fd);
+}
 
+static void test_tmpfs_full(void **state)
+{
+    (void)state;
+    assert_int_equal(mkdir("/run/full", 0755), 0);
+    assert_int_equal(mount("tmpfs", "/run/full", "tmpfs", 0, "size=256k,mode=0755"), 0);
+    struct passwd *pw = getpwnam("mxfull");
+    assert_non_null(pw);
+    char dir[64], filler[] = "/run/full/filler";
+    snprintf(dir, sizeof(dir), "/run/full/%u", (unsigned)pw->pw_uid);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(chown(dir, pw->pw_uid, pw->pw_gid), 0);
+
+    /* Full before the login: no prompt, no STS call. */
+    fill_to_the_brim(filler);
+    int before = fault_log_count("\"scenario\"", NULL);
     char code[7];
     totp_now(code);
-    pam_handle_t *ph = NULL;
-    struct pam_conv pc = {conv, code};
-    assert_int_equal(pam_start("awssts_full", "mxfull", &pc, &ph), PAM_SUCCESS);
-    assert_int_equal(pam_authenticate(ph, 0), PAM_SUCCESS);
-    assert_int_equal(pam_setcred(ph, PAM_ESTABLISH_CRED), PAM_CRED_ERR);
-    assert_int_equal(pam_end(ph, PAM_SUCCESS), PAM_SUCCESS);
+    struct login l;
+    login_start(&l, "awssts_full", "mxfull", code);
+    assert_int_equal(pam_authenticate(l.ph, 0), PAM_AUTHINFO_UNAVAIL);
+    assert_int_equal(l.script.next, 0);
+    login_finish(&l);
+    assert_int_equal(fault_log_count("\"scenario\"", NULL), before);
+    assert_int_equal(pam_log_count("user=mxfull outcome=local_error", "no room"), 1);
+    unlink(filler);
+
+    /* Filled after auth. */
+    totp_at(peer_env("TOTP_SECRET"), time(NULL) + 30, code);
+    login_start(&l, "awssts_full", "mxfull", code);
+    assert_int_equal(pam_authenticate(l.ph, 0), PAM_SUCCESS);
+    fill_to_the_brim(filler);
+    assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), PAM_CRED_ERR);
+    assert_int_equal(pam_end(l.ph, PAM_SUCCESS), PAM_SUCCESS);
     assert_int_equal(entries(dir), 0);
     assert_int_equal(pam_log_count("user=mxfull: session:", "No space left on device"), 1);
     assert_int_equal(entries("/run/aws-sts/staging"), 0);

@@ -5,7 +5,7 @@
  * again, since logins here outrun a TOTP device. Users, keys and the service
  * come from tests/pam/run-pam-tests.
  */
-#include "pam_test.h"
+#include "pam_login.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -42,20 +42,6 @@ static int sessions_of(int user)
 static void user_name(int user, char out[16])
 {
     snprintf(out, 16, "load%03d", user);
-}
-
-static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
-{
-    struct pam_response *r = calloc((size_t)n, sizeof(*r));
-    if (r == NULL)
-        return PAM_BUF_ERR;
-    for (int i = 0; i < n; i++)
-        if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF && (r[i].resp = strdup(data)) == NULL) {
-            free(r);
-            return PAM_BUF_ERR;
-        }
-    *resp = r;
-    return PAM_SUCCESS;
 }
 
 /* What a login reports: which step failed (0 none) and its PAM code. */
@@ -177,10 +163,9 @@ static void check_user_files(int user)
 
     snprintf(path, sizeof(path), "%s/state", dir);
     assert_user_file(path, uid, NULL);
-    snprintf(path, sizeof(path), "%s/sessions", dir);
-    int n = entries_in(path);
+    int n = registry_entries(name);
     if (n != sessions_of(user))
-        fail_msg("%s: %d sessions registered, want %d", path, n, sessions_of(user));
+        fail_msg("%s: %d sessions registered, want %d", name, n, sessions_of(user));
 }
 
 /* Nothing left of any load user: every refcount went back to zero. */
@@ -192,6 +177,8 @@ static void assert_all_removed(void)
         snprintf(dir, sizeof(dir), "/run/aws-sts/%u", (unsigned)uid_of(name));
         if (entries_in(dir) != -1)
             fail_msg("%s still exists after every session closed", dir);
+        if (registry_entries(name) != -1)
+            fail_msg("%s's session registry still exists after every session closed", name);
     }
     assert_true(entries_in("/run/aws-sts/staging") <= 0);
 }
@@ -214,6 +201,7 @@ static void test_200_logins_at_once(void **state)
     static int slot_user[AT_ONCE];
     static pam_handle_t *handles[AT_ONCE];
     static struct pam_conv convs[AT_ONCE];
+    static struct script scripts[AT_ONCE];
     int start[2], ready[2], go[2];
     assert_int_equal(pipe(start), 0);
     assert_int_equal(pipe(ready), 0);
@@ -232,7 +220,8 @@ static void test_200_logins_at_once(void **state)
     for (int i = 0; i < AT_ONCE; i++) {
         char name[16];
         user_name(slot_user[i], name);
-        convs[i] = (struct pam_conv){conv, codes[i]};
+        scripts[i].answers[0] = codes[i];
+        convs[i] = (struct pam_conv){script_conv, &scripts[i]};
         assert_int_equal(pam_start(SERVICE, name, &convs[i], &handles[i]), PAM_SUCCESS);
     }
 
@@ -342,7 +331,8 @@ static void test_2000_logins_in_one_process(void **state)
         char name[16];
         user_name(i % USERS, name);
         pam_handle_t *ph = NULL;
-        struct pam_conv pc = {conv, code};
+        struct script sc = {.answers = {code}};
+        struct pam_conv pc = {script_conv, &sc};
         assert_int_equal(pam_start(SERVICE, name, &pc, &ph), PAM_SUCCESS);
         int pam_rc = 0;
         int step = open_login(&ph, &pam_rc);

@@ -3,7 +3,7 @@
  * and moto. Run by tests/pam/run-pam-tests, which makes the users, the
  * configuration, the services and a private tmpfs on /run.
  */
-#include "pam_test.h"
+#include "pam_login.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,82 +18,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* libpam turns a stack whose modules all returned MODULE_IGNORED into
- * PAM_PERM_DENIED; our module never returns PAM_PERM_DENIED itself, so in
- * these one-module stacks this code means "the module ignored the call". */
-#define MODULE_IGNORED PAM_PERM_DENIED
-
-struct script {
-    const char *answers[4];
-    int next;
-    char prompt[128];
-};
-
-static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
-{
-    struct script *s = data;
-    struct pam_response *r = calloc((size_t)n, sizeof(*r));
-    if (r == NULL)
-        return PAM_BUF_ERR;
-    for (int i = 0; i < n; i++) {
-        if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF || msg[i]->msg_style == PAM_PROMPT_ECHO_ON) {
-            snprintf(s->prompt, sizeof(s->prompt), "%s", msg[i]->msg);
-            if (s->next >= 4 || s->answers[s->next] == NULL) {
-                free(r);
-                return PAM_CONV_ERR;
-            }
-            r[i].resp = strdup(s->answers[s->next++]);
-        }
-    }
-    *resp = r;
-    return PAM_SUCCESS;
-}
-
-struct login {
-    pam_handle_t *ph;
-    struct script script;
-    struct pam_conv pc;
-    char code[64];
-};
-
-static void start(struct login *l, const char *service, const char *user, const char *code)
-{
-    memset(l, 0, sizeof(*l));
-    if (code != NULL) {
-        snprintf(l->code, sizeof(l->code), "%s", code);
-        l->script.answers[0] = l->code;
-    }
-    l->pc.conv = conv;
-    l->pc.appdata_ptr = &l->script;
-    assert_int_equal(pam_start(service, user, &l->pc, &l->ph), PAM_SUCCESS);
-}
-
-static void finish(struct login *l)
-{
-    assert_int_equal(pam_end(l->ph, PAM_SUCCESS), PAM_SUCCESS);
-    l->ph = NULL;
-}
-
-static char *code_for(const char *offset_name, int offset)
-{
-    static char buf[4][7];
-    static int k;
-    (void)offset_name;
-    char *c = buf[k++ % 4];
-    totp_at(peer_env("TOTP_SECRET"), time(NULL) + offset, c);
-    return c;
-}
-
 static const char *tdir(const char *rel, char *buf, size_t len)
 {
     snprintf(buf, len, "%s/%s", peer_env("PAS_TEST_DIR"), rel);
     return buf;
-}
-
-static bool exists(const char *path)
-{
-    struct stat st;
-    return lstat(path, &st) == 0;
 }
 
 static void run_dir(const char *user, char *buf, size_t len)
@@ -111,32 +39,13 @@ static void assert_no_staging_left(void)
     assert_int_equal(n, 0);
 }
 
-/* auth + setcred + open_session; returns the login for later close. */
-static void full_login(struct login *l, const char *service, const char *user, const char *code)
-{
-    start(l, service, user, code);
-    int rc = pam_authenticate(l->ph, 0);
-    if (rc != PAM_SUCCESS)
-        fail_msg("%s: authenticate: %s", user, pam_strerror(l->ph, rc));
-    assert_int_equal(pam_acct_mgmt(l->ph, 0), PAM_SUCCESS);
-    assert_int_equal(pam_setcred(l->ph, PAM_ESTABLISH_CRED), PAM_SUCCESS);
-    assert_int_equal(pam_open_session(l->ph, 0), PAM_SUCCESS);
-}
-
-static void close_login(struct login *l)
-{
-    assert_int_equal(pam_close_session(l->ph, 0), PAM_SUCCESS);
-    assert_int_equal(pam_setcred(l->ph, PAM_DELETE_CRED), PAM_SUCCESS);
-    finish(l);
-}
-
 static void test_session_token_flow(void **state)
 {
     (void)state;
     struct login l;
     int before = fault_log_count("\"key\": \"AKIAOKALICE", "GetSessionToken");
     int warned = pam_log_count("[global] unknown key 'not_a_key' ignored", NULL);
-    full_login(&l, "awssts", "alice", code_for("now", 0));
+    login_full(&l, "awssts", "alice", code_at(0));
     assert_string_equal(l.script.prompt, "AWS MFA code: ");
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKALICE", "GetSessionToken"), before + 1);
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKALICE", "AssumeRole"), 0);
@@ -177,7 +86,7 @@ static void test_session_token_flow(void **state)
 
     /* setcred again (sshd does) changes nothing and still succeeds. */
     assert_int_equal(pam_setcred(l.ph, PAM_REINITIALIZE_CRED), PAM_SUCCESS);
-    close_login(&l);
+    login_close(&l);
     assert_false(exists(path));
     snprintf(path, sizeof(path), "%s/credentials", dir);
     assert_false(exists(path));
@@ -190,7 +99,7 @@ static void test_group_role_session_flow(void **state)
 {
     (void)state;
     struct login l;
-    full_login(&l, "awssts", "bob", code_for("now", 0));
+    login_full(&l, "awssts", "bob", code_at(0));
     /* GetSessionToken with the code, then AssumeRole signed by the session. */
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKBOB", "\"mfa\": true"), 1);
     assert_int_equal(fault_log_count("\"action\": \"AssumeRole\"", "\"session_name\": \"bob\""), 1);
@@ -206,28 +115,28 @@ static void test_group_role_session_flow(void **state)
     assert_user_file(path, uid_of("bob"), "[role]");
     assert_user_file(path, uid_of("bob"), "flow = session");
     assert_string_equal(pam_getenv(l.ph, "AWS_REGION"), "eu-west-1");
-    close_login(&l);
+    login_close(&l);
 }
 
 static void test_user_section_overrides_group(void **state)
 {
     (void)state;
     struct login l;
-    full_login(&l, "awssts", "liam", code_for("now", 0));
+    login_full(&l, "awssts", "liam", code_at(0));
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKLIAM", "\"region\": \"ap-east-1\""), 1);
     assert_int_equal(fault_log_count("\"session_name\": \"liam\"", "\"region\": \"ap-east-1\""), 1);
     /* export_region = no */
     assert_null(pam_getenv(l.ph, "AWS_REGION"));
     assert_null(pam_getenv(l.ph, "AWS_DEFAULT_REGION"));
     assert_non_null(pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE"));
-    close_login(&l);
+    login_close(&l);
 }
 
 static void test_direct_flow(void **state)
 {
     (void)state;
     struct login l;
-    full_login(&l, "awssts", "carol", code_for("now", 0));
+    login_full(&l, "awssts", "carol", code_at(0));
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKCAROL", "GetSessionToken"), 0);
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKCAROL", "\"duration\": \"7200\""), 1);
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKCAROL", "\"mfa\": true"), 1);
@@ -235,14 +144,14 @@ static void test_direct_flow(void **state)
     run_dir("carol", path, sizeof(path));
     strcat(path, "/state");
     assert_user_file(path, uid_of("carol"), "flow = direct");
-    close_login(&l);
+    login_close(&l);
 }
 
 static void test_keys_from_home(void **state)
 {
     (void)state;
     struct login l;
-    full_login(&l, "awssts", "dave", code_for("now", 0));
+    login_full(&l, "awssts", "dave", code_at(0));
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKDAVE", "\"serial\": \"arn:aws:iam::123456789012:mfa/dave\""), 1);
     assert_int_equal(fault_log_count("\"session_name\": \"dave\"", "mfa-admin"), 1);
     char path[300];
@@ -250,13 +159,13 @@ static void test_keys_from_home(void **state)
     strcat(path, "/credentials");
     assert_user_file(path, uid_of("dave"), "[work]\n");
     assert_string_equal(pam_getenv(l.ph, "AWS_PROFILE"), "work");
-    close_login(&l);
+    login_close(&l);
 
     /* A credentials file others can read is refused: on_error deny. */
-    start(&l, "awssts", "dan", code_for("now", 0));
+    login_start(&l, "awssts", "dan", code_at(0));
     assert_int_equal(pam_authenticate(l.ph, 0), PAM_AUTHINFO_UNAVAIL);
     assert_int_equal(l.script.next, 0); /* not even prompted */
-    finish(&l);
+    login_finish(&l);
 }
 
 static void test_user_without_configuration(void **state)
@@ -264,19 +173,19 @@ static void test_user_without_configuration(void **state)
     (void)state;
     struct login l;
     int before = fault_log_count("\"scenario\"", NULL);
-    start(&l, "awssts", "erin", "123456");
+    login_start(&l, "awssts", "erin", "123456");
     assert_int_equal(pam_authenticate(l.ph, 0), MODULE_IGNORED);
     assert_int_equal(l.script.next, 0);
     assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), MODULE_IGNORED);
     assert_int_equal(pam_open_session(l.ph, 0), MODULE_IGNORED);
     assert_int_equal(pam_close_session(l.ph, 0), MODULE_IGNORED);
     assert_null(pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE"));
-    finish(&l);
+    login_finish(&l);
 
     /* require = yes: no keys means no login. */
-    start(&l, "awssts", "pete", "123456");
+    login_start(&l, "awssts", "pete", "123456");
     assert_int_equal(pam_authenticate(l.ph, 0), PAM_AUTH_ERR);
-    finish(&l);
+    login_finish(&l);
     assert_int_equal(fault_log_count("\"scenario\"", NULL), before);
 }
 
@@ -286,10 +195,10 @@ static void test_wrong_and_malformed_codes(void **state)
     struct login l;
     char wrong[7];
     totp_wrong(wrong);
-    start(&l, "awssts", "kate", wrong);
+    login_start(&l, "awssts", "kate", wrong);
     assert_int_equal(pam_authenticate(l.ph, 0), PAM_AUTH_ERR);
     assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), MODULE_IGNORED);
-    finish(&l);
+    login_finish(&l);
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKKATE", "\"status\": 403"), 1);
     assert_int_equal(pam_log_count("user=kate outcome=mfa_code_rejected", "MultiFactorAuthentication failed"), 1);
     assert_int_equal(pam_log_count(wrong, NULL), 0);
@@ -297,9 +206,9 @@ static void test_wrong_and_malformed_codes(void **state)
     int before = fault_log_count("\"scenario\"", NULL);
     const char *bad[] = {"12345", "1234567", "12a456", "", "123456; rm"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        start(&l, "awssts", "kate", bad[i]);
+        login_start(&l, "awssts", "kate", bad[i]);
         assert_int_equal(pam_authenticate(l.ph, 0), PAM_AUTH_ERR);
-        finish(&l);
+        login_finish(&l);
     }
     assert_int_equal(fault_log_count("\"scenario\"", NULL), before);
     assert_int_equal(pam_log_count("user=kate outcome=bad_code_format", "STS not called"), 5);
@@ -310,16 +219,16 @@ static void test_on_error_both_ways(void **state)
 {
     (void)state;
     struct login l;
-    start(&l, "awssts", "frank", code_for("now", 0));
+    login_start(&l, "awssts", "frank", code_at(0));
     assert_int_equal(pam_authenticate(l.ph, 0), PAM_AUTHINFO_UNAVAIL);
-    finish(&l);
-    start(&l, "awssts", "gina", code_for("now", 0));
+    login_finish(&l);
+    login_start(&l, "awssts", "gina", code_at(0));
     assert_int_equal(pam_authenticate(l.ph, 0), MODULE_IGNORED);
     /* The login goes on without credentials. */
     assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), MODULE_IGNORED);
     assert_int_equal(pam_open_session(l.ph, 0), MODULE_IGNORED);
     assert_null(pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE"));
-    finish(&l);
+    login_finish(&l);
     char dir[256];
     run_dir("gina", dir, sizeof(dir));
     assert_false(exists(dir));
@@ -332,12 +241,12 @@ static void test_bad_configuration_files(void **state)
     int before = fault_log_count("\"scenario\"", NULL);
     for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
         struct login l;
-        start(&l, services[i], "alice", "123456");
+        login_start(&l, services[i], "alice", "123456");
         int rc = pam_authenticate(l.ph, 0);
         if (rc != PAM_AUTHINFO_UNAVAIL)
             fail_msg("%s: %s", services[i], pam_strerror(l.ph, rc));
         assert_int_equal(l.script.next, 0);
-        finish(&l);
+        login_finish(&l);
     }
     assert_int_equal(fault_log_count("\"scenario\"", NULL), before);
 }
@@ -346,8 +255,8 @@ static void test_use_first_pass(void **state)
 {
     (void)state;
     struct login l;
-    setenv("PAM_AUTHTOK", code_for("now", 0), 1);
-    start(&l, "awssts_first_pass", "henry", NULL); /* no answers: a prompt would fail */
+    setenv("PAM_AUTHTOK", code_at(0), 1);
+    login_start(&l, "awssts_first_pass", "henry", NULL); /* no answers: a prompt would fail */
     int rc = pam_authenticate(l.ph, 0);
     unsetenv("PAM_AUTHTOK");
     if (rc != PAM_SUCCESS)
@@ -355,66 +264,53 @@ static void test_use_first_pass(void **state)
     assert_int_equal(l.script.next, 0);
     assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), PAM_SUCCESS);
     assert_int_equal(pam_open_session(l.ph, 0), PAM_SUCCESS);
-    close_login(&l);
-}
-
-/* The session registry: one private file of the user's per open session. */
-static int session_entries(const char *sessions, uid_t uid)
-{
-    DIR *d = opendir(sessions);
-    if (d == NULL)
-        return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[600];
-        snprintf(path, sizeof(path), "%s/%s", sessions, e->d_name);
-        assert_int_equal(strlen(e->d_name), 32);
-        assert_user_file(path, uid, NULL);
-        n++;
-    }
-    closedir(d);
-    return n;
+    login_close(&l);
 }
 
 static void test_parallel_sessions_refcount(void **state)
 {
     (void)state;
     struct login a, b;
-    full_login(&a, "awssts", "ivy", code_for("now", 0));
-    full_login(&b, "awssts", "ivy", code_for("next", 30)); /* a second, different code */
-    char dir[256], creds[300], sessions[300];
+    login_full(&a, "awssts", "ivy", code_at(0));
+    login_full(&b, "awssts", "ivy", code_at(30)); /* a second, different code */
+    char dir[256], creds[300], registry[128];
     uid_t uid = uid_of("ivy");
     run_dir("ivy", dir, sizeof(dir));
     snprintf(creds, sizeof(creds), "%s/credentials", dir);
-    snprintf(sessions, sizeof(sessions), "%s/sessions", dir);
-    assert_int_equal(session_entries(sessions, uid), 2);
+    registry_path("ivy", registry, sizeof(registry));
+    assert_int_equal(registry_entries("ivy"), 2);
 
-    close_login(&a);
+    login_close(&a);
     assert_user_file(creds, uid, "aws_access_key_id = ASIA");
-    assert_int_equal(session_entries(sessions, uid), 1);
+    assert_int_equal(registry_entries("ivy"), 1);
     assert_int_equal(pam_log_count("user=ivy: session closed, others still open", NULL), 1);
 
     /* A session whose process died without closing cannot pin the files. */
     pid_t dead = fork();
     if (dead == 0)
         _exit(0);
+    char stat_path[64], stat_line[1024];
+    snprintf(stat_path, sizeof(stat_path), "/proc/%d/stat", (int)dead);
+    FILE *sf = fopen(stat_path, "r");
+    assert_non_null(sf);
+    assert_non_null(fgets(stat_line, sizeof(stat_line), sf));
+    fclose(sf);
+    const char *start = strrchr(stat_line, ')');
+    for (int field = 3; field <= 22; field++)
+        start = strchr(start + 1, ' ');
     assert_int_equal(waitpid(dead, NULL, 0), dead);
-    char entry[400], pid[24];
-    snprintf(entry, sizeof(entry), "%s/0123456789abcdef0123456789abcdef", sessions);
-    snprintf(pid, sizeof(pid), "%d\n", (int)dead);
+    char entry[400], text[64];
+    snprintf(entry, sizeof(entry), "%s/0123456789abcdef0123456789abcdef", registry);
+    snprintf(text, sizeof(text), "%d %llu\n", (int)dead, strtoull(start + 1, NULL, 10));
     int fd = open(entry, O_WRONLY | O_CREAT | O_EXCL, 0600);
     assert_true(fd >= 0);
-    assert_int_equal(write(fd, pid, strlen(pid)), (ssize_t)strlen(pid));
-    assert_int_equal(fchown(fd, uid, uid), 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
-    assert_int_equal(session_entries(sessions, uid), 2);
+    assert_int_equal(registry_entries("ivy"), 2);
 
-    close_login(&b);
+    login_close(&b);
     assert_false(exists(creds));
-    assert_false(exists(sessions));
+    assert_false(exists(registry));
     assert_false(exists(dir));
 }
 
@@ -428,15 +324,15 @@ static void test_close_between_setcred_and_open_session(void **state)
     char dir[256], creds[300];
     run_dir("vera", dir, sizeof(dir));
     snprintf(creds, sizeof(creds), "%s/credentials", dir);
-    full_login(&a, "awssts", "vera", code_for("now", 0));
-    start(&b, "awssts", "vera", code_for("next", 30));
+    login_full(&a, "awssts", "vera", code_at(0));
+    login_start(&b, "awssts", "vera", code_at(30));
     assert_int_equal(pam_authenticate(b.ph, 0), PAM_SUCCESS);
     assert_int_equal(pam_setcred(b.ph, PAM_ESTABLISH_CRED), PAM_SUCCESS);
-    close_login(&a);
+    login_close(&a);
     assert_user_file(creds, uid, "aws_access_key_id = ASIA");
     assert_int_equal(pam_open_session(b.ph, 0), PAM_SUCCESS);
     assert_user_file(creds, uid, "aws_access_key_id = ASIA");
-    close_login(&b);
+    login_close(&b);
     assert_false(exists(creds));
     assert_false(exists(dir));
 }
@@ -452,7 +348,7 @@ static void test_runtime_dir_under_run_user(void **state)
     assert_int_equal(mkdir(base, 0700), 0);
     assert_int_equal(chown(base, uid, uid), 0);
     struct login l;
-    full_login(&l, "awssts", "tina", code_for("now", 0));
+    login_full(&l, "awssts", "tina", code_at(0));
     snprintf(dir, sizeof(dir), "%s/aws-sts", base);
     snprintf(creds, sizeof(creds), "%s/credentials", dir);
     assert_user_file(creds, uid, "aws_access_key_id = ASIA");
@@ -461,7 +357,7 @@ static void test_runtime_dir_under_run_user(void **state)
     assert_int_equal(st.st_uid, uid);
     assert_int_equal(st.st_mode & 07777, 0700);
     assert_string_equal(pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE"), creds);
-    close_login(&l);
+    login_close(&l);
     assert_false(exists(creds));
     assert_true(exists(base)); /* logind's directory is left to logind */
 }
@@ -481,7 +377,7 @@ static void test_concurrent_logins(void **state)
      * and a pam_start in the child would build (and race for) a new /tmp/pam.X. */
     struct login logins[2];
     for (int i = 0; i < 2; i++)
-        start(&logins[i], "awssts", "uma", codes[i]);
+        login_start(&logins[i], "awssts", "uma", codes[i]);
     pid_t kids[2];
     for (int i = 0; i < 2; i++) {
         kids[i] = fork();
@@ -514,10 +410,10 @@ static void test_concurrent_logins(void **state)
     assert_int_equal(answers[0], 'y');
     assert_int_equal(answers[1], 'y');
 
-    char dir[256], creds[300], sessions[300];
+    char dir[256], creds[300], registry[128];
     run_dir("uma", dir, sizeof(dir));
     snprintf(creds, sizeof(creds), "%s/credentials", dir);
-    snprintf(sessions, sizeof(sessions), "%s/sessions", dir);
+    registry_path("uma", registry, sizeof(registry));
     FILE *f = fopen(creds, "r");
     assert_non_null(f);
     char line[4096];
@@ -529,7 +425,7 @@ static void test_concurrent_logins(void **state)
     fclose(f);
     assert_int_equal(headers, 1);
     assert_int_equal(ids, 1);
-    assert_int_equal(session_entries(sessions, uid_of("uma")), 2);
+    assert_int_equal(registry_entries("uma"), 2);
 
     assert_int_equal(write(go[1], "gg", 2), 2);
     for (int i = 0; i < 2; i++) {
@@ -540,9 +436,9 @@ static void test_concurrent_logins(void **state)
     close(ready[0]);
     close(go[1]);
     for (int i = 0; i < 2; i++)
-        finish(&logins[i]); /* the parent's copies never ran a module */
+        login_finish(&logins[i]); /* the parent's copies never ran a module */
     assert_false(exists(creds));
-    assert_false(exists(sessions));
+    assert_false(exists(registry));
 }
 
 /* OpenSSH: auth in a forked child that hands back only the PAM environment;
@@ -551,38 +447,9 @@ static void test_openssh_split(void **state)
 {
     (void)state;
     struct login l;
-    start(&l, "awssts", "jack", code_for("now", 0));
-    int pipefd[2];
-    assert_int_equal(pipe(pipefd), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(pipefd[0]);
-        int rc = pam_authenticate(l.ph, 0);
-        char **env = pam_getenvlist(l.ph);
-        for (char **e = env; e && *e; e++) {
-            if (write(pipefd[1], *e, strlen(*e) + 1) < 0)
-                _exit(99);
-            free(*e);
-        }
-        free(env);
-        _exit(rc == PAM_SUCCESS ? 0 : 1);
-    }
-    close(pipefd[1]);
-    char buf[4096];
-    size_t got = 0;
-    ssize_t r;
-    while ((r = read(pipefd[0], buf + got, sizeof(buf) - 1 - got)) > 0)
-        got += (size_t)r;
-    close(pipefd[0]);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    login_start(&l, "awssts", "jack", code_at(0));
     bool saw_handoff = false;
-    for (size_t off = 0; off < got; off += strlen(buf + off) + 1) {
-        saw_handoff |= strncmp(buf + off, "PAM_AWS_STS_HANDOFF=", 20) == 0;
-        assert_int_equal(pam_putenv(l.ph, buf + off), PAM_SUCCESS);
-    }
+    assert_true(login_auth_in_child(&l, &saw_handoff));
     assert_true(saw_handoff);
 
     assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), PAM_SUCCESS);
@@ -593,7 +460,9 @@ static void test_openssh_split(void **state)
     strcat(creds, "/credentials");
     assert_user_file(creds, uid_of("jack"), "aws_session_token = ");
 
-    pid = fork();
+    /* setcred again in the session child re-exports the environment. */
+    int status;
+    pid_t pid = fork();
     if (pid == 0)
         _exit(pam_setcred(l.ph, PAM_REINITIALIZE_CRED) == PAM_SUCCESS &&
                       pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE") != NULL
@@ -601,7 +470,7 @@ static void test_openssh_split(void **state)
                   : 1);
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    close_login(&l);
+    login_close(&l);
     assert_false(exists(creds));
     assert_no_staging_left();
 }
@@ -611,7 +480,7 @@ static void test_forged_handoff_variable(void **state)
 {
     (void)state;
     struct login l;
-    start(&l, "awssts", "alice", NULL);
+    login_start(&l, "awssts", "alice", NULL);
     assert_int_equal(pam_putenv(l.ph, "PAM_AWS_STS_HANDOFF=../../etc/shadow"), PAM_SUCCESS);
     assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), PAM_CRED_ERR);
     assert_null(pam_getenv(l.ph, "PAM_AWS_STS_HANDOFF"));
@@ -619,17 +488,24 @@ static void test_forged_handoff_variable(void **state)
     assert_int_equal(pam_putenv(l.ph, "PAM_AWS_STS_HANDOFF=0123456789abcdef0123456789abcdef"), PAM_SUCCESS);
     assert_int_equal(pam_open_session(l.ph, 0), PAM_SESSION_ERR);
     assert_null(pam_getenv(l.ph, "PAM_AWS_STS_HANDOFF"));
-    finish(&l);
+    login_finish(&l);
 }
 
-static void expect_runtime_refused(const char *service, const char *user)
+/* Refused before the prompt and STS: no code is spent on a login whose
+ * files could not be written. */
+static void expect_runtime_refused(const char *service, const char *user, const char *why)
 {
     struct login l;
-    start(&l, service, user, code_for("now", 0));
-    assert_int_equal(pam_authenticate(l.ph, 0), PAM_SUCCESS);
-    assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), PAM_CRED_ERR);
-    assert_int_equal(pam_open_session(l.ph, 0), MODULE_IGNORED); /* hand-off already used */
-    finish(&l);
+    int before = fault_log_count("\"scenario\"", NULL);
+    login_start(&l, service, user, code_at(0));
+    assert_int_equal(pam_authenticate(l.ph, 0), PAM_AUTHINFO_UNAVAIL);
+    assert_int_equal(l.script.next, 0);
+    assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), MODULE_IGNORED);
+    login_finish(&l);
+    assert_int_equal(fault_log_count("\"scenario\"", NULL), before);
+    char line[64];
+    snprintf(line, sizeof(line), "user=%s outcome=local_error", user);
+    assert_int_equal(pam_log_count(line, why), 1);
     assert_no_staging_left();
 }
 
@@ -642,7 +518,7 @@ static void test_runtime_dir_refusals(void **state)
     assert_int_equal(mkdir("/run/evil", 0755), 0);
     snprintf(path, sizeof(path), "/run/evil/%u", (unsigned)uid_of("olga"));
     assert_int_equal(symlink("/etc", path), 0);
-    expect_runtime_refused("awssts_symlink", "olga");
+    expect_runtime_refused("awssts_symlink", "olga", "is a symbolic link");
     assert_false(exists("/etc/credentials"));
 
     /* A directory that belongs to someone else. */
@@ -650,34 +526,50 @@ static void test_runtime_dir_refusals(void **state)
     snprintf(path, sizeof(path), "/run/foreign/%u", (unsigned)uid_of("quinn"));
     assert_int_equal(mkdir(path, 0700), 0);
     assert_int_equal(chown(path, uid_of("alice"), uid_of("alice")), 0);
-    expect_runtime_refused("awssts_foreign", "quinn");
+    expect_runtime_refused("awssts_foreign", "quinn", "not by quinn");
     snprintf(buf, sizeof(buf), "%s/credentials", path);
     assert_false(exists(buf));
 
     /* A directory on a disk-backed filesystem. */
-    expect_runtime_refused("awssts_disk", "rosa");
-    snprintf(path, sizeof(path), "disk/%u/credentials", (unsigned)uid_of("rosa"));
+    expect_runtime_refused("awssts_disk", "rosa", "not on tmpfs");
+    snprintf(path, sizeof(path), "disk/%u", (unsigned)uid_of("rosa"));
     assert_false(exists(tdir(path, buf, sizeof(buf))));
+
+    /* A symlink planted between auth and the session: still refused, on
+     * the open directory, and nothing is written through it. */
+    snprintf(path, sizeof(path), "/run/evil/%u", (unsigned)uid_of("olga"));
+    assert_int_equal(unlink(path), 0);
+    struct login l;
+    login_start(&l, "awssts_symlink", "olga", code_at(30));
+    assert_int_equal(pam_authenticate(l.ph, 0), PAM_SUCCESS);
+    assert_int_equal(symlink("/etc", path), 0);
+    assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), PAM_CRED_ERR);
+    assert_int_equal(pam_open_session(l.ph, 0), MODULE_IGNORED); /* the login is used up */
+    login_finish(&l);
+    assert_false(exists("/etc/credentials"));
+    assert_false(exists("/etc/state"));
+    assert_no_staging_left();
+    assert_int_equal(unlink(path), 0);
 }
 
 static void test_moto_happy_paths(void **state)
 {
     (void)state;
     struct login l;
-    full_login(&l, "awssts", "mona", code_for("now", 0));
+    login_full(&l, "awssts", "mona", code_at(0));
     char path[300];
     run_dir("mona", path, sizeof(path));
     strcat(path, "/credentials");
     assert_user_file(path, uid_of("mona"), "aws_access_key_id = ");
     assert_user_file(path, uid_of("mona"), "assumed_role = False");
-    close_login(&l);
+    login_close(&l);
 
-    full_login(&l, "awssts", "nick", code_for("now", 0));
+    login_full(&l, "awssts", "nick", code_at(0));
     run_dir("nick", path, sizeof(path));
     strcat(path, "/credentials");
     assert_user_file(path, uid_of("nick"), "assumed_role_arn = ");
     assert_user_file(path, uid_of("nick"), "aws_access_key_id = ");
-    close_login(&l);
+    login_close(&l);
 }
 
 /* Nothing secret ever reaches the log: keys, tokens, codes. */
@@ -699,9 +591,9 @@ static void test_invalid_user_names(void **state)
     const char *bad[] = {"../etc", "Root", "a b", "nosuchuser"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct login l;
-        start(&l, "awssts", bad[i], "123456");
+        login_start(&l, "awssts", bad[i], "123456");
         assert_int_equal(pam_authenticate(l.ph, 0), PAM_USER_UNKNOWN);
-        finish(&l);
+        login_finish(&l);
     }
 }
 

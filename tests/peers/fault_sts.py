@@ -55,8 +55,12 @@ SCENARIOS = [
     "HANG", "SLOW", "CLOSE", "TRUNCATED", "TRUNCXML", "NOTXML", "GARBAGE",
     "OVERSIZECHUNKED", "OVERSIZE", "HUGE", "ENTITYBOMB", "EXTENTITY", "NEWLINE",
     "MISSINGFIELD", "BADEXPIRATION", "PASTEXPIRATION", "REDIRECT", "DENIED", "CTLERROR",
-    "INVALIDKEYS", "EXPIRED", "REGIONDISABLED", "SKEW", "HOSTILEERROR", "LOAD", "OK",
+    "INVALIDKEYS", "EXPIRED", "REGIONDISABLED", "SKEW", "HOSTILEERROR", "QUOTEERROR", "DELAY",
+    "LOAD", "OK",
 ]
+# Scenarios that stay with the credentials a key is issued: a call signed
+# with those session credentials meets the same fault.
+INHERITED = {"DELAY"}
 
 
 def totp(secret_b32, t, step=30, digits=6):
@@ -174,6 +178,11 @@ class Handler(BaseHTTPRequestHandler):
         key = scope[0] if scope else ""
         region = scope[2] if len(scope) > 2 else ""
         scenario = next((s for s in SCENARIOS if key.startswith("AKIA" + s)), "OK")
+        if key.startswith("ASIA"):
+            with st.lock:
+                issued_for = st.sessions.get(key, {}).get("scenario")
+            if issued_for in INHERITED:
+                scenario = issued_for
         n = st.bump(key)
         self.issued_key = None
         entry = {
@@ -224,6 +233,8 @@ class Handler(BaseHTTPRequestHandler):
     # ---- faults ----------------------------------------------------------
     def respond(self, scenario, n, action, form, key, region, fields, body):
         a = self.server.state.args
+        if scenario == "DELAY":
+            time.sleep(a.delay_seconds)
         if scenario == "THROTTLEALWAYS" or (scenario == "THROTTLEONCE" and n == 1):
             self.send(400, error_doc("Throttling", "Rate exceeded"))
             return 400
@@ -323,6 +334,8 @@ class Handler(BaseHTTPRequestHandler):
             "SKEW": (403, "SignatureDoesNotMatch", "Signature expired: 20150830T123600Z is now earlier than 20991231T000000Z"),
             "HOSTILEERROR": (403, "Weird\nCode", "line one\nline two\t" + "A" * 600),
             "CTLERROR": (403, "AccessDenied", "bell\x07 escape\x1b"),
+            # A message that would forge key=value fields in an unescaped log line.
+            "QUOTEERROR": (403, "AccessDenied", 'denied" outcome=success user=root latency_ms="0'),
         }
         if scenario in errors:
             status, code, msg = errors[scenario]
@@ -419,7 +432,7 @@ class Handler(BaseHTTPRequestHandler):
         expires = self.now() + duration
         with st.lock:
             st.sessions[key] = {"secret": secret, "token": token, "expires": expires,
-                                "mfa": mfa, "arn": arn, "chained": chained}
+                                "mfa": mfa, "arn": arn, "chained": chained, "scenario": scenario}
             if st.issued:
                 st.issued.write("%s\n%s\n" % (secret, token))
         self.issued_key = key
@@ -491,6 +504,8 @@ def main():
     ap.add_argument("--issued-log")
     ap.add_argument("--totp-secret")
     ap.add_argument("--hang-seconds", type=float, default=20)
+    ap.add_argument("--delay-seconds", type=float, default=1.8,
+                    help="DELAY keys (and what they were issued): every answer this late")
     ap.add_argument("--clock-from-request", action="store_true")
     args = ap.parse_args()
 

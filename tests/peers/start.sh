@@ -47,6 +47,11 @@ if [ "$ONLY" != moto ]; then
     start_fault fault-wronghost wronghost
     start_fault fault-clock server --clock-from-request
     start_fault fault-expired expired
+    # An HTTPS proxy that wants Basic credentials (the password is a test value).
+    "$PY" "$HERE/connect_proxy.py" --port-file "$PEERS/proxy.port" --log "$PEERS/proxy.log" \
+        --user proxyuser --password proxysecret-0123 > "$PEERS/proxy.out" 2>&1 &
+    echo $! >> "$PEERS/pids"
+    wait_for_file "$PEERS/proxy.port" $! proxy
 fi
 
 # moto: pick a free loopback port, start, and wait until it answers over TLS.
@@ -80,6 +85,10 @@ done
     echo "FAULT_EXPIRED_URL=https://localhost:$(cat "$PEERS/fault-expired.port")"
     echo "FAULT_CLOCK_URL=https://localhost:$(cat "$PEERS/fault-clock.port")"
     echo "FAULT_CLOCK_LOG=$PEERS/fault-clock.log"
+    echo "PROXY_PORT=$(cat "$PEERS/proxy.port")"
+    echo "PROXY_LOG=$PEERS/proxy.log"
+    echo "PROXY_USER=proxyuser"
+    echo "PROXY_PASSWORD=proxysecret-0123"
 } > "$PEERS/env"
 if [ "$ONLY" = moto ]; then
     echo "peers: moto on $moto_port"

@@ -53,6 +53,19 @@ AWSSTS_API awssts_err awssts_file_write_atomic(int dirfd, const char *name, cons
                                                size_t len, mode_t mode,
                                                struct awssts_error_info *ei);
 
+/*
+ * flock(fd, operation) (LOCK_SH or LOCK_EX), waiting at most wait_ms
+ * (0: not at all) for whoever holds it: AWSSTS_E_TIMEOUT when the time ran
+ * out. A root process never waits for ever on a lock its user can hold.
+ */
+AWSSTS_API awssts_err awssts_lock_wait(int fd, int operation, long wait_ms,
+                                       struct awssts_error_info *ei);
+
+/* Room on the open directory's filesystem for min_bytes and min_inodes
+ * more (as an unprivileged writer sees it), else AWSSTS_E_FILE_IO. */
+AWSSTS_API awssts_err awssts_dir_check_room(int dirfd, long min_bytes, long min_inodes,
+                                            struct awssts_error_info *ei);
+
 /* True when the open directory lives on tmpfs or ramfs (fstatfs on the fd). */
 AWSSTS_API awssts_err awssts_dir_check_memory_fs(int dirfd, struct awssts_error_info *ei);
 

@@ -28,7 +28,8 @@ struct awssts_client_options {
     const char *proxy;      /* optional; NULL means no proxy, environment ignored */
     const char *connect_to; /* optional curl CONNECT_TO "host:port:addr:port" */
     long connect_timeout_ms; /* 0: 3 s */
-    long timeout_ms;         /* 0: 10 s, covers all retries */
+    long timeout_ms;         /* 0: 10 s: all calls of the client together, retries
+                                included, counted from its first call */
     unsigned max_attempts;   /* 0: 3 */
     const char *user_agent;  /* optional suffix */
 };

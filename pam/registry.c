@@ -1,0 +1,253 @@
+/* The session registry. Only root writes here; a user can neither plant an
+ * entry nor hold the lock. Deciding whether a close was the user's last
+ * reads entries only until a live one turns up, so no step costs more with
+ * more sessions open. */
+#include "registry.h"
+#include "awssts/safefile.h"
+#include "error_set.h"
+#include "id.h"
+#include "paths.h"
+#include "text.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DIRECTORY_FILE "directory"
+
+unsigned long long pas_process_start_time(pid_t pid)
+{
+    char path[64], line[1024];
+    snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, line, sizeof(line) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    line[n] = '\0';
+    /* The name (field 2) may hold spaces and ')': fields resume after the last ')'. */
+    const char *p = strrchr(line, ')');
+    if (p == NULL)
+        return 0;
+    /* starttime is field 22: the space before field N is the (N-2)th after ')'. */
+    for (int field = 3; field <= 22 && p != NULL; field++)
+        p = strchr(p + 1, ' ');
+    if (p == NULL)
+        return 0;
+    char *end = NULL;
+    unsigned long long t = strtoull(p + 1, &end, 10);
+    return end != p + 1 ? t : 0;
+}
+
+static awssts_err open_registry(uid_t uid, bool create, int *fd, struct awssts_error_info *ei)
+{
+    int top = -1;
+    awssts_err rc = pas_open_dir(PAS_REGISTRY_DIR, create, 0700, 0, &top, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    struct stat st;
+    if (fstat(top, &st) != 0 || st.st_uid != 0 || (st.st_mode & 0077) != 0) {
+        close(top);
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, PAS_REGISTRY_DIR ": must be root's, mode 0700");
+    }
+    char name[24];
+    snprintf(name, sizeof(name), "%u", (unsigned)uid);
+    if (create && mkdirat(top, name, 0700) != 0 && errno != EEXIST) {
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir " PAS_REGISTRY_DIR "/%s: %s", name,
+                              strerror(errno));
+        close(top);
+        return rc;
+    }
+    *fd = openat(top, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int e = errno;
+    close(top);
+    if (*fd < 0)
+        return awssts_error_set(ei, e == ENOENT ? AWSSTS_E_NOT_FOUND : AWSSTS_E_FILE_IO,
+                                PAS_REGISTRY_DIR "/%s: %s", name, strerror(e));
+    if (fstat(*fd, &st) != 0 || st.st_uid != 0 || (st.st_mode & 0077) != 0) {
+        close(*fd);
+        *fd = -1;
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, PAS_REGISTRY_DIR "/%s: must be root's, mode 0700",
+                                name);
+    }
+    return AWSSTS_OK;
+}
+
+awssts_err pas_registry_lock(uid_t uid, bool create, long wait_ms, struct pas_registry *r,
+                             struct awssts_error_info *ei)
+{
+    r->fd = -1;
+    r->uid = uid;
+    /* A last logout removes the directory while we wait for its lock: then
+     * the one we hold is gone, and a new one is made. */
+    for (int attempt = 0; attempt < 3; attempt++) {
+        int fd = -1;
+        awssts_err rc = open_registry(uid, create, &fd, ei);
+        if (rc != AWSSTS_OK)
+            return rc;
+        rc = awssts_lock_wait(fd, LOCK_EX, wait_ms, ei);
+        if (rc != AWSSTS_OK) {
+            close(fd);
+            if (rc == AWSSTS_E_TIMEOUT)
+                awssts_error_prefix(ei, "the user's session registry");
+            return rc;
+        }
+        struct stat st;
+        if (fstat(fd, &st) == 0 && st.st_nlink > 0) {
+            r->fd = fd;
+            return AWSSTS_OK;
+        }
+        close(fd);
+    }
+    return awssts_error_set(ei, AWSSTS_E_FILE_IO, "the user's session registry was removed repeatedly");
+}
+
+void pas_registry_unlock(struct pas_registry *r)
+{
+    if (r->fd >= 0)
+        close(r->fd); /* releases the lock */
+    r->fd = -1;
+}
+
+/* Is the session of this entry still running: its PID, with its start time? */
+static bool entry_alive(int dfd, const char *name)
+{
+    char *text = NULL;
+    struct awssts_file_policy pol = {.owner = 0, .forbidden = 0077};
+    if (awssts_file_read(dfd, name, &pol, &text, NULL, NULL) != AWSSTS_OK)
+        return false;
+    long pid = 0;
+    unsigned long long start = 0;
+    char *sp = strchr(text, ' ');
+    bool ok = sp != NULL;
+    if (ok) {
+        *sp = '\0';
+        char *end = NULL;
+        start = strtoull(sp + 1, &end, 10);
+        ok = end != sp + 1 && (*end == '\n' || *end == '\0') &&
+             awssts_text_parse_long(text, 1, 0x7fffffffL, &pid);
+    }
+    free(text);
+    return ok && start != 0 && pas_process_start_time((pid_t)pid) == start;
+}
+
+/* Read entries until one is alive; drop dead ones on the way. getdents64
+ * with a small buffer: readdir would ask the kernel for hundreds at once. */
+static awssts_err any_alive(int dfd, bool *alive, struct awssts_error_info *ei)
+{
+    int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* an offset of its own */
+    if (fd < 0)
+        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "read the session registry: %s", strerror(errno));
+    _Alignas(struct dirent64) char buf[1024];
+    awssts_err rc = AWSSTS_OK;
+    *alive = false;
+    while (!*alive) {
+        ssize_t n = getdents64(fd, buf, sizeof(buf));
+        if (n < 0)
+            rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "read the session registry: %s", strerror(errno));
+        if (n <= 0)
+            break;
+        for (ssize_t off = 0; off < n && !*alive;) {
+            const struct dirent64 *e = (const struct dirent64 *)(const void *)(buf + off);
+            off += e->d_reclen;
+            if (!pas_id_valid(e->d_name))
+                continue; /* ".", "..", the directory file, a writer's temporary file */
+            if (entry_alive(dfd, e->d_name))
+                *alive = true;
+            else
+                unlinkat(dfd, e->d_name, 0);
+        }
+    }
+    close(fd);
+    return rc;
+}
+
+awssts_err pas_registry_directory(const struct pas_registry *r, char *dir, size_t len,
+                                  struct awssts_error_info *ei)
+{
+    char *text = NULL;
+    struct awssts_file_policy pol = {.owner = 0, .forbidden = 0077};
+    awssts_err rc = awssts_file_read(r->fd, DIRECTORY_FILE, &pol, &text, NULL, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    text[strcspn(text, "\n")] = '\0';
+    if (text[0] != '/' || strlen(text) >= len)
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "the session registry names no directory");
+    else
+        snprintf(dir, len, "%s", text);
+    free(text);
+    return rc;
+}
+
+awssts_err pas_registry_live(const struct pas_registry *r, bool *live, char *dir, size_t len,
+                             struct awssts_error_info *ei)
+{
+    awssts_err rc = any_alive(r->fd, live, ei);
+    if (rc == AWSSTS_OK && *live && dir != NULL)
+        rc = pas_registry_directory(r, dir, len, ei);
+    return rc;
+}
+
+awssts_err pas_registry_add(const struct pas_registry *r, const char *id, const char *dir,
+                            struct awssts_error_info *ei)
+{
+    if (!pas_id_valid(id))
+        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "bad session id");
+    unsigned long long start = pas_process_start_time(getpid());
+    if (start == 0)
+        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "/proc/%ld/stat unreadable (is /proc mounted?)",
+                                (long)getpid());
+    char entry[64], where[4200];
+    int n = snprintf(entry, sizeof(entry), "%ld %llu\n", (long)getpid(), start);
+    int m = snprintf(where, sizeof(where), "%s\n", dir);
+    if (m < 0 || (size_t)m >= sizeof(where))
+        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "directory name too long");
+    awssts_err rc = awssts_file_write_atomic(r->fd, DIRECTORY_FILE, where, (size_t)m, 0600, ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_file_write_atomic(r->fd, id, entry, (size_t)n, 0600, ei);
+    return rc;
+}
+
+awssts_err pas_registry_remove(const struct pas_registry *r, const char *id, bool *last,
+                               struct awssts_error_info *ei)
+{
+    *last = false;
+    if (!pas_id_valid(id))
+        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "bad session id");
+    unlinkat(r->fd, id, 0);
+    bool alive = false;
+    awssts_err rc = any_alive(r->fd, &alive, ei);
+    *last = rc == AWSSTS_OK && !alive;
+    return rc;
+}
+
+void pas_registry_forget(struct pas_registry *r)
+{
+    /* Entries left are dead (any_alive dropped them) or temporary files. */
+    int fd = openat(r->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (d == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            unlinkat(r->fd, e->d_name, 0);
+    closedir(d);
+    char name[24];
+    snprintf(name, sizeof(name), "%u", (unsigned)r->uid);
+    int top = -1;
+    if (pas_open_dir(PAS_REGISTRY_DIR, false, 0700, 0, &top, NULL) == AWSSTS_OK) {
+        unlinkat(top, name, AT_REMOVEDIR);
+        close(top);
+    }
+}

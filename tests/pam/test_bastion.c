@@ -1,0 +1,511 @@
+/*
+ * The module as a real bastion runs it: pam_systemd (tests/tools/logind-standin)
+ * making /run/user/UID in the session stack before us, sshd's call order
+ * (setcred before open_session) and login's (the other way round), one user
+ * filling what they can, a user holding their own lock, PID reuse, a hostile
+ * STS error text, a proxy with a password, and one deadline for a login's
+ * STS calls. Users and services come from tests/pam/run-pam-tests.
+ */
+#include "pam_login.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define LOGIND "awssts_logind"             /* stand-in removes /run/user/UID at its close */
+#define LOGIND_LATER "awssts_logind_later" /* it stays; removed after the PAM stack */
+
+static uid_t leftover_uid;
+static char leftover_path[4096];
+
+static int find_leftover(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+    (void)type;
+    (void)f;
+    char uid_part[32];
+    snprintf(uid_part, sizeof(uid_part), "/%u", (unsigned)leftover_uid);
+    size_t n = strlen(uid_part);
+    const char *hit = strstr(path, uid_part);
+    bool names_uid = hit != NULL && (hit[n] == '\0' || hit[n] == '/');
+    if (strncmp(path, "/run/logind-standin", 19) == 0)
+        return 0; /* the stand-in's own count, as logind keeps /run/systemd/users */
+    if (st->st_uid == leftover_uid || names_uid) {
+        snprintf(leftover_path, sizeof(leftover_path), "%s", path);
+        return 1;
+    }
+    return 0;
+}
+
+/* Nothing under /run belongs to the user or is named by their uid. */
+static void assert_nothing_left(const char *user)
+{
+    leftover_uid = uid_of(user);
+    leftover_path[0] = '\0';
+    if (nftw("/run", find_leftover, 16, FTW_PHYS) != 0)
+        fail_msg("%s: %s is left under /run after the last logout", user, leftover_path);
+}
+
+static void logind_dir(const char *user, char *out, size_t len)
+{
+    snprintf(out, len, "/run/user/%u", (unsigned)uid_of(user));
+}
+
+/* What logind does some time after the user's last session: its tmpfs goes. */
+static void logind_removes(const char *user)
+{
+    char dir[64];
+    logind_dir(user, dir, sizeof(dir));
+    assert_int_equal(umount2(dir, MNT_DETACH), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+static void assert_credentials_under_logind(struct login *l, const char *user)
+{
+    char want[128];
+    logind_dir(user, want, sizeof(want));
+    strcat(want, "/aws-sts/credentials");
+    const char *got = pam_getenv(l->ph, "AWS_SHARED_CREDENTIALS_FILE");
+    if (got == NULL || strcmp(got, want) != 0)
+        fail_msg("%s: AWS_SHARED_CREDENTIALS_FILE is %s, want %s", user, got ? got : "unset", want);
+    assert_user_file(want, uid_of(user), "aws_access_key_id = ASIA");
+}
+
+/* sshd: setcred runs before pam_systemd has made /run/user/UID. */
+static void test_logind_sshd_order(void **state)
+{
+    (void)state;
+    struct login l;
+    login_full(&l, LOGIND, "lena", code_at(0));
+    assert_credentials_under_logind(&l, "lena");
+    login_close(&l);
+    assert_nothing_left("lena");
+}
+
+/* login(1): open_session first, then setcred. */
+static void test_logind_login_order(void **state)
+{
+    (void)state;
+    struct login l;
+    login_full_session_first(&l, LOGIND, "lola", code_at(0));
+    assert_credentials_under_logind(&l, "lola");
+    login_close(&l);
+    assert_nothing_left("lola");
+}
+
+/* logind removes /run/user/UID only after the PAM stack has closed. */
+static void test_logind_removes_later(void **state)
+{
+    (void)state;
+    struct login l;
+    login_full(&l, LOGIND_LATER, "lars", code_at(0));
+    assert_credentials_under_logind(&l, "lars");
+    login_close(&l);
+    char creds[128];
+    logind_dir("lars", creds, sizeof(creds));
+    strcat(creds, "/aws-sts/credentials");
+    assert_false(exists(creds));
+    logind_removes("lars");
+    assert_nothing_left("lars");
+}
+
+/* A second session while the first is open: the same directory, one count. */
+static void test_logind_second_session(void **state)
+{
+    (void)state;
+    struct login a, b;
+    login_full(&a, LOGIND, "leon", code_at(0));
+    login_full(&b, LOGIND, "leon", code_at(30));
+    const char *fa = pam_getenv(a.ph, "AWS_SHARED_CREDENTIALS_FILE");
+    const char *fb = pam_getenv(b.ph, "AWS_SHARED_CREDENTIALS_FILE");
+    assert_non_null(fa);
+    assert_non_null(fb);
+    assert_string_equal(fa, fb);
+    assert_credentials_under_logind(&a, "leon");
+    login_close(&b);
+    assert_user_file(fa, uid_of("leon"), "aws_access_key_id = ASIA"); /* a is still open */
+    login_close(&a);
+    assert_nothing_left("leon");
+}
+
+/* Run fn as the user in a child; returns its exit status. */
+static int as_user(const char *user, int (*fn)(void *), void *arg)
+{
+    struct passwd *pw = getpwnam(user);
+    assert_non_null(pw);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+            _exit(90);
+        _exit(fn(arg));
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
+}
+
+/* Write into path until the filesystem is full: 0 when ENOSPC came. */
+static int fill(void *arg)
+{
+    const char *path = arg;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0)
+        return 1;
+    static char block[65536];
+    ssize_t w;
+    while ((w = write(fd, block, sizeof(block))) > 0)
+        ;
+    int e = errno;
+    /* Finish the last partial blocks too. */
+    while (write(fd, block, 1) > 0)
+        ;
+    close(fd);
+    return w < 0 && e == ENOSPC ? 0 : 2;
+}
+
+static long free_kib(const char *path)
+{
+    struct statvfs sv;
+    assert_int_equal(statvfs(path, &sv), 0);
+    return (long)(sv.f_bavail * sv.f_frsize / 1024);
+}
+
+/* One user filling everything the module lets them write cannot stop
+ * another user's login. */
+static void test_user_cannot_fill_run(void **state)
+{
+    (void)state;
+    struct login m, v;
+    login_full(&m, "awssts", "mallory", code_at(0));
+    const char *file = pam_getenv(m.ph, "AWS_SHARED_CREDENTIALS_FILE");
+    assert_non_null(file);
+    char filler[4200];
+    snprintf(filler, sizeof(filler), "%s", file);
+    strcpy(strrchr(filler, '/') + 1, "filler");
+    assert_int_equal(as_user("mallory", fill, filler), 0);
+    long run_free = free_kib("/run");
+    print_message("mallory filled her directory; /run has %ld KiB free\n", run_free);
+
+    int before = fault_log_count("\"key\": \"AKIAOKALVA", NULL);
+    login_start(&v, "awssts", "alva", code_at(0));
+    int auth = pam_authenticate(v.ph, 0);
+    int cred = auth == PAM_SUCCESS ? pam_setcred(v.ph, PAM_ESTABLISH_CRED) : auth;
+    unlink(filler); /* whatever happened: the tests after this one need /run */
+    if (auth != PAM_SUCCESS || cred != PAM_SUCCESS)
+        fail_msg("alva's login with mallory's directory full: auth %s, setcred %s",
+                 pam_strerror(v.ph, auth), pam_strerror(v.ph, cred));
+    assert_true(run_free > 1024);
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKALVA", NULL), before + 1);
+    assert_int_equal(pam_open_session(v.ph, 0), PAM_SUCCESS);
+    char creds[64];
+    snprintf(creds, sizeof(creds), "/run/aws-sts/%u/credentials", (unsigned)uid_of("alva"));
+    assert_user_file(creds, uid_of("alva"), "aws_access_key_id = ASIA");
+    login_close(&v);
+    login_close(&m);
+    assert_nothing_left("mallory");
+    assert_nothing_left("alva");
+}
+
+/* /run full (here: root filled it): refused before the prompt and before
+ * STS, so no code is spent; one clear line. */
+static void test_local_fault_before_sts(void **state)
+{
+    (void)state;
+    char root_filler[] = "/run/root-filler";
+    assert_int_equal(fill(root_filler), 0);
+    int before = fault_log_count("\"key\": \"AKIAOKFRED", NULL);
+    struct login l;
+    login_start(&l, "awssts", "fred", code_at(0));
+    int rc = pam_authenticate(l.ph, 0);
+    unlink("/run/root-filler");
+    if (rc != PAM_AUTHINFO_UNAVAIL)
+        fail_msg("authenticate with /run full: %s", pam_strerror(l.ph, rc));
+    assert_int_equal(l.script.next, 0); /* not even prompted */
+    login_finish(&l);
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKFRED", NULL), before);
+    assert_int_equal(pam_log_count("user=fred outcome=local_error", "STS not called"), 1);
+    assert_nothing_left("fred");
+}
+
+static bool file_holds(const char *path, const char *what)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char text[16384];
+    size_t n = fread(text, 1, sizeof(text) - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    return strstr(text, what) != NULL;
+}
+
+/* The proxy's password is root's: the user's state file never holds it. */
+static void test_proxy_password_stays_root_s(void **state)
+{
+    (void)state;
+    struct login l;
+    login_full(&l, "awssts", "pat", code_at(0));
+    assert_true(proxy_log_count("\"auth\": \"ok\"") >= 1);
+    const char *file = pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE");
+    assert_non_null(file);
+    char st[4200];
+    snprintf(st, sizeof(st), "%s", file);
+    strcpy(strrchr(st, '/') + 1, "state");
+    assert_user_file(st, uid_of("pat"), "proxy = http://127.0.0.1:");
+    if (file_holds(st, peer_env("PROXY_PASSWORD")) || file_holds(st, "proxyuser"))
+        fail_msg("%s holds the proxy's credentials", st);
+    login_close(&l);
+}
+
+struct holder {
+    const char *dir;
+    int ready_fd;
+};
+
+/* Hold the lock of the user's directory, as a helper stuck at a prompt would. */
+static int hold_lock(void *arg)
+{
+    struct holder *h = arg;
+    int fd = open(h->dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0 || flock(fd, LOCK_EX) != 0)
+        return 1;
+    if (write(h->ready_fd, "y", 1) != 1)
+        return 2;
+    pause();
+    return 0;
+}
+
+/* A process of the user holding the directory's lock cannot make a root
+ * login wait for ever: the wait is bounded and says so. */
+static void test_lock_wait_is_bounded(void **state)
+{
+    (void)state;
+    struct login a;
+    login_full(&a, "awssts", "lox", code_at(0));
+    const char *file = pam_getenv(a.ph, "AWS_SHARED_CREDENTIALS_FILE");
+    assert_non_null(file);
+    char dir[4200];
+    snprintf(dir, sizeof(dir), "%s", file);
+    *strrchr(dir, '/') = '\0';
+
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    struct passwd *pw = getpwnam("lox");
+    pid_t holder = fork();
+    assert_true(holder >= 0);
+    if (holder == 0) {
+        close(ready[0]);
+        if (setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+            _exit(90);
+        struct holder h = {dir, ready[1]};
+        _exit(hold_lock(&h));
+    }
+    close(ready[1]);
+    char c = 0;
+    struct pollfd pfd = {.fd = ready[0], .events = POLLIN};
+    assert_int_equal(poll(&pfd, 1, 10000), 1);
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    close(ready[0]);
+
+    /* A second login, in a child, so that a module that waits for ever
+     * fails this test instead of hanging it. */
+    struct login b;
+    login_start(&b, "awssts", "lox", code_at(30));
+    long long t0 = now_ms();
+    pid_t kid = fork();
+    assert_true(kid >= 0);
+    if (kid == 0) {
+        int ok = pam_authenticate(b.ph, 0) == PAM_SUCCESS;
+        int sc = pam_setcred(b.ph, PAM_ESTABLISH_CRED);
+        int os = pam_open_session(b.ph, 0);
+        if (os == PAM_SUCCESS)
+            pam_close_session(b.ph, 0);
+        _exit(ok && sc == PAM_CRED_ERR ? 0 : 10 + (sc & 0x1f));
+    }
+    int status = 0;
+    pid_t w = 0;
+    while (now_ms() - t0 < 30000 && (w = waitpid(kid, &status, WNOHANG)) == 0)
+        usleep(50000);
+    long long took = now_ms() - t0;
+    kill(holder, SIGKILL);
+    waitpid(holder, NULL, 0);
+    if (w == 0) {
+        kill(kid, SIGKILL);
+        waitpid(kid, NULL, 0);
+        fail_msg("the second login still waits for the user's lock after %lld ms", took);
+    }
+    print_message("second login gave up on the held lock after %lld ms\n", took);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    /* The user's timeout (3 s) bounds the wait; the STS call comes first. */
+    assert_true(took < 3000 + 6000);
+    assert_int_equal(pam_log_count("user=lox", "gave up waiting for the lock"), 1);
+    login_finish(&b);
+    login_close(&a);
+    assert_nothing_left("lox");
+}
+
+/* One deadline for all of a login's STS calls: two answers of 1.8 s each
+ * under timeout = 3 make a timeout, not a 3.6 s login. */
+static void test_one_deadline_per_login(void **state)
+{
+    (void)state;
+    struct login l;
+    login_start(&l, "awssts", "dora", code_at(0));
+    long long t0 = now_ms();
+    int rc = pam_authenticate(l.ph, 0);
+    long long took = now_ms() - t0;
+    print_message("session+role against a 1.8 s STS, timeout 3 s: %s after %lld ms\n",
+                  pam_strerror(l.ph, rc), took);
+    assert_int_equal(rc, PAM_AUTHINFO_UNAVAIL);
+    const char *margin = getenv("PAS_MATRIX_MARGIN_MS");
+    assert_true(took < 3000 + (margin ? atol(margin) : 700));
+    assert_int_equal(pam_log_count("user=dora outcome=sts_error", "did not answer in time"), 1);
+    login_finish(&l);
+}
+
+/* Another user's hand-off named in the PAM environment is refused and left
+ * alone: only its own user's login may use or remove it. */
+static void test_foreign_handoff_left_alone(void **state)
+{
+    (void)state;
+    struct login owner, other;
+    /* As in sshd, auth in a child: the hand-off exists only as the file. */
+    login_start(&owner, "awssts", "hana", code_at(0));
+    bool handoff = false;
+    assert_true(login_auth_in_child(&owner, &handoff));
+    assert_true(handoff);
+    const char *token = pam_getenv(owner.ph, "PAM_AWS_STS_HANDOFF");
+    assert_non_null(token);
+    char path[128], env[128];
+    snprintf(path, sizeof(path), "/run/aws-sts/staging/%s", token);
+    snprintf(env, sizeof(env), "PAM_AWS_STS_HANDOFF=%s", token);
+    assert_true(exists(path));
+
+    login_start(&other, "awssts", "hugo", NULL);
+    assert_int_equal(pam_putenv(other.ph, env), PAM_SUCCESS);
+    assert_int_equal(pam_setcred(other.ph, PAM_ESTABLISH_CRED), PAM_CRED_ERR);
+    login_finish(&other);
+    assert_true(exists(path));
+    assert_int_equal(pam_log_count("user=hugo", "hand-off belongs to hana"), 1);
+
+    /* The owner's login still works. */
+    pam_handle_t *ph = owner.ph;
+    assert_int_equal(pam_setcred(ph, PAM_ESTABLISH_CRED), PAM_SUCCESS);
+    assert_int_equal(pam_open_session(ph, 0), PAM_SUCCESS);
+    assert_false(exists(path));
+    login_close(&owner);
+}
+
+/* An error text with quotes cannot forge fields of the log line. */
+static void test_error_text_is_escaped(void **state)
+{
+    (void)state;
+    struct login l;
+    login_start(&l, "awssts", "mxquote", code_at(0));
+    assert_int_equal(pam_authenticate(l.ph, 0), PAM_AUTHINFO_UNAVAIL);
+    login_finish(&l);
+    assert_int_equal(pam_log_count("user=mxquote outcome=sts_error", "denied\\\" outcome=success"), 1);
+    assert_int_equal(pam_log_count("denied\" outcome=success", NULL), 0);
+}
+
+/* A child that holds PID `want`, made by asking the kernel for that PID next. */
+static pid_t fork_with_pid(pid_t want)
+{
+    for (int attempt = 0; attempt < 200; attempt++) {
+        FILE *f = fopen("/proc/sys/kernel/ns_last_pid", "w");
+        assert_non_null(f);
+        fprintf(f, "%d", (int)want - 1);
+        fclose(f);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            pause();
+            _exit(0);
+        }
+        if (pid == want)
+            return pid;
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+    }
+    fail_msg("could not get PID %d again", (int)want);
+    return -1;
+}
+
+/* A session whose process died without closing, its PID now another
+ * process's, does not keep the files after the user's last logout. */
+static void test_reused_pid_is_not_a_session(void **state)
+{
+    (void)state;
+    struct login crashed, l;
+    login_start(&crashed, "awssts", "remy", code_at(0));
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int ok = pam_authenticate(crashed.ph, 0) == PAM_SUCCESS &&
+                 pam_setcred(crashed.ph, PAM_ESTABLISH_CRED) == PAM_SUCCESS &&
+                 pam_open_session(crashed.ph, 0) == PAM_SUCCESS;
+        _exit(ok ? 0 : 1); /* no close: a crash */
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    pid_t impostor = fork_with_pid(pid);
+
+    login_full(&l, "awssts", "remy", code_at(30));
+    const char *file = pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE");
+    assert_non_null(file);
+    char creds[4200];
+    snprintf(creds, sizeof(creds), "%s", file);
+    login_close(&l);
+    bool left = exists(creds);
+    kill(impostor, SIGKILL);
+    waitpid(impostor, NULL, 0);
+    login_finish(&crashed); /* the parent's copy never ran a module */
+    if (left)
+        fail_msg("PID %d, reused by another process, kept the crashed session alive", (int)pid);
+    assert_nothing_left("remy");
+}
+
+/* run-pam-tests hands every test program a hostile environment (a key log
+ * file, an OpenSSL configuration that breaks TLS, other CAs, proxies):
+ * every login above worked, and no key log was written. */
+static void test_environment_steered_nothing(void **state)
+{
+    (void)state;
+    const char *keylog = getenv("SSLKEYLOGFILE");
+    assert_non_null(keylog);
+    assert_non_null(getenv("OPENSSL_CONF"));
+    if (exists(keylog))
+        fail_msg("%s exists: libcurl took SSLKEYLOGFILE from the environment", keylog);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_logind_sshd_order),
+        cmocka_unit_test(test_logind_login_order),
+        cmocka_unit_test(test_logind_removes_later),
+        cmocka_unit_test(test_logind_second_session),
+        cmocka_unit_test(test_user_cannot_fill_run),
+        cmocka_unit_test(test_local_fault_before_sts),
+        cmocka_unit_test(test_proxy_password_stays_root_s),
+        cmocka_unit_test(test_lock_wait_is_bounded),
+        cmocka_unit_test(test_one_deadline_per_login),
+        cmocka_unit_test(test_foreign_handoff_left_alone),
+        cmocka_unit_test(test_error_text_is_escaped),
+        cmocka_unit_test(test_reused_pid_is_not_a_session),
+        cmocka_unit_test(test_environment_steered_nothing),
+    };
+    return PAM_LOG_RUN("pam_bastion", tests, "bastion.log");
+}
