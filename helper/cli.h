@@ -65,6 +65,8 @@ int cli_save_file(const struct awssts_credfile *cf, const char *path, unsigned m
 
 /* Read a code (or secret) from /dev/tty with echo off. */
 int tty_prompt(const char *prompt, bool echo, char *out, size_t len);
+/* One line of standard input, unbuffered (a code given with --token -). */
+void stdin_line(char *out, size_t len);
 
 int cmd_status(int argc, char **argv);
 int cmd_refresh(int argc, char **argv);

@@ -129,7 +129,7 @@ static int parse(int argc, char **argv, struct login_opts *o)
         cli_error("'%s' is not a profile name", o->profile);
         return EXIT_USAGE;
     }
-    if (o->token != NULL && !awssts_valid_mfa_code(o->token)) {
+    if (o->token != NULL && strcmp(o->token, "-") != 0 && !awssts_valid_mfa_code(o->token)) {
         cli_error("the MFA code must be six digits");
         return EXIT_USAGE;
     }
@@ -300,7 +300,16 @@ int cmd_login(int argc, char **argv)
     }
 
     char code[16] = "";
-    if (o.token != NULL) {
+    if (o.token != NULL && strcmp(o.token, "-") == 0) {
+        /* From standard input: out of the command line that ps shows. */
+        stdin_line(code, sizeof(code));
+        if (!awssts_valid_mfa_code(code)) {
+            cli_error("--token -: standard input did not hold a six-digit code");
+            awssts_memzero(code, sizeof(code));
+            awssts_credfile_free(cf);
+            return EXIT_USAGE;
+        }
+    } else if (o.token != NULL) {
         snprintf(code, sizeof(code), "%s", o.token);
     } else {
         char prompt[512];

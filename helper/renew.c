@@ -7,8 +7,11 @@
 #include "awssts/timeutil.h"
 #include "awssts/validate.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -91,8 +94,44 @@ static int long_term_keys(const struct awssts_state *st, char **id, char **secre
     return rc;
 }
 
+/*
+ * Ask for a code on the terminal without holding the directory's lock: a
+ * forgotten prompt must not stop the user's logins and logouts (the module
+ * waits for this lock). Then lock again and read the state afresh: another
+ * process may have renewed meanwhile (*done), or the session ended.
+ */
+static int prompt_unlocked(const struct session_dir *sd, struct awssts_state *st,
+                           const char *prompt, char *code, size_t len, long min_remaining,
+                           bool *done)
+{
+    *done = false;
+    flock(sd->fd, LOCK_UN);
+    int rc = tty_prompt(prompt, false, code, len);
+    if (flock(sd->fd, LOCK_EX) != 0) {
+        cli_error("%s: lock: %s", sd->path, strerror(errno));
+        return EXIT_FAILURE_OTHER;
+    }
+    if (rc != EXIT_OK) {
+        cli_error("the MFA session has expired and there is no terminal to ask for a code: log in again");
+        return rc;
+    }
+    struct stat dst;
+    if (fstat(sd->fd, &dst) != 0 || dst.st_nlink == 0) {
+        cli_error("the session ended while waiting for the code: log in again");
+        return EXIT_LOGIN_NEEDED;
+    }
+    struct awssts_state fresh;
+    if ((rc = session_state_read(sd, &fresh)) != EXIT_OK)
+        return rc;
+    awssts_state_free(st);
+    *st = fresh;
+    *done = awssts_state_current(st)->expiration - time(NULL) > min_remaining;
+    return EXIT_OK;
+}
+
 /* A new MFA session (and role) from long-term keys and a code from the terminal. */
-static int new_session(struct awssts_client *c, struct awssts_state *st)
+static int new_session(struct awssts_client *c, const struct session_dir *sd,
+                       struct awssts_state *st, long min_remaining)
 {
     char *id = NULL, *secret = NULL, *kserial = NULL;
     int rc = long_term_keys(st, &id, &secret, &kserial);
@@ -102,22 +141,29 @@ static int new_session(struct awssts_client *c, struct awssts_state *st)
         return EXIT_LOGIN_NEEDED;
     }
     const char *serial = st->mfa_serial ? st->mfa_serial : kserial;
-    char prompt[400], code[16] = "";
+    char prompt[400], code[16] = "", serial_copy[300] = "";
+    snprintf(serial_copy, sizeof(serial_copy), "%s", serial ? serial : "");
     snprintf(prompt, sizeof(prompt), "AWS MFA code for %s: ", serial ? serial : "(no device)");
+    bool done = false;
     if (serial == NULL) {
         cli_error("no MFA device known for profile %s: log in again", st->profile);
         rc = EXIT_LOGIN_NEEDED;
-    } else if (tty_prompt(prompt, false, code, sizeof(code)) != EXIT_OK) {
-        cli_error("the MFA session has expired and there is no terminal to ask for a code: log in again");
-        rc = EXIT_LOGIN_NEEDED;
+    } else if ((rc = prompt_unlocked(sd, st, prompt, code, sizeof(code), min_remaining, &done)) !=
+               EXIT_OK) {
+        /* said why */
+    } else if (done) {
+        cli_info("renewed by another process meanwhile; the code was not used");
     } else if (!awssts_valid_mfa_code(code)) {
         cli_error("the MFA code must be six digits");
         rc = EXIT_USAGE;
     }
+    serial = serial_copy;
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
     struct awssts_keys lt = {id, secret, NULL};
-    if (rc == EXIT_OK && st->role_arn != NULL && st->flow_direct) {
+    if (rc == EXIT_OK && done) {
+        /* nothing to call */
+    } else if (rc == EXIT_OK && st->role_arn != NULL && st->flow_direct) {
         struct awssts_credentials role = {0};
         if (assume(c, st, &lt, serial, code, st->role_duration, &role, &ei) != AWSSTS_OK) {
             rc = sts_failed("AssumeRole with a new code", &ei);
@@ -157,6 +203,20 @@ static int new_session(struct awssts_client *c, struct awssts_state *st)
     return rc;
 }
 
+/* The proxy of a renewal: the user's own (https_proxy, HTTPS_PROXY, which
+ * may carry the user's proxy credentials), else the login's, which the state
+ * holds without any. */
+static const char *renewal_proxy(const struct awssts_state *st)
+{
+    const char *names[] = {"https_proxy", "HTTPS_PROXY"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *v = getenv(names[i]);
+        if (v != NULL && *v != '\0')
+            return v;
+    }
+    return st->proxy;
+}
+
 int session_renew(const struct session_dir *sd, struct awssts_state *st, long min_remaining,
                   bool prompt, bool *called)
 {
@@ -167,6 +227,7 @@ int session_renew(const struct session_dir *sd, struct awssts_state *st, long mi
 
     struct awssts_client_options o;
     awssts_state_client_options(st, &o);
+    o.proxy = renewal_proxy(st);
     o.user_agent = "awssts";
     struct awssts_client *c = NULL;
     struct awssts_error_info ei;
@@ -202,7 +263,7 @@ int session_renew(const struct session_dir *sd, struct awssts_state *st, long mi
                       st->has_mfa_session ? "ended" : "(direct role) ended", when);
         } else {
             *called = true;
-            rc = new_session(c, st);
+            rc = new_session(c, sd, st, min_remaining);
         }
     }
     awssts_client_free(c);

@@ -7,6 +7,24 @@
 #include <termios.h>
 #include <unistd.h>
 
+/* One line from fd, byte by byte: no stdio buffer keeps a copy of it. */
+static void read_line(int fd, char *out, size_t len)
+{
+    size_t n = 0;
+    char c;
+    while (n + 1 < len && read(fd, &c, 1) == 1 && c != '\n')
+        out[n++] = c;
+    if (n > 0 && out[n - 1] == '\r')
+        n--;
+    out[n] = '\0';
+    awssts_memzero(&c, sizeof(c));
+}
+
+void stdin_line(char *out, size_t len)
+{
+    read_line(STDIN_FILENO, out, len);
+}
+
 int tty_prompt(const char *prompt, bool echo, char *out, size_t len)
 {
     int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -22,18 +40,13 @@ int tty_prompt(const char *prompt, bool echo, char *out, size_t len)
     if (write(fd, prompt, strlen(prompt)) < 0) {
         /* nothing to do: the read below still works */
     }
-    size_t n = 0;
-    char c;
-    while (n + 1 < len && read(fd, &c, 1) == 1 && c != '\n')
-        out[n++] = c;
-    out[n] = '\0';
+    read_line(fd, out, len);
     if (restore) {
         tcsetattr(fd, TCSAFLUSH, &old);
         if (write(fd, "\n", 1) < 0) {
             /* best effort */
         }
     }
-    awssts_memzero(&c, sizeof(c));
     close(fd);
     return EXIT_OK;
 }

@@ -198,7 +198,12 @@ awssts_err awssts_http_post(void *handle, const struct http_settings *s, const c
     api->easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
     resp->request_sent = request_size > 0;
     api->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
-    if (cc != CURLE_OK) {
+    api->easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &resp->proxy_status);
+    if (cc != CURLE_OK && resp->proxy_status >= 300) {
+        rc = awssts_error_set(ei, AWSSTS_E_NETWORK, "the proxy refused the tunnel (HTTP %ld%s)",
+                              resp->proxy_status,
+                              resp->proxy_status == 407 ? ": it wants credentials" : "");
+    } else if (cc != CURLE_OK) {
         errbuf[sizeof(errbuf) - 1] = '\0';
         rc = classify(api, cc, errbuf, resp, ei);
     }

@@ -20,6 +20,7 @@ struct http_response {
     char request_id[80];      /* x-amzn-RequestId header, sanitised */
     char location[128];       /* Location header of a redirect, sanitised */
     bool request_sent;        /* bytes of the request reached the socket */
+    long proxy_status;        /* the proxy's answer to CONNECT; 0 without a proxy */
 };
 
 /* Load libcurl and curl_global_init it, exactly once per process

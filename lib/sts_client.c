@@ -268,7 +268,8 @@ awssts_err awssts_sts_call(struct awssts_client *c, const struct awssts_keys *ke
             /* No response. Replaying is safe when nothing was sent, or
              * when no MFA code could have been consumed. */
             retry = (rc == AWSSTS_E_NETWORK || rc == AWSSTS_E_TIMEOUT) &&
-                    (!resp.request_sent || !call->carries_mfa);
+                    (!resp.request_sent || !call->carries_mfa) &&
+                    resp.proxy_status < 300; /* a proxy's no stays no */
         } else if (resp.status >= 200 && resp.status < 300) {
             rc = awssts_sts_response_parse(resp.body.data, resp.body.len, call->action, out, ei);
             if (rc == AWSSTS_OK && out->is_error) {

@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <stdarg.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -80,8 +81,10 @@ static void write_user_file(const char *path, const char *text, size_t len, mode
     close(fd);
 }
 
-/* A pam_aws_sts-style session (MFA session + role) in DIR; returns the MFA session's key id. */
-static void make_session(char session_key[32])
+/* A pam_aws_sts-style session (MFA session + role) in DIR, its renewals
+ * through proxy (no credentials in it) when not NULL; returns the MFA
+ * session's key id. */
+static void make_session_via(char session_key[32], const char *proxy)
 {
     struct awssts_client_options o = {.region = "us-east-1", .endpoint = peer_env("FAULT_CLOCK_URL"),
                                       .ca_file = peer_env("TEST_CA")};
@@ -100,6 +103,7 @@ static void make_session(char session_key[32])
         .profile = (char[]){"default"}, .duration = 43200,
         .role_arn = (char[]){"arn:aws:iam::123456789012:role/mfa-admin"},
         .role_session_name = (char[]){"hana"}, .role_duration = 3600, .mfa_serial = serial,
+        .proxy = (char *)(uintptr_t)proxy,
     };
     assert_int_equal(awssts_get_session_token(c, &lt, &sreq, &st.mfa_session, NULL), AWSSTS_OK);
     st.has_mfa_session = true;
@@ -128,6 +132,11 @@ static void make_session(char session_key[32])
     awssts_credentials_clear(&st.mfa_session);
     awssts_credentials_clear(&st.role);
     awssts_client_free(c);
+}
+
+static void make_session(char session_key[32])
+{
+    make_session_via(session_key, NULL);
 }
 
 #define SESSION_ENV "AWS_SHARED_CREDENTIALS_FILE=" DIR "/credentials"
@@ -364,6 +373,25 @@ static void test_login_drop_in(void **state)
     assert_non_null(strstr(after, "assumed_role = True"));
     assert_non_null(strstr(after, "assumed_role_arn = arn:aws:iam::123456789012:role/mfa-admin"));
 
+    /* The code on standard input (--token -): out of the command line. */
+    /* The window's last unused code for this device (STS takes -30 s..+30 s once each). */
+    totp_at(peer_env("TOTP_SECRET"), time(NULL) - 30, code);
+    int stdin_calls = fault_log_count("\"key\": \"AKIAOKHANAWORK", NULL);
+    run_as_user(&r, NULL, "echo %s | %s login --profile work --force --token - --endpoint-url %s", code,
+                peer_env("AWSSTS_BIN"), peer_env("FAULT_URL"));
+    if (r.rc != 0)
+        fail_msg("login --token -: %s", r.err);
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKHANAWORK", NULL), stdin_calls + 1);
+    run_as_user(&r, NULL, "echo 12345x | %s login --profile work --force --token - --endpoint-url %s",
+                peer_env("AWSSTS_BIN"), peer_env("FAULT_URL"));
+    assert_int_equal(r.rc, 2);
+    assert_non_null(strstr(r.err, "standard input did not hold a six-digit code"));
+    /* The man page says where --token shows the code, and what does not. */
+    char man[600];
+    snprintf(man, sizeof(man), "LC_ALL=C.UTF-8 man -l %s/awssts-login.1 2>/dev/null | tr -s ' \\n' '  ' | "
+             "grep -q 'read while the command runs (ps, /proc/PID/cmdline)'", peer_env("AWSSTS_MAN_DIR"));
+    assert_int_equal(system(man), 0);
+
     /* No region anywhere: refused, never the global endpoint. */
     run_as_user(&r, NULL, "%s login --profile moto --token 123456", peer_env("AWSSTS_BIN"));
     assert_int_equal(r.rc, 2);
@@ -425,6 +453,92 @@ static void test_login_prompt_in_tmux(void **state)
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKHANATMUX", "\"region\": \"ap-east-1\""), 1);
 }
 
+/* Renewals go through the login's proxy; its credentials are never in the
+ * state, so a proxy that wants them gets the user's own (HTTPS_PROXY). */
+static void test_renewal_through_a_proxy(void **state)
+{
+    (void)state;
+    char skey[32], proxy[128], user_proxy[256], env[512];
+    snprintf(proxy, sizeof(proxy), "http://127.0.0.1:%s", peer_env("PROXY_PORT"));
+    snprintf(user_proxy, sizeof(user_proxy), "http://%s:%s@127.0.0.1:%s", peer_env("PROXY_USER"),
+             peer_env("PROXY_PASSWORD"), peer_env("PROXY_PORT"));
+    make_session_via(skey, proxy);
+    struct run r;
+    int refused = proxy_log_count("\"result\": 407");
+    run_as_user(&r, SESSION_ENV, "faketime -f +61m %s refresh", peer_env("AWSSTS_BIN"));
+    print_message("refresh through a proxy that wants credentials, none given: %d: %s", r.rc, r.err);
+    assert_int_not_equal(r.rc, 0);
+    assert_non_null(strstr(r.err, "proxy"));
+    assert_int_equal(proxy_log_count("\"result\": 407"), refused + 1);
+
+    int ok = proxy_log_count("\"auth\": \"ok\"");
+    snprintf(env, sizeof(env), SESSION_ENV " HTTPS_PROXY=%s", user_proxy);
+    run_as_user(&r, env, "faketime -f +61m %s refresh", peer_env("AWSSTS_BIN"));
+    if (r.rc != 0)
+        fail_msg("refresh through the proxy: %s", r.err);
+    assert_int_equal(proxy_log_count("\"auth\": \"ok\""), ok + 1);
+    char text[8192];
+    slurp(DIR "/state", text, sizeof(text));
+    assert_non_null(strstr(text, "proxy = http://127.0.0.1:"));
+    assert_null(strstr(text, peer_env("PROXY_PASSWORD")));
+}
+
+/* awssts refresh waiting at its prompt (the MFA session has ended) holds
+ * no lock: the module's logins and logouts of the user go on meanwhile. */
+static void test_prompt_holds_no_lock(void **state)
+{
+    (void)state;
+    char skey[32], cmd[4096], rcfile[300], pane[8192] = "", creds[300], text[1024];
+    make_session(skey);
+    snprintf(creds, sizeof(creds), "%s/home/.aws/credentials", tdir);
+    int n = snprintf(text, sizeof(text),
+                     "[default-long-term]\naws_access_key_id = AKIAOKHANAPROMPT0001\n"
+                     "aws_secret_access_key = faultSTSsecretKEY/0123456789abcdefghijkl\n");
+    char aws[300];
+    snprintf(aws, sizeof(aws), "%s/home/.aws", tdir);
+    mkdir(aws, 0700);
+    assert_int_equal(chown(aws, UID, UID), 0);
+    write_user_file(creds, text, (size_t)n, 0600);
+    snprintf(rcfile, sizeof(rcfile), "%s/tmux-refresh.rc", tdir);
+    unlink(rcfile);
+    snprintf(cmd, sizeof(cmd),
+             "tmux -L awssts-test new-session -d -x 200 -y 20 \"setpriv --reuid=%d --regid=%d --clear-groups "
+             "env -i PATH=/usr/bin:/bin HOME=%s/home AWS_CA_BUNDLE=%s " SESSION_ENV " faketime -f +13h %s refresh; "
+             "echo \\$? > %s; sleep 30\"",
+             UID, UID, tdir, peer_env("TEST_CA"), peer_env("AWSSTS_BIN"), rcfile);
+    assert_int_equal(system(cmd), 0);
+    for (int i = 0; i < 100 && strstr(pane, "AWS MFA code for") == NULL; i++) {
+        usleep(100000);
+        FILE *p = popen("tmux -L awssts-test capture-pane -p", "r");
+        size_t got = fread(pane, 1, sizeof(pane) - 1, p);
+        pane[got] = '\0';
+        pclose(p);
+    }
+    assert_non_null(strstr(pane, "AWS MFA code for arn:aws:iam::123456789012:mfa/hana"));
+    /* What the module does at a login or logout of the user. */
+    int fd = open(DIR, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    int locked = flock(fd, LOCK_EX | LOCK_NB);
+    close(fd);
+    /* The next window's code: make_session spent this one on the same device. */
+    char code[7];
+    totp_at(peer_env("TOTP_SECRET"), time(NULL) + 30, code);
+    snprintf(cmd, sizeof(cmd), "tmux -L awssts-test send-keys %s Enter", code);
+    assert_int_equal(system(cmd), 0);
+    char rc[16] = "";
+    for (int i = 0; i < 100 && rc[0] == '\0'; i++) {
+        usleep(100000);
+        slurp(rcfile, rc, sizeof(rc));
+    }
+    if (system("tmux -L awssts-test kill-server") != 0) {
+        /* already gone */
+    }
+    if (locked != 0)
+        fail_msg("the directory stayed locked while awssts waited at its prompt");
+    assert_string_equal(rc, "0\n");
+    assert_int_equal(clock_log_count("\"key\": \"AKIAOKHANAPROMPT", "GetSessionToken"), 1);
+}
+
 /* Every command awssts lists has a man page that renders without a warning. */
 static void test_every_command_has_a_man_page(void **state)
 {
@@ -469,6 +583,8 @@ int main(void)
         cmocka_unit_test(test_login_drop_in),
         cmocka_unit_test(test_login_against_moto),
         cmocka_unit_test(test_login_prompt_in_tmux),
+        cmocka_unit_test(test_renewal_through_a_proxy),
+        cmocka_unit_test(test_prompt_holds_no_lock),
         cmocka_unit_test(test_every_command_has_a_man_page),
     };
     return cmocka_run_group_tests_name("awssts", tests, NULL, NULL);
