@@ -47,7 +47,8 @@ def main():
     t = {n: load_timed(results, n) for n in
          ("login", "curl", "awscli", "permit", "credproc", "export", "refresh")}
     steps = module_timing(os.path.join(results, "module-timing.txt"))
-    own_steps = ("settings", "keys", "handoff", "write", "register", "unregister")
+    # open_session includes write (the files and the session's registration).
+    own_steps = ("settings", "keys", "handoff", "open_session", "close_session")
     own_ms = sum(steps.get(k, 0) for k in own_steps) / 1000
     rss = {n: int(read(results, "rss-%s.txt" % n)) for n in ("awssts", "awssts-refresh", "login", "permit", "curl")}
     rates = key_values(os.path.join(results, "rate.txt"))
@@ -94,9 +95,10 @@ def main():
         lines.append("| %s | %s | %s | %s | %s | %s |" % (label, ms(r["median"]), ms(r["p10"]), ms(r["p90"]),
                                                          ms(r["min"]), ms(r["max"])))
     step_lines = ["| step | median µs |", "|---|---:|"]
-    for k in ("settings", "keys", "sts", "handoff", "write", "register", "unregister"):
+    for k in ("settings", "keys", "sts", "handoff", "open_session", "write", "close_session"):
         if k in steps:
-            step_lines.append("| %s%s | %.0f |" % (k, " (network, signing, XML)" if k == "sts" else "", steps[k]))
+            note = {"sts": " (network, signing, XML)", "write": " (of open_session: files and registry)"}.get(k, "")
+            step_lines.append("| %s%s | %.0f |" % (k, note, steps[k]))
     rate_lines = ["| at once | logins | logins/s | p50 ms | p90 ms | p99 ms | max ms |", "|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rates:
         rate_lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (r["workers"], r["logins"], r["rate"], r["p50_ms"],
