@@ -501,11 +501,15 @@ static void test_prompt_holds_no_lock(void **state)
     write_user_file(creds, text, (size_t)n, 0600);
     snprintf(rcfile, sizeof(rcfile), "%s/tmux-refresh.rc", tdir);
     unlink(rcfile);
+    /* Sanitizer settings survive the clean environment (faketime preloads). */
+    char san[512] = "";
+    if (getenv("ASAN_OPTIONS") != NULL)
+        snprintf(san, sizeof(san), "ASAN_OPTIONS=%s", getenv("ASAN_OPTIONS"));
     snprintf(cmd, sizeof(cmd),
              "tmux -L awssts-test new-session -d -x 200 -y 20 \"setpriv --reuid=%d --regid=%d --clear-groups "
-             "env -i PATH=/usr/bin:/bin HOME=%s/home AWS_CA_BUNDLE=%s " SESSION_ENV " faketime -f +13h %s refresh; "
+             "env -i PATH=/usr/bin:/bin HOME=%s/home AWS_CA_BUNDLE=%s %s " SESSION_ENV " faketime -f +13h %s refresh; "
              "echo \\$? > %s; sleep 30\"",
-             UID, UID, tdir, peer_env("TEST_CA"), peer_env("AWSSTS_BIN"), rcfile);
+             UID, UID, tdir, peer_env("TEST_CA"), san, peer_env("AWSSTS_BIN"), rcfile);
     assert_int_equal(system(cmd), 0);
     for (int i = 0; i < 100 && strstr(pane, "AWS MFA code for") == NULL; i++) {
         usleep(100000);
