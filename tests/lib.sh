@@ -43,3 +43,24 @@ report() { # label
     echo "$1: $PASSED passed, $FAILED failed"
     [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 }
+
+# plain_module ROOT BUILD LOG: the module a host process can load. Under
+# SANITIZE=1 that is the plain build (made when missing): an ASan-built
+# module needs the sanitizer runtime loaded first, which a setuid program
+# (su) never allows, and which, preloaded into an uninstrumented sshd,
+# corrupts glibc's locale and gettext locks (seen with gdb: _nl_state_lock
+# with readers below zero in sshd's listener after its first connection),
+# so that every later login deadlocks in dlopen("libcurl.so.4"), in
+# gnutls's constructor, and gnutls's p11-kit deadlocks at exit. Every other
+# suite runs the ASan build. Prints the module's path.
+plain_module() {
+    local root=$1 build=$2 log=$3
+    local mod=$build/pam_aws_sts.so
+    case $mod in /*) ;; *) mod=$root/$mod ;; esac
+    if ldd "$mod" | grep -q libasan; then
+        env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE \
+            make -s -C "$root" SANITIZE=0 BUILD=build build/pam_aws_sts.so > "$log" 2>&1 || return 1
+        mod=$root/build/pam_aws_sts.so
+    fi
+    printf '%s\n' "$mod"
+}
