@@ -10,10 +10,18 @@ VERSION   := 0.1.0
 SOVERSION := 0
 
 PREFIX  ?= /usr/local
-LIBDIR  ?= $(PREFIX)/lib
+# Debian multiarch: libraries go under the triplet (x86_64-linux-gnu), taken
+# from dpkg's DEB_HOST_MULTIARCH or else the compiler; on a system without
+# multiarch it is empty and the plain lib directories are used.
+ifeq ($(origin MULTIARCH),undefined)
+MULTIARCH := $(or $(DEB_HOST_MULTIARCH),$(shell $(CC) -print-multiarch 2>/dev/null))
+endif
+LIBDIR  ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH))
 INCDIR  ?= $(PREFIX)/include
 BINDIR  ?= $(PREFIX)/bin
-PAMDIR  ?= $(shell pkg-config --variable=libdir pam 2>/dev/null || echo /lib)/security
+# Where libpam looks for modules, whatever PREFIX is: /lib/TRIPLET/security,
+# as Debian's libpam-modules has them.
+PAMDIR  ?= $(if $(MULTIARCH),/lib/$(MULTIARCH),$(shell pkg-config --variable=libdir pam 2>/dev/null || echo /lib))/security
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR  ?= $(PREFIX)/share/man
 DOCDIR  ?= $(PREFIX)/share/doc/pam_aws_sts
@@ -267,6 +275,8 @@ demo: deps
 	$(MAKE) all
 	BUILD=$(BUILD) scripts/demo
 
+# Made again by every install: it holds the install paths of that run.
+.PHONY: $(BUILD)/libawssts.pc
 $(BUILD)/libawssts.pc: lib/libawssts.pc.in
 	@mkdir -p $(@D)
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|' $< > $@
@@ -291,14 +301,69 @@ install: all $(BUILD)/libawssts.pc
 	    $(DESTDIR)$(DOCDIR)/examples/
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
 	install -m 0644 conf/pam-configs/aws-sts $(DESTDIR)$(PAMCONFIGSDIR)/aws-sts
+	@$(LDCONFIG_LIVE)
+
+# ldconfig after the shared library is installed to or removed from the
+# running system (no DESTDIR); a staged install is the packager's business.
+define LDCONFIG_LIVE
+if [ -z "$(DESTDIR)" ]; then \
+    if [ "$$(id -u)" -ne 0 ]; then \
+        echo "$@: not root, ldconfig not run: run it as root before using $(SONAME)" >&2; \
+    else \
+        echo ldconfig; ldconfig; \
+        if [ -e $(LIBDIR)/$(SONAME) ] && ! ldconfig -p | grep -qF "=> $(LIBDIR)/$(SONAME)"; then \
+            echo "$@: $(LIBDIR) is not in ld.so's search path (/etc/ld.so.conf.d)" >&2; \
+        fi; \
+    fi; \
+fi
+endef
+
+# A PAM file naming a module that is gone fails that service's logins
+# (with "auth required" in it, nobody gets in), so uninstall refuses while any
+# active line in /etc/pam.d or /etc/pam.conf names pam_aws_sts; FORCE=1
+# removes it anyway, loudly.
+PAM_USERS_OF_MODULE = grep -nsE '^[[:space:]]*[^\#[:space:]].*pam_aws_sts' /dev/null \
+    $(wildcard $(DESTDIR)/etc/pam.d/* $(DESTDIR)/etc/pam.conf)
 
 uninstall:
+	@if $(PAM_USERS_OF_MODULE) >/dev/null; then \
+	    echo "************************************************************************" >&2; \
+	    echo "uninstall: these PAM lines still use pam_aws_sts; without the module" >&2; \
+	    echo "their services fail every login they handle:" >&2; \
+	    $(PAM_USERS_OF_MODULE) | sed 's/^/    /' >&2; \
+	    echo "Take them out first: pam-auth-update --disable aws-sts for the profile" >&2; \
+	    echo "(/etc/pam.d/common-*), an editor for the other files." >&2; \
+	    echo "************************************************************************" >&2; \
+	    if [ "$(FORCE)" != 1 ]; then echo "uninstall: refused (FORCE=1 to remove anyway)" >&2; exit 1; fi; \
+	    echo "uninstall: FORCE=1: removing the module anyway" >&2; \
+	fi
 	rm -f $(DESTDIR)$(LIBDIR)/libawssts.* $(DESTDIR)$(PKGCONFIGDIR)/libawssts.pc \
 	    $(DESTDIR)$(PAMDIR)/pam_aws_sts.so $(DESTDIR)$(BINDIR)/awssts \
 	    $(DESTDIR)$(MANDIR)/man1/awssts*.1 $(DESTDIR)$(MANDIR)/man5/pam_aws_sts.conf.5 \
 	    $(DESTDIR)$(MANDIR)/man8/pam_aws_sts.8 $(DESTDIR)$(PAMCONFIGSDIR)/aws-sts
 	rm -rf $(DESTDIR)$(DOCDIR)
 	rm -rf $(DESTDIR)$(INCDIR)/awssts
+	@$(LDCONFIG_LIVE)
+
+# Debian packages (debian/, docs/packaging.md). dpkg-buildpackage runs in a
+# copy of the tree under $(DEB_DIR)/src, so the .debs, .changes and
+# .buildinfo land in $(DEB_DIR) and nothing is written beside the checkout;
+# then lintian on the .changes. package-check installs them into a fresh
+# debootstrap of Debian 12, logs in through the module against the fault
+# STS, and purges them (tests/package/run-package-test).
+DEB_DIR := build/deb
+.PHONY: deb package-check
+deb: deps
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/src
+	tar -c --exclude=./build --exclude=./.git . | tar -x -C $(DEB_DIR)/src
+	cd $(DEB_DIR)/src && dpkg-buildpackage -b -us -uc
+	rm -rf $(DEB_DIR)/src
+	lintian --fail-on error,warning --display-info $(DEB_DIR)/*.changes
+	@echo "deb: packages in $(DEB_DIR), lintian clean"
+
+package-check: deb
+	tests/package/run-package-test $(DEB_DIR)
 
 clean:
 	rm -rf build
