@@ -25,7 +25,6 @@
 #include <security/pam_modules.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,8 +317,14 @@ static const char *handle_string(const struct call *c, const char *name)
 static struct pas_login *pending_login(struct call *c, int failure_code, int *code)
 {
     const void *v = NULL;
-    if (pam_get_data(c->pamh, DATA_PENDING, &v) == PAM_SUCCESS && v != NULL)
-        return (struct pas_login *)(uintptr_t)v; /* ours, set below */
+    if (pam_get_data(c->pamh, DATA_PENDING, &v) == PAM_SUCCESS && v != NULL) {
+        /* pam_get_data hands back const what this module stored mutable, below. */
+        union {
+            const void *stored;
+            struct pas_login *login;
+        } u = {.stored = v};
+        return u.login;
+    }
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
     struct pas_login *l = calloc(1, sizeof(*l));
@@ -495,7 +500,7 @@ static int register_again(struct call *c)
     if (rc == AWSSTS_OK && pam_set_data(c->pamh, DATA_SESSION, id, free_string) == PAM_SUCCESS)
         return PAM_SUCCESS;
     if (rc == AWSSTS_OK)
-        rc = awssts_error_set(&ei, AWSSTS_E_NOMEM, NULL);
+        awssts_error_set(&ei, AWSSTS_E_NOMEM, "no memory for the session id");
     free(id);
     log_phase_error(c, "open_session", &ei);
     return c->s.on_error_allow ? PAM_IGNORE : PAM_SESSION_ERR;
