@@ -319,11 +319,9 @@ static struct pas_login *pending_login(struct call *c, int failure_code, int *co
     const void *v = NULL;
     if (pam_get_data(c->pamh, DATA_PENDING, &v) == PAM_SUCCESS && v != NULL) {
         /* pam_get_data hands back const what this module stored mutable, below. */
-        union {
-            const void *stored;
-            struct pas_login *login;
-        } u = {.stored = v};
-        return u.login;
+        struct pas_login *l;
+        memcpy(&l, &v, sizeof(void *));
+        return l;
     }
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
