@@ -125,6 +125,12 @@ $(BUILD)/obj/tests/tools/%.o: tests/tools/%.c
 $(SIGV4_TOOL): $(BUILD)/obj/tests/tools/sigv4_sign.o $(LIB_A)
 	$(CC) -pie $(LD_HARDEN) -o $@ $< $(LIB_A) $(DEPS_LIBS)
 
+# The documentation's generated parts (scripts/update-docs, tests/docs).
+DOCGEN := $(BUILD)/docgen
+$(DOCGEN): tests/tools/docgen.c $(BUILD)/obj/pam/outcome.o $(LIB_A)
+	@echo "  CC      $<"
+	@$(CC) $(LIB_CFLAGS) -Ipam -pie $(LD_HARDEN) -o $@ $^ $(DEPS_LIBS)
+
 $(PAM_LOGIN): tests/tools/pam_login.c
 	@echo "  CC      $<"
 	@$(CC) $(BASE_CFLAGS) -pie $(LD_HARDEN) -o $@ $< -lpam
@@ -244,7 +250,7 @@ bench: deps
 	$(MAKE) all $(BENCH_BINS)
 	BUILD=$(BUILD) bench/run
 
-tests: $(UNIT_BINS) $(INTEG_BINS) $(PAMT_BINS) $(HELPERT_BINS) $(HYGT_BINS) $(FUZZ_REPLAY)
+tests: $(UNIT_BINS) $(INTEG_BINS) $(PAMT_BINS) $(HELPERT_BINS) $(HYGT_BINS) $(FUZZ_REPLAY) $(DOCGEN)
 
 deps:
 	@if [ "$$(id -u)" -eq 0 ]; then scripts/install-deps; fi

@@ -1,7 +1,6 @@
 /* Configuration through iniparser. iniparser takes a path, so it is given
  * /proc/self/fd/N of the descriptor we checked: no window for a swap. */
 #include "awssts/config.h"
-#include "awssts/credfile.h"
 #include "awssts/secret.h"
 #include "error_set.h"
 #include "text.h"
@@ -20,9 +19,13 @@
 
 #define INI_MAX_LINE 1000 /* iniparser's line buffer is 1024 */
 
+struct entry;
+
 struct awssts_config {
     dictionary *dict;
     char *path;
+    struct entry *entries;
+    size_t n_entries;
 };
 
 static pthread_once_t ini_once = PTHREAD_ONCE_INIT;
@@ -39,25 +42,143 @@ static void ini_init(void)
     iniparser_set_error_callback(ini_quiet);
 }
 
-static awssts_err check_syntax(const char *path, const char *text, size_t len,
+/* Where each key stands: section and key as iniparser keeps them (lower
+ * case), and the line. Values are iniparser's alone. */
+struct entry {
+    char *section;
+    char *key;
+    size_t line;
+};
+
+static void free_entries(struct awssts_config *cfg)
+{
+    for (size_t i = 0; i < cfg->n_entries; i++) {
+        free(cfg->entries[i].section);
+        free(cfg->entries[i].key);
+    }
+    free(cfg->entries);
+    cfg->entries = NULL;
+    cfg->n_entries = 0;
+}
+
+static char *lower_trimmed(const char *s, size_t n)
+{
+    size_t tn = 0;
+    const char *t = awssts_text_span_trim(s, n, &tn);
+    char *d = malloc(tn + 1);
+    if (d == NULL)
+        return NULL;
+    for (size_t i = 0; i < tn; i++)
+        d[i] = (char)tolower((unsigned char)t[i]);
+    d[tn] = '\0';
+    return d;
+}
+
+static bool add_entry(struct awssts_config *cfg, const char *section, char *key, size_t line)
+{
+    struct entry *e = realloc(cfg->entries, (cfg->n_entries + 1) * sizeof(*e));
+    char *sec = strdup(section);
+    if (e == NULL || sec == NULL) {
+        if (e != NULL)
+            cfg->entries = e;
+        free(sec);
+        free(key);
+        return false;
+    }
+    cfg->entries = e;
+    e[cfg->n_entries++] = (struct entry){sec, key, line};
+    return true;
+}
+
+static const struct entry *find_entry(const struct awssts_config *cfg, const char *section,
+                                      const char *key)
+{
+    for (size_t i = 0; i < cfg->n_entries; i++)
+        if (strcmp(cfg->entries[i].section, section) == 0 &&
+            (key == NULL ? cfg->entries[i].key == NULL
+                         : cfg->entries[i].key != NULL && strcmp(cfg->entries[i].key, key) == 0))
+            return &cfg->entries[i];
+    return NULL;
+}
+
+/*
+ * The lines of the file as iniparser reads them (a comment starts with '#'
+ * or ';', a section is "[name]", anything else must be "key = value"), each
+ * key's line recorded. What iniparser would take silently, or read
+ * otherwise than it looks, is refused with the line: a key before any
+ * section, a section or key given twice, a line continued with '\'.
+ */
+static awssts_err locate_lines(struct awssts_config *cfg, const char *text, size_t len,
                                struct awssts_error_info *ei)
 {
-    size_t lineno = 1;
-    for (const char *p = text, *end = text + len; p < end; lineno++) {
+    char section[300] = "";
+    size_t lineno = 0;
+    for (const char *p = text, *end = text + len; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        const char *line = p;
+        p = nl ? nl + 1 : end;
+        lineno++;
         if (n > INI_MAX_LINE)
             return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: line %zu: longer than %d bytes",
-                                    path, lineno, INI_MAX_LINE);
-        p = nl ? nl + 1 : end;
+                                    cfg->path, lineno, INI_MAX_LINE);
+        size_t tn = 0;
+        const char *t = awssts_text_span_trim(line, n, &tn);
+        if (tn == 0 || *t == '#' || *t == ';')
+            continue;
+        if (awssts_text_has_ctl(t, tn))
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: line %zu: control character",
+                                    cfg->path, lineno);
+        if (t[tn - 1] == '\\')
+            return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                    "%s: line %zu: a line continued with '\\' is not read", cfg->path,
+                                    lineno);
+        if (*t == '[') {
+            char *name = NULL;
+            if (t[tn - 1] != ']' || tn < 3 || memchr(t + 1, ']', tn - 2) != NULL ||
+                (name = lower_trimmed(t + 1, tn - 2)) == NULL || strlen(name) >= sizeof(section) ||
+                name[0] == '\0') {
+                free(name);
+                return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: line %zu: bad section header",
+                                        cfg->path, lineno);
+            }
+            if (find_entry(cfg, name, NULL) != NULL) {
+                awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: line %zu: section [%s] given twice",
+                                 cfg->path, lineno, name);
+                free(name);
+                return AWSSTS_E_CONFIG;
+            }
+            snprintf(section, sizeof(section), "%s", name);
+            free(name);
+            if (!add_entry(cfg, section, NULL, lineno))
+                return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+            continue;
+        }
+        const char *eq = memchr(t, '=', tn);
+        if (eq == NULL)
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: line %zu: expected 'key = value'",
+                                    cfg->path, lineno);
+        if (section[0] == '\0')
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: line %zu: key before any [section]",
+                                    cfg->path, lineno);
+        char *key = lower_trimmed(t, (size_t)(eq - t));
+        if (key == NULL)
+            return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+        if (key[0] == '\0' || strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen(key)) {
+            free(key);
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: line %zu: bad key name", cfg->path,
+                                    lineno);
+        }
+        const struct entry *twice = find_entry(cfg, section, key);
+        if (twice != NULL) {
+            awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: line %zu: %s given twice in [%s] (also line %zu)",
+                             cfg->path, lineno, key, section, twice->line);
+            free(key);
+            return AWSSTS_E_CONFIG;
+        }
+        if (!add_entry(cfg, section, key, lineno))
+            return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
     }
-    struct awssts_credfile *cf = NULL;
-    struct awssts_error_info pe;
-    awssts_error_info_reset(&pe);
-    awssts_err rc = awssts_credfile_parse(text, len, &cf, &pe);
-    awssts_credfile_free(cf);
-    if (rc != AWSSTS_OK)
-        return awssts_error_set(ei, rc, "%s: %s", path, pe.detail);
     return AWSSTS_OK;
 }
 
@@ -73,24 +194,22 @@ AWSSTS_API awssts_err awssts_config_load(const char *path,
     awssts_err rc = awssts_file_open(AT_FDCWD, path, &fd, ei);
     if (rc != AWSSTS_OK)
         return rc;
+    struct awssts_config *cfg = calloc(1, sizeof(*cfg));
+    if (cfg == NULL || (cfg->path = strdup(path)) == NULL)
+        rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
     char *text = NULL;
     size_t len = 0;
-    rc = awssts_fd_read(fd, path, policy, &text, &len, ei);
     if (rc == AWSSTS_OK)
-        rc = check_syntax(path, text, len, ei);
+        rc = awssts_fd_read(fd, path, policy, &text, &len, ei);
+    if (rc == AWSSTS_OK)
+        rc = locate_lines(cfg, text, len, ei);
     awssts_secret_free(text);
-
-    struct awssts_config *cfg = NULL;
     if (rc == AWSSTS_OK) {
         char fdpath[64];
         snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-        cfg = calloc(1, sizeof(*cfg));
-        if (cfg == NULL || (cfg->path = strdup(path)) == NULL) {
-            rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-        } else if ((cfg->dict = iniparser_load(fdpath)) == NULL) {
+        if ((cfg->dict = iniparser_load(fdpath)) == NULL)
             rc = awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: iniparser could not read it "
                                   "(is /proc mounted?)", path);
-        }
     }
     close(fd);
     if (rc != AWSSTS_OK) {
@@ -112,9 +231,11 @@ AWSSTS_API void awssts_config_free(struct awssts_config *cfg)
                 awssts_memzero(cfg->dict->val[i], strlen(cfg->dict->val[i]));
         iniparser_freedict(cfg->dict);
     }
+    free_entries(cfg);
     free(cfg->path);
     free(cfg);
 }
+
 
 AWSSTS_API const char *awssts_config_path(const struct awssts_config *cfg)
 {
@@ -241,4 +362,14 @@ AWSSTS_API void awssts_config_unknown_keys(const struct awssts_config *cfg, cons
         if (!ok)
             warn(ctx, section, name);
     }
+}
+
+AWSSTS_API size_t awssts_config_line(const struct awssts_config *cfg, const char *section,
+                                     const char *key)
+{
+    char sec[512], k[256];
+    if (!entry_name(sec, sizeof(sec), section, NULL) || !entry_name(k, sizeof(k), key, NULL))
+        return 0;
+    const struct entry *e = find_entry(cfg, sec, k);
+    return e != NULL ? e->line : 0;
 }

@@ -50,6 +50,7 @@ static const struct {
     [AWSSTS_E_NOT_FOUND] = {"not_found",
         "a required file, section or key does not exist"},
     [AWSSTS_E_INTERNAL] = {"internal", "internal error"},
+    [AWSSTS_E_NO_KEYS] = {"no_keys", "the user has no AWS keys"},
 };
 
 AWSSTS_API const char *awssts_strerror(awssts_err err)

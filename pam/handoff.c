@@ -156,7 +156,7 @@ static awssts_err parse(const char *text, const struct passwd *pw, struct pas_lo
 }
 
 /* The staging directory: root's, 0700, on tmpfs. */
-static awssts_err open_staging(const struct pas_settings *s, int *fd,
+static awssts_err open_staging(const struct awssts_settings *s, int *fd,
                                struct awssts_error_info *ei)
 {
     awssts_err rc = pas_open_dir(s->staging_dir, true, 0700, 0, fd, ei);
@@ -177,7 +177,7 @@ static awssts_err open_staging(const struct pas_settings *s, int *fd,
     return rc;
 }
 
-awssts_err pas_handoff_check(const struct pas_settings *s, struct awssts_error_info *ei)
+awssts_err pas_handoff_check(const struct awssts_settings *s, struct awssts_error_info *ei)
 {
     int dfd = -1;
     awssts_err rc = open_staging(s, &dfd, ei);
@@ -212,7 +212,7 @@ static void prune_stale(int dirfd)
     closedir(d);
 }
 
-awssts_err pas_handoff_stage(pam_handle_t *pamh, const struct pas_settings *s,
+awssts_err pas_handoff_stage(pam_handle_t *pamh, const struct awssts_settings *s,
                              const struct passwd *pw, const struct pas_login *l,
                              struct awssts_error_info *ei)
 {
@@ -247,7 +247,7 @@ awssts_err pas_handoff_stage(pam_handle_t *pamh, const struct pas_settings *s,
     return rc == AWSSTS_OK ? awssts_error_set(ei, AWSSTS_E_INTERNAL, "pam_set_data failed") : rc;
 }
 
-awssts_err pas_handoff_take(pam_handle_t *pamh, const struct pas_settings *s,
+awssts_err pas_handoff_take(pam_handle_t *pamh, const struct awssts_settings *s,
                             const struct passwd *pw, struct pas_login *out,
                             struct awssts_error_info *ei)
 {

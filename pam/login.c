@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void pas_client_options(const struct pas_settings *s, struct awssts_client_options *o)
+void pas_client_options(const struct awssts_settings *s, struct awssts_client_options *o)
 {
     struct awssts_state st;
     pas_settings_state(s, &st);
@@ -21,7 +21,7 @@ const struct awssts_credentials *pas_login_final(const struct pas_login *l)
     return l->has_role ? &l->role : &l->session;
 }
 
-awssts_err pas_login_run(const struct pas_settings *s, const struct pas_keys *k,
+awssts_err pas_login_run(const struct awssts_settings *s, const struct awssts_user_keys *k,
                          const char *mfa_serial, const char *role_arn, const char *code,
                          struct pas_login *out, struct awssts_error_info *ei)
 {
@@ -41,7 +41,7 @@ awssts_err pas_login_run(const struct pas_settings *s, const struct pas_keys *k,
 
     long long t0 = awssts_now_ms();
     struct awssts_keys lt = {k->access_key_id, k->secret_access_key, NULL};
-    if (role_arn == NULL || s->flow == PAS_FLOW_SESSION) {
+    if (role_arn == NULL || s->flow == AWSSTS_FLOW_SESSION) {
         struct awssts_session_token_request req = {
             .duration_seconds = (int)s->duration, .serial_number = mfa_serial, .token_code = code,
         };
@@ -57,7 +57,7 @@ awssts_err pas_login_run(const struct pas_settings *s, const struct pas_keys *k,
             .external_id = s->external_id,
         };
         struct awssts_keys signer = lt;
-        if (s->flow == PAS_FLOW_SESSION) {
+        if (s->flow == AWSSTS_FLOW_SESSION) {
             signer = (struct awssts_keys){out->session.access_key_id,
                                           out->session.secret_access_key,
                                           out->session.session_token};

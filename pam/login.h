@@ -25,13 +25,13 @@ struct pas_login {
 /* The credentials the user gets: the role's, else the session's. */
 const struct awssts_credentials *pas_login_final(const struct pas_login *l);
 
-awssts_err pas_login_run(const struct pas_settings *s, const struct pas_keys *k,
+awssts_err pas_login_run(const struct awssts_settings *s, const struct awssts_user_keys *k,
                          const char *mfa_serial, const char *role_arn, const char *code,
                          struct pas_login *out, struct awssts_error_info *ei);
 
 void pas_login_clear(struct pas_login *l);
 
 /* Client options from settings (borrowed strings). */
-void pas_client_options(const struct pas_settings *s, struct awssts_client_options *o);
+void pas_client_options(const struct awssts_settings *s, struct awssts_client_options *o);
 
 #endif

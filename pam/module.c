@@ -12,6 +12,7 @@
 #include "id.h"
 #include "keys.h"
 #include "login.h"
+#include "outcome.h"
 #include "preflight.h"
 #include "registry.h"
 #include "retry.h"
@@ -42,7 +43,7 @@ struct call {
     const char *user;
     struct passwd pw;
     char pwbuf[4096];
-    struct pas_settings s;
+    struct awssts_settings s;
     bool settings_loaded;
 };
 
@@ -86,7 +87,7 @@ static int call_begin(struct call *c, pam_handle_t *pamh, int argc, const char *
 static void call_end(struct call *c)
 {
     if (c->settings_loaded)
-        pas_settings_free(&c->s);
+        awssts_settings_free(&c->s);
     awssts_memzero(c->pwbuf, sizeof(c->pwbuf));
 }
 
@@ -121,16 +122,18 @@ static void log_phase_error(const struct call *c, const char *phase,
                awssts_error_format(ei, line, sizeof(line)));
 }
 
-static const char *flow_name(const struct pas_settings *s, const char *role)
+static const char *flow_name(const struct awssts_settings *s, const char *role)
 {
     if (role == NULL)
         return "session-token";
-    return s->flow == PAS_FLOW_SESSION ? "session+role" : "direct-role";
+    return s->flow == AWSSTS_FLOW_SESSION ? "session+role" : "direct-role";
 }
 
-static void log_outcome(struct call *c, const char *outcome, const char *flow,
-                        const struct pas_login *l, const struct awssts_error_info *ei)
+/* The login's one line, from the outcome table; returns the PAM result. */
+static int log_outcome(struct call *c, enum pas_outcome o, const char *flow,
+                       const struct pas_login *l, const struct awssts_error_info *ei)
 {
+    bool allow = c->settings_loaded && c->s.on_error_allow;
     char err[1200] = "";
     if (ei != NULL && ei->code != AWSSTS_OK) {
         /* Quoted, with the server's quotes escaped: its text cannot add fields. */
@@ -138,17 +141,12 @@ static void log_outcome(struct call *c, const char *outcome, const char *flow,
         awssts_text_escape_quoted(quoted, sizeof(quoted), awssts_error_format(ei, line, sizeof(line)));
         snprintf(err, sizeof(err), " error=\"%s\"", quoted);
     }
-    pam_syslog(c->pamh, ei && ei->code != AWSSTS_OK ? LOG_WARNING : LOG_INFO,
+    pam_syslog(c->pamh, pas_outcome(o)->level,
                "user=%s outcome=%s region=%s endpoint=%s flow=%s request_id=%s latency_ms=%lld%s",
-               c->user, outcome, c->s.region ? c->s.region : "-",
+               c->user, pas_outcome_label(o, allow), c->s.region ? c->s.region : "-",
                l && l->host[0] ? l->host : "-", flow ? flow : "-",
                l && l->request_id[0] ? l->request_id : "-", l ? l->latency_ms : 0LL, err);
-}
-
-/* The on_error outcome for anything but a wrong code. */
-static int soft_failure(const struct call *c)
-{
-    return c->settings_loaded && c->s.on_error_allow ? PAM_IGNORE : PAM_AUTHINFO_UNAVAIL;
+    return pas_outcome_pam(o, allow);
 }
 
 /* The one-time code: PAM_AUTHTOK with use_first_pass, else our own prompt. */
@@ -198,24 +196,22 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
 
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
-    struct pas_keys keys = {0};
+    struct awssts_user_keys keys = {0};
     struct pas_login login = {0};
     char code[8] = "";
     /* Debug timing of the module's own steps; the prompt's wait is left out. */
     long long t0 = awssts_now_us(), t_settings, t_keys, t_sts, t_handoff;
 
     if (load_settings(&c, true, &ei) != AWSSTS_OK) {
-        log_outcome(&c, "config_error", NULL, NULL, &ei);
-        rc = soft_failure(&c);
+        rc = log_outcome(&c, PAS_OUT_CONFIG_ERROR, NULL, NULL, &ei);
         goto out;
     }
     t_settings = awssts_now_us();
     awssts_err arc = pas_keys_load(pamh, &c.s, &c.pw, &keys, &ei);
     t_keys = awssts_now_us();
-    if (arc == AWSSTS_E_NOT_FOUND) {
+    if (arc == AWSSTS_E_NO_KEYS) {
         if (c.s.require) {
-            log_outcome(&c, "no_keys_required", NULL, NULL, &ei);
-            rc = PAM_AUTH_ERR;
+            rc = log_outcome(&c, PAS_OUT_NO_KEYS_REQUIRED, NULL, NULL, &ei);
         } else {
             pas_debug(&c, "no AWS keys (%s); ignored", ei.detail);
             rc = PAM_IGNORE;
@@ -223,8 +219,11 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
         goto out;
     }
     if (arc != AWSSTS_OK) {
-        log_outcome(&c, "keys_error", NULL, NULL, &ei);
-        rc = soft_failure(&c);
+        /* A keys file the configuration names but that is not there is the
+         * configuration's mistake, never "no keys": it must not let anyone
+         * in without MFA. */
+        rc = log_outcome(&c, arc == AWSSTS_E_NOT_FOUND ? PAS_OUT_CONFIG_ERROR : PAS_OUT_KEYS_ERROR,
+                         NULL, NULL, &ei);
         goto out;
     }
     const char *serial = c.s.mfa_serial ? c.s.mfa_serial : keys.mfa_serial;
@@ -234,8 +233,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
         awssts_error_info_reset(&ei);
         ei.code = AWSSTS_E_CONFIG;
         snprintf(ei.detail, sizeof(ei.detail), "no mfa_serial for user %s (config or keys file)", c.user);
-        log_outcome(&c, "config_error", flow, NULL, &ei);
-        rc = soft_failure(&c);
+        rc = log_outcome(&c, PAS_OUT_CONFIG_ERROR, flow, NULL, &ei);
         goto out;
     }
 
@@ -243,8 +241,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
      * or spent. */
     if (pas_preflight(&c.s, &c.pw, &ei) != AWSSTS_OK) {
         awssts_error_prefix(&ei, "STS not called");
-        log_outcome(&c, "local_error", flow, NULL, &ei);
-        rc = soft_failure(&c);
+        rc = log_outcome(&c, PAS_OUT_LOCAL_ERROR, flow, NULL, &ei);
         goto out;
     }
     rc = get_code(&c, code);
@@ -252,7 +249,10 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
         awssts_error_info_reset(&ei);
         ei.code = AWSSTS_E_INVALID_ARGUMENT;
         snprintf(ei.detail, sizeof(ei.detail), "the code is not six digits; STS not called");
-        log_outcome(&c, "bad_code_format", flow, NULL, &ei);
+        int conv = rc;
+        rc = log_outcome(&c, PAS_OUT_BAD_CODE_FORMAT, flow, NULL, &ei);
+        if (conv == PAM_CONV_ERR)
+            rc = conv; /* the conversation itself failed */
         goto out;
     }
     pas_debug(&c, "calling STS, flow %s", flow);
@@ -261,31 +261,27 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
     t_sts = awssts_now_us() - t_sts;
     awssts_memzero(code, sizeof(code));
     if (arc == AWSSTS_E_MFA_CODE) {
-        log_outcome(&c, "mfa_code_rejected", flow, &login, &ei);
-        rc = PAM_AUTH_ERR;
+        rc = log_outcome(&c, PAS_OUT_MFA_CODE_REJECTED, flow, &login, &ei);
         goto out;
     }
     if (arc != AWSSTS_OK) {
-        log_outcome(&c, c.s.on_error_allow ? "sts_error_allowed" : "sts_error", flow, &login, &ei);
-        rc = soft_failure(&c);
+        rc = log_outcome(&c, PAS_OUT_STS_ERROR, flow, &login, &ei);
         goto out;
     }
     t_handoff = awssts_now_us();
     arc = pas_handoff_stage(pamh, &c.s, &c.pw, &login, &ei);
     if (arc != AWSSTS_OK) {
-        log_outcome(&c, "handoff_error", flow, &login, &ei);
-        rc = soft_failure(&c);
+        rc = log_outcome(&c, PAS_OUT_HANDOFF_ERROR, flow, &login, &ei);
         goto out;
     }
     pas_debug(&c, "timing_us settings=%lld keys=%lld sts=%lld handoff=%lld", t_settings - t0,
               t_keys - t_settings, t_sts, awssts_now_us() - t_handoff);
-    log_outcome(&c, "success", flow, &login, NULL);
-    rc = PAM_SUCCESS;
+    rc = log_outcome(&c, PAS_OUT_SUCCESS, flow, &login, NULL);
 
 out:
     awssts_memzero(code, sizeof(code));
     pas_login_clear(&login);
-    pas_keys_free(&keys);
+    awssts_user_keys_free(&keys);
     call_end(&c);
     return rc;
 }

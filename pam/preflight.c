@@ -15,7 +15,7 @@ static bool systemd_runs(void)
     return lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-awssts_err pas_preflight(const struct pas_settings *s, const struct passwd *pw,
+awssts_err pas_preflight(const struct awssts_settings *s, const struct passwd *pw,
                          struct awssts_error_info *ei)
 {
     awssts_err rc = pas_handoff_check(s, ei);

@@ -12,7 +12,7 @@
 /* How long a login waits for another login or logout of the same user. */
 #define PAS_REGISTRY_WAIT_MS(s) (((s)->timeout + 5) * 1000)
 
-awssts_err pas_preflight(const struct pas_settings *s, const struct passwd *pw,
+awssts_err pas_preflight(const struct awssts_settings *s, const struct passwd *pw,
                          struct awssts_error_info *ei);
 
 #endif

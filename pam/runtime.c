@@ -57,7 +57,7 @@ static bool parent_exists(const char *path)
            lstat(parent, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-awssts_err pas_runtime_choose(const struct pas_settings *s, const struct passwd *pw,
+awssts_err pas_runtime_choose(const struct awssts_settings *s, const struct passwd *pw,
                               const struct pas_registry *reg, bool may_make_own, char *path,
                               size_t len, bool *settled, struct awssts_error_info *ei)
 {
@@ -218,7 +218,7 @@ static awssts_err make_dir(pam_handle_t *pamh, int pfd, const struct stat *pst, 
     return *fd < 0 ? open_errno(errno, path, ei) : AWSSTS_OK;
 }
 
-awssts_err pas_runtime_open(pam_handle_t *pamh, const struct pas_settings *s,
+awssts_err pas_runtime_open(pam_handle_t *pamh, const struct awssts_settings *s,
                             const struct passwd *pw, const char *path, bool create,
                             struct pas_runtime *rt, struct awssts_error_info *ei)
 {
@@ -260,7 +260,7 @@ void pas_runtime_close(struct pas_runtime *rt)
     rt->dirfd = -1;
 }
 
-awssts_err pas_runtime_check(const struct pas_settings *s, const struct passwd *pw,
+awssts_err pas_runtime_check(const struct awssts_settings *s, const struct passwd *pw,
                              const char *path, struct awssts_error_info *ei)
 {
     (void)s;
@@ -295,7 +295,7 @@ awssts_err pas_runtime_check(const struct pas_settings *s, const struct passwd *
 }
 
 /* The state for awssts, from the settings and this login (borrowed, never freed here). */
-static awssts_err state_text(const struct pas_settings *s, const struct passwd *pw,
+static awssts_err state_text(const struct awssts_settings *s, const struct passwd *pw,
                              const struct pas_login *l, char **text, size_t *len,
                              struct awssts_error_info *ei)
 {
@@ -311,7 +311,7 @@ static awssts_err state_text(const struct pas_settings *s, const struct passwd *
     return awssts_state_serialize(&st, text, len, ei);
 }
 
-awssts_err pas_runtime_write(pam_handle_t *pamh, const struct pas_settings *s,
+awssts_err pas_runtime_write(pam_handle_t *pamh, const struct awssts_settings *s,
                              const struct passwd *pw, const struct pas_runtime *rt,
                              const struct pas_login *l, struct awssts_error_info *ei)
 {
@@ -343,7 +343,7 @@ awssts_err pas_runtime_write(pam_handle_t *pamh, const struct pas_settings *s,
     return rc;
 }
 
-void pas_runtime_release(pam_handle_t *pamh, const struct pas_settings *s,
+void pas_runtime_release(pam_handle_t *pamh, const struct awssts_settings *s,
                          const struct passwd *pw, const char *path)
 {
     int pfd = -1;
@@ -399,7 +399,7 @@ static awssts_err put_env(pam_handle_t *pamh, const char *name, const char *valu
                               : awssts_error_set(ei, AWSSTS_E_INTERNAL, "pam_putenv %s failed", name);
 }
 
-awssts_err pas_runtime_export(pam_handle_t *pamh, const struct pas_settings *s,
+awssts_err pas_runtime_export(pam_handle_t *pamh, const struct awssts_settings *s,
                               const char *path, struct awssts_error_info *ei)
 {
     char file[4200];

@@ -39,7 +39,7 @@ struct pas_runtime {
  * only when may_make_own is false and nothing else decides it yet: sshd's
  * setcred, before pam_systemd has made /run/user/UID in open_session.
  */
-awssts_err pas_runtime_choose(const struct pas_settings *s, const struct passwd *pw,
+awssts_err pas_runtime_choose(const struct awssts_settings *s, const struct passwd *pw,
                               const struct pas_registry *reg, bool may_make_own, char *path,
                               size_t len, bool *settled, struct awssts_error_info *ei);
 
@@ -50,29 +50,29 @@ awssts_err pas_runtime_choose(const struct pas_settings *s, const struct passwd 
  * root-owned one. It must be a real directory (no symlink anywhere), the
  * user's, mode 0700, on tmpfs or ramfs: checked on the open descriptor.
  */
-awssts_err pas_runtime_open(pam_handle_t *pamh, const struct pas_settings *s,
+awssts_err pas_runtime_open(pam_handle_t *pamh, const struct awssts_settings *s,
                             const struct passwd *pw, const char *path, bool create,
                             struct pas_runtime *rt, struct awssts_error_info *ei);
 void pas_runtime_close(struct pas_runtime *rt);
 
 /* Room for the files in the directory at path, or in the directory it
  * would be made in: the checks of pas_runtime_open, made before STS. */
-awssts_err pas_runtime_check(const struct pas_settings *s, const struct passwd *pw,
+awssts_err pas_runtime_check(const struct awssts_settings *s, const struct passwd *pw,
                              const char *path, struct awssts_error_info *ei);
 
 /* Write credentials and state, as the user, each atomically. */
-awssts_err pas_runtime_write(pam_handle_t *pamh, const struct pas_settings *s,
+awssts_err pas_runtime_write(pam_handle_t *pamh, const struct awssts_settings *s,
                              const struct passwd *pw, const struct pas_runtime *rt,
                              const struct pas_login *l, struct awssts_error_info *ei);
 
 /* After the user's last session: remove the files, and the directory where
  * the module made it (unmounting the user's tmpfs). A missing directory
  * (logind removed it first) is fine. */
-void pas_runtime_release(pam_handle_t *pamh, const struct pas_settings *s,
+void pas_runtime_release(pam_handle_t *pamh, const struct awssts_settings *s,
                          const struct passwd *pw, const char *path);
 
 /* AWS_SHARED_CREDENTIALS_FILE, AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, AWS_STS_REGIONAL_ENDPOINTS. */
-awssts_err pas_runtime_export(pam_handle_t *pamh, const struct pas_settings *s,
+awssts_err pas_runtime_export(pam_handle_t *pamh, const struct awssts_settings *s,
                               const char *path, struct awssts_error_info *ei);
 
 #endif

@@ -238,17 +238,55 @@ static void test_bad_configuration_files(void **state)
 {
     (void)state;
     const char *services[] = {"awssts_bad", "awssts_ww", "awssts_notroot", "awssts_openkeys"};
+    /* Each for its own reason, which its line names. */
+    const char *reasons[] = {"line 2: expected 'key = value'", "ww.conf: mode 0666 is too open",
+                             "notroot.conf: owned by uid 5001", "keys-open: mode 0644 is too open"};
     int before = fault_log_count("\"scenario\"", NULL);
     for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
         struct login l;
+        int lines = pam_log_count("user=alice outcome=", reasons[i]);
         login_start(&l, services[i], "alice", "123456");
         int rc = pam_authenticate(l.ph, 0);
         if (rc != PAM_AUTHINFO_UNAVAIL)
             fail_msg("%s: %s", services[i], pam_strerror(l.ph, rc));
         assert_int_equal(l.script.next, 0);
         login_finish(&l);
+        if (pam_log_count("user=alice outcome=", reasons[i]) != lines + 1)
+            fail_msg("%s: no line with '%s'", services[i], reasons[i]);
     }
     assert_int_equal(fault_log_count("\"scenario\"", NULL), before);
+}
+
+/* A mistyped keys path is a configuration error, not "this user has no
+ * keys": ignoring it would let every user in without MFA on a stack where
+ * another module also authenticates. */
+static void test_missing_keys_file_is_a_config_error(void **state)
+{
+    (void)state;
+    struct login l;
+    int before = fault_log_count("\"scenario\"", NULL);
+    login_start(&l, "awssts_keyz", "alice", code_at(0));
+    int rc = pam_authenticate(l.ph, 0);
+    if (rc != PAM_AUTHINFO_UNAVAIL)
+        fail_msg("a missing keys file: %s", pam_strerror(l.ph, rc));
+    assert_int_equal(l.script.next, 0);
+    login_finish(&l);
+    assert_int_equal(fault_log_count("\"scenario\"", NULL), before);
+    assert_int_equal(pam_log_count("SYSLOG(3): user=alice outcome=config_error", "/keyz: no such file"), 1);
+}
+
+/* The keys file is read with the configuration file's rules (a comment
+ * after a value, quotes around one), as the documentation says. */
+static void test_keys_file_read_like_config(void **state)
+{
+    (void)state;
+    struct login l;
+    login_full(&l, "awssts", "kira", code_at(0));
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKKIRA0000000000\"",
+                                     "\"serial\": \"arn:aws:iam::123456789012:mfa/kira\""), 1);
+    assert_int_equal(fault_log_count("\"role_arn\": \"arn:aws:iam::123456789012:role/mfa-admin\"",
+                                     "\"session_name\": \"kira\""), 1);
+    login_close(&l);
 }
 
 static void test_use_first_pass(void **state)
@@ -609,6 +647,8 @@ int main(void)
         cmocka_unit_test(test_wrong_and_malformed_codes),
         cmocka_unit_test(test_on_error_both_ways),
         cmocka_unit_test(test_bad_configuration_files),
+        cmocka_unit_test(test_missing_keys_file_is_a_config_error),
+        cmocka_unit_test(test_keys_file_read_like_config),
         cmocka_unit_test(test_use_first_pass),
         cmocka_unit_test(test_parallel_sessions_refcount),
         cmocka_unit_test(test_runtime_dir_under_run_user),

@@ -137,6 +137,59 @@ static void test_refused_files(void **state)
     assert_int_equal(awssts_config_load(test_dir, &root_like, &cfg, NULL), AWSSTS_E_FILE_UNSAFE);
 }
 
+/* One set of rules for configuration and keys files, iniparser's, the lines
+ * checked with their numbers: the inputs on which the old syntax check (the
+ * credentials-file parser) and iniparser disagreed now read one way. */
+static void test_one_set_of_rules(void **state)
+{
+    (void)state;
+    write_file("r.conf",
+               "# comment\n"
+               "; comment\n"
+               "[Global]\n"
+               "region = us-east-1 ; eu-west-1\n"
+               "prompt = \"AWS MFA code: \"\n"
+               "quoted = 'a ; b'\n"
+               "hash = /etc/keys#1\n"
+               "empty =\n"
+               "empty2 = \"\"\n"
+               "  Key.Two_3-x   =   value with spaces   \n"
+               "\n"
+               "[user:alice]\n"
+               "aws_mfa_device = arn:aws:iam::123456789012:mfa/alice ; her phone\n",
+               0644);
+    struct awssts_config *cfg = load_ok("r.conf");
+    assert_string_equal(awssts_config_get(cfg, "global", "region"), "us-east-1");
+    assert_string_equal(awssts_config_get(cfg, "global", "prompt"), "AWS MFA code: ");
+    assert_string_equal(awssts_config_get(cfg, "global", "quoted"), "a ; b");
+    assert_string_equal(awssts_config_get(cfg, "global", "hash"), "/etc/keys");
+    assert_string_equal(awssts_config_get(cfg, "global", "empty"), "");
+    assert_string_equal(awssts_config_get(cfg, "global", "empty2"), "");
+    assert_string_equal(awssts_config_get(cfg, "global", "key.two_3-x"), "value with spaces");
+    assert_string_equal(awssts_config_get(cfg, "user:alice", "aws_mfa_device"),
+                        "arn:aws:iam::123456789012:mfa/alice");
+    /* Every key's line, for messages that name it. */
+    assert_int_equal(awssts_config_line(cfg, "global", "region"), 4);
+    assert_int_equal(awssts_config_line(cfg, "GLOBAL", "Prompt"), 5);
+    assert_int_equal(awssts_config_line(cfg, "user:alice", "aws_mfa_device"), 13);
+    assert_int_equal(awssts_config_line(cfg, "user:alice", "nothere"), 0);
+    awssts_config_free(cfg);
+
+    /* What iniparser would take silently, or read otherwise than it looks. */
+    expect_refused("[global]\nregion = a\nREGION = b\n", 0644, &root_like, AWSSTS_E_CONFIG,
+                   "line 3: region given twice in [global] (also line 2)");
+    expect_refused("[global]\n[Global]\n", 0644, &root_like, AWSSTS_E_CONFIG,
+                   "line 2: section [global] given twice");
+    expect_refused("[global]\nregion = a \\\n  b\n", 0644, &root_like, AWSSTS_E_CONFIG,
+                   "line 2: a line continued with");
+    expect_refused("[global]\nregion: a\n", 0644, &root_like, AWSSTS_E_CONFIG,
+                   "line 2: expected 'key = value'");
+    expect_refused("[global]\n = a\n", 0644, &root_like, AWSSTS_E_CONFIG, "line 2: bad key name");
+    expect_refused("[global]\nspaced key = a\n", 0644, &root_like, AWSSTS_E_CONFIG,
+                   "line 2: bad key name");
+    expect_refused("[global\n", 0644, &root_like, AWSSTS_E_CONFIG, "line 1: bad section header");
+}
+
 static void test_parse_bool(void **state)
 {
     (void)state;
@@ -153,6 +206,7 @@ int main(void)
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_unknown_keys),
         cmocka_unit_test(test_refused_files),
+        cmocka_unit_test(test_one_set_of_rules),
         cmocka_unit_test(test_parse_bool),
     };
     return cmocka_run_group_tests_name("config", tests, tmpdir_setup, tmpdir_teardown);

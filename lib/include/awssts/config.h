@@ -4,6 +4,7 @@
 #define AWSSTS_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "awssts/error.h"
 #include "awssts/safefile.h"
 
@@ -15,9 +16,15 @@ struct awssts_config;
 
 /*
  * Load path. The file is opened once with O_NOFOLLOW and checked against
- * policy on that descriptor; its syntax is checked line by line (clear
- * message with the line number) before iniparser reads the same descriptor.
- * Section names are case-insensitive, as iniparser folds them.
+ * policy on that descriptor; its lines are checked one by one (clear message
+ * with the line number) before iniparser reads the same descriptor, and
+ * every value is iniparser's. The rules (docs/pam_aws_sts.md, "File
+ * syntax"): '#' or ';' starts a comment line; "[name]" a section; every
+ * other line is "key = value". A value ends at ';' or '#' unless it is in
+ * double or single quotes, which are removed (they keep spaces). Section
+ * and key names are case-insensitive; a key is letters, digits, '_', '.'
+ * and '-'. A key before any section, a section
+ * or a key given twice, and a line continued with '\' are refused.
  */
 AWSSTS_API awssts_err awssts_config_load(const char *path,
                                          const struct awssts_file_policy *policy,
@@ -44,6 +51,10 @@ AWSSTS_API awssts_err awssts_config_get_long(const struct awssts_config *cfg,
                                              const char *section, const char *key, long min,
                                              long max, long *out,
                                              struct awssts_error_info *ei);
+
+/* The line of key in section (both case-insensitive), 0 when absent. */
+AWSSTS_API size_t awssts_config_line(const struct awssts_config *cfg, const char *section,
+                                     const char *key);
 
 /* Call warn once for each key of section that is not in known (NULL-terminated). */
 AWSSTS_API void awssts_config_unknown_keys(const struct awssts_config *cfg, const char *section,

@@ -32,6 +32,7 @@ typedef enum {
     AWSSTS_E_FILE_IO,          /* read, write, rename failed */
     AWSSTS_E_NOT_FOUND,        /* file, section or key absent */
     AWSSTS_E_INTERNAL,         /* library misuse or unexpected state */
+    AWSSTS_E_NO_KEYS,          /* the user has no AWS keys (no section for them) */
     AWSSTS_E__COUNT
 } awssts_err;
 

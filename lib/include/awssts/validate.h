@@ -13,6 +13,8 @@ extern "C" {
 #define AWSSTS_SESSION_DURATION_MAX 129600
 #define AWSSTS_ROLE_DURATION_MIN 900
 #define AWSSTS_ROLE_DURATION_MAX 43200
+/* STS's limit for a role assumed with temporary credentials (role chaining). */
+#define AWSSTS_CHAINED_ROLE_DURATION_MAX 3600
 
 AWSSTS_API bool awssts_valid_mfa_code(const char *s);        /* six digits */
 AWSSTS_API bool awssts_valid_session_name(const char *s);    /* [\w+=,.@-]{2,64} */

@@ -1,0 +1,324 @@
+/* The option table, and resolving one user's settings from the file. */
+#include "options.h"
+#include "awssts/config.h"
+#include "awssts/endpoint.h"
+#include "awssts/secret.h"
+#include "awssts/sts.h"
+#include "awssts/validate.h"
+#include "error_set.h"
+#include "text.h"
+
+#include <grp.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define S(f) offsetof(struct awssts_settings, f)
+#define STR(f) AWSSTS_OPT_STRING, S(f)
+#define PATH(f) AWSSTS_OPT_PATH, S(f)
+#define BOOL(f) AWSSTS_OPT_BOOL, S(f)
+#define LONG(f) AWSSTS_OPT_LONG, S(f)
+
+static const struct awssts_option options[] = {
+    {"region", STR(region), NULL, "(required)", 0, 0, false, false,
+     "signing region and regional endpoint `sts.REGION.amazonaws.com`, e.g. `ap-east-1`"},
+    {"endpoint", STR(endpoint), NULL, "", 0, 0, false, false,
+     "`https://host[:port]` override (a VPC endpoint), signed for `region`; `http://` is refused"},
+    {"fips", BOOL(fips), "no", "`no`", 0, 0, false, false,
+     "`yes`: the FIPS endpoint `sts-fips.REGION.amazonaws.com`"},
+    {"dualstack", BOOL(dualstack), "no", "`no`", 0, 0, false, false,
+     "`yes`: the dual-stack endpoint `sts.REGION.api.aws`"},
+    {"keys", STR(keys), NULL, "", 0, 0, false, false,
+     "`/path` of a root-owned keys file (0600 or 0400, one `[USER]` section each), or `home`: the user's `~/.aws/credentials`, section `[PROFILE-long-term]`, read with the user's rights and refused when others may read it"},
+    {"profile", STR(profile), "default", "`default`", 0, 0, false, false,
+     "profile written in the credentials file; exported as `AWS_PROFILE` when not `default`"},
+    {"mfa_serial", STR(mfa_serial), NULL, "from the keys", 0, 0, false, false,
+     "MFA device ARN or serial (`aws_mfa_device` or `mfa_serial` in the keys)"},
+    {"role_arn", STR(role_arn), NULL, "from the keys", 0, 0, false, false,
+     "role to assume (`assume_role` or `role_arn` in the keys); none: session credentials only"},
+    {"flow", AWSSTS_OPT_FLOW, S(flow), "session", "`session`", 0, 0, false, false,
+     "`session`: GetSessionToken with the code, then AssumeRole with those session credentials (renewable by `awssts` without a code; role duration at most 3600 s); `direct`: AssumeRole with the code (aws-mfa's way, up to the role's maximum)"},
+    {"duration", LONG(duration), "43200", "`43200`", AWSSTS_SESSION_DURATION_MIN,
+     AWSSTS_SESSION_DURATION_MAX, false, false, "GetSessionToken seconds (900-129600)"},
+    {"role_duration", LONG(role_duration), "3600", "`3600`", AWSSTS_ROLE_DURATION_MIN,
+     AWSSTS_ROLE_DURATION_MAX, false, false,
+     "AssumeRole seconds (900-43200; at most 3600 with `flow = session`)"},
+    {"role_session_name", STR(role_session_name), NULL, "the user name", 0, 0, false, false,
+     "AssumeRole's session name, `[\\w+=,.@-]{2,64}`"},
+    {"external_id", STR(external_id), NULL, "", 0, 0, false, false, "passed to AssumeRole"},
+    {"runtime_dir", PATH(runtime_dir), NULL, "see [Files](#files)", 0, 0, true, false,
+     "where the user's files go; `%U` uid, `%u` user name; its parent must exist, on tmpfs"},
+    {"staging_dir", PATH(staging_dir), "/run/aws-sts/staging", "`/run/aws-sts/staging`", 0, 0,
+     true, false, "root-only hand-off directory, on tmpfs"},
+    {"on_error", AWSSTS_OPT_ON_ERROR, S(on_error_allow), "deny", "`deny`", 0, 0, false, false,
+     "`allow`: an STS, network, key, configuration or local failure lets the login go on without credentials (`PAM_IGNORE`) instead of failing it (`PAM_AUTHINFO_UNAVAIL`); a wrong code always fails"},
+    {"require", BOOL(require), "no", "`no`", 0, 0, false, false,
+     "`yes`: a user without keys fails (`PAM_AUTH_ERR`) instead of being ignored"},
+    {"connect_timeout", LONG(connect_timeout), "3", "`3`", 1, 60, false, false,
+     "seconds to connect"},
+    {"timeout", LONG(timeout), "10", "`10`", 1, 300, false, false,
+     "seconds for all of a login's STS calls together, retries included; also the longest wait for the user's own lock"},
+    {"ca_file", PATH(ca_file), NULL, "system store", 0, 0, false, false,
+     "CA bundle for the STS endpoint"},
+    {"ca_path", PATH(ca_path), NULL, "system store", 0, 0, false, false,
+     "CA directory for the STS endpoint"},
+    {"proxy", STR(proxy), NULL, "none", 0, 0, false, true,
+     "HTTPS proxy `http://[user:password@]host:port`; the environment's proxy variables are never used, and its credentials never reach the user's `state` file"},
+    {"prompt", STR(prompt), "AWS MFA code: ", "`AWS MFA code: `", 0, 0, false, false,
+     "the prompt"},
+    {"export_region", BOOL(export_region), "yes", "`yes`", 0, 0, false, false,
+     "export `AWS_REGION` and `AWS_DEFAULT_REGION`"},
+};
+
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+const struct awssts_option *awssts_options(size_t *count)
+{
+    *count = N_OPTIONS;
+    return options;
+}
+
+static awssts_err set_string(char **slot, const char *v)
+{
+    char *d = strdup(v);
+    if (d == NULL)
+        return AWSSTS_E_NOMEM;
+    free(*slot);
+    *slot = d;
+    return AWSSTS_OK;
+}
+
+/* One value of option o into s; where names the file and section. */
+static awssts_err apply(const struct awssts_option *o, const char *v, const char *where,
+                        struct awssts_settings *s, struct awssts_error_info *ei)
+{
+    char *base = (char *)s;
+    void *slot = base + o->offset;
+    switch (o->type) {
+    case AWSSTS_OPT_PATH:
+        if (v[0] != '/')
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s %s = '%.60s': must be an absolute path",
+                                    where, o->name, v);
+        /* fall through */
+    case AWSSTS_OPT_STRING:
+        if (awssts_text_has_ctl(v, strlen(v)))
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s %s has a control character", where,
+                                    o->name);
+        return set_string(slot, v) == AWSSTS_OK ? AWSSTS_OK
+                                                : awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    case AWSSTS_OPT_BOOL:
+        if (!awssts_parse_bool(v, slot))
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s %s = '%.40s': expected yes or no",
+                                    where, o->name, v);
+        return AWSSTS_OK;
+    case AWSSTS_OPT_LONG:
+        if (!awssts_text_parse_long(v, o->min, o->max, slot))
+            return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                    "%s %s = '%.40s': expected a whole number from %ld to %ld",
+                                    where, o->name, v, o->min, o->max);
+        return AWSSTS_OK;
+    case AWSSTS_OPT_FLOW:
+        if (strcasecmp(v, "session") == 0)
+            s->flow = AWSSTS_FLOW_SESSION;
+        else if (strcasecmp(v, "direct") == 0)
+            s->flow = AWSSTS_FLOW_DIRECT;
+        else
+            return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                    "%s flow = '%.20s': expected session or direct", where, v);
+        return AWSSTS_OK;
+    case AWSSTS_OPT_ON_ERROR:
+        if (strcasecmp(v, "allow") == 0)
+            s->on_error_allow = true;
+        else if (strcasecmp(v, "deny") == 0)
+            s->on_error_allow = false;
+        else
+            return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                    "%s on_error = '%.20s': expected deny or allow", where, v);
+        return AWSSTS_OK;
+    }
+    return awssts_error_set(ei, AWSSTS_E_INTERNAL, "option %s of unknown type", o->name);
+}
+
+static void warn(awssts_settings_warn_fn fn, void *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void warn(awssts_settings_warn_fn fn, void *ctx, const char *fmt, ...)
+{
+    if (fn == NULL)
+        return;
+    char line[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    awssts_text_sanitize(line);
+    fn(ctx, line);
+}
+
+struct loading {
+    const struct awssts_config *cfg;
+    awssts_settings_warn_fn warn;
+    void *warn_ctx;
+};
+
+static awssts_err apply_section(const struct loading *ld, const char *section, bool is_global,
+                                struct awssts_settings *s, struct awssts_error_info *ei)
+{
+    char where[400];
+    snprintf(where, sizeof(where), "%s: [%s]", awssts_config_path(ld->cfg), section);
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        const struct awssts_option *o = &options[i];
+        const char *v = awssts_config_get(ld->cfg, section, o->name);
+        if (v == NULL)
+            continue;
+        if (o->global_only && !is_global) {
+            warn(ld->warn, ld->warn_ctx, "%s %s is allowed in [global] only; ignored", where,
+                 o->name);
+            continue;
+        }
+        awssts_err rc = apply(o, v, where, s, ei);
+        if (rc != AWSSTS_OK)
+            return rc;
+    }
+    return AWSSTS_OK;
+}
+
+static void warn_key(void *ctx, const char *section, const char *key)
+{
+    const struct loading *ld = ctx;
+    warn(ld->warn, ld->warn_ctx, "%s: [%s] unknown key '%s' ignored", awssts_config_path(ld->cfg),
+         section, key);
+}
+
+static bool user_in_group(const char *group, const gid_t *gids, int ngids)
+{
+    struct group gr, *res = NULL;
+    char buf[4096];
+    if (getgrnam_r(group, &gr, buf, sizeof(buf), &res) != 0 || res == NULL)
+        return false;
+    for (int i = 0; i < ngids; i++)
+        if (gids[i] == gr.gr_gid)
+            return true;
+    return false;
+}
+
+/* Every default from the table, through the same checks as a value in the file. */
+static awssts_err set_defaults(struct awssts_settings *s, struct awssts_error_info *ei)
+{
+    memset(s, 0, sizeof(*s));
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (options[i].value != NULL) {
+            awssts_err rc = apply(&options[i], options[i].value, "default", s, ei);
+            if (rc != AWSSTS_OK)
+                return rc;
+        }
+    return AWSSTS_OK;
+}
+
+/* Checks on the merged result, so each mistake is named once. */
+static awssts_err check_settings(const char *path, const char *user, struct awssts_settings *s,
+                                 struct awssts_error_info *ei)
+{
+    if (s->role_session_name == NULL && set_string(&s->role_session_name, user) != AWSSTS_OK)
+        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    if (s->region == NULL)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: no region for user %s", path, user);
+    struct awssts_endpoint ep;
+    struct awssts_endpoint_options eo = {s->region, s->endpoint, s->fips, s->dualstack};
+    struct awssts_error_info epi;
+    awssts_error_info_reset(&epi);
+    if (awssts_endpoint_resolve(&eo, &ep, &epi) != AWSSTS_OK)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: %s", path, epi.detail);
+    if (!awssts_valid_profile_name(s->profile))
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: profile '%.40s' is not a valid profile name",
+                                path, s->profile);
+    if (s->mfa_serial != NULL && !awssts_valid_mfa_serial(s->mfa_serial))
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: mfa_serial is not an MFA device ARN or serial", path);
+    if (s->role_arn != NULL && !awssts_valid_role_arn(s->role_arn))
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: role_arn is not arn:aws:iam::ACCOUNT:role/NAME", path);
+    if (!awssts_valid_session_name(s->role_session_name))
+        return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                "%s: role_session_name '%.64s' must be 2-64 of letters, digits and +=,.@_- (set it for short user names)",
+                                path, s->role_session_name);
+    if (s->external_id != NULL && !awssts_valid_external_id(s->external_id))
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: external_id must be 2-1224 of letters, digits and +=,.@:/_-", path);
+    if (s->role_arn != NULL && s->flow == AWSSTS_FLOW_SESSION && s->role_duration > AWSSTS_CHAINED_ROLE_DURATION_MAX)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                "%s: role_duration %ld exceeds %d: STS limits a role assumed with session credentials to 1 hour (use flow = direct for longer)",
+                                path, s->role_duration, AWSSTS_CHAINED_ROLE_DURATION_MAX);
+    if (s->connect_timeout > s->timeout)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: connect_timeout exceeds timeout", path);
+    if (s->keys != NULL && strcmp(s->keys, "home") != 0 && s->keys[0] != '/')
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: keys must be 'home' or an absolute path", path);
+    return AWSSTS_OK;
+}
+
+awssts_err awssts_settings_load(const char *path, const char *user, gid_t gid,
+                                awssts_settings_warn_fn warn_fn, void *warn_ctx,
+                                struct awssts_settings *s, struct awssts_error_info *ei)
+{
+    awssts_err rc = set_defaults(s, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    struct awssts_config *cfg = NULL;
+    /* Root owns it, nobody else may write it. */
+    struct awssts_file_policy policy = {.owner = 0, .forbidden = 0022};
+    rc = awssts_config_load(path, &policy, &cfg, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+
+    const char *known[N_OPTIONS + 1];
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        known[i] = options[i].name;
+    known[N_OPTIONS] = NULL;
+
+    gid_t gids[NGROUPS_MAX];
+    int ngids = NGROUPS_MAX;
+    if (getgrouplist(user, gid, gids, &ngids) < 0)
+        ngids = 0;
+
+    struct loading ld = {cfg, warn_fn, warn_ctx};
+    char user_section[300];
+    snprintf(user_section, sizeof(user_section), "user:%s", user);
+    if (awssts_config_has_section(cfg, "global")) {
+        awssts_config_unknown_keys(cfg, "global", known, warn_key, &ld);
+        rc = apply_section(&ld, "global", true, s, ei);
+    }
+    /* Groups in file order, so a later section wins. */
+    for (int i = 0; rc == AWSSTS_OK && i < awssts_config_section_count(cfg); i++) {
+        const char *sec = awssts_config_section_name(cfg, i);
+        if (strncmp(sec, "group:", 6) != 0 || !user_in_group(sec + 6, gids, ngids))
+            continue;
+        awssts_config_unknown_keys(cfg, sec, known, warn_key, &ld);
+        rc = apply_section(&ld, sec, false, s, ei);
+        s->user_section = true;
+    }
+    if (rc == AWSSTS_OK && awssts_config_has_section(cfg, user_section)) {
+        awssts_config_unknown_keys(cfg, user_section, known, warn_key, &ld);
+        rc = apply_section(&ld, user_section, false, s, ei);
+        s->user_section = true;
+    }
+    if (rc == AWSSTS_OK)
+        rc = check_settings(awssts_config_path(cfg), user, s, ei);
+    awssts_config_free(cfg);
+    return rc;
+}
+
+void awssts_settings_free(struct awssts_settings *s)
+{
+    char *base = (char *)s;
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        const struct awssts_option *o = &options[i];
+        if (o->type != AWSSTS_OPT_STRING && o->type != AWSSTS_OPT_PATH)
+            continue;
+        char **slot = (char **)(void *)(base + o->offset);
+        if (o->secret)
+            awssts_secret_free(*slot); /* a proxy URL may carry a password */
+        else
+            free(*slot);
+        *slot = NULL;
+    }
+    memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,90 @@
+/*
+ * Internal: the module's settings for one user, resolved from the
+ * configuration file ([global], each [group:NAME] the user is in, in file
+ * order, then [user:NAME]; a later value wins) exactly as the module, the
+ * helper's `check` and the documentation see them. One table describes
+ * every option: its type, its default, its limits, where it may stand, and
+ * the line of documentation that docs/ and the man page carry.
+ */
+#ifndef AWSSTS_OPTIONS_H
+#define AWSSTS_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "awssts/error.h"
+
+#define AWSSTS_DEFAULT_CONFIG "/etc/security/pam_aws_sts.conf"
+
+enum awssts_flow { AWSSTS_FLOW_SESSION, AWSSTS_FLOW_DIRECT };
+
+struct awssts_settings {
+    char *region;
+    char *endpoint;
+    bool fips;
+    bool dualstack;
+    char *keys;            /* path of the root keys file, or "home" */
+    char *profile;
+    char *mfa_serial;
+    char *role_arn;
+    enum awssts_flow flow;
+    long duration;         /* GetSessionToken */
+    long role_duration;
+    char *role_session_name;
+    char *external_id;
+    char *runtime_dir;     /* pattern with %U and %u, NULL: the default search */
+    char *staging_dir;
+    bool on_error_allow;
+    bool require;
+    long connect_timeout;  /* seconds */
+    long timeout;          /* seconds */
+    char *ca_file;
+    char *ca_path;
+    char *proxy;
+    char *prompt;
+    bool export_region;
+    bool user_section;     /* a [user:] or [group:] section matched */
+};
+
+enum awssts_option_type {
+    AWSSTS_OPT_STRING,
+    AWSSTS_OPT_PATH,     /* an absolute path */
+    AWSSTS_OPT_BOOL,
+    AWSSTS_OPT_LONG,
+    AWSSTS_OPT_FLOW,
+    AWSSTS_OPT_ON_ERROR,
+};
+
+struct awssts_option {
+    const char *name;
+    enum awssts_option_type type;
+    size_t offset;           /* in struct awssts_settings */
+    const char *value;       /* the default, as it would be written in the file; NULL: none */
+    const char *shown;       /* the default as the documentation shows it */
+    long min, max;           /* AWSSTS_OPT_LONG */
+    bool global_only;        /* not in [group:] and [user:] sections */
+    bool secret;             /* may hold a password: zeroed when freed */
+    const char *doc;         /* one line for docs/pam_aws_sts.md and pam_aws_sts.conf(5) */
+};
+
+/* The table, in the order the documentation lists it. */
+const struct awssts_option *awssts_options(size_t *count);
+
+/* Warnings that do not stop a login (a [global]-only key elsewhere, an
+ * unknown key): one line each, with the file. */
+typedef void (*awssts_settings_warn_fn)(void *ctx, const char *line);
+
+/*
+ * Fill s for user (primary group gid) from the file at path: defaults from
+ * the table, then the sections; every value is checked. On failure the
+ * error (file, line, key) is in ei, and s->on_error_allow holds whatever
+ * the file said before the failure. warn may be NULL.
+ */
+awssts_err awssts_settings_load(const char *path, const char *user, gid_t gid,
+                                awssts_settings_warn_fn warn, void *warn_ctx,
+                                struct awssts_settings *s, struct awssts_error_info *ei);
+
+void awssts_settings_free(struct awssts_settings *s);
+
+#endif

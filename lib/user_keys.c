@@ -1,0 +1,138 @@
+/* Long-term keys. aws-mfa's key names and the AWS CLI's are both read. */
+#include "user_keys.h"
+#include "awssts/config.h"
+#include "awssts/credfile.h"
+#include "awssts/secret.h"
+#include "awssts/validate.h"
+#include "error_set.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The four values, from whichever file. */
+struct found {
+    const char *id, *secret, *serial, *role;
+};
+
+static awssts_err take_keys(const struct found *f, const char *label, const char *section,
+                            struct awssts_user_keys *k, struct awssts_error_info *ei)
+{
+    if (f->id == NULL || f->secret == NULL)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                "%s: [%s] needs aws_access_key_id and aws_secret_access_key",
+                                label, section);
+    if (!awssts_valid_access_key_id(f->id) || !awssts_valid_secret_key(f->secret))
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: [%s] key id or secret is malformed",
+                                label, section);
+    if (f->serial != NULL && !awssts_valid_mfa_serial(f->serial))
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: [%s] MFA device is not an ARN or serial",
+                                label, section);
+    /* aws-mfa writes "None" when there is no role. */
+    const char *role = f->role != NULL && strcmp(f->role, "None") != 0 ? f->role : NULL;
+    if (role != NULL && !awssts_valid_role_arn(role))
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: [%s] role is not a role ARN", label,
+                                section);
+    k->access_key_id = awssts_secret_dup(f->id);
+    k->secret_access_key = awssts_secret_dup(f->secret);
+    k->mfa_serial = f->serial ? strdup(f->serial) : NULL;
+    k->role_arn = role ? strdup(role) : NULL;
+    if (k->access_key_id == NULL || k->secret_access_key == NULL ||
+        (f->serial && !k->mfa_serial) || (role && !k->role_arn)) {
+        awssts_user_keys_free(k);
+        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    }
+    return AWSSTS_OK;
+}
+
+static const char *either(const char *a, const char *b)
+{
+    return a != NULL ? a : b;
+}
+
+/* Root's file: root-owned, 0600 or 0400, read with the configuration's rules. */
+static awssts_err from_root_file(const char *path, const char *user, struct awssts_user_keys *k,
+                                 struct awssts_error_info *ei)
+{
+    struct awssts_config *cfg = NULL;
+    struct awssts_file_policy pol = {.owner = 0, .forbidden = 0177};
+    awssts_err rc = awssts_config_load(path, &pol, &cfg, ei);
+    if (rc == AWSSTS_E_NOT_FOUND)
+        return awssts_error_set(ei, AWSSTS_E_NOT_FOUND, "keys = %s: no such file", path);
+    if (rc != AWSSTS_OK)
+        return rc;
+    if (!awssts_config_has_section(cfg, user)) {
+        rc = awssts_error_set(ei, AWSSTS_E_NO_KEYS, "%s: no [%s] section", path, user);
+    } else {
+        struct found f = {
+            awssts_config_get(cfg, user, "aws_access_key_id"),
+            awssts_config_get(cfg, user, "aws_secret_access_key"),
+            either(awssts_config_get(cfg, user, "aws_mfa_device"),
+                   awssts_config_get(cfg, user, "mfa_serial")),
+            either(awssts_config_get(cfg, user, "assume_role"),
+                   awssts_config_get(cfg, user, "role_arn")),
+        };
+        rc = take_keys(&f, path, user, k, ei);
+    }
+    awssts_config_free(cfg); /* wipes the values */
+    return rc;
+}
+
+/* The user's ~/.aws/credentials, read as the user, refused when others may read it. */
+static awssts_err from_home(const struct awssts_settings *s, const struct passwd *pw,
+                            const struct awssts_as_user *as_user, struct awssts_user_keys *k,
+                            struct awssts_error_info *ei)
+{
+    char path[4096], section[128];
+    if (snprintf(path, sizeof(path), "%s/.aws/credentials", pw->pw_dir) >= (int)sizeof(path))
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "home directory path too long");
+    snprintf(section, sizeof(section), "%s-long-term", s->profile);
+    if (as_user->enter(as_user->ctx) != 0)
+        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "cannot switch to the user's rights");
+    struct awssts_file_policy pol = {.owner = pw->pw_uid, .forbidden = 0077};
+    struct awssts_credfile *cf = NULL;
+    awssts_err rc = awssts_credfile_load(AT_FDCWD, path, &pol, &cf, ei);
+    if (as_user->leave(as_user->ctx) != 0) {
+        awssts_credfile_free(cf);
+        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "cannot switch back from the user's rights");
+    }
+    if (rc == AWSSTS_E_NOT_FOUND)
+        return awssts_error_set(ei, AWSSTS_E_NO_KEYS, "%s: no such file", path);
+    if (rc == AWSSTS_OK && !awssts_credfile_has_section(cf, section)) {
+        rc = awssts_error_set(ei, AWSSTS_E_NO_KEYS, "%s: no [%s] section", path, section);
+    } else if (rc == AWSSTS_OK) {
+        struct found f = {
+            awssts_credfile_get(cf, section, "aws_access_key_id"),
+            awssts_credfile_get(cf, section, "aws_secret_access_key"),
+            either(awssts_credfile_get(cf, section, "aws_mfa_device"),
+                   awssts_credfile_get(cf, section, "mfa_serial")),
+            either(awssts_credfile_get(cf, section, "assume_role"),
+                   awssts_credfile_get(cf, section, "role_arn")),
+        };
+        rc = take_keys(&f, path, section, k, ei);
+    }
+    awssts_credfile_free(cf);
+    return rc;
+}
+
+awssts_err awssts_keys_load(const struct awssts_settings *s, const struct passwd *pw,
+                            const struct awssts_as_user *as_user, struct awssts_user_keys *k,
+                            struct awssts_error_info *ei)
+{
+    memset(k, 0, sizeof(*k));
+    if (s->keys == NULL)
+        return awssts_error_set(ei, AWSSTS_E_NO_KEYS, "no keys configured");
+    if (strcmp(s->keys, "home") == 0)
+        return from_home(s, pw, as_user, k, ei);
+    return from_root_file(s->keys, pw->pw_name, k, ei);
+}
+
+void awssts_user_keys_free(struct awssts_user_keys *k)
+{
+    awssts_secret_free(k->access_key_id);
+    awssts_secret_free(k->secret_access_key);
+    free(k->mfa_serial);
+    free(k->role_arn);
+    memset(k, 0, sizeof(*k));
+}

@@ -1,0 +1,43 @@
+/*
+ * Internal: a user's long-term keys, as the module reads them and as
+ * `awssts check --probe` proves them: from the root-owned keys file
+ * (section [USER], read like the configuration file, with iniparser) or,
+ * with keys = home, from the user's ~/.aws/credentials [PROFILE-long-term]
+ * (read as the AWS CLI reads it, with the user's own rights).
+ */
+#ifndef AWSSTS_USER_KEYS_H
+#define AWSSTS_USER_KEYS_H
+
+#include <pwd.h>
+
+#include "awssts/error.h"
+#include "options.h"
+
+struct awssts_user_keys {
+    char *access_key_id;
+    char *secret_access_key;
+    char *mfa_serial;  /* aws_mfa_device or mfa_serial, if present */
+    char *role_arn;    /* assume_role or role_arn, if present */
+};
+
+/* Running a step with the user's file-system rights and back: the module's
+ * pam_modutil_drop_priv, the helper's setfsuid. Each returns 0 on success. */
+struct awssts_as_user {
+    int (*enter)(void *ctx);
+    int (*leave)(void *ctx);
+    void *ctx;
+};
+
+/*
+ * AWSSTS_E_NO_KEYS: the user has none (no keys configured, no [USER]
+ * section; with keys = home, no ~/.aws/credentials or no section in it).
+ * A configured keys file that is missing or unreadable is not that: it is
+ * AWSSTS_E_NOT_FOUND or another error, with the file named.
+ */
+awssts_err awssts_keys_load(const struct awssts_settings *s, const struct passwd *pw,
+                            const struct awssts_as_user *as_user, struct awssts_user_keys *k,
+                            struct awssts_error_info *ei);
+
+void awssts_user_keys_free(struct awssts_user_keys *k);
+
+#endif

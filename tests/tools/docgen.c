@@ -1,0 +1,97 @@
+/*
+ * docgen: the parts of the documentation that the code's tables decide.
+ *   docgen options-md    the option table of docs/pam_aws_sts.md
+ *   docgen options-man   the KEYS entries of pam_aws_sts.conf(5)
+ *   docgen options       the option names, one a line
+ *   docgen outcomes      every outcome label the log line can carry
+ * scripts/update-docs puts them in place; tests/docs/run-docs-check fails
+ * when the committed documentation differs.
+ */
+#include "options.h"
+#include "outcome.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Markdown's `code` and [text](#anchor), as man(7) wants them. */
+static void man_text(const char *s)
+{
+    bool code = false;
+    for (const char *p = s; *p; p++) {
+        if (*p == '`') {
+            fputs(code ? "\\fR" : "\\fB", stdout);
+            code = !code;
+        } else if (*p == '[' && strstr(p, "](") != NULL && strchr(p, ')') > strstr(p, "](")) {
+            const char *end = strstr(p, "](");
+            fwrite(p + 1, 1, (size_t)(end - p - 1), stdout);
+            p = strchr(end, ')');
+        } else if (*p == '\\') {
+            fputs("\\e", stdout);
+        } else if (*p == '-') {
+            fputs("\\-", stdout);
+        } else {
+            putchar(*p);
+        }
+    }
+}
+
+static void options_md(void)
+{
+    size_t n;
+    const struct awssts_option *o = awssts_options(&n);
+    puts("| key | default | meaning |");
+    puts("|---|---|---|");
+    for (size_t i = 0; i < n; i++)
+        printf("| `%s` | %s | %s%s |\n", o[i].name, o[i].shown, o[i].doc,
+               o[i].global_only ? "; `[global]` only" : "");
+}
+
+static void options_man(void)
+{
+    size_t n;
+    const struct awssts_option *o = awssts_options(&n);
+    for (size_t i = 0; i < n; i++) {
+        printf(".TP\n.B %s\n", o[i].name);
+        man_text(o[i].doc);
+        if (o[i].global_only)
+            man_text("; `[global]` only");
+        if (o[i].shown[0] == '(') {
+            putchar(' ');
+            man_text(o[i].shown);
+        } else if (o[i].shown[0] != '\0') {
+            fputs(" (default: ", stdout);
+            man_text(o[i].shown);
+            putchar(')');
+        }
+        putchar('.');
+        putchar('\n');
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2)
+        goto usage;
+    size_t n;
+    const struct awssts_option *o = awssts_options(&n);
+    if (strcmp(argv[1], "options-md") == 0) {
+        options_md();
+    } else if (strcmp(argv[1], "options-man") == 0) {
+        options_man();
+    } else if (strcmp(argv[1], "options") == 0) {
+        for (size_t i = 0; i < n; i++)
+            puts(o[i].name);
+    } else if (strcmp(argv[1], "outcomes") == 0) {
+        for (int i = 0; i < PAS_OUT__COUNT; i++) {
+            puts(pas_outcome(i)->label);
+            if (pas_outcome(i)->allowed_label != NULL)
+                puts(pas_outcome(i)->allowed_label);
+        }
+    } else {
+        goto usage;
+    }
+    return 0;
+usage:
+    fputs("usage: docgen options-md|options-man|options|outcomes\n", stderr);
+    return 2;
+}
