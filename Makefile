@@ -176,7 +176,7 @@ HELPERT_BINS := $(HELPERT_SRCS:tests/helper/test_%.c=$(BUILD)/tests/helper_test_
 $(BUILD)/obj/tests/helper/%.o: tests/helper/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	@$(CC) $(BASE_CFLAGS) -Wno-format-truncation -Ilib/include $(shell pkg-config --cflags cmocka) -c $< -o $@
+	@$(CC) $(BASE_CFLAGS) -Wno-format-truncation -Ilib -Ilib/include $(shell pkg-config --cflags cmocka) -c $< -o $@
 
 $(BUILD)/tests/helper_test_%: $(BUILD)/obj/tests/helper/test_%.o $(LIB_A) $(HELPER)
 	@mkdir -p $(@D)

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "awssts/error.h"
-#include "awssts/state.h"
+#include "state.h"
 
 /* Exit codes (documented in awssts(1)). */
 enum {

@@ -5,6 +5,7 @@
  * [PROFILE<short suffix>] of the same file, everything else kept as it was.
  */
 #include "cli.h"
+#include "login_flow.h"
 #include "awssts/credfile.h"
 #include "awssts/endpoint.h"
 #include "awssts/secret.h"
@@ -331,46 +332,49 @@ int cmd_login(int argc, char **argv)
                                        .ca_file = o.ca_bundle, .user_agent = "awssts-login",
                                        .proxy = env_or("HTTPS_PROXY", env_or("https_proxy", NULL))};
     struct awssts_client *c = NULL;
-    struct awssts_credentials cr = {0};
+    struct awssts_login_result r = {0};
     struct awssts_keys lt = {id, secret, NULL};
     if (awssts_client_new(&co, &c, &ei) != AWSSTS_OK) {
         cli_error_info("configuration", &ei);
         rc = EXIT_USAGE;
-    } else if (o.role != NULL) {
-        struct passwd *pw = getpwuid(getuid());
-        const char *name = o.session_name ? o.session_name : (pw ? pw->pw_name : "awssts");
-        struct awssts_assume_role_request req = {
-            .role_arn = o.role, .role_session_name = name, .duration_seconds = (int)o.duration,
-            .serial_number = o.device, .token_code = code,
-        };
-        cli_info("assuming %s for %ld seconds via %s", o.role, o.duration, awssts_client_host(c));
-        rc = awssts_assume_role(c, &lt, &req, &cr, &ei) == AWSSTS_OK ? EXIT_OK : -1;
     } else {
-        struct awssts_session_token_request req = {
-            .duration_seconds = (int)o.duration, .serial_number = o.device, .token_code = code,
+        /* aws-mfa's way: AssumeRole with the code when there is a role. */
+        struct passwd *pw = getpwuid(getuid());
+        struct awssts_login_plan plan = {
+            .flow = AWSSTS_FLOW_DIRECT,
+            .mfa_serial = o.device,
+            .role_arn = o.role,
+            .role_session_name = o.session_name ? o.session_name : (pw ? pw->pw_name : "awssts"),
+            .session_duration = o.role ? 0 : o.duration,
+            .role_duration = o.role ? o.duration : 0,
         };
-        cli_info("fetching session credentials for %ld seconds via %s", o.duration, awssts_client_host(c));
-        rc = awssts_get_session_token(c, &lt, &req, &cr, &ei) == AWSSTS_OK ? EXIT_OK : -1;
+        if (o.role != NULL)
+            cli_info("assuming %s for %ld seconds via %s", o.role, o.duration, awssts_client_host(c));
+        else
+            cli_info("fetching session credentials for %ld seconds via %s", o.duration,
+                     awssts_client_host(c));
+        rc = awssts_login_run(c, &lt, &plan, code, &r, &ei) == AWSSTS_OK ? EXIT_OK : -1;
     }
     awssts_memzero(code, sizeof(code));
     awssts_client_free(c);
     if (rc == -1) {
-        cli_error_info("STS", &ei);
+        cli_error_info(r.failed_call ? r.failed_call : "STS", &ei);
         rc = cli_exit_code(ei.code);
     }
+    const struct awssts_credentials *cr = awssts_login_final(&r);
     if (rc == EXIT_OK) {
-        if (awssts_credfile_put_credentials(cf, ssec, &cr, o.role, &ei) != AWSSTS_OK) {
+        if (awssts_credfile_put_credentials(cf, ssec, cr, o.role, &ei) != AWSSTS_OK) {
             cli_error_info("credentials", &ei);
             rc = EXIT_FAILURE_OTHER;
         } else {
             rc = cli_save_file(cf, path, mode);
         }
         char e[20];
-        awssts_time_format_mfa(cr.expiration, e);
+        awssts_time_format_mfa(cr->expiration, e);
         if (rc == EXIT_OK)
             cli_info("success: [%s] in %s is valid until %s UTC", ssec, path, e);
     }
-    awssts_credentials_clear(&cr);
+    awssts_login_result_clear(&r);
     awssts_credfile_free(cf);
     return rc;
 }

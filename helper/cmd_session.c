@@ -1,5 +1,6 @@
 /* Commands on a login's session: status, refresh, credential-process, env, setup-config. */
 #include "cli.h"
+#include "session_dir.h"
 #include "awssts/credfile.h"
 #include "awssts/endpoint.h"
 #include "awssts/secret.h"
@@ -263,23 +264,25 @@ static void export_line(const char *name, const char *value)
     putchar('\n');
 }
 
+static awssts_err emit_export(void *ctx, const char *name, const char *value)
+{
+    (void)ctx;
+    export_line(name, value);
+    return AWSSTS_OK;
+}
+
+/* The credentials themselves, then what the login exports (one list, lib's). */
 static void print_env(const struct session_dir *sd, const struct awssts_state *st, bool called)
 {
     (void)called;
     const struct awssts_credentials *cur = awssts_state_current(st);
-    char exp[21], file[4200];
+    char exp[21];
     iso(cur->expiration, exp);
-    snprintf(file, sizeof(file), "%s/credentials", sd->path);
     export_line("AWS_ACCESS_KEY_ID", cur->access_key_id);
     export_line("AWS_SECRET_ACCESS_KEY", cur->secret_access_key);
     export_line("AWS_SESSION_TOKEN", cur->session_token);
     export_line("AWS_CREDENTIAL_EXPIRATION", exp);
-    export_line("AWS_SHARED_CREDENTIALS_FILE", file);
-    export_line("AWS_REGION", st->region);
-    export_line("AWS_DEFAULT_REGION", st->region);
-    export_line("AWS_STS_REGIONAL_ENDPOINTS", "regional");
-    if (strcmp(st->profile, "default") != 0)
-        export_line("AWS_PROFILE", st->profile);
+    awssts_session_environment(sd->path, st, emit_export, NULL);
 }
 
 int cmd_env(int argc, char **argv)

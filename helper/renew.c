@@ -1,6 +1,7 @@
 /* Renewal: the role again with the MFA session (no code), or, once the MFA
  * session has ended, a new one with a code typed on the terminal. */
 #include "cli.h"
+#include "login_flow.h"
 #include "awssts/credfile.h"
 #include "awssts/safefile.h"
 #include "awssts/secret.h"
@@ -33,21 +34,18 @@ static int sts_failed(const char *what, const struct awssts_error_info *ei)
     return cli_exit_code(ei->code);
 }
 
-/* Assume the state's role signed with keys; code and serial only for the direct flow. */
-static awssts_err assume(struct awssts_client *c, const struct awssts_state *st,
-                         const struct awssts_keys *keys, const char *serial, const char *code,
-                         long duration, struct awssts_credentials *out,
-                         struct awssts_error_info *ei)
+/* The login's plan, from the state it left. */
+static void plan_of(const struct awssts_state *st, struct awssts_login_plan *p)
 {
-    struct awssts_assume_role_request req = {
+    *p = (struct awssts_login_plan){
+        .flow = st->flow_direct ? AWSSTS_FLOW_DIRECT : AWSSTS_FLOW_SESSION,
+        .mfa_serial = st->mfa_serial,
         .role_arn = st->role_arn,
         .role_session_name = st->role_session_name ? st->role_session_name : st->user,
-        .duration_seconds = (int)duration,
-        .serial_number = serial,
-        .token_code = code,
+        .session_duration = st->duration,
+        .role_duration = st->role_duration,
         .external_id = st->external_id,
     };
-    return awssts_assume_role(c, keys, &req, out, ei);
 }
 
 /* ~/.aws/credentials [PROFILE-long-term], the user's own, private. */
@@ -161,40 +159,24 @@ static int new_session(struct awssts_client *c, const struct session_dir *sd,
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
     struct awssts_keys lt = {id, secret, NULL};
-    if (rc == EXIT_OK && done) {
-        /* nothing to call */
-    } else if (rc == EXIT_OK && st->role_arn != NULL && st->flow_direct) {
-        struct awssts_credentials role = {0};
-        if (assume(c, st, &lt, serial, code, st->role_duration, &role, &ei) != AWSSTS_OK) {
-            rc = sts_failed("AssumeRole with a new code", &ei);
+    if (rc == EXIT_OK && !done) {
+        struct awssts_login_plan plan;
+        plan_of(st, &plan);
+        plan.mfa_serial = serial;
+        struct awssts_login_result r;
+        if (awssts_login_run(c, &lt, &plan, code, &r, &ei) != AWSSTS_OK) {
+            rc = sts_failed(r.failed_call ? r.failed_call : "STS", &ei);
         } else {
-            replace(&st->role, &role);
-            st->has_role = true;
-        }
-    } else if (rc == EXIT_OK) {
-        struct awssts_session_token_request req = {
-            .duration_seconds = (int)st->duration, .serial_number = serial, .token_code = code,
-        };
-        struct awssts_credentials session = {0};
-        if (awssts_get_session_token(c, &lt, &req, &session, &ei) != AWSSTS_OK) {
-            rc = sts_failed("GetSessionToken", &ei);
-        } else {
-            replace(&st->mfa_session, &session);
-            st->has_mfa_session = true;
-            if (st->role_arn != NULL) {
-                struct awssts_keys sk = {st->mfa_session.access_key_id,
-                                         st->mfa_session.secret_access_key,
-                                         st->mfa_session.session_token};
-                struct awssts_credentials role = {0};
-                long d = st->role_duration > 3600 ? 3600 : st->role_duration;
-                if (assume(c, st, &sk, NULL, NULL, d, &role, &ei) != AWSSTS_OK) {
-                    rc = sts_failed("AssumeRole", &ei);
-                } else {
-                    replace(&st->role, &role);
-                    st->has_role = true;
-                }
+            if (r.has_session) {
+                replace(&st->mfa_session, &r.session);
+                st->has_mfa_session = true;
+            }
+            if (r.has_role) {
+                replace(&st->role, &r.role);
+                st->has_role = true;
             }
         }
+        awssts_login_result_clear(&r);
     }
     awssts_memzero(code, sizeof(code));
     awssts_secret_free(id);
@@ -238,12 +220,11 @@ int session_renew(const struct session_dir *sd, struct awssts_state *st, long mi
     int rc = EXIT_LOGIN_NEEDED;
     bool session_usable = st->has_mfa_session && st->mfa_session.expiration - now > SESSION_MARGIN;
     if (st->role_arn != NULL && !st->flow_direct && session_usable) {
-        struct awssts_keys sk = {st->mfa_session.access_key_id, st->mfa_session.secret_access_key,
-                                 st->mfa_session.session_token};
+        struct awssts_login_plan plan;
+        plan_of(st, &plan);
         struct awssts_credentials role = {0};
-        long d = st->role_duration > 3600 ? 3600 : st->role_duration;
         *called = true;
-        if (assume(c, st, &sk, NULL, NULL, d, &role, &ei) == AWSSTS_OK) {
+        if (awssts_login_renew_role(c, &st->mfa_session, &plan, &role, &ei) == AWSSTS_OK) {
             replace(&st->role, &role);
             st->has_role = true;
             rc = EXIT_OK;

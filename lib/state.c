@@ -1,7 +1,8 @@
-/* The state file, in the credentials-file syntax: [awssts], [mfa_session], [role]. */
-#include "awssts/state.h"
-#include "awssts/credfile.h"
+/* The state file, in the credentials-file syntax: [awssts] (one table of
+ * fields), [mfa_session], [role]. */
+#include "state.h"
 #include "awssts/config.h"
+#include "awssts/credfile.h"
 #include "awssts/endpoint.h"
 #include "awssts/secret.h"
 #include "awssts/timeutil.h"
@@ -15,6 +16,65 @@
 #include <string.h>
 
 #define MAIN "awssts"
+#define O(f) offsetof(struct awssts_state, f)
+
+static const struct awssts_state_field fields[] = {
+    {"user", AWSSTS_SF_STRING, O(user), 0, 0, 0},
+    {"region", AWSSTS_SF_STRING, O(region), 0, 0, 0},
+    {"endpoint", AWSSTS_SF_STRING, O(endpoint), 0, 0, 0},
+    {"fips", AWSSTS_SF_BOOL, O(fips), 0, 0, 0},
+    {"dualstack", AWSSTS_SF_BOOL, O(dualstack), 0, 0, 0},
+    {"ca_file", AWSSTS_SF_STRING, O(ca_file), 0, 0, 0},
+    {"ca_path", AWSSTS_SF_STRING, O(ca_path), 0, 0, 0},
+    {"proxy", AWSSTS_SF_STRING, O(proxy), 0, 0, 0},
+    {"connect_timeout", AWSSTS_SF_LONG, O(connect_timeout), 1, 60, 3},
+    {"timeout", AWSSTS_SF_LONG, O(timeout), 1, 300, 10},
+    {"profile", AWSSTS_SF_STRING, O(profile), 0, 0, 0},
+    {"flow", AWSSTS_SF_FLOW, O(flow_direct), 0, 0, 0},
+    {"duration", AWSSTS_SF_LONG, O(duration), AWSSTS_SESSION_DURATION_MIN,
+     AWSSTS_SESSION_DURATION_MAX, 43200},
+    {"role_arn", AWSSTS_SF_STRING, O(role_arn), 0, 0, 0},
+    {"role_session_name", AWSSTS_SF_STRING, O(role_session_name), 0, 0, 0},
+    {"role_duration", AWSSTS_SF_LONG, O(role_duration), AWSSTS_ROLE_DURATION_MIN,
+     AWSSTS_ROLE_DURATION_MAX, 3600},
+    {"external_id", AWSSTS_SF_STRING, O(external_id), 0, 0, 0},
+    {"mfa_serial", AWSSTS_SF_STRING, O(mfa_serial), 0, 0, 0},
+    {"export_region", AWSSTS_SF_BOOL, O(export_region), 0, 0, 1},
+};
+
+#define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
+
+const struct awssts_state_field *awssts_state_fields(size_t *count)
+{
+    *count = N_FIELDS;
+    return fields;
+}
+
+/* A field of st, by the table's offset: to read, and to fill. */
+static const void *field_of(const struct awssts_state *st, const struct awssts_state_field *f)
+{
+    return (const char *)st + f->offset;
+}
+
+static void *field_in(struct awssts_state *st, const struct awssts_state_field *f)
+{
+    return (char *)st + f->offset;
+}
+
+static char **string_at(struct awssts_state *st, const struct awssts_state_field *f)
+{
+    return field_in(st, f);
+}
+
+static bool *bool_at(struct awssts_state *st, const struct awssts_state_field *f)
+{
+    return field_in(st, f);
+}
+
+static long *long_at(struct awssts_state *st, const struct awssts_state_field *f)
+{
+    return field_in(st, f);
+}
 
 static awssts_err put_creds(struct awssts_credfile *cf, const char *section,
                             const struct awssts_credentials *c, struct awssts_error_info *ei)
@@ -39,48 +99,53 @@ static awssts_err put_creds(struct awssts_credfile *cf, const char *section,
     return AWSSTS_OK;
 }
 
-AWSSTS_API awssts_err awssts_state_serialize(const struct awssts_state *st, char **text,
-                                             size_t *len, struct awssts_error_info *ei)
+/* One field's text; NULL when absent. buf holds numbers and the proxy. */
+static const char *field_text(const struct awssts_state *st, const struct awssts_state_field *f,
+                              char *buf, size_t len, struct awssts_error_info *ei)
+{
+    switch (f->type) {
+    case AWSSTS_SF_STRING: {
+        const char *v = *(char *const *)field_of(st, f);
+        /* The proxy's credentials are the administrator's: never in the user's file. */
+        if (v != NULL && f->offset == O(proxy)) {
+            if (!awssts_uri_without_userinfo(v, buf, len)) {
+                awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "state: proxy URL too long");
+                return NULL;
+            }
+            return buf;
+        }
+        return v;
+    }
+    case AWSSTS_SF_BOOL:
+        return *(const bool *)field_of(st, f) ? "yes" : "no";
+    case AWSSTS_SF_LONG:
+        snprintf(buf, len, "%ld", *(const long *)field_of(st, f));
+        return buf;
+    case AWSSTS_SF_FLOW:
+        return *(const bool *)field_of(st, f) ? "direct" : "session";
+    }
+    return NULL;
+}
+
+awssts_err awssts_state_serialize(const struct awssts_state *st, char **text, size_t *len,
+                                  struct awssts_error_info *ei)
 {
     struct awssts_credfile *cf = awssts_credfile_new();
     if (cf == NULL)
         return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-    /* The proxy's credentials are the administrator's: never in the user's file. */
-    char proxy[1024];
-    if (st->proxy != NULL && !awssts_uri_without_userinfo(st->proxy, proxy, sizeof(proxy))) {
-        awssts_credfile_free(cf);
-        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "state: proxy URL too long");
+    char version[8];
+    snprintf(version, sizeof(version), "%d", AWSSTS_STATE_VERSION);
+    awssts_err rc = awssts_credfile_set(cf, MAIN, "version", version, ei);
+    for (size_t i = 0; rc == AWSSTS_OK && i < N_FIELDS; i++) {
+        char buf[1024];
+        struct awssts_error_info fei;
+        awssts_error_info_reset(&fei);
+        const char *v = field_text(st, &fields[i], buf, sizeof(buf), &fei);
+        if (fei.code != AWSSTS_OK)
+            rc = awssts_error_set(ei, fei.code, "%s", fei.detail);
+        else if (v != NULL)
+            rc = awssts_credfile_set(cf, MAIN, fields[i].key, v, ei);
     }
-    char num[4][24];
-    snprintf(num[0], 24, "%ld", st->connect_timeout);
-    snprintf(num[1], 24, "%ld", st->timeout);
-    snprintf(num[2], 24, "%ld", st->duration);
-    snprintf(num[3], 24, "%ld", st->role_duration);
-    const char *pairs[][2] = {
-        {"version", "1"},
-        {"user", st->user},
-        {"region", st->region},
-        {"endpoint", st->endpoint},
-        {"fips", st->fips ? "yes" : "no"},
-        {"dualstack", st->dualstack ? "yes" : "no"},
-        {"ca_file", st->ca_file},
-        {"ca_path", st->ca_path},
-        {"proxy", st->proxy ? proxy : NULL},
-        {"connect_timeout", num[0]},
-        {"timeout", num[1]},
-        {"profile", st->profile},
-        {"flow", st->flow_direct ? "direct" : "session"},
-        {"duration", num[2]},
-        {"role_arn", st->role_arn},
-        {"role_session_name", st->role_session_name},
-        {"role_duration", num[3]},
-        {"external_id", st->external_id},
-        {"mfa_serial", st->mfa_serial},
-    };
-    awssts_err rc = AWSSTS_OK;
-    for (size_t i = 0; rc == AWSSTS_OK && i < sizeof(pairs) / sizeof(pairs[0]); i++)
-        if (pairs[i][1] != NULL)
-            rc = awssts_credfile_set(cf, MAIN, pairs[i][0], pairs[i][1], ei);
     if (rc == AWSSTS_OK && st->has_mfa_session)
         rc = put_creds(cf, "mfa_session", &st->mfa_session, ei);
     if (rc == AWSSTS_OK && st->has_role)
@@ -91,36 +156,33 @@ AWSSTS_API awssts_err awssts_state_serialize(const struct awssts_state *st, char
     return rc;
 }
 
-static awssts_err dup_field(const struct awssts_credfile *cf, const char *key, char **out,
-                            struct awssts_error_info *ei)
+/* One field from its text (absent: the default). */
+static awssts_err field_parse(struct awssts_state *st, const struct awssts_state_field *f,
+                              const char *v, struct awssts_error_info *ei)
 {
-    const char *v = awssts_credfile_get(cf, MAIN, key);
-    *out = NULL;
-    if (v == NULL || *v == '\0')
+    switch (f->type) {
+    case AWSSTS_SF_STRING:
+        if (v == NULL || *v == '\0')
+            return AWSSTS_OK;
+        *string_at(st, f) = strdup(v);
+        return *string_at(st, f) != NULL ? AWSSTS_OK : awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    case AWSSTS_SF_BOOL:
+        *bool_at(st, f) = f->dflt != 0;
+        if (v != NULL && !awssts_parse_bool(v, bool_at(st, f)))
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "state: %s is not yes or no", f->key);
         return AWSSTS_OK;
-    if ((*out = strdup(v)) == NULL)
-        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-    return AWSSTS_OK;
-}
-
-static awssts_err get_long(const struct awssts_credfile *cf, const char *key, long min, long max,
-                           long dflt, long *out, struct awssts_error_info *ei)
-{
-    const char *v = awssts_credfile_get(cf, MAIN, key);
-    *out = dflt;
-    if (v != NULL && !awssts_text_parse_long(v, min, max, out))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "state: %s out of range", key);
-    return AWSSTS_OK;
-}
-
-static awssts_err get_bool(const struct awssts_credfile *cf, const char *key, bool *out,
-                           struct awssts_error_info *ei)
-{
-    const char *v = awssts_credfile_get(cf, MAIN, key);
-    *out = false;
-    if (v != NULL && !awssts_parse_bool(v, out))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "state: %s is not yes or no", key);
-    return AWSSTS_OK;
+    case AWSSTS_SF_LONG:
+        *long_at(st, f) = f->dflt;
+        if (v != NULL && !awssts_text_parse_long(v, f->min, f->max, long_at(st, f)))
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "state: %s out of range", f->key);
+        return AWSSTS_OK;
+    case AWSSTS_SF_FLOW:
+        if (v != NULL && strcmp(v, "direct") != 0 && strcmp(v, "session") != 0)
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "state: flow is not session or direct");
+        *bool_at(st, f) = v != NULL && strcmp(v, "direct") == 0;
+        return AWSSTS_OK;
+    }
+    return awssts_error_set(ei, AWSSTS_E_INTERNAL, "state: field %s of unknown type", f->key);
 }
 
 static awssts_err take_creds(const struct awssts_credfile *cf, const char *section,
@@ -149,8 +211,39 @@ static awssts_err take_creds(const struct awssts_credfile *cf, const char *secti
     return AWSSTS_OK;
 }
 
-AWSSTS_API awssts_err awssts_state_parse(const char *text, size_t len, struct awssts_state *st,
-                                         struct awssts_error_info *ei)
+/* A key of [awssts] this version does not know: refused, as it may change
+ * what a renewal does. */
+static awssts_err check_known_keys(const char *text, size_t len, struct awssts_error_info *ei)
+{
+    bool in_main = false;
+    for (const char *p = text, *end = text + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        size_t tn = 0;
+        const char *t = awssts_text_span_trim(p, n, &tn);
+        p = nl ? nl + 1 : end;
+        if (tn == 0 || *t == '#' || *t == ';')
+            continue;
+        if (*t == '[') {
+            in_main = tn == sizeof(MAIN) + 1 && strncmp(t, "[" MAIN "]", tn) == 0;
+            continue;
+        }
+        if (!in_main)
+            continue;
+        size_t kn = 0;
+        const char *k = awssts_text_span_trim(t, strcspn(t, "="), &kn);
+        bool known = kn == 7 && strncmp(k, "version", 7) == 0;
+        for (size_t i = 0; !known && i < N_FIELDS; i++)
+            known = strlen(fields[i].key) == kn && strncmp(fields[i].key, k, kn) == 0;
+        if (!known)
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "state: unknown key '%.*s'",
+                                    (int)(kn < 40 ? kn : 40), k);
+    }
+    return AWSSTS_OK;
+}
+
+awssts_err awssts_state_parse(const char *text, size_t len, struct awssts_state *st,
+                              struct awssts_error_info *ei)
 {
     memset(st, 0, sizeof(*st));
     struct awssts_credfile *cf = NULL;
@@ -158,31 +251,19 @@ AWSSTS_API awssts_err awssts_state_parse(const char *text, size_t len, struct aw
     if (rc != AWSSTS_OK)
         return rc;
     const char *version = awssts_credfile_get(cf, MAIN, "version");
-    const char *flow = awssts_credfile_get(cf, MAIN, "flow");
-    if (version == NULL || strcmp(version, "1") != 0) {
+    if (version == NULL || (strcmp(version, "1") != 0 && strcmp(version, "2") != 0)) {
         rc = awssts_error_set(ei, AWSSTS_E_CONFIG, "state: unknown version");
         goto out;
     }
-    char **strings[] = {&st->user, &st->region, &st->endpoint, &st->ca_file, &st->ca_path,
-                        &st->proxy, &st->profile, &st->role_arn, &st->role_session_name,
-                        &st->external_id, &st->mfa_serial};
-    const char *keys[] = {"user", "region", "endpoint", "ca_file", "ca_path", "proxy",
-                          "profile", "role_arn", "role_session_name", "external_id", "mfa_serial"};
-    for (size_t i = 0; rc == AWSSTS_OK && i < sizeof(keys) / sizeof(keys[0]); i++)
-        rc = dup_field(cf, keys[i], strings[i], ei);
-    if (rc == AWSSTS_OK) rc = get_bool(cf, "fips", &st->fips, ei);
-    if (rc == AWSSTS_OK) rc = get_bool(cf, "dualstack", &st->dualstack, ei);
-    if (rc == AWSSTS_OK) rc = get_long(cf, "connect_timeout", 1, 60, 3, &st->connect_timeout, ei);
-    if (rc == AWSSTS_OK) rc = get_long(cf, "timeout", 1, 300, 10, &st->timeout, ei);
-    if (rc == AWSSTS_OK) rc = get_long(cf, "duration", AWSSTS_SESSION_DURATION_MIN, AWSSTS_SESSION_DURATION_MAX, 43200, &st->duration, ei);
-    if (rc == AWSSTS_OK) rc = get_long(cf, "role_duration", AWSSTS_ROLE_DURATION_MIN, AWSSTS_ROLE_DURATION_MAX, 3600, &st->role_duration, ei);
+    rc = check_known_keys(text, len, ei);
+    for (size_t i = 0; rc == AWSSTS_OK && i < N_FIELDS; i++)
+        rc = field_parse(st, &fields[i], awssts_credfile_get(cf, MAIN, fields[i].key), ei);
     if (rc == AWSSTS_OK)
         rc = take_creds(cf, "mfa_session", &st->mfa_session, &st->has_mfa_session, ei);
     if (rc == AWSSTS_OK)
         rc = take_creds(cf, "role", &st->role, &st->has_role, ei);
     if (rc != AWSSTS_OK)
         goto out;
-    st->flow_direct = flow != NULL && strcmp(flow, "direct") == 0;
     struct awssts_endpoint ep;
     struct awssts_endpoint_options eo = {st->region, st->endpoint, st->fips, st->dualstack};
     if (st->profile == NULL || !awssts_valid_profile_name(st->profile) ||
@@ -199,13 +280,12 @@ out:
     return rc;
 }
 
-AWSSTS_API const struct awssts_credentials *awssts_state_current(const struct awssts_state *st)
+const struct awssts_credentials *awssts_state_current(const struct awssts_state *st)
 {
     return st->has_role ? &st->role : &st->mfa_session;
 }
 
-AWSSTS_API void awssts_state_client_options(const struct awssts_state *st,
-                                            struct awssts_client_options *o)
+void awssts_state_client_options(const struct awssts_state *st, struct awssts_client_options *o)
 {
     memset(o, 0, sizeof(*o));
     o->region = st->region;
@@ -219,16 +299,20 @@ AWSSTS_API void awssts_state_client_options(const struct awssts_state *st,
     o->timeout_ms = st->timeout * 1000;
 }
 
-AWSSTS_API void awssts_state_free(struct awssts_state *st)
+void awssts_state_free(struct awssts_state *st)
 {
     if (st == NULL)
         return;
-    char *strings[] = {st->user, st->region, st->endpoint, st->ca_file, st->ca_path,
-                       st->profile, st->role_arn, st->role_session_name, st->external_id,
-                       st->mfa_serial};
-    for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
-        free(strings[i]);
-    awssts_secret_free(st->proxy);
+    for (size_t i = 0; i < N_FIELDS; i++) {
+        if (fields[i].type != AWSSTS_SF_STRING)
+            continue;
+        char **slot = string_at(st, &fields[i]);
+        if (fields[i].offset == O(proxy))
+            awssts_secret_free(*slot); /* the proxy URL may carry a password */
+        else
+            free(*slot);
+        *slot = NULL;
+    }
     awssts_credentials_clear(&st->mfa_session);
     awssts_credentials_clear(&st->role);
     memset(st, 0, sizeof(*st));

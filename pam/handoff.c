@@ -46,7 +46,7 @@ static awssts_err put_creds(struct awssts_credfile *cf, const char *section,
     return rc;
 }
 
-static awssts_err serialize(const struct passwd *pw, const struct pas_login *l, char **text,
+static awssts_err serialize(const struct passwd *pw, const struct awssts_login_result *l, char **text,
                             size_t *len, struct awssts_error_info *ei)
 {
     struct awssts_credfile *cf = awssts_credfile_new();
@@ -97,7 +97,7 @@ static awssts_err take_creds(const struct awssts_credfile *cf, const char *secti
     return AWSSTS_OK;
 }
 
-static awssts_err take_all(const struct awssts_credfile *cf, struct pas_login *out,
+static awssts_err take_all(const struct awssts_credfile *cf, struct awssts_login_result *out,
                            struct awssts_error_info *ei)
 {
     const char *role = awssts_credfile_get(cf, "handoff", "role_arn");
@@ -121,7 +121,7 @@ static awssts_err take_all(const struct awssts_credfile *cf, struct pas_login *o
 
 /* *ours: the header names this very user and uid, so the hand-off is this
  * login's to use up (or to remove when it is stale or broken). */
-static awssts_err parse(const char *text, const struct passwd *pw, struct pas_login *out,
+static awssts_err parse(const char *text, const struct passwd *pw, struct awssts_login_result *out,
                         bool *ours, struct awssts_error_info *ei)
 {
     memset(out, 0, sizeof(*out));
@@ -151,7 +151,7 @@ static awssts_err parse(const char *text, const struct passwd *pw, struct pas_lo
     }
     awssts_credfile_free(cf);
     if (rc != AWSSTS_OK)
-        pas_login_clear(out);
+        awssts_login_result_clear(out);
     return rc;
 }
 
@@ -159,7 +159,7 @@ static awssts_err parse(const char *text, const struct passwd *pw, struct pas_lo
 static awssts_err open_staging(const struct awssts_settings *s, int *fd,
                                struct awssts_error_info *ei)
 {
-    awssts_err rc = pas_open_dir(s->staging_dir, true, 0700, 0, fd, ei);
+    awssts_err rc = awssts_open_dir(s->staging_dir, true, 0700, 0, fd, ei);
     if (rc != AWSSTS_OK)
         return rc;
     struct stat st;
@@ -213,7 +213,7 @@ static void prune_stale(int dirfd)
 }
 
 awssts_err pas_handoff_stage(pam_handle_t *pamh, const struct awssts_settings *s,
-                             const struct passwd *pw, const struct pas_login *l,
+                             const struct passwd *pw, const struct awssts_login_result *l,
                              struct awssts_error_info *ei)
 {
     char *text = NULL;
@@ -248,7 +248,7 @@ awssts_err pas_handoff_stage(pam_handle_t *pamh, const struct awssts_settings *s
 }
 
 awssts_err pas_handoff_take(pam_handle_t *pamh, const struct awssts_settings *s,
-                            const struct passwd *pw, struct pas_login *out,
+                            const struct passwd *pw, struct awssts_login_result *out,
                             struct awssts_error_info *ei)
 {
     memset(out, 0, sizeof(*out));

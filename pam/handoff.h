@@ -25,13 +25,13 @@
 awssts_err pas_handoff_check(const struct awssts_settings *s, struct awssts_error_info *ei);
 
 awssts_err pas_handoff_stage(pam_handle_t *pamh, const struct awssts_settings *s,
-                             const struct passwd *pw, const struct pas_login *l,
+                             const struct passwd *pw, const struct awssts_login_result *l,
                              struct awssts_error_info *ei);
 
 /* AWSSTS_E_NOT_FOUND when this handle carries no hand-off at all; a named
  * hand-off that is missing, malformed or someone else's is an error. */
 awssts_err pas_handoff_take(pam_handle_t *pamh, const struct awssts_settings *s,
-                            const struct passwd *pw, struct pas_login *out,
+                            const struct passwd *pw, struct awssts_login_result *out,
                             struct awssts_error_info *ei);
 
 #endif

@@ -131,7 +131,7 @@ static const char *flow_name(const struct awssts_settings *s, const char *role)
 
 /* The login's one line, from the outcome table; returns the PAM result. */
 static int log_outcome(struct call *c, enum pas_outcome o, const char *flow,
-                       const struct pas_login *l, const struct awssts_error_info *ei)
+                       const struct awssts_login_result *l, const struct awssts_error_info *ei)
 {
     bool allow = c->settings_loaded && c->s.on_error_allow;
     char err[1200] = "";
@@ -197,7 +197,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
     struct awssts_user_keys keys = {0};
-    struct pas_login login = {0};
+    struct awssts_login_result login = {0};
     char code[8] = "";
     /* Debug timing of the module's own steps; the prompt's wait is left out. */
     long long t0 = awssts_now_us(), t_settings, t_keys, t_sts, t_handoff;
@@ -280,7 +280,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
 
 out:
     awssts_memzero(code, sizeof(code));
-    pas_login_clear(&login);
+    awssts_login_result_clear(&login);
     awssts_user_keys_free(&keys);
     call_end(&c);
     return rc;
@@ -297,7 +297,7 @@ static void free_pending(pam_handle_t *pamh, void *data, int status)
 {
     (void)pamh;
     (void)status;
-    pas_login_clear(data);
+    awssts_login_result_clear(data);
     free(data);
 }
 
@@ -310,18 +310,18 @@ static const char *handle_string(const struct call *c, const char *name)
 /* The login this handle is to write: taken from its hand-off once (file and
  * variable removed) and kept in memory until written. NULL: none (*code
  * PAM_IGNORE), or the hand-off was bad (*code the failure, logged). */
-static struct pas_login *pending_login(struct call *c, int failure_code, int *code)
+static struct awssts_login_result *pending_login(struct call *c, int failure_code, int *code)
 {
     const void *v = NULL;
     if (pam_get_data(c->pamh, DATA_PENDING, &v) == PAM_SUCCESS && v != NULL) {
         /* pam_get_data hands back const what this module stored mutable, below. */
-        struct pas_login *l;
+        struct awssts_login_result *l;
         memcpy(&l, &v, sizeof(void *));
         return l;
     }
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
-    struct pas_login *l = calloc(1, sizeof(*l));
+    struct awssts_login_result *l = calloc(1, sizeof(*l));
     if (l == NULL) {
         *code = PAM_BUF_ERR;
         return NULL;
@@ -329,7 +329,7 @@ static struct pas_login *pending_login(struct call *c, int failure_code, int *co
     awssts_err arc = pas_handoff_take(c->pamh, &c->s, &c->pw, l, &ei);
     if (arc == AWSSTS_OK && pam_set_data(c->pamh, DATA_PENDING, l, free_pending) == PAM_SUCCESS)
         return l;
-    pas_login_clear(l);
+    awssts_login_result_clear(l);
     free(l);
     if (arc == AWSSTS_E_NOT_FOUND) {
         *code = PAM_IGNORE;
@@ -358,7 +358,7 @@ static void undo_first_write(struct call *c, struct pas_registry *reg, const cha
  * the files. *deferred when the directory cannot be chosen yet (sshd's
  * setcred, before pam_systemd has made /run/user/UID).
  */
-static awssts_err write_and_register(struct call *c, struct pas_login *l, bool may_make_own,
+static awssts_err write_and_register(struct call *c, struct awssts_login_result *l, bool may_make_own,
                                      bool *deferred, struct awssts_error_info *ei)
 {
     *deferred = false;
@@ -437,7 +437,7 @@ static int establish(struct call *c, bool open_session, int failure_code)
     }
     if (written == NULL) {
         int code = PAM_IGNORE;
-        struct pas_login *l = pending_login(c, failure_code, &code);
+        struct awssts_login_result *l = pending_login(c, failure_code, &code);
         if (l == NULL)
             return code;
         bool deferred = false;

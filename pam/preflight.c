@@ -38,6 +38,6 @@ awssts_err pas_preflight(const struct awssts_settings *s, const struct passwd *p
     /* Not decided before open_session: logind's directory, or our own. */
     if (systemd_runs())
         return AWSSTS_OK;
-    rc = pas_expand_path(PAS_OWN_RUNTIME_DIR, pw->pw_uid, pw->pw_name, path, sizeof(path), ei);
+    rc = awssts_expand_path(PAS_OWN_RUNTIME_DIR, pw->pw_uid, pw->pw_name, path, sizeof(path), ei);
     return rc == AWSSTS_OK ? pas_runtime_check(s, pw, path, ei) : rc;
 }

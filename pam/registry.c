@@ -49,7 +49,7 @@ unsigned long long pas_process_start_time(pid_t pid)
 static awssts_err open_registry(uid_t uid, bool create, int *fd, struct awssts_error_info *ei)
 {
     int top = -1;
-    awssts_err rc = pas_open_dir(PAS_REGISTRY_DIR, create, 0700, 0, &top, ei);
+    awssts_err rc = awssts_open_dir(PAS_REGISTRY_DIR, create, 0700, 0, &top, ei);
     if (rc != AWSSTS_OK)
         return rc;
     struct stat st;
@@ -246,7 +246,7 @@ void pas_registry_forget(struct pas_registry *r)
     char name[24];
     snprintf(name, sizeof(name), "%u", (unsigned)r->uid);
     int top = -1;
-    if (pas_open_dir(PAS_REGISTRY_DIR, false, 0700, 0, &top, NULL) == AWSSTS_OK) {
+    if (awssts_open_dir(PAS_REGISTRY_DIR, false, 0700, 0, &top, NULL) == AWSSTS_OK) {
         unlinkat(top, name, AT_REMOVEDIR);
         close(top);
     }

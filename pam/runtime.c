@@ -5,10 +5,11 @@
 #include "awssts/credfile.h"
 #include "awssts/safefile.h"
 #include "awssts/secret.h"
-#include "awssts/state.h"
+#include "state.h"
 #include "buf.h"
 #include "error_set.h"
 #include "paths.h"
+#include "session_dir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -53,7 +54,7 @@ static bool parent_exists(const char *path)
 {
     char parent[4096], leaf[256];
     struct stat st;
-    return pas_split_path(path, parent, sizeof(parent), leaf, sizeof(leaf), NULL) == AWSSTS_OK &&
+    return awssts_split_path(path, parent, sizeof(parent), leaf, sizeof(leaf), NULL) == AWSSTS_OK &&
            lstat(parent, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
@@ -71,11 +72,11 @@ awssts_err pas_runtime_choose(const struct awssts_settings *s, const struct pass
     if (live && parent_exists(path))
         return AWSSTS_OK;
     if (s->runtime_dir != NULL)
-        return pas_expand_path(s->runtime_dir, pw->pw_uid, pw->pw_name, path, len, ei);
+        return awssts_expand_path(s->runtime_dir, pw->pw_uid, pw->pw_name, path, len, ei);
     if (logind_dir_present(pw))
-        return pas_expand_path(PAS_LOGIND_DIR "/aws-sts", pw->pw_uid, pw->pw_name, path, len, ei);
+        return awssts_expand_path(PAS_LOGIND_DIR "/aws-sts", pw->pw_uid, pw->pw_name, path, len, ei);
     if (may_make_own)
-        return pas_expand_path(PAS_OWN_RUNTIME_DIR, pw->pw_uid, pw->pw_name, path, len, ei);
+        return awssts_expand_path(PAS_OWN_RUNTIME_DIR, pw->pw_uid, pw->pw_name, path, len, ei);
     *settled = false;
     return AWSSTS_OK;
 }
@@ -83,7 +84,7 @@ awssts_err pas_runtime_choose(const struct awssts_settings *s, const struct pass
 static bool is_default_own(const struct passwd *pw, const char *path)
 {
     char own[4096];
-    return pas_expand_path(PAS_OWN_RUNTIME_DIR, pw->pw_uid, pw->pw_name, own, sizeof(own), NULL) ==
+    return awssts_expand_path(PAS_OWN_RUNTIME_DIR, pw->pw_uid, pw->pw_name, own, sizeof(own), NULL) ==
                AWSSTS_OK &&
            strcmp(own, path) == 0;
 }
@@ -95,11 +96,11 @@ static awssts_err open_parent(const struct passwd *pw, const char *path, bool cr
                               struct awssts_error_info *ei)
 {
     char parent[4096];
-    awssts_err rc = pas_split_path(path, parent, sizeof(parent), leaf, leaflen, ei);
+    awssts_err rc = awssts_split_path(path, parent, sizeof(parent), leaf, leaflen, ei);
     /* Only our own /run/aws-sts is made here; any other parent is the
      * administrator's or logind's to make. */
     if (rc == AWSSTS_OK)
-        rc = pas_open_dir(parent, create && is_default_own(pw, path), 0755, pw->pw_uid, pfd, ei);
+        rc = awssts_open_dir(parent, create && is_default_own(pw, path), 0755, pw->pw_uid, pfd, ei);
     if (rc != AWSSTS_OK)
         return rc;
     if (fstat(*pfd, pst) != 0 || (pst->st_uid != 0 && pst->st_uid != pw->pw_uid))
@@ -119,19 +120,7 @@ static awssts_err open_parent(const struct passwd *pw, const char *path, bool cr
 static awssts_err check_dir(int fd, const char *path, const struct passwd *pw,
                             struct awssts_error_info *ei)
 {
-    struct stat st;
-    if (fstat(fd, &st) != 0)
-        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "%s: %s", path, strerror(errno));
-    if (st.st_uid != pw->pw_uid)
-        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: owned by uid %u, not by %s",
-                                path, (unsigned)st.st_uid, pw->pw_name);
-    if ((st.st_mode & 0077) != 0)
-        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: mode %04o, must be 0700", path,
-                                (unsigned)(st.st_mode & 07777));
-    awssts_err rc = awssts_dir_check_memory_fs(fd, ei);
-    if (rc != AWSSTS_OK)
-        awssts_error_prefix(ei, path);
-    return rc;
+    return awssts_session_dir_check(fd, path, pw->pw_uid, ei);
 }
 
 static awssts_err check_room(int fd, const char *path, struct awssts_error_info *ei)
@@ -294,11 +283,11 @@ awssts_err pas_runtime_check(const struct awssts_settings *s, const struct passw
     return rc;
 }
 
-/* The state for awssts, from the settings and this login (borrowed, never freed here). */
-static awssts_err state_text(const struct awssts_settings *s, const struct passwd *pw,
-                             const struct pas_login *l, char **text, size_t *len,
-                             struct awssts_error_info *ei)
+awssts_err pas_runtime_write(pam_handle_t *pamh, const struct awssts_settings *s,
+                             const struct passwd *pw, const struct pas_runtime *rt,
+                             const struct awssts_login_result *l, struct awssts_error_info *ei)
 {
+    /* The state for awssts, from the settings and this login (borrowed). */
     struct awssts_state st;
     pas_settings_state(s, &st);
     st.user = pw->pw_name;
@@ -308,39 +297,9 @@ static awssts_err state_text(const struct awssts_settings *s, const struct passw
     st.has_mfa_session = l->has_session;
     st.role = l->role;
     st.has_role = l->has_role;
-    return awssts_state_serialize(&st, text, len, ei);
-}
-
-awssts_err pas_runtime_write(pam_handle_t *pamh, const struct awssts_settings *s,
-                             const struct passwd *pw, const struct pas_runtime *rt,
-                             const struct pas_login *l, struct awssts_error_info *ei)
-{
-    struct awssts_credfile *cf = awssts_credfile_new();
-    if (cf == NULL)
-        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-    const struct awssts_credentials *fin = pas_login_final(l);
-    awssts_err rc = awssts_credfile_put_credentials(cf, s->profile, fin,
-                                                    l->has_role ? l->role_arn : NULL, ei);
-    char *creds = NULL, *state = NULL;
-    size_t clen = 0, slen = 0;
-    if (rc == AWSSTS_OK && awssts_credfile_serialize(cf, &creds, &clen) != AWSSTS_OK)
-        rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-    awssts_credfile_free(cf);
-    if (rc == AWSSTS_OK)
-        rc = state_text(s, pw, l, &state, &slen, ei);
-    if (rc == AWSSTS_OK) {
-        awssts_err wrc = AWSSTS_OK;
-        AS_USER(pamh, pw, rc, ei, {
-            wrc = awssts_file_write_atomic(rt->dirfd, PAS_STATE_FILE, state, slen, 0600, ei);
-            if (wrc == AWSSTS_OK)
-                wrc = awssts_file_write_atomic(rt->dirfd, PAS_CREDENTIALS_FILE, creds, clen, 0600, ei);
-        });
-        if (rc == AWSSTS_OK)
-            rc = wrc;
-    }
-    awssts_secret_free(creds);
-    awssts_secret_free(state);
-    return rc;
+    awssts_err rc = AWSSTS_OK, wrc = AWSSTS_OK;
+    AS_USER(pamh, pw, rc, ei, { wrc = awssts_session_write(rt->dirfd, &st, ei); });
+    return rc != AWSSTS_OK ? rc : wrc;
 }
 
 void pas_runtime_release(pam_handle_t *pamh, const struct awssts_settings *s,
@@ -368,8 +327,8 @@ void pas_runtime_release(pam_handle_t *pamh, const struct awssts_settings *s,
                    path, lei.detail);
     awssts_err rc = AWSSTS_OK;
     AS_USER(pamh, pw, rc, NULL, {
-        unlinkat(fd, PAS_CREDENTIALS_FILE, 0);
-        unlinkat(fd, PAS_STATE_FILE, 0);
+        unlinkat(fd, AWSSTS_SESSION_CREDENTIALS, 0);
+        unlinkat(fd, AWSSTS_SESSION_STATE, 0);
         if (pst.st_uid == pw->pw_uid)
             unlinkat(pfd, leaf, AT_REMOVEDIR); /* fails harmlessly when the user put more there */
     });
@@ -387,32 +346,21 @@ void pas_runtime_release(pam_handle_t *pamh, const struct awssts_settings *s,
     close(pfd);
 }
 
-static awssts_err put_env(pam_handle_t *pamh, const char *name, const char *value,
-                          struct awssts_error_info *ei)
+static awssts_err put_env(void *ctx, const char *name, const char *value)
 {
     struct awssts_buf b;
     awssts_buf_init(&b, 0);
     awssts_buf_printf(&b, "%s=%s", name, value);
-    int prc = b.failed ? PAM_BUF_ERR : pam_putenv(pamh, b.data);
+    int prc = b.failed ? PAM_BUF_ERR : pam_putenv(ctx, b.data);
     awssts_buf_free(&b);
-    return prc == PAM_SUCCESS ? AWSSTS_OK
-                              : awssts_error_set(ei, AWSSTS_E_INTERNAL, "pam_putenv %s failed", name);
+    return prc == PAM_SUCCESS ? AWSSTS_OK : AWSSTS_E_INTERNAL;
 }
 
 awssts_err pas_runtime_export(pam_handle_t *pamh, const struct awssts_settings *s,
                               const char *path, struct awssts_error_info *ei)
 {
-    char file[4200];
-    snprintf(file, sizeof(file), "%s/" PAS_CREDENTIALS_FILE, path);
-    awssts_err rc = put_env(pamh, "AWS_SHARED_CREDENTIALS_FILE", file, ei);
-    if (rc == AWSSTS_OK && strcmp(s->profile, "default") != 0)
-        rc = put_env(pamh, "AWS_PROFILE", s->profile, ei);
-    if (rc == AWSSTS_OK && s->export_region) {
-        rc = put_env(pamh, "AWS_REGION", s->region, ei);
-        if (rc == AWSSTS_OK)
-            rc = put_env(pamh, "AWS_DEFAULT_REGION", s->region, ei);
-    }
-    if (rc == AWSSTS_OK)
-        rc = put_env(pamh, "AWS_STS_REGIONAL_ENDPOINTS", "regional", ei);
-    return rc;
+    struct awssts_state st;
+    pas_settings_state(s, &st);
+    awssts_err rc = awssts_session_environment(path, &st, put_env, pamh);
+    return rc == AWSSTS_OK ? rc : awssts_error_set(ei, rc, "pam_putenv failed");
 }

@@ -19,8 +19,6 @@
 #include "registry.h"
 #include "settings.h"
 
-#define PAS_CREDENTIALS_FILE "credentials"
-#define PAS_STATE_FILE "state"
 #define PAS_OWN_RUNTIME_DIR "/run/aws-sts/%U"
 #define PAS_LOGIND_DIR "/run/user/%U"
 #define PAS_OWN_TMPFS_OPTIONS "size=1m,nr_inodes=256"
@@ -63,7 +61,7 @@ awssts_err pas_runtime_check(const struct awssts_settings *s, const struct passw
 /* Write credentials and state, as the user, each atomically. */
 awssts_err pas_runtime_write(pam_handle_t *pamh, const struct awssts_settings *s,
                              const struct passwd *pw, const struct pas_runtime *rt,
-                             const struct pas_login *l, struct awssts_error_info *ei);
+                             const struct awssts_login_result *l, struct awssts_error_info *ei);
 
 /* After the user's last session: remove the files, and the directory where
  * the module made it (unmounting the user's tmpfs). A missing directory

@@ -1,7 +1,7 @@
 /* Module arguments, and the settings through lib/options.c with the
  * module's syslog for warnings. */
 #include "settings.h"
-#include "awssts/state.h"
+#include "state.h"
 
 #include <security/pam_ext.h>
 #include <string.h>
@@ -53,4 +53,5 @@ void pas_settings_state(const struct awssts_settings *s, struct awssts_state *st
     st->role_session_name = s->role_session_name;
     st->role_duration = s->role_duration;
     st->external_id = s->external_id;
+    st->export_region = s->export_region;
 }

@@ -1,6 +1,6 @@
 /* The renewal state file: anything accepted serialises and parses again. */
 #include "awssts/secret.h"
-#include "awssts/state.h"
+#include "state.h"
 
 #include <stdint.h>
 #include <stdlib.h>

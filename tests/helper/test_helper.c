@@ -8,7 +8,7 @@
 
 #include "awssts/credfile.h"
 #include "awssts/secret.h"
-#include "awssts/state.h"
+#include "state.h"
 
 #include <fcntl.h>
 #include <stdarg.h>
@@ -84,6 +84,8 @@ static void write_user_file(const char *path, const char *text, size_t len, mode
 /* A pam_aws_sts-style session (MFA session + role) in DIR, its renewals
  * through proxy (no credentials in it) when not NULL; returns the MFA
  * session's key id. */
+static bool session_exports_region = true;
+
 static void make_session_via(char session_key[32], const char *proxy)
 {
     struct awssts_client_options o = {.region = "us-east-1", .endpoint = peer_env("FAULT_CLOCK_URL"),
@@ -103,7 +105,7 @@ static void make_session_via(char session_key[32], const char *proxy)
         .profile = (char[]){"default"}, .duration = 43200,
         .role_arn = (char[]){"arn:aws:iam::123456789012:role/mfa-admin"},
         .role_session_name = (char[]){"hana"}, .role_duration = 3600, .mfa_serial = serial,
-        .proxy = (char *)(uintptr_t)proxy,
+        .proxy = (char *)(uintptr_t)proxy, .export_region = session_exports_region,
     };
     assert_int_equal(awssts_get_session_token(c, &lt, &sreq, &st.mfa_session, NULL), AWSSTS_OK);
     st.has_mfa_session = true;
@@ -453,6 +455,24 @@ static void test_login_prompt_in_tmux(void **state)
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKHANATMUX", "\"region\": \"ap-east-1\""), 1);
 }
 
+/* export_region = no holds for awssts env as for the login itself: one list
+ * of what a session exports. */
+static void test_env_follows_export_region(void **state)
+{
+    (void)state;
+    char skey[32];
+    session_exports_region = false;
+    make_session(skey);
+    session_exports_region = true;
+    struct run r;
+    run_as_user(&r, SESSION_ENV, "%s env", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 0);
+    assert_non_null(strstr(r.out, "export AWS_SHARED_CREDENTIALS_FILE="));
+    assert_non_null(strstr(r.out, "export AWS_STS_REGIONAL_ENDPOINTS='regional'"));
+    if (strstr(r.out, "AWS_REGION") != NULL || strstr(r.out, "AWS_DEFAULT_REGION") != NULL)
+        fail_msg("awssts env exports the region although the login does not:\n%s", r.out);
+}
+
 /* Renewals go through the login's proxy; its credentials are never in the
  * state, so a proxy that wants them gets the user's own (HTTPS_PROXY). */
 static void test_renewal_through_a_proxy(void **state)
@@ -587,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_login_drop_in),
         cmocka_unit_test(test_login_against_moto),
         cmocka_unit_test(test_login_prompt_in_tmux),
+        cmocka_unit_test(test_env_follows_export_region),
         cmocka_unit_test(test_renewal_through_a_proxy),
         cmocka_unit_test(test_prompt_holds_no_lock),
         cmocka_unit_test(test_every_command_has_a_man_page),

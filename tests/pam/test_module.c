@@ -564,7 +564,7 @@ static void test_runtime_dir_refusals(void **state)
     snprintf(path, sizeof(path), "/run/foreign/%u", (unsigned)uid_of("quinn"));
     assert_int_equal(mkdir(path, 0700), 0);
     assert_int_equal(chown(path, uid_of("alice"), uid_of("alice")), 0);
-    expect_runtime_refused("awssts_foreign", "quinn", "not by quinn");
+    expect_runtime_refused("awssts_foreign", "quinn", "owned by uid 5001, not by uid");
     snprintf(buf, sizeof(buf), "%s/credentials", path);
     assert_false(exists(buf));
 
@@ -588,6 +588,38 @@ static void test_runtime_dir_refusals(void **state)
     assert_false(exists("/etc/state"));
     assert_no_staging_left();
     assert_int_equal(unlink(path), 0);
+}
+
+/* awssts finds a session the module wrote at a configured runtime_dir, with
+ * and without the variable the login exports, and accepts it by the same
+ * rules (the user's, 0700, tmpfs). */
+static void test_helper_finds_configured_runtime_dir(void **state)
+{
+    (void)state;
+    assert_int_equal(mkdir("/run/rdir", 0755), 0);
+    struct login l;
+    login_full(&l, "awssts_rdir", "rita", code_at(0));
+    char want[64], cmd[1024], out[4096] = "";
+    snprintf(want, sizeof(want), "/run/rdir/%u/credentials", (unsigned)uid_of("rita"));
+    assert_string_equal(pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE"), want);
+    for (int with_var = 0; with_var < 2; with_var++) {
+        char var[128] = "";
+        if (with_var)
+            snprintf(var, sizeof(var), "AWS_SHARED_CREDENTIALS_FILE=%s", want);
+        snprintf(cmd, sizeof(cmd),
+                 "setpriv --reuid=%u --regid=%u --clear-groups env -i PATH=/usr/bin:/bin "
+                 "AWSSTS_CONFIG=%s/rdir.conf %s %s status 2>&1",
+                 (unsigned)uid_of("rita"), (unsigned)uid_of("rita"), peer_env("PAS_TEST_DIR"), var,
+                 peer_env("AWSSTS_BIN"));
+        FILE *p = popen(cmd, "r");
+        assert_non_null(p);
+        size_t n = fread(out, 1, sizeof(out) - 1, p);
+        out[n] = '\0';
+        int st = pclose(p);
+        if (st != 0 || strstr(out, "directory:    /run/rdir/") == NULL)
+            fail_msg("awssts status (%s): exit %d:\n%s", with_var ? "with the variable" : "without", st, out);
+    }
+    login_close(&l);
 }
 
 static void test_moto_happy_paths(void **state)
@@ -657,6 +689,7 @@ int main(void)
         cmocka_unit_test(test_openssh_split),
         cmocka_unit_test(test_forged_handoff_variable),
         cmocka_unit_test(test_runtime_dir_refusals),
+        cmocka_unit_test(test_helper_finds_configured_runtime_dir),
         cmocka_unit_test(test_moto_happy_paths),
         cmocka_unit_test(test_invalid_user_names),
         cmocka_unit_test(test_no_secret_in_log),

@@ -1,6 +1,6 @@
 /* Opening directories one component at a time, never following a link. */
-#ifndef PAS_PATHS_H
-#define PAS_PATHS_H
+#ifndef AWSSTS_PATHS_H
+#define AWSSTS_PATHS_H
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -12,15 +12,16 @@
  * Every component must be owned by root or by trusted_uid. With create,
  * missing components are made as root, mode 0755 (the last one: last_mode).
  */
-awssts_err pas_open_dir(const char *path, bool create, mode_t last_mode, uid_t trusted_uid,
+awssts_err awssts_open_dir(const char *path, bool create, mode_t last_mode, uid_t trusted_uid,
                         int *fd, struct awssts_error_info *ei);
 
 /* Split "/a/b/c" into parent "/a/b" and leaf "c" (buffers of PATH_MAX). */
-awssts_err pas_split_path(const char *path, char *parent, size_t plen, char *leaf, size_t llen,
+awssts_err awssts_split_path(const char *path, char *parent, size_t plen, char *leaf, size_t llen,
                           struct awssts_error_info *ei);
 
-/* Replace %U with the uid and %u with the user name. */
-awssts_err pas_expand_path(const char *pattern, uid_t uid, const char *user, char *out,
+/* Replace %U with the uid and %u with the user name (user may be NULL when
+ * the pattern has no %u). */
+awssts_err awssts_expand_path(const char *pattern, uid_t uid, const char *user, char *out,
                            size_t len, struct awssts_error_info *ei);
 
 #endif

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-awssts_err pas_open_dir(const char *path, bool create, mode_t last_mode, uid_t trusted_uid,
+awssts_err awssts_open_dir(const char *path, bool create, mode_t last_mode, uid_t trusted_uid,
                         int *fd_out, struct awssts_error_info *ei)
 {
     *fd_out = -1;
@@ -76,7 +76,7 @@ awssts_err pas_open_dir(const char *path, bool create, mode_t last_mode, uid_t t
     return AWSSTS_OK;
 }
 
-awssts_err pas_split_path(const char *path, char *parent, size_t plen, char *leaf, size_t llen,
+awssts_err awssts_split_path(const char *path, char *parent, size_t plen, char *leaf, size_t llen,
                           struct awssts_error_info *ei)
 {
     size_t n = strlen(path);
@@ -101,7 +101,7 @@ awssts_err pas_split_path(const char *path, char *parent, size_t plen, char *lea
     return AWSSTS_OK;
 }
 
-awssts_err pas_expand_path(const char *pattern, uid_t uid, const char *user, char *out,
+awssts_err awssts_expand_path(const char *pattern, uid_t uid, const char *user, char *out,
                            size_t len, struct awssts_error_info *ei)
 {
     size_t o = 0;
@@ -115,6 +115,9 @@ awssts_err pas_expand_path(const char *pattern, uid_t uid, const char *user, cha
                 return awssts_error_set(ei, AWSSTS_E_CONFIG,
                                         "%.100s: only %%U and %%u may follow %%", pattern);
             add = p[1] == 'U' ? uid_text : user;
+            if (add == NULL)
+                return awssts_error_set(ei, AWSSTS_E_CONFIG, "%.100s: %%u, but no user name",
+                                        pattern);
             n = strlen(add);
             p++;
         }
