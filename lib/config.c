@@ -86,7 +86,10 @@ static bool add_entry(struct awssts_config *cfg, const char *section, char *key,
         return false;
     }
     cfg->entries = e;
-    e[cfg->n_entries++] = (struct entry){sec, key, line};
+    struct entry *added = &e[cfg->n_entries++];
+    added->section = sec;
+    added->key = key;
+    added->line = line;
     return true;
 }
 
@@ -195,12 +198,14 @@ AWSSTS_API awssts_err awssts_config_load(const char *path,
     if (rc != AWSSTS_OK)
         return rc;
     struct awssts_config *cfg = calloc(1, sizeof(*cfg));
-    if (cfg == NULL || (cfg->path = strdup(path)) == NULL)
-        rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    if (cfg == NULL || (cfg->path = strdup(path)) == NULL) {
+        free(cfg);
+        close(fd);
+        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    }
     char *text = NULL;
     size_t len = 0;
-    if (rc == AWSSTS_OK)
-        rc = awssts_fd_read(fd, path, policy, &text, &len, ei);
+    rc = awssts_fd_read(fd, path, policy, &text, &len, ei);
     if (rc == AWSSTS_OK)
         rc = locate_lines(cfg, text, len, ei);
     awssts_secret_free(text);

@@ -58,14 +58,14 @@ enum awssts_option_type {
 
 struct awssts_option {
     const char *name;
-    enum awssts_option_type type;
-    size_t offset;           /* in struct awssts_settings */
     const char *value;       /* the default, as it would be written in the file; NULL: none */
     const char *shown;       /* the default as the documentation shows it */
+    const char *doc;         /* one line for docs/pam_aws_sts.md and pam_aws_sts.conf(5) */
+    size_t offset;           /* in struct awssts_settings */
     long min, max;           /* AWSSTS_OPT_LONG */
+    enum awssts_option_type type;
     bool global_only;        /* not in [group:] and [user:] sections */
     bool secret;             /* may hold a password: zeroed when freed */
-    const char *doc;         /* one line for docs/pam_aws_sts.md and pam_aws_sts.conf(5) */
 };
 
 /* The table, in the order the documentation lists it. */

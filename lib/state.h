@@ -21,25 +21,25 @@ struct awssts_state {
     char *user;
     char *region;
     char *endpoint;
-    bool fips;
-    bool dualstack;
     char *ca_file;
     char *ca_path;
     char *proxy;
-    long connect_timeout;   /* seconds */
-    long timeout;           /* seconds */
     char *profile;
-    bool flow_direct;       /* false: session flow */
-    long duration;          /* GetSessionToken seconds */
     char *role_arn;
     char *role_session_name;
-    long role_duration;
     char *external_id;
     char *mfa_serial;
-    bool export_region;     /* AWS_REGION and AWS_DEFAULT_REGION (version 2; 1: yes) */
+    long connect_timeout;   /* seconds */
+    long timeout;           /* seconds */
+    long duration;          /* GetSessionToken seconds */
+    long role_duration;
     struct awssts_credentials mfa_session;
-    bool has_mfa_session;
     struct awssts_credentials role;
+    bool fips;
+    bool dualstack;
+    bool flow_direct;       /* false: session flow */
+    bool export_region;     /* AWS_REGION and AWS_DEFAULT_REGION (version 2; 1: yes) */
+    bool has_mfa_session;
     bool has_role;
 };
 

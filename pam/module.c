@@ -99,18 +99,36 @@ static awssts_err load_settings(struct call *c, bool warn_unknown, struct awssts
     return rc;
 }
 
+/* One line with the user at priority, through pam_syslog. */
+static void user_line(const struct call *c, int priority, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+static void user_line(const struct call *c, int priority, const char *fmt, va_list ap)
+{
+    char line[800];
+    vsnprintf(line, sizeof(line), fmt, ap);
+    pam_syslog(c->pamh, priority, "user=%s: %s", c->user, line);
+}
+
 /* A LOG_DEBUG line with the user, when the module runs with debug. */
 static void pas_debug(const struct call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void pas_debug(const struct call *c, const char *fmt, ...)
 {
     if (!c->args.debug)
         return;
-    char line[800];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
+    user_line(c, LOG_DEBUG, fmt, ap);
     va_end(ap);
-    pam_syslog(c->pamh, LOG_DEBUG, "user=%s: %s", c->user, line);
+}
+
+/* A LOG_ERR line with the user. */
+static void pas_err(const struct call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void pas_err(const struct call *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    user_line(c, LOG_ERR, fmt, ap);
+    va_end(ap);
 }
 
 /* One syslog line for a failure in the session phase. */
@@ -118,8 +136,7 @@ static void log_phase_error(const struct call *c, const char *phase,
                             const struct awssts_error_info *ei)
 {
     char line[560];
-    pam_syslog(c->pamh, LOG_ERR, "user=%s: %s: %s", c->user, phase,
-               awssts_error_format(ei, line, sizeof(line)));
+    pas_err(c, "%s: %s", phase, awssts_error_format(ei, line, sizeof(line)));
 }
 
 static const char *flow_name(const struct awssts_settings *s, const char *role)
@@ -157,14 +174,14 @@ static int get_code(struct call *c, char code[8])
     const char *src;
     if (c->args.use_first_pass) {
         if (pam_get_item(c->pamh, PAM_AUTHTOK, &item) != PAM_SUCCESS || item == NULL) {
-            pam_syslog(c->pamh, LOG_ERR, "user=%s: use_first_pass but no code from an earlier module", c->user);
+            pas_err(c, "use_first_pass but no code from an earlier module");
             return PAM_AUTH_ERR;
         }
         src = item;
     } else {
         if (pam_prompt(c->pamh, PAM_PROMPT_ECHO_OFF, &resp, "%s", c->s.prompt) != PAM_SUCCESS ||
             resp == NULL) {
-            pam_syslog(c->pamh, LOG_ERR, "user=%s: the conversation gave no code", c->user);
+            pas_err(c, "the conversation gave no code");
             return PAM_CONV_ERR;
         }
         src = resp;
@@ -432,7 +449,7 @@ static int establish(struct call *c, bool open_session, int failure_code)
             return PAM_IGNORE;
     }
     if (load_settings(c, false, &ei) != AWSSTS_OK) {
-        pam_syslog(c->pamh, LOG_ERR, "user=%s: session: %s", c->user, ei.detail);
+        pas_err(c, "session: %s", ei.detail);
         return c->s.on_error_allow ? PAM_IGNORE : failure_code;
     }
     if (written == NULL) {
