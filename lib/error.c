@@ -124,8 +124,9 @@ AWSSTS_API char *awssts_error_format(const struct awssts_error_info *ei,
     if (ei->aws_code[0] != '\0')
         APPEND(" (%s%s%s)", ei->aws_code, ei->message[0] ? ": " : "",
                ei->message);
-    else if (ei->http_status != 0 && ei->code != AWSSTS_OK)
-        APPEND(" (HTTP %ld)", ei->http_status);
+    else if (ei->http_status != 0 && (ei->http_status < 200 || ei->http_status > 299) &&
+             ei->code != AWSSTS_OK)
+        APPEND(" (HTTP %ld)", ei->http_status); /* a 200 says nothing about what went wrong */
     if (ei->detail[0] != '\0')
         APPEND(" [%s]", ei->detail);
     if (ei->request_id[0] != '\0')

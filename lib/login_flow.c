@@ -65,6 +65,17 @@ awssts_err awssts_login_run(struct awssts_client *c, const struct awssts_keys *k
                                          out->session.session_token};
             rc = assume(c, &signer, plan, chained_duration(plan->role_duration), NULL, &out->role,
                         ei);
+            /* The keys STS just accepted are not what it refuses here: its
+             * own session credentials are, which "check the key id and
+             * secret" would wrongly send an administrator to. */
+            if (rc == AWSSTS_E_INVALID_KEYS) {
+                const char *why = "AssumeRole refused the MFA session it had just issued";
+                if (ei->detail[0] != '\0')
+                    awssts_error_prefix(ei, why);
+                else
+                    awssts_error_set(ei, AWSSTS_E_STS_REJECTED, "%s", why);
+                rc = ei->code = AWSSTS_E_STS_REJECTED;
+            }
         }
         out->has_role = rc == AWSSTS_OK;
         if (rc != AWSSTS_OK)

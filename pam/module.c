@@ -62,23 +62,25 @@ static bool valid_user_name(const char *u)
     return true;
 }
 
-/* PAM_SUCCESS, or the PAM code to return. */
-static int call_begin(struct call *c, pam_handle_t *pamh, int argc, const char **argv)
+/* PAM_SUCCESS, or the PAM code to return. A name that is not a valid user
+ * name is never printed (it could carry anything): c->user is then NULL.
+ * quiet: the caller logs the outcome itself (auth's one line). */
+static int call_begin(struct call *c, pam_handle_t *pamh, int argc, const char **argv, bool quiet)
 {
     memset(c, 0, sizeof(*c));
     c->pamh = pamh;
     pas_args_parse(pamh, argc, argv, &c->args);
-    if (pam_get_user(pamh, &c->user, NULL) != PAM_SUCCESS || c->user == NULL) {
-        pam_syslog(pamh, LOG_ERR, "cannot determine the user name");
+    const char *user = NULL;
+    if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || user == NULL || !valid_user_name(user)) {
+        if (!quiet)
+            pam_syslog(pamh, LOG_ERR, "no valid user name; refused");
         return PAM_USER_UNKNOWN;
     }
-    if (!valid_user_name(c->user)) {
-        pam_syslog(pamh, LOG_ERR, "user name is not a valid POSIX user name; refused");
-        return PAM_USER_UNKNOWN;
-    }
+    c->user = user;
     struct passwd *res = NULL;
     if (getpwnam_r(c->user, &c->pw, c->pwbuf, sizeof(c->pwbuf), &res) != 0 || res == NULL) {
-        pam_syslog(pamh, LOG_ERR, "user=%s: no such user", c->user);
+        if (!quiet)
+            pam_syslog(pamh, LOG_ERR, "user=%s: no such user", c->user);
         return PAM_USER_UNKNOWN;
     }
     return PAM_SUCCESS;
@@ -146,7 +148,8 @@ static const char *flow_name(const struct awssts_settings *s, const char *role)
     return s->flow == AWSSTS_FLOW_SESSION ? "session+role" : "direct-role";
 }
 
-/* The login's one line, from the outcome table; returns the PAM result. */
+/* The login's one line, from the outcome table, and the user's one message;
+ * returns the PAM result. */
 static int log_outcome(struct call *c, enum pas_outcome o, const char *flow,
                        const struct awssts_login_result *l, const struct awssts_error_info *ei)
 {
@@ -159,10 +162,16 @@ static int log_outcome(struct call *c, enum pas_outcome o, const char *flow,
         snprintf(err, sizeof(err), " error=\"%s\"", quoted);
     }
     pam_syslog(c->pamh, pas_outcome(o)->level,
-               "user=%s outcome=%s region=%s endpoint=%s flow=%s request_id=%s latency_ms=%lld%s",
-               c->user, pas_outcome_label(o, allow), c->s.region ? c->s.region : "-",
+               "user=%s outcome=%s region=%s endpoint=%s flow=%s call=%s request_id=%s latency_ms=%lld%s",
+               c->user ? c->user : "(invalid)", pas_outcome_label(o, allow),
+               c->settings_loaded && c->s.region ? c->s.region : "-",
                l && l->host[0] ? l->host : "-", flow ? flow : "-",
+               l && l->failed_call ? l->failed_call : "-",
                l && l->request_id[0] ? l->request_id : "-", l ? l->latency_ms : 0LL, err);
+    int style = 0;
+    const char *message = pas_outcome_message(o, allow, &style);
+    if (message != NULL)
+        pam_prompt(c->pamh, style, NULL, "%s", message);
     return pas_outcome_pam(o, allow);
 }
 
@@ -207,9 +216,12 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
 {
     (void)flags;
     struct call c;
-    int rc = call_begin(&c, pamh, argc, argv);
-    if (rc != PAM_SUCCESS)
+    int rc = call_begin(&c, pamh, argc, argv, true);
+    if (rc != PAM_SUCCESS) {
+        rc = log_outcome(&c, PAS_OUT_UNKNOWN_USER, NULL, NULL, NULL);
+        call_end(&c);
         return rc;
+    }
 
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
@@ -227,12 +239,9 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
     awssts_err arc = pas_keys_load(pamh, &c.s, &c.pw, &keys, &ei);
     t_keys = awssts_now_us();
     if (arc == AWSSTS_E_NO_KEYS) {
-        if (c.s.require) {
-            rc = log_outcome(&c, PAS_OUT_NO_KEYS_REQUIRED, NULL, NULL, &ei);
-        } else {
-            pas_debug(&c, "no AWS keys (%s); ignored", ei.detail);
-            rc = PAM_IGNORE;
-        }
+        /* One line either way; its detail names where no keys were found. */
+        rc = log_outcome(&c, c.s.require ? PAS_OUT_NO_KEYS_REQUIRED : PAS_OUT_NO_KEYS, NULL, NULL,
+                         &ei);
         goto out;
     }
     if (arc != AWSSTS_OK) {
@@ -484,7 +493,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc
     if (flags & PAM_DELETE_CRED)
         return PAM_SUCCESS; /* the last close_session removes the files */
     struct call c;
-    int rc = call_begin(&c, pamh, argc, argv);
+    int rc = call_begin(&c, pamh, argc, argv, false);
     if (rc == PAM_SUCCESS)
         rc = establish(&c, false, PAM_CRED_ERR);
     call_end(&c);
@@ -521,7 +530,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int
 {
     (void)flags;
     struct call c;
-    int rc = call_begin(&c, pamh, argc, argv);
+    int rc = call_begin(&c, pamh, argc, argv, false);
     if (rc != PAM_SUCCESS)
         return rc;
     long long t0 = awssts_now_us();
@@ -541,7 +550,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, in
     if (pam_get_data(pamh, DATA_SESSION, &sid) != PAM_SUCCESS || sid == NULL)
         return PAM_IGNORE;
     struct call c;
-    int rc = call_begin(&c, pamh, argc, argv);
+    int rc = call_begin(&c, pamh, argc, argv, false);
     if (rc != PAM_SUCCESS)
         return rc;
     struct awssts_error_info ei;

@@ -15,8 +15,10 @@ enum pas_outcome {
     PAS_OUT_KEYS_ERROR,
     PAS_OUT_CONFIG_ERROR,
     PAS_OUT_LOCAL_ERROR,
+    PAS_OUT_NO_KEYS,
     PAS_OUT_NO_KEYS_REQUIRED,
     PAS_OUT_HANDOFF_ERROR,
+    PAS_OUT_UNKNOWN_USER,
     PAS_OUT__COUNT
 };
 
@@ -26,7 +28,14 @@ struct pas_outcome_def {
     int pam;                   /* what authenticate returns */
     bool soft;                 /* on_error = allow makes it PAM_IGNORE */
     int level;                 /* syslog priority */
+    const char *message;       /* to the user, through the conversation; NULL: none */
+    const char *allowed_message; /* instead, when on_error = allow let the login go on */
 };
+
+/* What the user is told: short, and nothing an attacker could use (no ARN,
+ * the same words for "no such user" as for "no keys"). *style is
+ * PAM_ERROR_MSG or PAM_TEXT_INFO. NULL: nothing. */
+const char *pas_outcome_message(enum pas_outcome o, bool on_error_allow, int *style);
 
 const struct pas_outcome_def *pas_outcome(enum pas_outcome o);
 

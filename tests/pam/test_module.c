@@ -78,7 +78,7 @@ static void test_session_token_flow(void **state)
 
     /* One line for the login, with what an operator needs and no secret. */
     assert_int_equal(pam_log_count("user=alice outcome=success region=us-east-1 endpoint=localhost:",
-                               "flow=session-token request_id=fault-"), 1);
+                               "flow=session-token call=- request_id=fault-"), 1);
     assert_int_equal(pam_log_count("user=alice outcome=success", "latency_ms="), 1);
     /* With debug, the module's own steps are timed (make bench reads these). */
     assert_int_equal(pam_log_count("user=alice: timing_us settings=", " sts="), 1);
@@ -655,6 +655,64 @@ static void test_no_secret_in_log(void **state)
             fail_msg("the log holds '%s'", secrets[i]);
 }
 
+/* What the user is told (one short message, nothing an attacker could use),
+ * and one log line for every attempt, whatever its outcome. */
+static void expect_told(const char *user, const char *code, int want, const char *message,
+                        const char *outcome)
+{
+    char line[128];
+    snprintf(line, sizeof(line), "user=%s outcome=%s ", strchr(user, ' ') ? "(invalid)" : user,
+             outcome);
+    int lines = pam_log_count("outcome=", NULL), mine = pam_log_count(line, NULL);
+    struct login l;
+    login_start(&l, "awssts", user, code);
+    assert_int_equal(pam_authenticate(l.ph, 0), want);
+    if (strcmp(l.script.messages, message) != 0)
+        fail_msg("%s was told '%s', want '%s'", user, l.script.messages, message);
+    login_finish(&l);
+    assert_int_equal(pam_log_count("outcome=", NULL), lines + 1);
+    if (pam_log_count(line, NULL) != mine + 1)
+        fail_msg("no line '%s'", line);
+}
+
+static void test_what_the_user_is_told(void **state)
+{
+    (void)state;
+    char wrong[7];
+    totp_wrong(wrong);
+    const char *rejected = "The AWS MFA code was not accepted: wait for the next code and try again.\n";
+    const char *unavailable = "AWS credentials are unavailable: contact your administrator.\n";
+    const char *without = "Logging in without AWS credentials.\n";
+    expect_told("kate", wrong, PAM_AUTH_ERR, rejected, "mfa_code_rejected");
+    expect_told("kate", "12x456", PAM_AUTH_ERR,
+                "The AWS MFA code is six digits: wait for the next code and try again.\n",
+                "bad_code_format");
+    expect_told("frank", code_at(0), PAM_AUTHINFO_UNAVAIL, unavailable, "sts_error");
+    expect_told("gina", code_at(0), MODULE_IGNORED, without, "sts_error_allowed");
+    expect_told("erin", "123456", MODULE_IGNORED, without, "no_keys");
+    /* No keys where they are required, and no such user: the same words. */
+    expect_told("pete", "123456", PAM_AUTH_ERR, unavailable, "no_keys_required");
+    expect_told("nosuchuser", "123456", PAM_USER_UNKNOWN, unavailable, "unknown_user");
+    expect_told("a b", "123456", PAM_USER_UNKNOWN, unavailable, "unknown_user");
+    assert_int_equal(pam_log_count("user=a b", NULL), 0);
+    assert_true(pam_log_count("SYSLOG(6): user=erin outcome=no_keys ", "no [erin] section") >= 1);
+}
+
+/* The log names the call that failed; AssumeRole refusing the MFA session
+ * STS had just issued is not sent to the long-term keys. */
+static void test_the_failed_call_is_named(void **state)
+{
+    (void)state;
+    struct login l;
+    login_start(&l, "awssts", "roy", code_at(0));
+    assert_int_equal(pam_authenticate(l.ph, 0), PAM_AUTHINFO_UNAVAIL);
+    login_finish(&l);
+    assert_int_equal(pam_log_count("user=roy outcome=sts_error", "call=AssumeRole "), 1);
+    assert_int_equal(pam_log_count("user=roy outcome=sts_error", "refused the MFA session it had just issued"), 1);
+    assert_int_equal(pam_log_count("user=roy outcome=sts_error", "check the key id and secret"), 0);
+    assert_true(pam_log_count("user=frank outcome=sts_error", "call=GetSessionToken ") >= 1);
+}
+
 static void test_invalid_user_names(void **state)
 {
     (void)state;
@@ -692,6 +750,8 @@ int main(void)
         cmocka_unit_test(test_helper_finds_configured_runtime_dir),
         cmocka_unit_test(test_moto_happy_paths),
         cmocka_unit_test(test_invalid_user_names),
+        cmocka_unit_test(test_what_the_user_is_told),
+        cmocka_unit_test(test_the_failed_call_is_named),
         cmocka_unit_test(test_no_secret_in_log),
     };
     return PAM_LOG_RUN("pam_module", tests, "pam.log");

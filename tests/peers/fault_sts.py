@@ -55,12 +55,12 @@ SCENARIOS = [
     "HANG", "SLOW", "CLOSE", "TRUNCATED", "TRUNCXML", "NOTXML", "GARBAGE",
     "OVERSIZECHUNKED", "OVERSIZE", "HUGE", "ENTITYBOMB", "EXTENTITY", "NEWLINE",
     "MISSINGFIELD", "BADEXPIRATION", "PASTEXPIRATION", "REDIRECT", "DENIED", "CTLERROR",
-    "INVALIDKEYS", "EXPIRED", "REGIONDISABLED", "SKEW", "HOSTILEERROR", "QUOTEERROR", "DELAY",
+    "INVALIDKEYS", "EXPIRED", "REGIONDISABLED", "SKEW", "HOSTILEERROR", "QUOTEERROR", "DELAY", "ROLEINVALIDKEYS",
     "LOAD", "OK",
 ]
 # Scenarios that stay with the credentials a key is issued: a call signed
 # with those session credentials meets the same fault.
-INHERITED = {"DELAY"}
+INHERITED = {"DELAY", "ROLEINVALIDKEYS"}
 
 
 def totp(secret_b32, t, step=30, digits=6):
@@ -235,6 +235,10 @@ class Handler(BaseHTTPRequestHandler):
         a = self.server.state.args
         if scenario == "DELAY":
             time.sleep(a.delay_seconds)
+        if scenario == "ROLEINVALIDKEYS" and key.startswith("ASIA"):
+            # The long-term keys work; the session they bought is refused.
+            self.send(403, error_doc("InvalidClientTokenId", "The security token included in the request is invalid."))
+            return 403
         if scenario == "THROTTLEALWAYS" or (scenario == "THROTTLEONCE" and n == 1):
             self.send(400, error_doc("Throttling", "Rate exceeded"))
             return 400

@@ -51,6 +51,14 @@ static void test_format(void **state)
     awssts_error_format(&ei, line, sizeof(line));
     assert_non_null(strstr(line, "(HTTP 503)"));
     assert_int_equal(awssts_error_set(NULL, AWSSTS_E_TLS, "x"), AWSSTS_E_TLS);
+
+    /* An error found in a 200 answer says nothing of HTTP. */
+    awssts_error_info_reset(&ei);
+    awssts_error_set(&ei, AWSSTS_E_BAD_RESPONSE, "SessionToken is not base64");
+    ei.http_status = 200;
+    awssts_error_format(&ei, line, sizeof(line));
+    assert_string_equal(line, "STS sent a response that is malformed or unsafe: nothing was used "
+                              "[SessionToken is not base64]");
 }
 
 static void test_buf_limits(void **state)
@@ -85,6 +93,13 @@ static void test_text(void **state)
     assert_false(awssts_text_parse_long("99999999999999999999999", 0, 100, &v));
     assert_true(awssts_text_has_ctl("a\x1b", 2));
     assert_false(awssts_text_has_ctl("a\tb", 3));
+
+    /* Inside a "..." log field: quotes and backslashes escaped, cut between escapes. */
+    char q[16];
+    awssts_text_escape_quoted(q, sizeof(q), "a\"b\\c");
+    assert_string_equal(q, "a\\\"b\\\\c");
+    awssts_text_escape_quoted(q, 4, "ab\"cd"); /* no room for the escape: cut before it */
+    assert_string_equal(q, "ab");
 }
 
 int main(void)
