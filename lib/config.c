@@ -373,8 +373,9 @@ AWSSTS_API size_t awssts_config_line(const struct awssts_config *cfg, const char
                                      const char *key)
 {
     char sec[512], k[256];
-    if (!entry_name(sec, sizeof(sec), section, NULL) || !entry_name(k, sizeof(k), key, NULL))
+    if (!entry_name(sec, sizeof(sec), section, NULL) ||
+        (key != NULL && !entry_name(k, sizeof(k), key, NULL)))
         return 0;
-    const struct entry *e = find_entry(cfg, sec, k);
+    const struct entry *e = find_entry(cfg, sec, key != NULL ? k : NULL);
     return e != NULL ? e->line : 0;
 }

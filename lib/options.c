@@ -10,7 +10,6 @@
 
 #include <grp.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +78,8 @@ static const struct awssts_option options[] = {
      "the prompt"),
     ROW("export_region", BOOL(export_region), "yes", "`yes`", 0, 0, false, false,
      "export `AWS_REGION` and `AWS_DEFAULT_REGION`"),
+    ROW("export_endpoint", BOOL(export_endpoint), "yes", "`yes`", 0, 0, false, false,
+     "with `endpoint` set, export it as `AWS_ENDPOINT_URL_STS`, so that AWS CLIs and SDKs that read it call the same endpoint (the AWS CLI from 2.13; Debian 12's 2.9 does not)"),
 
 };
 
@@ -151,54 +152,67 @@ static awssts_err apply(const struct awssts_option *o, const char *v, const char
     return awssts_error_set(ei, AWSSTS_E_INTERNAL, "option %s of unknown type", o->name);
 }
 
-static void warn(awssts_settings_warn_fn fn, void *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void warn(awssts_settings_warn_fn fn, void *ctx, const char *fmt, ...)
-{
-    if (fn == NULL)
-        return;
-    char line[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    awssts_text_sanitize(line);
-    fn(ctx, line);
-}
-
-struct loading {
-    const struct awssts_config *cfg;
-    awssts_settings_warn_fn warn;
-    void *warn_ctx;
-};
-
-static awssts_err apply_section(const struct loading *ld, const char *section, bool is_global,
+static awssts_err apply_section(const struct awssts_config *cfg, const char *section,
                                 struct awssts_settings *s, struct awssts_error_info *ei)
 {
     char where[400];
-    snprintf(where, sizeof(where), "%s: [%s]", awssts_config_path(ld->cfg), section);
+    snprintf(where, sizeof(where), "%s: [%s]", awssts_config_path(cfg), section);
     for (size_t i = 0; i < N_OPTIONS; i++) {
-        const struct awssts_option *o = &options[i];
-        const char *v = awssts_config_get(ld->cfg, section, o->name);
-        if (v == NULL)
-            continue;
-        if (o->global_only && !is_global) {
-            warn(ld->warn, ld->warn_ctx, "%s %s is allowed in [global] only; ignored", where,
-                 o->name);
-            continue;
-        }
-        awssts_err rc = apply(o, v, where, s, ei);
+        const char *v = awssts_config_get(cfg, section, options[i].name);
+        awssts_err rc = v != NULL ? apply(&options[i], v, where, s, ei) : AWSSTS_OK;
         if (rc != AWSSTS_OK)
             return rc;
     }
     return AWSSTS_OK;
 }
 
-static void warn_key(void *ctx, const char *section, const char *key)
+/* The first key of a section that the table does not name, with its line. */
+struct unknown {
+    const struct awssts_config *cfg;
+    char message[400];
+};
+
+static void first_unknown(void *ctx, const char *section, const char *key)
 {
-    const struct loading *ld = ctx;
-    warn(ld->warn, ld->warn_ctx, "%s: [%s] unknown key '%s' ignored", awssts_config_path(ld->cfg),
-         section, key);
+    struct unknown *u = ctx;
+    if (u->message[0] == '\0')
+        snprintf(u->message, sizeof(u->message), "%s: line %zu: [%s] unknown key '%.60s'",
+                 awssts_config_path(u->cfg), awssts_config_line(u->cfg, section, key), section, key);
+}
+
+/*
+ * Every section of the file, whoever logs in: only [global], [group:NAME]
+ * and [user:NAME], only the table's keys, a [global]-only key nowhere else.
+ * A typo anywhere is the configuration's fault, never silently ignored: a
+ * misspelled role_arn would log users in without their role.
+ */
+awssts_err awssts_settings_check_names(const struct awssts_config *cfg, struct awssts_error_info *ei)
+{
+    const char *known[N_OPTIONS + 1];
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        known[i] = options[i].name;
+    known[N_OPTIONS] = NULL;
+    const char *path = awssts_config_path(cfg);
+    for (int i = 0; i < awssts_config_section_count(cfg); i++) {
+        const char *sec = awssts_config_section_name(cfg, i);
+        bool global = strcmp(sec, "global") == 0;
+        if (!global && !((strncmp(sec, "group:", 6) == 0 && sec[6] != '\0') ||
+                         (strncmp(sec, "user:", 5) == 0 && sec[5] != '\0')))
+            return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                    "%s: line %zu: unknown section [%.60s] (global, group:NAME or user:NAME)",
+                                    path, awssts_config_line(cfg, sec, NULL), sec);
+        struct unknown u = {.cfg = cfg};
+        awssts_config_unknown_keys(cfg, sec, known, first_unknown, &u);
+        if (u.message[0] != '\0')
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s", u.message);
+        for (size_t j = 0; !global && j < N_OPTIONS; j++)
+            if (options[j].global_only && awssts_config_get(cfg, sec, options[j].name) != NULL)
+                return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                        "%s: line %zu: [%s] %s is allowed in [global] only", path,
+                                        awssts_config_line(cfg, sec, options[j].name), sec,
+                                        options[j].name);
+    }
+    return AWSSTS_OK;
 }
 
 static bool user_in_group(const char *group, const gid_t *gids, int ngids)
@@ -265,7 +279,6 @@ static awssts_err check_settings(const char *path, const char *user, struct awss
 }
 
 awssts_err awssts_settings_load(const char *path, const char *user, gid_t gid,
-                                awssts_settings_warn_fn warn_fn, void *warn_ctx,
                                 struct awssts_settings *s, struct awssts_error_info *ei)
 {
     awssts_err rc = set_defaults(s, ei);
@@ -277,36 +290,27 @@ awssts_err awssts_settings_load(const char *path, const char *user, gid_t gid,
     rc = awssts_config_load(path, &policy, &cfg, ei);
     if (rc != AWSSTS_OK)
         return rc;
-
-    const char *known[N_OPTIONS + 1];
-    for (size_t i = 0; i < N_OPTIONS; i++)
-        known[i] = options[i].name;
-    known[N_OPTIONS] = NULL;
+    rc = awssts_settings_check_names(cfg, ei);
 
     gid_t gids[NGROUPS_MAX];
     int ngids = NGROUPS_MAX;
     if (getgrouplist(user, gid, gids, &ngids) < 0)
         ngids = 0;
 
-    struct loading ld = {cfg, warn_fn, warn_ctx};
     char user_section[300];
     snprintf(user_section, sizeof(user_section), "user:%s", user);
-    if (awssts_config_has_section(cfg, "global")) {
-        awssts_config_unknown_keys(cfg, "global", known, warn_key, &ld);
-        rc = apply_section(&ld, "global", true, s, ei);
-    }
+    if (rc == AWSSTS_OK && awssts_config_has_section(cfg, "global"))
+        rc = apply_section(cfg, "global", s, ei);
     /* Groups in file order, so a later section wins. */
     for (int i = 0; rc == AWSSTS_OK && i < awssts_config_section_count(cfg); i++) {
         const char *sec = awssts_config_section_name(cfg, i);
         if (strncmp(sec, "group:", 6) != 0 || !user_in_group(sec + 6, gids, ngids))
             continue;
-        awssts_config_unknown_keys(cfg, sec, known, warn_key, &ld);
-        rc = apply_section(&ld, sec, false, s, ei);
+        rc = apply_section(cfg, sec, s, ei);
         s->user_section = true;
     }
     if (rc == AWSSTS_OK && awssts_config_has_section(cfg, user_section)) {
-        awssts_config_unknown_keys(cfg, user_section, known, warn_key, &ld);
-        rc = apply_section(&ld, user_section, false, s, ei);
+        rc = apply_section(cfg, user_section, s, ei);
         s->user_section = true;
     }
     if (rc == AWSSTS_OK)

@@ -44,6 +44,7 @@ struct awssts_settings {
     char *proxy;
     char *prompt;
     bool export_region;
+    bool export_endpoint;
     bool user_section;     /* a [user:] or [group:] section matched */
 };
 
@@ -71,20 +72,23 @@ struct awssts_option {
 /* The table, in the order the documentation lists it. */
 const struct awssts_option *awssts_options(size_t *count);
 
-/* Warnings that do not stop a login (a [global]-only key elsewhere, an
- * unknown key): one line each, with the file. */
-typedef void (*awssts_settings_warn_fn)(void *ctx, const char *line);
-
 /*
  * Fill s for user (primary group gid) from the file at path: defaults from
- * the table, then the sections; every value is checked. On failure the
- * error (file, line, key) is in ei, and s->on_error_allow holds whatever
- * the file said before the failure. warn may be NULL.
+ * the table, then the sections; every value is checked, and every name of
+ * the file (an unknown section or key, a [global]-only key elsewhere is an
+ * error with its line, whoever logs in). On failure the error (file, line,
+ * key) is in ei, and s->on_error_allow holds whatever the file said before
+ * the failure.
  */
 awssts_err awssts_settings_load(const char *path, const char *user, gid_t gid,
-                                awssts_settings_warn_fn warn, void *warn_ctx,
                                 struct awssts_settings *s, struct awssts_error_info *ei);
 
 void awssts_settings_free(struct awssts_settings *s);
+
+struct awssts_config;
+/* The names of a loaded configuration file: sections and keys as the table
+ * knows them (what awssts_settings_load refuses, with the line). */
+awssts_err awssts_settings_check_names(const struct awssts_config *cfg,
+                                       struct awssts_error_info *ei);
 
 #endif

@@ -86,6 +86,10 @@ awssts_err awssts_session_environment(const char *dir, const struct awssts_state
         if (rc == AWSSTS_OK)
             rc = emit(ctx, "AWS_DEFAULT_REGION", st->region);
     }
+    /* A VPC endpoint without private DNS: the session's own calls to STS go
+     * where the login's went, for clients that read this. */
+    if (rc == AWSSTS_OK && st->endpoint != NULL && st->export_endpoint)
+        rc = emit(ctx, "AWS_ENDPOINT_URL_STS", st->endpoint);
     if (rc == AWSSTS_OK)
         rc = emit(ctx, "AWS_STS_REGIONAL_ENDPOINTS", "regional");
     return rc;

@@ -40,6 +40,7 @@ static const struct awssts_state_field fields[] = {
     {"external_id", AWSSTS_SF_STRING, O(external_id), 0, 0, 0},
     {"mfa_serial", AWSSTS_SF_STRING, O(mfa_serial), 0, 0, 0},
     {"export_region", AWSSTS_SF_BOOL, O(export_region), 0, 0, 1},
+    {"export_endpoint", AWSSTS_SF_BOOL, O(export_endpoint), 0, 0, 1},
 };
 
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))

@@ -39,6 +39,7 @@ struct awssts_state {
     bool dualstack;
     bool flow_direct;       /* false: session flow */
     bool export_region;     /* AWS_REGION and AWS_DEFAULT_REGION (version 2; 1: yes) */
+    bool export_endpoint;   /* AWS_ENDPOINT_URL_STS when endpoint is set (version 2; 1: yes) */
     bool has_mfa_session;
     bool has_role;
 };

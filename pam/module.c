@@ -93,10 +93,9 @@ static void call_end(struct call *c)
     awssts_memzero(c->pwbuf, sizeof(c->pwbuf));
 }
 
-static awssts_err load_settings(struct call *c, bool warn_unknown, struct awssts_error_info *ei)
+static awssts_err load_settings(struct call *c, struct awssts_error_info *ei)
 {
-    awssts_err rc = pas_settings_load(c->pamh, &c->args, c->user, c->pw.pw_gid, warn_unknown,
-                                      &c->s, ei);
+    awssts_err rc = awssts_settings_load(c->args.config, c->user, c->pw.pw_gid, &c->s, ei);
     c->settings_loaded = true;
     return rc;
 }
@@ -231,7 +230,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
     /* Debug timing of the module's own steps; the prompt's wait is left out. */
     long long t0 = awssts_now_us(), t_settings, t_keys, t_sts, t_handoff;
 
-    if (load_settings(&c, true, &ei) != AWSSTS_OK) {
+    if (load_settings(&c, &ei) != AWSSTS_OK) {
         rc = log_outcome(&c, PAS_OUT_CONFIG_ERROR, NULL, NULL, &ei);
         goto out;
     }
@@ -457,7 +456,7 @@ static int establish(struct call *c, bool open_session, int failure_code)
         if (!any)
             return PAM_IGNORE;
     }
-    if (load_settings(c, false, &ei) != AWSSTS_OK) {
+    if (load_settings(c, &ei) != AWSSTS_OK) {
         pas_err(c, "session: %s", ei.detail);
         return c->s.on_error_allow ? PAM_IGNORE : failure_code;
     }
@@ -558,7 +557,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, in
     struct pas_registry reg;
     bool last = false;
     long long t0 = awssts_now_us();
-    awssts_err arc = load_settings(&c, false, &ei);
+    awssts_err arc = load_settings(&c, &ei);
     if (arc == AWSSTS_OK)
         arc = pas_registry_lock(c.pw.pw_uid, false, PAS_REGISTRY_WAIT_MS(&c.s), &reg, &ei);
     if (arc == AWSSTS_OK) {

@@ -23,17 +23,6 @@ void pas_args_parse(pam_handle_t *pamh, int argc, const char **argv, struct pas_
     }
 }
 
-static void warn_to_syslog(void *ctx, const char *line)
-{
-    pam_syslog(ctx, LOG_WARNING, "%s", line);
-}
-
-awssts_err pas_settings_load(pam_handle_t *pamh, const struct pas_args *a, const char *user,
-                             gid_t gid, bool warn, struct awssts_settings *s,
-                             struct awssts_error_info *ei)
-{
-    return awssts_settings_load(a->config, user, gid, warn ? warn_to_syslog : NULL, pamh, s, ei);
-}
 
 void pas_settings_state(const struct awssts_settings *s, struct awssts_state *st)
 {
@@ -54,4 +43,5 @@ void pas_settings_state(const struct awssts_settings *s, struct awssts_state *st
     st->role_duration = s->role_duration;
     st->external_id = s->external_id;
     st->export_region = s->export_region;
+    st->export_endpoint = s->export_endpoint;
 }

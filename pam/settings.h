@@ -19,14 +19,6 @@ struct pas_args {
 /* Parse argv; unknown arguments are logged and ignored. */
 void pas_args_parse(pam_handle_t *pamh, int argc, const char **argv, struct pas_args *a);
 
-/*
- * The user's settings from the configuration file the arguments name. With
- * warn, lines that do not stop the login (unknown keys, a [global]-only key
- * elsewhere) go to syslog: once per login, from the auth phase.
- */
-awssts_err pas_settings_load(pam_handle_t *pamh, const struct pas_args *a, const char *user,
-                             gid_t gid, bool warn, struct awssts_settings *s,
-                             struct awssts_error_info *ei);
 
 struct awssts_state;
 /* The connection and role part of a renewal state, borrowing s's strings. */

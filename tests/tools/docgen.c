@@ -7,6 +7,7 @@
  * scripts/update-docs puts them in place; tests/docs/run-docs-check fails
  * when the committed documentation differs.
  */
+#include "awssts/config.h"
 #include "options.h"
 #include "outcome.h"
 
@@ -68,8 +69,28 @@ static void options_man(void)
     }
 }
 
+/* The example configuration: every name in it one the module accepts. */
+static int check_config(const char *path)
+{
+    struct awssts_file_policy any = {.any_owner = true, .forbidden = 0};
+    struct awssts_config *cfg = NULL;
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    awssts_err rc = awssts_config_load(path, &any, &cfg, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_settings_check_names(cfg, &ei);
+    awssts_config_free(cfg);
+    if (rc != AWSSTS_OK) {
+        fprintf(stderr, "docgen: %s\n", ei.detail);
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "check-config") == 0)
+        return check_config(argv[2]);
     if (argc != 2)
         goto usage;
     size_t n;
@@ -92,6 +113,6 @@ int main(int argc, char **argv)
     }
     return 0;
 usage:
-    fputs("usage: docgen options-md|options-man|options|outcomes\n", stderr);
+    fputs("usage: docgen options-md|options-man|options|outcomes | check-config FILE\n", stderr);
     return 2;
 }

@@ -57,7 +57,7 @@ static const struct {
     {"profile", "work"}, {"flow", "direct"}, {"duration", "3000"},
     {"role_arn", "arn:aws:iam::123456789012:role/ops"}, {"role_session_name", "alice-s"},
     {"role_duration", "7200"}, {"external_id", "ext-id-1"},
-    {"mfa_serial", "arn:aws:iam::123456789012:mfa/alice"}, {"export_region", "no"},
+    {"mfa_serial", "arn:aws:iam::123456789012:mfa/alice"}, {"export_region", "no"}, {"export_endpoint", "no"},
 };
 
 static const char role_section[] = "[role]\naws_access_key_id = ASIAROLE000000000001\n"

@@ -52,7 +52,8 @@ AWSSTS_API awssts_err awssts_config_get_long(const struct awssts_config *cfg,
                                              long max, long *out,
                                              struct awssts_error_info *ei);
 
-/* The line of key in section (both case-insensitive), 0 when absent. */
+/* The line of key in section (both case-insensitive; key NULL: the section's
+ * own line), 0 when absent. */
 AWSSTS_API size_t awssts_config_line(const struct awssts_config *cfg, const char *section,
                                      const char *key);
 
