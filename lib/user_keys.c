@@ -88,14 +88,16 @@ static awssts_err from_home(const struct awssts_settings *s, const struct passwd
     if (snprintf(path, sizeof(path), "%s/.aws/credentials", pw->pw_dir) >= (int)sizeof(path))
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "home directory path too long");
     snprintf(section, sizeof(section), "%s-long-term", s->profile);
-    if (as_user->enter(as_user->ctx) != 0)
-        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "cannot switch to the user's rights");
+    awssts_err rc = awssts_as_user_enter(as_user, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
     struct awssts_file_policy pol = {.owner = pw->pw_uid, .forbidden = 0077};
     struct awssts_credfile *cf = NULL;
-    awssts_err rc = awssts_credfile_load(AT_FDCWD, path, &pol, &cf, ei);
-    if (as_user->leave(as_user->ctx) != 0) {
+    rc = awssts_credfile_load(AT_FDCWD, path, &pol, &cf, ei);
+    awssts_err lrc = awssts_as_user_leave(as_user, AWSSTS_OK, ei);
+    if (lrc != AWSSTS_OK) {
         awssts_credfile_free(cf);
-        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "cannot switch back from the user's rights");
+        return lrc;
     }
     if (rc == AWSSTS_E_NOT_FOUND)
         return awssts_error_set(ei, AWSSTS_E_NO_KEYS, "%s: no such file", path);

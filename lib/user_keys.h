@@ -10,6 +10,7 @@
 
 #include <pwd.h>
 
+#include "as_user.h"
 #include "awssts/error.h"
 #include "options.h"
 
@@ -18,14 +19,6 @@ struct awssts_user_keys {
     char *secret_access_key;
     char *mfa_serial;  /* aws_mfa_device or mfa_serial, if present */
     char *role_arn;    /* assume_role or role_arn, if present */
-};
-
-/* Running a step with the user's file-system rights and back: the module's
- * pam_modutil_drop_priv, the helper's setfsuid. Each returns 0 on success. */
-struct awssts_as_user {
-    int (*enter)(void *ctx);
-    int (*leave)(void *ctx);
-    void *ctx;
 };
 
 /*

@@ -6,6 +6,7 @@
 #include "error_set.h"
 #include "id.h"
 #include "paths.h"
+#include "staging.h"
 #include "text.h"
 
 #include <dirent.h>
@@ -155,41 +156,6 @@ static awssts_err parse(const char *text, const struct passwd *pw, struct awssts
     return rc;
 }
 
-/* The staging directory: root's, 0700, on tmpfs. */
-static awssts_err open_staging(const struct awssts_settings *s, int *fd,
-                               struct awssts_error_info *ei)
-{
-    awssts_err rc = awssts_open_dir(s->staging_dir, true, 0700, 0, fd, ei);
-    if (rc != AWSSTS_OK)
-        return rc;
-    struct stat st;
-    if (fstat(*fd, &st) != 0 || st.st_uid != 0 || (st.st_mode & 0077) != 0)
-        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: must be root's with mode 0700",
-                              s->staging_dir);
-    else
-        rc = awssts_dir_check_memory_fs(*fd, ei);
-    if (rc != AWSSTS_OK) {
-        if (rc == AWSSTS_E_FILE_UNSAFE && ei != NULL && strstr(ei->detail, "tmpfs") != NULL)
-            awssts_error_prefix(ei, s->staging_dir);
-        close(*fd);
-        *fd = -1;
-    }
-    return rc;
-}
-
-awssts_err pas_handoff_check(const struct awssts_settings *s, struct awssts_error_info *ei)
-{
-    int dfd = -1;
-    awssts_err rc = open_staging(s, &dfd, ei);
-    if (rc != AWSSTS_OK)
-        return rc;
-    rc = awssts_dir_check_room(dfd, PAS_HANDOFF_MIN_FREE, 4, ei);
-    if (rc != AWSSTS_OK)
-        awssts_error_prefix(ei, s->staging_dir);
-    close(dfd);
-    return rc;
-}
-
 /* Hand-offs whose login never reached a session. */
 static void prune_stale(int dirfd)
 {
@@ -222,21 +188,21 @@ awssts_err pas_handoff_stage(pam_handle_t *pamh, const struct awssts_settings *s
     if (rc != AWSSTS_OK)
         return rc;
 
-    char token[PAS_ID_LEN + 1];
-    if (!pas_id_new(token)) {
+    char token[AWSSTS_ID_LEN + 1];
+    if (!awssts_id_new(token)) {
         awssts_secret_free(text);
         return awssts_error_set(ei, AWSSTS_E_INTERNAL, "no random bytes");
     }
 
     int dfd = -1;
-    rc = open_staging(s, &dfd, ei);
+    rc = awssts_staging_open(s, &dfd, ei);
     if (rc == AWSSTS_OK) {
         prune_stale(dfd);
         rc = awssts_file_write_atomic(dfd, token, text, len, 0600, ei);
         close(dfd);
     }
     if (rc == AWSSTS_OK) {
-        char env[sizeof(PAS_HANDOFF_ENV) + PAS_ID_LEN + 1];
+        char env[sizeof(PAS_HANDOFF_ENV) + AWSSTS_ID_LEN + 1];
         snprintf(env, sizeof(env), PAS_HANDOFF_ENV "=%s", token);
         if (pam_putenv(pamh, env) != PAM_SUCCESS)
             rc = awssts_error_set(ei, AWSSTS_E_INTERNAL, "pam_putenv failed");
@@ -254,9 +220,9 @@ awssts_err pas_handoff_take(pam_handle_t *pamh, const struct awssts_settings *s,
     memset(out, 0, sizeof(*out));
     const void *data = NULL;
     const char *token = pam_getenv(pamh, PAS_HANDOFF_ENV);
-    char tok[PAS_ID_LEN + 1] = "";
+    char tok[AWSSTS_ID_LEN + 1] = "";
     if (token != NULL) {
-        if (!pas_id_valid(token)) {
+        if (!awssts_id_valid(token)) {
             pam_putenv(pamh, PAS_HANDOFF_ENV);
             return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
                                     PAS_HANDOFF_ENV " is not a hand-off name; ignored");
@@ -272,7 +238,7 @@ awssts_err pas_handoff_take(pam_handle_t *pamh, const struct awssts_settings *s,
     int dfd = -1;
     bool ours = false;
     if (tok[0] != '\0')
-        rc = open_staging(s, &dfd, ei);
+        rc = awssts_staging_open(s, &dfd, ei);
     if (rc == AWSSTS_OK && !have_data) {
         struct awssts_file_policy pol = {.owner = 0, .forbidden = 0077};
         rc = awssts_file_read(dfd, tok, &pol, &text, NULL, ei);

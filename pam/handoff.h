@@ -13,16 +13,11 @@
 #include <security/pam_modules.h>
 
 #include "awssts/error.h"
-#include "login.h"
-#include "settings.h"
+#include "login_flow.h"
+#include "options.h"
 
 #define PAS_HANDOFF_ENV "PAM_AWS_STS_HANDOFF"
 #define PAS_HANDOFF_MAX_AGE 600
-#define PAS_HANDOFF_MIN_FREE (32L * 1024L)
-
-/* The staging directory is usable and has room for a hand-off: checked
- * before STS, so that a full /run never spends a code. */
-awssts_err pas_handoff_check(const struct awssts_settings *s, struct awssts_error_info *ei);
 
 awssts_err pas_handoff_stage(pam_handle_t *pamh, const struct awssts_settings *s,
                              const struct passwd *pw, const struct awssts_login_result *l,

@@ -10,10 +10,11 @@
 #include "error_set.h"
 #include "handoff.h"
 #include "id.h"
-#include "keys.h"
-#include "login.h"
+#include "user_rights.h"
 #include "outcome.h"
 #include "preflight.h"
+#include "settings_login.h"
+#include "user_keys.h"
 #include "registry.h"
 #include "retry.h"
 #include "runtime.h"
@@ -235,7 +236,8 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
         goto out;
     }
     t_settings = awssts_now_us();
-    awssts_err arc = pas_keys_load(pamh, &c.s, &c.pw, &keys, &ei);
+    struct pas_as_user as_user;
+    awssts_err arc = awssts_keys_load(&c.s, &c.pw, pas_as_user(&as_user, pamh, &c.pw), &keys, &ei);
     t_keys = awssts_now_us();
     if (arc == AWSSTS_E_NO_KEYS) {
         /* One line either way; its detail names where no keys were found. */
@@ -264,7 +266,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
 
     /* Everything this host needs for the login, before a code is asked for
      * or spent. */
-    if (pas_preflight(&c.s, &c.pw, &ei) != AWSSTS_OK) {
+    if (awssts_preflight_run(&c.s, &c.pw, NULL, &ei) != AWSSTS_OK) {
         awssts_error_prefix(&ei, "STS not called");
         rc = log_outcome(&c, PAS_OUT_LOCAL_ERROR, flow, NULL, &ei);
         goto out;
@@ -282,7 +284,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
     }
     pas_debug(&c, "calling STS, flow %s", flow);
     t_sts = awssts_now_us();
-    arc = pas_login_run(&c.s, &keys, serial, role, code, &login, &ei);
+    arc = awssts_settings_login(&c.s, &keys, serial, role, code, &login, &ei);
     t_sts = awssts_now_us() - t_sts;
     awssts_memzero(code, sizeof(code));
     if (arc == AWSSTS_E_MFA_CODE) {
@@ -367,12 +369,12 @@ static struct awssts_login_result *pending_login(struct call *c, int failure_cod
 
 /* Files written by a handle whose session then failed, when no other
  * session of the user has them: nothing is left half-made. */
-static void undo_first_write(struct call *c, struct pas_registry *reg, const char *path)
+static void undo_first_write(struct call *c, struct awssts_registry *reg, const char *path)
 {
     bool live = false;
-    if (pas_registry_live(reg, &live, NULL, 0, NULL) == AWSSTS_OK && !live) {
+    if (awssts_registry_live(reg, &live, NULL, 0, NULL) == AWSSTS_OK && !live) {
         pas_runtime_release(c->pamh, &c->s, &c->pw, path);
-        pas_registry_forget(reg);
+        awssts_registry_forget(reg);
     }
 }
 
@@ -387,37 +389,40 @@ static awssts_err write_and_register(struct call *c, struct awssts_login_result 
                                      bool *deferred, struct awssts_error_info *ei)
 {
     *deferred = false;
-    struct pas_registry reg;
-    awssts_err rc = pas_registry_lock(c->pw.pw_uid, true, PAS_REGISTRY_WAIT_MS(&c->s), &reg, ei);
+    struct awssts_registry reg;
+    awssts_err rc = awssts_registry_lock(c->pw.pw_uid, true, AWSSTS_REGISTRY_WAIT_MS(&c->s), &reg, ei);
     if (rc != AWSSTS_OK)
         return rc;
     char path[4096], stale[4096];
-    bool settled = false, live = false;
-    rc = pas_registry_live(&reg, &live, NULL, 0, ei);
+    enum awssts_runtime_source source = AWSSTS_RUNTIME_AT_SESSION;
+    bool live = false;
+    rc = awssts_registry_live(&reg, &live, NULL, 0, ei);
     /* Sessions that all died without closing left their files: gone first. */
-    if (rc == AWSSTS_OK && !live && pas_registry_directory(&reg, stale, sizeof(stale), NULL) == AWSSTS_OK)
+    if (rc == AWSSTS_OK && !live && awssts_registry_directory(&reg, stale, sizeof(stale), NULL) == AWSSTS_OK)
         pas_runtime_release(c->pamh, &c->s, &c->pw, stale);
     if (rc == AWSSTS_OK)
-        rc = pas_runtime_choose(&c->s, &c->pw, &reg, may_make_own, path, sizeof(path), &settled, ei);
-    if (rc == AWSSTS_OK && !settled) {
+        rc = awssts_runtime_choose(&c->s, &c->pw, &reg, may_make_own, path, sizeof(path), &source, ei);
+    if (rc == AWSSTS_OK && source == AWSSTS_RUNTIME_AT_SESSION) {
         *deferred = true;
         if (!live)
-            pas_registry_forget(&reg);
-        pas_registry_unlock(&reg);
+            awssts_registry_forget(&reg);
+        awssts_registry_unlock(&reg);
         return AWSSTS_OK;
     }
     long long t0 = awssts_now_us();
     char *id = NULL;
-    struct pas_runtime rt = {.dirfd = -1};
+    struct awssts_runtime rt = {.dirfd = -1};
+    struct pas_as_user as_user;
     if (rc == AWSSTS_OK)
-        rc = pas_runtime_open(c->pamh, &c->s, &c->pw, path, true, &rt, ei);
+        rc = awssts_runtime_open(&c->s, &c->pw, pas_as_user(&as_user, c->pamh, &c->pw), path, true,
+                                 &rt, ei);
     if (rc == AWSSTS_OK)
         rc = pas_runtime_write(c->pamh, &c->s, &c->pw, &rt, l, ei);
-    pas_runtime_close(&rt);
-    if (rc == AWSSTS_OK && ((id = malloc(PAS_ID_LEN + 1)) == NULL || !pas_id_new(id)))
+    awssts_runtime_close(&rt);
+    if (rc == AWSSTS_OK && ((id = malloc(AWSSTS_ID_LEN + 1)) == NULL || !awssts_id_new(id)))
         rc = awssts_error_set(ei, AWSSTS_E_NOMEM, "no session id");
     if (rc == AWSSTS_OK)
-        rc = pas_registry_add(&reg, id, path, ei);
+        rc = awssts_registry_add(&reg, id, path, ei);
     if (rc == AWSSTS_OK && pam_set_data(c->pamh, DATA_SESSION, id, free_string) != PAM_SUCCESS)
         rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
     else if (rc == AWSSTS_OK)
@@ -428,9 +433,9 @@ static awssts_err write_and_register(struct call *c, struct awssts_login_result 
         free(written);
         rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
     }
-    if (rc != AWSSTS_OK && !live && settled)
+    if (rc != AWSSTS_OK && !live && source != AWSSTS_RUNTIME_AT_SESSION)
         undo_first_write(c, &reg, path);
-    pas_registry_unlock(&reg);
+    awssts_registry_unlock(&reg);
     free(id);
     if (rc == AWSSTS_OK)
         pas_debug(c, "credentials written to %s, session registered; timing_us write=%lld", path,
@@ -506,15 +511,15 @@ static int register_again(struct call *c)
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
     const char *written = handle_string(c, DATA_WRITTEN);
-    struct pas_registry reg;
-    char *id = malloc(PAS_ID_LEN + 1);
-    awssts_err rc = id != NULL && pas_id_new(id) ? AWSSTS_OK
+    struct awssts_registry reg;
+    char *id = malloc(AWSSTS_ID_LEN + 1);
+    awssts_err rc = id != NULL && awssts_id_new(id) ? AWSSTS_OK
                                                   : awssts_error_set(&ei, AWSSTS_E_NOMEM, NULL);
     if (rc == AWSSTS_OK)
-        rc = pas_registry_lock(c->pw.pw_uid, true, PAS_REGISTRY_WAIT_MS(&c->s), &reg, &ei);
+        rc = awssts_registry_lock(c->pw.pw_uid, true, AWSSTS_REGISTRY_WAIT_MS(&c->s), &reg, &ei);
     if (rc == AWSSTS_OK) {
-        rc = pas_registry_add(&reg, id, written, &ei);
-        pas_registry_unlock(&reg);
+        rc = awssts_registry_add(&reg, id, written, &ei);
+        awssts_registry_unlock(&reg);
     }
     if (rc == AWSSTS_OK && pam_set_data(c->pamh, DATA_SESSION, id, free_string) == PAM_SUCCESS)
         return PAM_SUCCESS;
@@ -554,26 +559,26 @@ AWSSTS_API PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, in
         return rc;
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
-    struct pas_registry reg;
+    struct awssts_registry reg;
     bool last = false;
     long long t0 = awssts_now_us();
     awssts_err arc = load_settings(&c, &ei);
     if (arc == AWSSTS_OK)
-        arc = pas_registry_lock(c.pw.pw_uid, false, PAS_REGISTRY_WAIT_MS(&c.s), &reg, &ei);
+        arc = awssts_registry_lock(c.pw.pw_uid, false, AWSSTS_REGISTRY_WAIT_MS(&c.s), &reg, &ei);
     if (arc == AWSSTS_OK) {
-        arc = pas_registry_remove(&reg, sid, &last, &ei);
+        arc = awssts_registry_remove(&reg, sid, &last, &ei);
         const char *written = handle_string(&c, DATA_WRITTEN);
         char recorded[4096];
         if (arc == AWSSTS_OK && last) {
-            if (pas_registry_directory(&reg, recorded, sizeof(recorded), NULL) == AWSSTS_OK)
+            if (awssts_registry_directory(&reg, recorded, sizeof(recorded), NULL) == AWSSTS_OK)
                 written = recorded;
             if (written != NULL)
                 pas_runtime_release(pamh, &c.s, &c.pw, written);
-            pas_registry_forget(&reg);
+            awssts_registry_forget(&reg);
             /* A session opened again on this handle has no credentials. */
             pam_set_data(pamh, DATA_WRITTEN, NULL, NULL);
         }
-        pas_registry_unlock(&reg);
+        awssts_registry_unlock(&reg);
     }
     if (arc == AWSSTS_OK || arc == AWSSTS_E_NOT_FOUND) {
         pam_syslog(pamh, LOG_INFO, "user=%s: session closed, %s", c.user,

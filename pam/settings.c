@@ -1,7 +1,5 @@
-/* Module arguments, and the settings through lib/options.c with the
- * module's syslog for warnings. */
+/* The module's arguments. */
 #include "settings.h"
-#include "state.h"
 
 #include <security/pam_ext.h>
 #include <string.h>
@@ -23,25 +21,3 @@ void pas_args_parse(pam_handle_t *pamh, int argc, const char **argv, struct pas_
     }
 }
 
-
-void pas_settings_state(const struct awssts_settings *s, struct awssts_state *st)
-{
-    memset(st, 0, sizeof(*st));
-    st->region = s->region;
-    st->endpoint = s->endpoint;
-    st->fips = s->fips;
-    st->dualstack = s->dualstack;
-    st->ca_file = s->ca_file;
-    st->ca_path = s->ca_path;
-    st->proxy = s->proxy;
-    st->connect_timeout = s->connect_timeout;
-    st->timeout = s->timeout;
-    st->profile = s->profile;
-    st->flow_direct = s->flow == AWSSTS_FLOW_DIRECT;
-    st->duration = s->duration;
-    st->role_session_name = s->role_session_name;
-    st->role_duration = s->role_duration;
-    st->external_id = s->external_id;
-    st->export_region = s->export_region;
-    st->export_endpoint = s->export_endpoint;
-}

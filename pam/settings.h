@@ -20,8 +20,4 @@ struct pas_args {
 void pas_args_parse(pam_handle_t *pamh, int argc, const char **argv, struct pas_args *a);
 
 
-struct awssts_state;
-/* The connection and role part of a renewal state, borrowing s's strings. */
-void pas_settings_state(const struct awssts_settings *s, struct awssts_state *st);
-
 #endif

@@ -1,5 +1,5 @@
 /*
- * The open sessions of each user, kept by root where no user can write:
+ * Internal: the open sessions of each user, kept by root where no user can write:
  * /run/aws-sts/sessions/UID/, root's, 0700. One file per open session,
  * named by its id and holding the PID and start time of the process that
  * opened it (so a PID that a new process took over is not that session),
@@ -7,8 +7,8 @@
  * all of the user's sessions. The registry directory itself is the lock
  * that orders a user's logins and logouts.
  */
-#ifndef PAS_REGISTRY_H
-#define PAS_REGISTRY_H
+#ifndef AWSSTS_REGISTRY_H
+#define AWSSTS_REGISTRY_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,9 +16,12 @@
 
 #include "awssts/error.h"
 
-#define PAS_REGISTRY_DIR "/run/aws-sts/sessions"
+#define AWSSTS_REGISTRY_DIR "/run/aws-sts/sessions"
 
-struct pas_registry {
+/* How long a login waits for another login or logout of the same user. */
+#define AWSSTS_REGISTRY_WAIT_MS(s) (((s)->timeout + 5) * 1000)
+
+struct awssts_registry {
     int fd; /* the user's registry directory, locked; -1 when closed */
     uid_t uid;
 };
@@ -26,33 +29,33 @@ struct pas_registry {
 /* Open (with create: making it) and lock the user's registry, waiting at
  * most wait_ms for another login or logout of the same user. Without
  * create, a user with no registry gets AWSSTS_E_NOT_FOUND. */
-awssts_err pas_registry_lock(uid_t uid, bool create, long wait_ms, struct pas_registry *r,
+awssts_err awssts_registry_lock(uid_t uid, bool create, long wait_ms, struct awssts_registry *r,
                              struct awssts_error_info *ei);
-void pas_registry_unlock(struct pas_registry *r);
+void awssts_registry_unlock(struct awssts_registry *r);
 
 /* Drop the entries of sessions that are gone; *live tells whether one is
  * still running, and then dir (when not NULL) is where they keep their files. */
-awssts_err pas_registry_live(const struct pas_registry *r, bool *live, char *dir, size_t len,
+awssts_err awssts_registry_live(const struct awssts_registry *r, bool *live, char *dir, size_t len,
                              struct awssts_error_info *ei);
 
 /* Where the user's files were put last (also when no session is live), or
  * AWSSTS_E_NOT_FOUND. */
-awssts_err pas_registry_directory(const struct pas_registry *r, char *dir, size_t len,
+awssts_err awssts_registry_directory(const struct awssts_registry *r, char *dir, size_t len,
                                   struct awssts_error_info *ei);
 
 /* Record session id (32 hex digits) of this process, its files in dir. */
-awssts_err pas_registry_add(const struct pas_registry *r, const char *id, const char *dir,
+awssts_err awssts_registry_add(const struct awssts_registry *r, const char *id, const char *dir,
                             struct awssts_error_info *ei);
 
 /* Remove session id; *last when no other session of the user still runs. */
-awssts_err pas_registry_remove(const struct pas_registry *r, const char *id, bool *last,
+awssts_err awssts_registry_remove(const struct awssts_registry *r, const char *id, bool *last,
                                struct awssts_error_info *ei);
 
 /* After the last session: remove the registry itself (still locked). */
-void pas_registry_forget(struct pas_registry *r);
+void awssts_registry_forget(struct awssts_registry *r);
 
 /* The start time of process pid (clock ticks since boot, /proc/PID/stat),
  * or 0 when it does not exist. */
-unsigned long long pas_process_start_time(pid_t pid);
+unsigned long long awssts_process_start_time(pid_t pid);
 
 #endif

@@ -20,7 +20,7 @@
 
 #define DIRECTORY_FILE "directory"
 
-unsigned long long pas_process_start_time(pid_t pid)
+unsigned long long awssts_process_start_time(pid_t pid)
 {
     char path[64], line[1024];
     snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
@@ -49,18 +49,18 @@ unsigned long long pas_process_start_time(pid_t pid)
 static awssts_err open_registry(uid_t uid, bool create, int *fd, struct awssts_error_info *ei)
 {
     int top = -1;
-    awssts_err rc = awssts_open_dir(PAS_REGISTRY_DIR, create, 0700, 0, &top, ei);
+    awssts_err rc = awssts_open_dir(AWSSTS_REGISTRY_DIR, create, 0700, 0, &top, ei);
     if (rc != AWSSTS_OK)
         return rc;
     struct stat st;
     if (fstat(top, &st) != 0 || st.st_uid != 0 || (st.st_mode & 0077) != 0) {
         close(top);
-        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, PAS_REGISTRY_DIR ": must be root's, mode 0700");
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, AWSSTS_REGISTRY_DIR ": must be root's, mode 0700");
     }
     char name[24];
     snprintf(name, sizeof(name), "%u", (unsigned)uid);
     if (create && mkdirat(top, name, 0700) != 0 && errno != EEXIST) {
-        rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir " PAS_REGISTRY_DIR "/%s: %s", name,
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir " AWSSTS_REGISTRY_DIR "/%s: %s", name,
                               strerror(errno));
         close(top);
         return rc;
@@ -70,17 +70,17 @@ static awssts_err open_registry(uid_t uid, bool create, int *fd, struct awssts_e
     close(top);
     if (*fd < 0)
         return awssts_error_set(ei, e == ENOENT ? AWSSTS_E_NOT_FOUND : AWSSTS_E_FILE_IO,
-                                PAS_REGISTRY_DIR "/%s: %s", name, strerror(e));
+                                AWSSTS_REGISTRY_DIR "/%s: %s", name, strerror(e));
     if (fstat(*fd, &st) != 0 || st.st_uid != 0 || (st.st_mode & 0077) != 0) {
         close(*fd);
         *fd = -1;
-        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, PAS_REGISTRY_DIR "/%s: must be root's, mode 0700",
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, AWSSTS_REGISTRY_DIR "/%s: must be root's, mode 0700",
                                 name);
     }
     return AWSSTS_OK;
 }
 
-awssts_err pas_registry_lock(uid_t uid, bool create, long wait_ms, struct pas_registry *r,
+awssts_err awssts_registry_lock(uid_t uid, bool create, long wait_ms, struct awssts_registry *r,
                              struct awssts_error_info *ei)
 {
     r->fd = -1;
@@ -109,7 +109,7 @@ awssts_err pas_registry_lock(uid_t uid, bool create, long wait_ms, struct pas_re
     return awssts_error_set(ei, AWSSTS_E_FILE_IO, "the user's session registry was removed repeatedly");
 }
 
-void pas_registry_unlock(struct pas_registry *r)
+void awssts_registry_unlock(struct awssts_registry *r)
 {
     if (r->fd >= 0)
         close(r->fd); /* releases the lock */
@@ -135,7 +135,7 @@ static bool entry_alive(int dfd, const char *name)
              awssts_text_parse_long(text, 1, 0x7fffffffL, &pid);
     }
     free(text);
-    return ok && start != 0 && pas_process_start_time((pid_t)pid) == start;
+    return ok && start != 0 && awssts_process_start_time((pid_t)pid) == start;
 }
 
 /* Read entries until one is alive; drop dead ones on the way. getdents64
@@ -157,7 +157,7 @@ static awssts_err any_alive(int dfd, bool *alive, struct awssts_error_info *ei)
         for (ssize_t off = 0; off < n && !*alive;) {
             const struct dirent64 *e = (const struct dirent64 *)(const void *)(buf + off);
             off += e->d_reclen;
-            if (!pas_id_valid(e->d_name))
+            if (!awssts_id_valid(e->d_name))
                 continue; /* ".", "..", the directory file, a writer's temporary file */
             if (entry_alive(dfd, e->d_name))
                 *alive = true;
@@ -169,7 +169,7 @@ static awssts_err any_alive(int dfd, bool *alive, struct awssts_error_info *ei)
     return rc;
 }
 
-awssts_err pas_registry_directory(const struct pas_registry *r, char *dir, size_t len,
+awssts_err awssts_registry_directory(const struct awssts_registry *r, char *dir, size_t len,
                                   struct awssts_error_info *ei)
 {
     char *text = NULL;
@@ -186,21 +186,21 @@ awssts_err pas_registry_directory(const struct pas_registry *r, char *dir, size_
     return rc;
 }
 
-awssts_err pas_registry_live(const struct pas_registry *r, bool *live, char *dir, size_t len,
+awssts_err awssts_registry_live(const struct awssts_registry *r, bool *live, char *dir, size_t len,
                              struct awssts_error_info *ei)
 {
     awssts_err rc = any_alive(r->fd, live, ei);
     if (rc == AWSSTS_OK && *live && dir != NULL)
-        rc = pas_registry_directory(r, dir, len, ei);
+        rc = awssts_registry_directory(r, dir, len, ei);
     return rc;
 }
 
-awssts_err pas_registry_add(const struct pas_registry *r, const char *id, const char *dir,
+awssts_err awssts_registry_add(const struct awssts_registry *r, const char *id, const char *dir,
                             struct awssts_error_info *ei)
 {
-    if (!pas_id_valid(id))
+    if (!awssts_id_valid(id))
         return awssts_error_set(ei, AWSSTS_E_INTERNAL, "bad session id");
-    unsigned long long start = pas_process_start_time(getpid());
+    unsigned long long start = awssts_process_start_time(getpid());
     if (start == 0)
         return awssts_error_set(ei, AWSSTS_E_FILE_IO, "/proc/%ld/stat unreadable (is /proc mounted?)",
                                 (long)getpid());
@@ -215,11 +215,11 @@ awssts_err pas_registry_add(const struct pas_registry *r, const char *id, const 
     return rc;
 }
 
-awssts_err pas_registry_remove(const struct pas_registry *r, const char *id, bool *last,
+awssts_err awssts_registry_remove(const struct awssts_registry *r, const char *id, bool *last,
                                struct awssts_error_info *ei)
 {
     *last = false;
-    if (!pas_id_valid(id))
+    if (!awssts_id_valid(id))
         return awssts_error_set(ei, AWSSTS_E_INTERNAL, "bad session id");
     unlinkat(r->fd, id, 0);
     bool alive = false;
@@ -228,7 +228,7 @@ awssts_err pas_registry_remove(const struct pas_registry *r, const char *id, boo
     return rc;
 }
 
-void pas_registry_forget(struct pas_registry *r)
+void awssts_registry_forget(struct awssts_registry *r)
 {
     /* Entries left are dead (any_alive dropped them) or temporary files. */
     int fd = openat(r->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -246,7 +246,7 @@ void pas_registry_forget(struct pas_registry *r)
     char name[24];
     snprintf(name, sizeof(name), "%u", (unsigned)r->uid);
     int top = -1;
-    if (awssts_open_dir(PAS_REGISTRY_DIR, false, 0700, 0, &top, NULL) == AWSSTS_OK) {
+    if (awssts_open_dir(AWSSTS_REGISTRY_DIR, false, 0700, 0, &top, NULL) == AWSSTS_OK) {
         unlinkat(top, name, AT_REMOVEDIR);
         close(top);
     }

@@ -1,0 +1,49 @@
+/* The local checks of a login, before STS. */
+#include "preflight.h"
+#include "paths.h"
+#include "registry.h"
+#include "staging.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+/* systemd runs this host: pam_systemd will make /run/user/UID at open_session. */
+static bool systemd_runs(void)
+{
+    struct stat st;
+    return lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+awssts_err awssts_preflight_run(const struct awssts_settings *s, const struct passwd *pw,
+                                struct awssts_preflight *out, struct awssts_error_info *ei)
+{
+    struct awssts_preflight local;
+    if (out == NULL)
+        out = &local;
+    memset(out, 0, sizeof(*out));
+    out->source = AWSSTS_RUNTIME_AT_SESSION;
+    awssts_err rc = awssts_staging_check(s, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    /* Looked at, never made: a login that fails here leaves nothing. */
+    struct awssts_registry reg;
+    rc = awssts_registry_lock(pw->pw_uid, false, AWSSTS_REGISTRY_WAIT_MS(s), &reg, ei);
+    bool have = rc == AWSSTS_OK;
+    if (rc != AWSSTS_OK && rc != AWSSTS_E_NOT_FOUND)
+        return rc;
+    char *path = out->runtime_dir;
+    size_t len = sizeof(out->runtime_dir);
+    rc = awssts_runtime_choose(s, pw, have ? &reg : NULL, false, path, len, &out->source, ei);
+    out->live_sessions = out->source == AWSSTS_RUNTIME_LIVE;
+    awssts_registry_unlock(&reg);
+    if (rc != AWSSTS_OK)
+        return rc;
+    if (out->source != AWSSTS_RUNTIME_AT_SESSION)
+        return awssts_runtime_check(s, pw, path, ei);
+    /* Not decided before open_session: logind's directory, or our own. */
+    if (systemd_runs())
+        return AWSSTS_OK;
+    out->source = AWSSTS_RUNTIME_OWN;
+    rc = awssts_expand_path(AWSSTS_OWN_RUNTIME_DIR, pw->pw_uid, pw->pw_name, path, len, ei);
+    return rc == AWSSTS_OK ? awssts_runtime_check(s, pw, path, ei) : rc;
+}
