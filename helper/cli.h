@@ -74,5 +74,6 @@ int cmd_credential_process(int argc, char **argv);
 int cmd_env(int argc, char **argv);
 int cmd_setup_config(int argc, char **argv);
 int cmd_login(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

@@ -19,6 +19,7 @@ static const struct {
     {"env", cmd_env, "print export lines for eval"},
     {"setup-config", cmd_setup_config, "make an AWS CLI profile that uses credential-process"},
     {"login", cmd_login, "aws-mfa's workflow: session credentials into ~/.aws/credentials"},
+    {"check", cmd_check, "as root: what pam_aws_sts would do for a user's login, and its problems"},
 };
 
 static void usage(FILE *f)

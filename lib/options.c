@@ -152,16 +152,25 @@ static awssts_err apply(const struct awssts_option *o, const char *v, const char
     return awssts_error_set(ei, AWSSTS_E_INTERNAL, "option %s of unknown type", o->name);
 }
 
+/* The values of one section; each one's origin is recorded (origins may be NULL). */
 static awssts_err apply_section(const struct awssts_config *cfg, const char *section,
-                                struct awssts_settings *s, struct awssts_error_info *ei)
+                                struct awssts_settings *s, struct awssts_setting_origin *origins,
+                                struct awssts_error_info *ei)
 {
-    char where[400];
-    snprintf(where, sizeof(where), "%s: [%s]", awssts_config_path(cfg), section);
     for (size_t i = 0; i < N_OPTIONS; i++) {
         const char *v = awssts_config_get(cfg, section, options[i].name);
-        awssts_err rc = v != NULL ? apply(&options[i], v, where, s, ei) : AWSSTS_OK;
+        if (v == NULL)
+            continue;
+        size_t line = awssts_config_line(cfg, section, options[i].name);
+        char where[400];
+        snprintf(where, sizeof(where), "%s: line %zu: [%s]", awssts_config_path(cfg), line, section);
+        awssts_err rc = apply(&options[i], v, where, s, ei);
         if (rc != AWSSTS_OK)
             return rc;
+        if (origins != NULL) {
+            snprintf(origins[i].section, sizeof(origins[i].section), "%s", section);
+            origins[i].line = line;
+        }
     }
     return AWSSTS_OK;
 }
@@ -240,10 +249,28 @@ static awssts_err set_defaults(struct awssts_settings *s, struct awssts_error_in
     return AWSSTS_OK;
 }
 
-/* Checks on the merged result, so each mistake is named once. */
+/* "FILE: line N: [SECTION]" of the value that option name came from, or
+ * "FILE" when it is the default. */
+static const char *origin_of(const char *path, const struct awssts_setting_origin *origins,
+                             const char *name, char *buf, size_t len)
+{
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (strcmp(options[i].name, name) == 0 && origins[i].line > 0) {
+            snprintf(buf, len, "%s: line %zu: [%s]", path, origins[i].line, origins[i].section);
+            return buf;
+        }
+    snprintf(buf, len, "%s", path);
+    return buf;
+}
+
+/* Checks on the merged result, so each mistake is named once, at the line
+ * that set the value. */
 static awssts_err check_settings(const char *path, const char *user, struct awssts_settings *s,
+                                 const struct awssts_setting_origin *origins,
                                  struct awssts_error_info *ei)
 {
+    char at[600];
+#define AT(name) origin_of(path, origins, (name), at, sizeof(at))
     if (s->role_session_name == NULL && set_string(&s->role_session_name, user) != AWSSTS_OK)
         return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
     if (s->region == NULL)
@@ -253,34 +280,53 @@ static awssts_err check_settings(const char *path, const char *user, struct awss
     struct awssts_error_info epi;
     awssts_error_info_reset(&epi);
     if (awssts_endpoint_resolve(&eo, &ep, &epi) != AWSSTS_OK)
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: %s", path, epi.detail);
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: %s",
+                                AT(s->endpoint != NULL ? "endpoint" : "region"), epi.detail);
     if (!awssts_valid_profile_name(s->profile))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: profile '%.40s' is not a valid profile name",
-                                path, s->profile);
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s profile '%.40s' is not a valid profile name",
+                                AT("profile"), s->profile);
     if (s->mfa_serial != NULL && !awssts_valid_mfa_serial(s->mfa_serial))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: mfa_serial is not an MFA device ARN or serial", path);
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s mfa_serial is not an MFA device ARN or serial",
+                                AT("mfa_serial"));
     if (s->role_arn != NULL && !awssts_valid_role_arn(s->role_arn))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: role_arn is not arn:aws:iam::ACCOUNT:role/NAME", path);
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s role_arn is not arn:aws:iam::ACCOUNT:role/NAME",
+                                AT("role_arn"));
     if (!awssts_valid_session_name(s->role_session_name))
         return awssts_error_set(ei, AWSSTS_E_CONFIG,
-                                "%s: role_session_name '%.64s' must be 2-64 of letters, digits and +=,.@_- (set it for short user names)",
-                                path, s->role_session_name);
+                                "%s role_session_name '%.64s' must be 2-64 of letters, digits and +=,.@_- (set it for short user names)",
+                                AT("role_session_name"), s->role_session_name);
     if (s->external_id != NULL && !awssts_valid_external_id(s->external_id))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: external_id must be 2-1224 of letters, digits and +=,.@:/_-", path);
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s external_id must be 2-1224 of letters, digits and +=,.@:/_-",
+                                AT("external_id"));
     if (s->role_arn != NULL && s->flow == AWSSTS_FLOW_SESSION && s->role_duration > AWSSTS_CHAINED_ROLE_DURATION_MAX)
         return awssts_error_set(ei, AWSSTS_E_CONFIG,
-                                "%s: role_duration %ld exceeds %d: STS limits a role assumed with session credentials to 1 hour (use flow = direct for longer)",
-                                path, s->role_duration, AWSSTS_CHAINED_ROLE_DURATION_MAX);
+                                "%s role_duration %ld exceeds %d: STS limits a role assumed with session credentials to 1 hour (use flow = direct for longer)",
+                                AT("role_duration"), s->role_duration, AWSSTS_CHAINED_ROLE_DURATION_MAX);
     if (s->connect_timeout > s->timeout)
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: connect_timeout exceeds timeout", path);
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s connect_timeout exceeds timeout",
+                                AT("connect_timeout"));
     if (s->keys != NULL && strcmp(s->keys, "home") != 0 && s->keys[0] != '/')
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: keys must be 'home' or an absolute path", path);
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s keys must be 'home' or an absolute path",
+                                AT("keys"));
+#undef AT
     return AWSSTS_OK;
 }
 
 awssts_err awssts_settings_load(const char *path, const char *user, gid_t gid,
                                 struct awssts_settings *s, struct awssts_error_info *ei)
 {
+    return awssts_settings_load_origins(path, user, gid, s, NULL, ei);
+}
+
+awssts_err awssts_settings_load_origins(const char *path, const char *user, gid_t gid,
+                                        struct awssts_settings *s,
+                                        struct awssts_setting_origin *origins,
+                                        struct awssts_error_info *ei)
+{
+    struct awssts_setting_origin local[N_OPTIONS];
+    if (origins == NULL)
+        origins = local;
+    memset(origins, 0, N_OPTIONS * sizeof(*origins));
     awssts_err rc = set_defaults(s, ei);
     if (rc != AWSSTS_OK)
         return rc;
@@ -300,21 +346,21 @@ awssts_err awssts_settings_load(const char *path, const char *user, gid_t gid,
     char user_section[300];
     snprintf(user_section, sizeof(user_section), "user:%s", user);
     if (rc == AWSSTS_OK && awssts_config_has_section(cfg, "global"))
-        rc = apply_section(cfg, "global", s, ei);
+        rc = apply_section(cfg, "global", s, origins, ei);
     /* Groups in file order, so a later section wins. */
     for (int i = 0; rc == AWSSTS_OK && i < awssts_config_section_count(cfg); i++) {
         const char *sec = awssts_config_section_name(cfg, i);
         if (strncmp(sec, "group:", 6) != 0 || !user_in_group(sec + 6, gids, ngids))
             continue;
-        rc = apply_section(cfg, sec, s, ei);
+        rc = apply_section(cfg, sec, s, origins, ei);
         s->user_section = true;
     }
     if (rc == AWSSTS_OK && awssts_config_has_section(cfg, user_section)) {
-        rc = apply_section(cfg, user_section, s, ei);
+        rc = apply_section(cfg, user_section, s, origins, ei);
         s->user_section = true;
     }
     if (rc == AWSSTS_OK)
-        rc = check_settings(awssts_config_path(cfg), user, s, ei);
+        rc = check_settings(awssts_config_path(cfg), user, s, origins, ei);
     awssts_config_free(cfg);
     return rc;
 }

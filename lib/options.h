@@ -83,6 +83,19 @@ const struct awssts_option *awssts_options(size_t *count);
 awssts_err awssts_settings_load(const char *path, const char *user, gid_t gid,
                                 struct awssts_settings *s, struct awssts_error_info *ei);
 
+/* Where a value came from: its section and line; line 0: the table's default. */
+struct awssts_setting_origin {
+    char section[300];
+    size_t line;
+};
+
+/* awssts_settings_load, telling each option's origin: origins has one
+ * entry per row of awssts_options(), in its order (NULL: not wanted). */
+awssts_err awssts_settings_load_origins(const char *path, const char *user, gid_t gid,
+                                        struct awssts_settings *s,
+                                        struct awssts_setting_origin *origins,
+                                        struct awssts_error_info *ei);
+
 void awssts_settings_free(struct awssts_settings *s);
 
 struct awssts_config;

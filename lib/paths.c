@@ -76,6 +76,25 @@ awssts_err awssts_open_dir(const char *path, bool create, mode_t last_mode, uid_
     return AWSSTS_OK;
 }
 
+awssts_err awssts_open_existing_ancestor(const char *path, int *fd, char *at, size_t len,
+                                         struct awssts_error_info *ei)
+{
+    char cur[4096], leaf[256];
+    if (snprintf(cur, sizeof(cur), "%s", path) >= (int)sizeof(cur))
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%.100s: path too long", path);
+    for (;;) {
+        awssts_err rc = awssts_open_dir(cur, false, 0, 0, fd, ei);
+        if (rc != AWSSTS_E_NOT_FOUND) {
+            snprintf(at, len, "%s", cur);
+            return rc;
+        }
+        char parent[4096];
+        if ((rc = awssts_split_path(cur, parent, sizeof(parent), leaf, sizeof(leaf), ei)) != AWSSTS_OK)
+            return rc;
+        memcpy(cur, parent, strlen(parent) + 1);
+    }
+}
+
 awssts_err awssts_split_path(const char *path, char *parent, size_t plen, char *leaf, size_t llen,
                           struct awssts_error_info *ei)
 {

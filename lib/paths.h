@@ -15,6 +15,15 @@
 awssts_err awssts_open_dir(const char *path, bool create, mode_t last_mode, uid_t trusted_uid,
                         int *fd, struct awssts_error_info *ei);
 
+/*
+ * For a check that must not make anything: the deepest directory of path
+ * that exists (opened as awssts_open_dir would, every component root's),
+ * where the missing rest would be made, its path in at. AWSSTS_OK with
+ * *fd open; an error when even that one is unsafe.
+ */
+awssts_err awssts_open_existing_ancestor(const char *path, int *fd, char *at, size_t len,
+                                         struct awssts_error_info *ei);
+
 /* Split "/a/b/c" into parent "/a/b" and leaf "c" (buffers of PATH_MAX). */
 awssts_err awssts_split_path(const char *path, char *parent, size_t plen, char *leaf, size_t llen,
                           struct awssts_error_info *ei);

@@ -14,20 +14,14 @@ static bool systemd_runs(void)
     return lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-awssts_err awssts_preflight_run(const struct awssts_settings *s, const struct passwd *pw,
-                                struct awssts_preflight *out, struct awssts_error_info *ei)
+awssts_err awssts_preflight_runtime(const struct awssts_settings *s, const struct passwd *pw,
+                                    struct awssts_preflight *out, struct awssts_error_info *ei)
 {
-    struct awssts_preflight local;
-    if (out == NULL)
-        out = &local;
     memset(out, 0, sizeof(*out));
     out->source = AWSSTS_RUNTIME_AT_SESSION;
-    awssts_err rc = awssts_staging_check(s, ei);
-    if (rc != AWSSTS_OK)
-        return rc;
     /* Looked at, never made: a login that fails here leaves nothing. */
     struct awssts_registry reg;
-    rc = awssts_registry_lock(pw->pw_uid, false, AWSSTS_REGISTRY_WAIT_MS(s), &reg, ei);
+    awssts_err rc = awssts_registry_lock(pw->pw_uid, false, AWSSTS_REGISTRY_WAIT_MS(s), &reg, ei);
     bool have = rc == AWSSTS_OK;
     if (rc != AWSSTS_OK && rc != AWSSTS_E_NOT_FOUND)
         return rc;
@@ -46,4 +40,16 @@ awssts_err awssts_preflight_run(const struct awssts_settings *s, const struct pa
     out->source = AWSSTS_RUNTIME_OWN;
     rc = awssts_expand_path(AWSSTS_OWN_RUNTIME_DIR, pw->pw_uid, pw->pw_name, path, len, ei);
     return rc == AWSSTS_OK ? awssts_runtime_check(s, pw, path, ei) : rc;
+}
+
+awssts_err awssts_preflight_run(const struct awssts_settings *s, const struct passwd *pw,
+                                struct awssts_preflight *out, struct awssts_error_info *ei)
+{
+    struct awssts_preflight local;
+    if (out == NULL)
+        out = &local;
+    memset(out, 0, sizeof(*out));
+    out->source = AWSSTS_RUNTIME_AT_SESSION;
+    awssts_err rc = awssts_staging_check(s, ei);
+    return rc == AWSSTS_OK ? awssts_preflight_runtime(s, pw, out, ei) : rc;
 }

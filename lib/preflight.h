@@ -25,4 +25,9 @@ struct awssts_preflight {
 awssts_err awssts_preflight_run(const struct awssts_settings *s, const struct passwd *pw,
                                 struct awssts_preflight *out, struct awssts_error_info *ei);
 
+/* Its second half alone: the runtime directory (awssts check reports each
+ * half's problem). */
+awssts_err awssts_preflight_runtime(const struct awssts_settings *s, const struct passwd *pw,
+                                    struct awssts_preflight *out, struct awssts_error_info *ei);
+
 #endif

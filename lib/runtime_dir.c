@@ -250,6 +250,28 @@ void awssts_runtime_close(struct awssts_runtime *rt)
     rt->dirfd = -1;
 }
 
+/* /run/aws-sts is made by the first login: what it would be made in must
+ * be root's, closed to others and in memory, and the user's tmpfs mountable. */
+static awssts_err check_own_parent_to_make(const char *path, struct awssts_error_info *ei)
+{
+    int fd = -1;
+    char at[4096];
+    awssts_err rc = awssts_open_existing_ancestor(path, &fd, at, sizeof(at), ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_uid != 0 || (st.st_mode & 0022) != 0)
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s would be made in %s, which must be root's and closed to others",
+                              path, at);
+    else if ((rc = awssts_dir_check_memory_fs(fd, ei)) != AWSSTS_OK)
+        awssts_error_prefix(ei, at);
+    else if (!can_mount())
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_IO,
+                              "%s: cannot mount the user's tmpfs here (no CAP_SYS_ADMIN)", path);
+    close(fd);
+    return rc;
+}
+
 awssts_err awssts_runtime_check(const struct awssts_settings *s, const struct passwd *pw,
                              const char *path, struct awssts_error_info *ei)
 {
@@ -257,7 +279,9 @@ awssts_err awssts_runtime_check(const struct awssts_settings *s, const struct pa
     int pfd = -1;
     struct stat pst;
     char leaf[256];
-    awssts_err rc = open_parent(pw, path, true, &pfd, &pst, leaf, sizeof(leaf), ei);
+    awssts_err rc = open_parent(pw, path, false, &pfd, &pst, leaf, sizeof(leaf), ei);
+    if (rc == AWSSTS_E_NOT_FOUND && is_default_own(pw, path))
+        return check_own_parent_to_make(path, ei);
     if (rc != AWSSTS_OK)
         return rc;
     int fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -5,6 +5,7 @@
 #include "paths.h"
 #include "session_dir.h"
 
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,15 +32,29 @@ awssts_err awssts_staging_open(const struct awssts_settings *s, int *fd,
     return rc;
 }
 
+/* A missing directory is not made here: the directory it would be made in
+ * must then be root's, closed to others, in memory and with room. */
 awssts_err awssts_staging_check(const struct awssts_settings *s, struct awssts_error_info *ei)
 {
     int dfd = -1;
-    awssts_err rc = awssts_staging_open(s, &dfd, ei);
+    char at[4096];
+    awssts_err rc = awssts_open_existing_ancestor(s->staging_dir, &dfd, at, sizeof(at), ei);
     if (rc != AWSSTS_OK)
         return rc;
-    rc = awssts_dir_check_room(dfd, AWSSTS_STAGING_MIN_FREE, 4, ei);
-    if (rc != AWSSTS_OK)
-        awssts_error_prefix(ei, s->staging_dir);
+    struct stat st;
+    bool exists = strcmp(at, s->staging_dir) == 0;
+    if (exists) {
+        close(dfd);
+        if ((rc = awssts_staging_open(s, &dfd, ei)) != AWSSTS_OK)
+            return rc;
+    } else if (fstat(dfd, &st) != 0 || st.st_uid != 0 || (st.st_mode & 0022) != 0) {
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s would be made in %s, which must be root's and closed to others",
+                              s->staging_dir, at);
+    } else if ((rc = awssts_dir_check_memory_fs(dfd, ei)) != AWSSTS_OK) {
+        awssts_error_prefix(ei, at);
+    }
+    if (rc == AWSSTS_OK && (rc = awssts_dir_check_room(dfd, AWSSTS_STAGING_MIN_FREE, 4, ei)) != AWSSTS_OK)
+        awssts_error_prefix(ei, at);
     close(dfd);
     return rc;
 }

@@ -38,7 +38,9 @@ static awssts_err take_keys(const struct found *f, const char *label, const char
     k->secret_access_key = awssts_secret_dup(f->secret);
     k->mfa_serial = f->serial ? strdup(f->serial) : NULL;
     k->role_arn = role ? strdup(role) : NULL;
-    if (k->access_key_id == NULL || k->secret_access_key == NULL ||
+    if (asprintf(&k->source, "%s [%s]", label, section) < 0)
+        k->source = NULL;
+    if (k->access_key_id == NULL || k->secret_access_key == NULL || k->source == NULL ||
         (f->serial && !k->mfa_serial) || (role && !k->role_arn)) {
         awssts_user_keys_free(k);
         return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
@@ -136,5 +138,6 @@ void awssts_user_keys_free(struct awssts_user_keys *k)
     awssts_secret_free(k->secret_access_key);
     free(k->mfa_serial);
     free(k->role_arn);
+    free(k->source);
     memset(k, 0, sizeof(*k));
 }

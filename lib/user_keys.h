@@ -19,6 +19,7 @@ struct awssts_user_keys {
     char *secret_access_key;
     char *mfa_serial;  /* aws_mfa_device or mfa_serial, if present */
     char *role_arn;    /* assume_role or role_arn, if present */
+    char *source;      /* "FILE [SECTION]" they were read from */
 };
 
 /*

@@ -45,6 +45,22 @@ AWSSTS_API bool awssts_valid_source_identity(const char *s)
     return in_set(s, 2, 64, "+=,.@-");
 }
 
+/* POSIX portable user names, as useradd accepts them (a trailing '$' for
+ * Samba's machine accounts). */
+AWSSTS_API bool awssts_valid_user_name(const char *s)
+{
+    size_t n = s != NULL ? strlen(s) : 0;
+    if (n == 0 || n > 32 || !(islower((unsigned char)s[0]) || s[0] == '_'))
+        return false;
+    for (size_t i = 1; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!(islower(c) || isdigit(c) || c == '_' || c == '-' || c == '.' ||
+              (c == '$' && i == n - 1)))
+            return false;
+    }
+    return true;
+}
+
 AWSSTS_API bool awssts_valid_profile_name(const char *s)
 {
     return in_set(s, 1, 64, "+=,.@:/-");

@@ -48,21 +48,6 @@ struct call {
     bool settings_loaded;
 };
 
-/* POSIX portable user names, as useradd accepts them. */
-static bool valid_user_name(const char *u)
-{
-    size_t n = strlen(u);
-    if (n == 0 || n > 32 || !(islower((unsigned char)u[0]) || u[0] == '_'))
-        return false;
-    for (size_t i = 1; i < n; i++) {
-        unsigned char c = (unsigned char)u[i];
-        if (!(islower(c) || isdigit(c) || c == '_' || c == '-' || c == '.' ||
-              (c == '$' && i == n - 1)))
-            return false;
-    }
-    return true;
-}
-
 /* PAM_SUCCESS, or the PAM code to return. A name that is not a valid user
  * name is never printed (it could carry anything): c->user is then NULL.
  * quiet: the caller logs the outcome itself (auth's one line). */
@@ -72,7 +57,7 @@ static int call_begin(struct call *c, pam_handle_t *pamh, int argc, const char *
     c->pamh = pamh;
     pas_args_parse(pamh, argc, argv, &c->args);
     const char *user = NULL;
-    if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || user == NULL || !valid_user_name(user)) {
+    if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || user == NULL || !awssts_valid_user_name(user)) {
         if (!quiet)
             pam_syslog(pamh, LOG_ERR, "no valid user name; refused");
         return PAM_USER_UNKNOWN;
@@ -148,9 +133,26 @@ static const char *flow_name(const struct awssts_settings *s, const char *role)
     return s->flow == AWSSTS_FLOW_SESSION ? "session+role" : "direct-role";
 }
 
+static int pam_result(enum awssts_outcome_result r)
+{
+    switch (r) {
+    case AWSSTS_RESULT_SUCCESS:
+        return PAM_SUCCESS;
+    case AWSSTS_RESULT_AUTH_ERR:
+        return PAM_AUTH_ERR;
+    case AWSSTS_RESULT_IGNORE:
+        return PAM_IGNORE;
+    case AWSSTS_RESULT_USER_UNKNOWN:
+        return PAM_USER_UNKNOWN;
+    case AWSSTS_RESULT_UNAVAILABLE:
+        break;
+    }
+    return PAM_AUTHINFO_UNAVAIL;
+}
+
 /* The login's one line, from the outcome table, and the user's one message;
  * returns the PAM result. */
-static int log_outcome(struct call *c, enum pas_outcome o, const char *flow,
+static int log_outcome(struct call *c, enum awssts_outcome o, const char *flow,
                        const struct awssts_login_result *l, const struct awssts_error_info *ei)
 {
     bool allow = c->settings_loaded && c->s.on_error_allow;
@@ -161,18 +163,18 @@ static int log_outcome(struct call *c, enum pas_outcome o, const char *flow,
         awssts_text_escape_quoted(quoted, sizeof(quoted), awssts_error_format(ei, line, sizeof(line)));
         snprintf(err, sizeof(err), " error=\"%s\"", quoted);
     }
-    pam_syslog(c->pamh, pas_outcome(o)->level,
+    pam_syslog(c->pamh, awssts_outcome(o)->level,
                "user=%s outcome=%s region=%s endpoint=%s flow=%s call=%s request_id=%s latency_ms=%lld%s",
-               c->user ? c->user : "(invalid)", pas_outcome_label(o, allow),
+               c->user ? c->user : "(invalid)", awssts_outcome_label(o, allow),
                c->settings_loaded && c->s.region ? c->s.region : "-",
                l && l->host[0] ? l->host : "-", flow ? flow : "-",
                l && l->failed_call ? l->failed_call : "-",
                l && l->request_id[0] ? l->request_id : "-", l ? l->latency_ms : 0LL, err);
-    int style = 0;
-    const char *message = pas_outcome_message(o, allow, &style);
+    bool info = false;
+    const char *message = awssts_outcome_message(o, allow, &info);
     if (message != NULL)
-        pam_prompt(c->pamh, style, NULL, "%s", message);
-    return pas_outcome_pam(o, allow);
+        pam_prompt(c->pamh, info ? PAM_TEXT_INFO : PAM_ERROR_MSG, NULL, "%s", message);
+    return pam_result(awssts_outcome_result(o, allow));
 }
 
 /* The one-time code: PAM_AUTHTOK with use_first_pass, else our own prompt. */
@@ -218,7 +220,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
     struct call c;
     int rc = call_begin(&c, pamh, argc, argv, true);
     if (rc != PAM_SUCCESS) {
-        rc = log_outcome(&c, PAS_OUT_UNKNOWN_USER, NULL, NULL, NULL);
+        rc = log_outcome(&c, AWSSTS_OUT_UNKNOWN_USER, NULL, NULL, NULL);
         call_end(&c);
         return rc;
     }
@@ -232,7 +234,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
     long long t0 = awssts_now_us(), t_settings, t_keys, t_sts, t_handoff;
 
     if (load_settings(&c, &ei) != AWSSTS_OK) {
-        rc = log_outcome(&c, PAS_OUT_CONFIG_ERROR, NULL, NULL, &ei);
+        rc = log_outcome(&c, AWSSTS_OUT_CONFIG_ERROR, NULL, NULL, &ei);
         goto out;
     }
     t_settings = awssts_now_us();
@@ -241,7 +243,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
     t_keys = awssts_now_us();
     if (arc == AWSSTS_E_NO_KEYS) {
         /* One line either way; its detail names where no keys were found. */
-        rc = log_outcome(&c, c.s.require ? PAS_OUT_NO_KEYS_REQUIRED : PAS_OUT_NO_KEYS, NULL, NULL,
+        rc = log_outcome(&c, c.s.require ? AWSSTS_OUT_NO_KEYS_REQUIRED : AWSSTS_OUT_NO_KEYS, NULL, NULL,
                          &ei);
         goto out;
     }
@@ -249,7 +251,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
         /* A keys file the configuration names but that is not there is the
          * configuration's mistake, never "no keys": it must not let anyone
          * in without MFA. */
-        rc = log_outcome(&c, arc == AWSSTS_E_NOT_FOUND ? PAS_OUT_CONFIG_ERROR : PAS_OUT_KEYS_ERROR,
+        rc = log_outcome(&c, arc == AWSSTS_E_NOT_FOUND ? AWSSTS_OUT_CONFIG_ERROR : AWSSTS_OUT_KEYS_ERROR,
                          NULL, NULL, &ei);
         goto out;
     }
@@ -260,7 +262,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
         awssts_error_info_reset(&ei);
         ei.code = AWSSTS_E_CONFIG;
         snprintf(ei.detail, sizeof(ei.detail), "no mfa_serial for user %s (config or keys file)", c.user);
-        rc = log_outcome(&c, PAS_OUT_CONFIG_ERROR, flow, NULL, &ei);
+        rc = log_outcome(&c, AWSSTS_OUT_CONFIG_ERROR, flow, NULL, &ei);
         goto out;
     }
 
@@ -268,7 +270,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
      * or spent. */
     if (awssts_preflight_run(&c.s, &c.pw, NULL, &ei) != AWSSTS_OK) {
         awssts_error_prefix(&ei, "STS not called");
-        rc = log_outcome(&c, PAS_OUT_LOCAL_ERROR, flow, NULL, &ei);
+        rc = log_outcome(&c, AWSSTS_OUT_LOCAL_ERROR, flow, NULL, &ei);
         goto out;
     }
     rc = get_code(&c, code);
@@ -277,7 +279,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
         ei.code = AWSSTS_E_INVALID_ARGUMENT;
         snprintf(ei.detail, sizeof(ei.detail), "the code is not six digits; STS not called");
         int conv = rc;
-        rc = log_outcome(&c, PAS_OUT_BAD_CODE_FORMAT, flow, NULL, &ei);
+        rc = log_outcome(&c, AWSSTS_OUT_BAD_CODE_FORMAT, flow, NULL, &ei);
         if (conv == PAM_CONV_ERR)
             rc = conv; /* the conversation itself failed */
         goto out;
@@ -288,22 +290,22 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
     t_sts = awssts_now_us() - t_sts;
     awssts_memzero(code, sizeof(code));
     if (arc == AWSSTS_E_MFA_CODE) {
-        rc = log_outcome(&c, PAS_OUT_MFA_CODE_REJECTED, flow, &login, &ei);
+        rc = log_outcome(&c, AWSSTS_OUT_MFA_CODE_REJECTED, flow, &login, &ei);
         goto out;
     }
     if (arc != AWSSTS_OK) {
-        rc = log_outcome(&c, PAS_OUT_STS_ERROR, flow, &login, &ei);
+        rc = log_outcome(&c, AWSSTS_OUT_STS_ERROR, flow, &login, &ei);
         goto out;
     }
     t_handoff = awssts_now_us();
     arc = pas_handoff_stage(pamh, &c.s, &c.pw, &login, &ei);
     if (arc != AWSSTS_OK) {
-        rc = log_outcome(&c, PAS_OUT_HANDOFF_ERROR, flow, &login, &ei);
+        rc = log_outcome(&c, AWSSTS_OUT_HANDOFF_ERROR, flow, &login, &ei);
         goto out;
     }
     pas_debug(&c, "timing_us settings=%lld keys=%lld sts=%lld handoff=%lld", t_settings - t0,
               t_keys - t_settings, t_sts, awssts_now_us() - t_handoff);
-    rc = log_outcome(&c, PAS_OUT_SUCCESS, flow, &login, NULL);
+    rc = log_outcome(&c, AWSSTS_OUT_SUCCESS, flow, &login, NULL);
 
 out:
     awssts_memzero(code, sizeof(code));

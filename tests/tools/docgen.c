@@ -103,10 +103,10 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < n; i++)
             puts(o[i].name);
     } else if (strcmp(argv[1], "outcomes") == 0) {
-        for (int i = 0; i < PAS_OUT__COUNT; i++) {
-            puts(pas_outcome(i)->label);
-            if (pas_outcome(i)->allowed_label != NULL)
-                puts(pas_outcome(i)->allowed_label);
+        for (int i = 0; i < AWSSTS_OUT__COUNT; i++) {
+            puts(awssts_outcome(i)->label);
+            if (awssts_outcome(i)->allowed_label != NULL)
+                puts(awssts_outcome(i)->allowed_label);
         }
     } else {
         goto usage;

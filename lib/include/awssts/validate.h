@@ -26,6 +26,7 @@ AWSSTS_API bool awssts_valid_access_key_id(const char *s);   /* [A-Z0-9]{16,128}
 AWSSTS_API bool awssts_valid_secret_key(const char *s);      /* base64 alphabet, 16..256 */
 AWSSTS_API bool awssts_valid_session_token(const char *s);   /* base64 alphabet, 16..16384 */
 AWSSTS_API bool awssts_valid_profile_name(const char *s);    /* [\w+=,.@:/-]{1,64}, no brackets */
+AWSSTS_API bool awssts_valid_user_name(const char *s);       /* [a-z_][a-z0-9_.-]{0,31}, '$' last */
 
 #ifdef __cplusplus
 }

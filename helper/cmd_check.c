@@ -1,0 +1,446 @@
+/*
+ * awssts check --user NAME [--config FILE] [--probe]: the module's view of
+ * one user's login, without logging in. Run as root. Everything it decides
+ * comes from the library calls the module makes (the option table and the
+ * configuration, the keys, the preflight of the directories), so the two
+ * cannot disagree; it prints what it found and every problem, and exits
+ * non-zero when a login would not get AWS credentials.
+ */
+#include "cli.h"
+#include "awssts/endpoint.h"
+#include "awssts/secret.h"
+#include "awssts/sts.h"
+#include "awssts/validate.h"
+#include "error_set.h"
+#include "options.h"
+#include "outcome.h"
+#include "preflight.h"
+#include "retry.h"
+#include "settings_login.h"
+#include "staging.h"
+#include "uri.h"
+#include "user_keys.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fsuid.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Exit codes of check (awssts-check(1)). */
+enum {
+    CHECK_OK = 0,          /* a login gets AWS credentials */
+    CHECK_FAILS = 1,       /* a login fails */
+    CHECK_NO_CREDENTIALS = 3, /* a login goes on without AWS credentials */
+};
+
+struct report {
+    bool on_error_allow;   /* as the configuration says (so far as it was read) */
+    int problems;
+    bool fails;            /* a problem fails the login */
+    bool without;          /* the login goes on without AWS credentials */
+};
+
+static void say(const char *topic, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const char *topic, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("%-10s ", topic);
+    vprintf(fmt, ap);
+    putchar('\n');
+    va_end(ap);
+}
+
+/* A problem, with the outcome the module would log for it and what that
+ * outcome does to the login under the configured on_error. */
+static void problem(struct report *r, const char *topic, enum awssts_outcome o,
+                    const struct awssts_error_info *ei)
+{
+    char line[600];
+    r->problems++;
+    if (awssts_outcome_result(o, r->on_error_allow) == AWSSTS_RESULT_IGNORE)
+        r->without = true;
+    else
+        r->fails = true;
+    printf("%-10s PROBLEM (outcome=%s): %s\n", topic, awssts_outcome_label(o, r->on_error_allow),
+           awssts_error_format(ei, line, sizeof(line)));
+}
+
+/* The user's file-system rights for the keys in the user's home, as the
+ * module takes them: the user's fsuid, fsgid and groups. */
+struct rights {
+    const struct passwd *pw;
+    gid_t saved[NGROUPS_MAX];
+    int nsaved;
+};
+
+static int enter(void *ctx)
+{
+    struct rights *r = ctx;
+    gid_t gids[NGROUPS_MAX];
+    int n = NGROUPS_MAX;
+    if ((r->nsaved = getgroups(NGROUPS_MAX, r->saved)) < 0 ||
+        getgrouplist(r->pw->pw_name, r->pw->pw_gid, gids, &n) < 0 || setgroups((size_t)n, gids) != 0)
+        return -1;
+    setfsgid(r->pw->pw_gid);
+    setfsuid(r->pw->pw_uid);
+    /* setfsuid says nothing of failure; asking again does. */
+    return setfsuid((uid_t)-1) == (int)r->pw->pw_uid && setfsgid((gid_t)-1) == (int)r->pw->pw_gid
+               ? 0
+               : -1;
+}
+
+static int leave(void *ctx)
+{
+    struct rights *r = ctx;
+    setfsuid(geteuid());
+    setfsgid(getegid());
+    if (setfsuid((uid_t)-1) != (int)geteuid() || setfsgid((gid_t)-1) != (int)getegid())
+        return -1;
+    return r->nsaved >= 0 && setgroups((size_t)r->nsaved, r->saved) == 0 ? 0 : -1;
+}
+
+static void print_groups(const struct passwd *pw)
+{
+    gid_t gids[NGROUPS_MAX];
+    int n = NGROUPS_MAX;
+    char line[1024] = "";
+    size_t used = 0;
+    if (getgrouplist(pw->pw_name, pw->pw_gid, gids, &n) < 0)
+        n = 0;
+    for (int i = 0; i < n && used < sizeof(line) - 40; i++) {
+        struct group *g = getgrgid(gids[i]);
+        int w = g != NULL ? snprintf(line + used, sizeof(line) - used, "%s%s", used ? " " : "", g->gr_name)
+                          : snprintf(line + used, sizeof(line) - used, "%s%u", used ? " " : "",
+                                     (unsigned)gids[i]);
+        if (w > 0)
+            used += (size_t)w;
+    }
+    say("user", "%s (uid %u, gid %u; groups for [group:NAME]: %s)", pw->pw_name,
+        (unsigned)pw->pw_uid, (unsigned)pw->pw_gid, line[0] ? line : "none");
+}
+
+/* One option's value as the file would have it, a proxy without its
+ * credentials. */
+static const char *option_text(const struct awssts_option *o, const struct awssts_settings *s,
+                               char *buf, size_t len)
+{
+    const char *base = (const char *)s + o->offset;
+    switch (o->type) {
+    case AWSSTS_OPT_STRING:
+    case AWSSTS_OPT_PATH: {
+        const char *v = *(const char *const *)(const void *)base;
+        if (v == NULL)
+            return "(not set)";
+        if (o->secret && !awssts_uri_without_userinfo(v, buf, len))
+            return "(set, not shown)";
+        if (!o->secret) {
+            size_t n = strlen(v);
+            bool edge = n > 0 && (v[0] == ' ' || v[n - 1] == ' ');
+            snprintf(buf, len, edge ? "\"%s\"" : "%s", v);
+        }
+        return buf;
+    }
+    case AWSSTS_OPT_BOOL:
+        return *(const bool *)(const void *)base ? "yes" : "no";
+    case AWSSTS_OPT_LONG:
+        snprintf(buf, len, "%ld", *(const long *)(const void *)base);
+        return buf;
+    case AWSSTS_OPT_FLOW:
+        return s->flow == AWSSTS_FLOW_DIRECT ? "direct" : "session";
+    case AWSSTS_OPT_ON_ERROR:
+        return s->on_error_allow ? "allow" : "deny";
+    }
+    return "?";
+}
+
+static void print_settings(const struct awssts_settings *s, const struct awssts_setting_origin *origins)
+{
+    size_t n = 0;
+    const struct awssts_option *opts = awssts_options(&n);
+    for (size_t i = 0; i < n; i++) {
+        char value[600], from[400];
+        if (origins[i].line > 0)
+            snprintf(from, sizeof(from), "line %zu [%s]", origins[i].line, origins[i].section);
+        else
+            snprintf(from, sizeof(from), "default");
+        char shown[700];
+        snprintf(shown, sizeof(shown), "%s = %s", opts[i].name, option_text(&opts[i], s, value, sizeof(value)));
+        say(i == 0 ? "settings" : "", "%-44s %s", shown, from);
+    }
+}
+
+/* A CA file or directory the module would give libcurl: there, and of its kind. */
+static void check_ca(struct report *r, const char *what, const char *path, bool dir)
+{
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    struct stat st;
+    if (path == NULL) {
+        say("tls", "%s: the system store", what);
+        return;
+    }
+    if (stat(path, &st) != 0) {
+        ei.code = AWSSTS_E_NOT_FOUND;
+        snprintf(ei.detail, sizeof(ei.detail), "%s = %s: %s", what, path, strerror(errno));
+    } else if (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
+        ei.code = AWSSTS_E_CONFIG;
+        snprintf(ei.detail, sizeof(ei.detail), "%s = %s: not a %s", what, path, dir ? "directory" : "file");
+    } else if (access(path, R_OK) != 0) {
+        ei.code = AWSSTS_E_FILE_IO;
+        snprintf(ei.detail, sizeof(ei.detail), "%s = %s: %s", what, path, strerror(errno));
+    } else {
+        say("tls", "%s = %s", what, path);
+        return;
+    }
+    problem(r, "tls", AWSSTS_OUT_STS_ERROR, &ei);
+}
+
+/* GetCallerIdentity with the user's long-term keys: no code needed, and it
+ * proves the keys, the endpoint, the CA and the proxy. */
+static void probe(struct report *r, const struct awssts_settings *s, const struct awssts_user_keys *k)
+{
+    struct awssts_client_options o;
+    awssts_settings_client_options(s, "check", &o);
+    struct awssts_client *c = NULL;
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    struct awssts_caller_identity id = {0};
+    long long t0 = awssts_now_ms();
+    awssts_err rc = awssts_client_new(&o, &c, &ei);
+    if (rc == AWSSTS_OK) {
+        struct awssts_keys lt = {k->access_key_id, k->secret_access_key, NULL};
+        rc = awssts_get_caller_identity(c, &lt, &id, &ei);
+    }
+    if (rc == AWSSTS_OK) {
+        say("probe", "GetCallerIdentity at %s: %s (request-id %s, %lld ms)", awssts_client_host(c),
+            id.arn, id.request_id, awssts_now_ms() - t0);
+    } else {
+        awssts_error_prefix(&ei, "GetCallerIdentity with the long-term keys");
+        problem(r, "probe", AWSSTS_OUT_STS_ERROR, &ei);
+    }
+    awssts_caller_identity_clear(&id);
+    awssts_client_free(c);
+}
+
+/* Keys, MFA device, role and flow; false when there are no keys to go on with. */
+static bool check_keys(struct report *r, const struct awssts_settings *s, const struct passwd *pw,
+                       struct awssts_user_keys *k, bool *no_keys)
+{
+    struct rights rights = {.pw = pw};
+    struct awssts_as_user as_user = {enter, leave, &rights};
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    awssts_err rc = awssts_keys_load(s, pw, &as_user, k, &ei);
+    if (rc == AWSSTS_E_NO_KEYS) {
+        *no_keys = true;
+        if (s->require) {
+            problem(r, "keys", AWSSTS_OUT_NO_KEYS_REQUIRED, &ei);
+        } else {
+            char line[600];
+            r->without = true;
+            say("keys", "none (%s): the module ignores %s (outcome=%s), whose login goes on "
+                "without AWS credentials (require = no)", awssts_error_format(&ei, line, sizeof(line)),
+                pw->pw_name, awssts_outcome_label(AWSSTS_OUT_NO_KEYS, r->on_error_allow));
+        }
+        return false;
+    }
+    if (rc != AWSSTS_OK) {
+        /* A configured keys file that is missing is the configuration's mistake. */
+        problem(r, "keys", rc == AWSSTS_E_NOT_FOUND ? AWSSTS_OUT_CONFIG_ERROR : AWSSTS_OUT_KEYS_ERROR, &ei);
+        return false;
+    }
+    size_t n = strlen(k->access_key_id);
+    say("keys", "%s: access key %.4s...%s", k->source, k->access_key_id, k->access_key_id + (n > 4 ? n - 4 : n));
+    const char *serial = s->mfa_serial ? s->mfa_serial : k->mfa_serial;
+    const char *role = s->role_arn ? s->role_arn : k->role_arn;
+    if (serial == NULL) {
+        awssts_error_info_reset(&ei);
+        ei.code = AWSSTS_E_CONFIG;
+        snprintf(ei.detail, sizeof(ei.detail), "no mfa_serial for user %s (config or keys file)",
+                 pw->pw_name);
+        problem(r, "mfa", AWSSTS_OUT_CONFIG_ERROR, &ei);
+        return false;
+    }
+    say("mfa", "%s (from the %s)", serial, s->mfa_serial ? "configuration" : "keys");
+    if (role == NULL)
+        say("flow", "session-token: GetSessionToken with the code (%ld s)", s->duration);
+    else if (s->flow == AWSSTS_FLOW_DIRECT)
+        say("flow", "direct-role: AssumeRole %s with the code (%ld s; renewing needs a new code)",
+            role, s->role_duration);
+    else
+        say("flow", "session+role: GetSessionToken with the code (%ld s), then AssumeRole %s "
+            "(%ld s, renewed by awssts without a code)", s->duration, role,
+            s->role_duration < AWSSTS_CHAINED_ROLE_DURATION_MAX ? s->role_duration
+                                                                : AWSSTS_CHAINED_ROLE_DURATION_MAX);
+    return true;
+}
+
+static void check_connection(struct report *r, const struct awssts_settings *s)
+{
+    struct awssts_endpoint ep;
+    struct awssts_endpoint_options eo = {s->region, s->endpoint, s->fips, s->dualstack};
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    if (awssts_endpoint_resolve(&eo, &ep, &ei) != AWSSTS_OK) {
+        problem(r, "endpoint", AWSSTS_OUT_CONFIG_ERROR, &ei);
+        return;
+    }
+    say("endpoint", "%s (signed for %s)%s", ep.url, s->region, ep.is_global ? "; GLOBAL: v1 tokens" : "");
+    if (s->endpoint != NULL)
+        say("", "the session %s AWS_ENDPOINT_URL_STS=%s (export_endpoint = %s)",
+            s->export_endpoint ? "gets" : "does not get", s->endpoint, s->export_endpoint ? "yes" : "no");
+    check_ca(r, "ca_file", s->ca_file, false);
+    if (s->ca_path != NULL)
+        check_ca(r, "ca_path", s->ca_path, true);
+    if (s->proxy == NULL) {
+        say("proxy", "none (the environment's proxy variables are never used)");
+    } else {
+        char proxy[600];
+        say("proxy", "%s", awssts_uri_without_userinfo(s->proxy, proxy, sizeof(proxy)) ? proxy : "(set)");
+    }
+    /* The client checks its options (the proxy's form among them) without connecting. */
+    struct awssts_client_options o;
+    awssts_settings_client_options(s, "check", &o);
+    struct awssts_client *c = NULL;
+    if (awssts_client_new(&o, &c, &ei) != AWSSTS_OK)
+        problem(r, "client", AWSSTS_OUT_STS_ERROR, &ei);
+    awssts_client_free(c);
+}
+
+/* The module's preflight, half by half, so that each problem is named. */
+static void check_directories(struct report *r, const struct awssts_settings *s, const struct passwd *pw)
+{
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    if (awssts_staging_check(s, &ei) == AWSSTS_OK)
+        say("staging", "%s: root's, 0700, in memory, with room", s->staging_dir);
+    else
+        problem(r, "staging", AWSSTS_OUT_LOCAL_ERROR, &ei);
+    struct awssts_preflight pf;
+    awssts_error_info_reset(&ei);
+    awssts_err rc = awssts_preflight_runtime(s, pw, &pf, &ei);
+    if (pf.source == AWSSTS_RUNTIME_AT_SESSION)
+        say("runtime", "/run/user/%u/aws-sts (%s)", (unsigned)pw->pw_uid,
+            awssts_runtime_source_text(pf.source));
+    else if (pf.runtime_dir[0] != '\0')
+        say("runtime", "%s (%s)%s", pf.runtime_dir, awssts_runtime_source_text(pf.source),
+            rc == AWSSTS_OK ? ": usable" : "");
+    if (pf.live_sessions)
+        say("", "%s has open sessions; a new login joins them", pw->pw_name);
+    if (rc != AWSSTS_OK)
+        problem(r, "runtime", AWSSTS_OUT_LOCAL_ERROR, &ei);
+}
+
+static int usage(FILE *f, int code)
+{
+    fputs("usage: awssts check --user NAME [--config FILE] [--probe]   (as root)\n"
+          "  what pam_aws_sts would do for NAME's login, and every problem with it\n"
+          "  exit: 0 a login gets AWS credentials, 1 a login fails, 2 usage,\n"
+          "        3 a login goes on without AWS credentials\n", f);
+    return code;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"user", required_argument, NULL, 'u'},
+        {"config", required_argument, NULL, 'c'},
+        {"probe", no_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *user = NULL, *config = AWSSTS_DEFAULT_CONFIG;
+    bool want_probe = false;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'u': user = optarg; break;
+        case 'c': config = optarg; break;
+        case 'p': want_probe = true; break;
+        case 'h': return usage(stdout, EXIT_OK);
+        default: return usage(stderr, EXIT_USAGE);
+        }
+    }
+    if (optind != argc || user == NULL)
+        return usage(stderr, EXIT_USAGE);
+    if (geteuid() != 0) {
+        cli_error("check: run it as root: it reads the configuration and keys as the module does");
+        return EXIT_USAGE;
+    }
+    if (config[0] != '/') {
+        cli_error("check: --config must be an absolute path, as the module's config= is");
+        return EXIT_USAGE;
+    }
+    if (!awssts_valid_user_name(user)) {
+        cli_error("check: '%.40s' is not a valid user name", user);
+        return EXIT_USAGE;
+    }
+    struct passwd pwbuf, *pw = NULL;
+    char buf[4096];
+    if (getpwnam_r(user, &pwbuf, buf, sizeof(buf), &pw) != 0 || pw == NULL) {
+        cli_error("check: no such user: %s", user);
+        return EXIT_USAGE;
+    }
+
+    struct report r = {0};
+    print_groups(pw);
+    size_t nopts = 0;
+    awssts_options(&nopts);
+    struct awssts_setting_origin *origins = calloc(nopts, sizeof(*origins));
+    if (origins == NULL) {
+        cli_error("check: out of memory");
+        return EXIT_FAILURE_OTHER;
+    }
+    struct awssts_settings s;
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    say("config", "%s", config);
+    awssts_err rc = awssts_settings_load_origins(config, user, pw->pw_gid, &s, origins, &ei);
+    bool no_keys = false;
+    struct awssts_user_keys keys = {0};
+    r.on_error_allow = s.on_error_allow;
+    if (rc != AWSSTS_OK) {
+        problem(&r, "config", AWSSTS_OUT_CONFIG_ERROR, &ei);
+    } else {
+        print_settings(&s, origins);
+        bool have_keys = check_keys(&r, &s, pw, &keys, &no_keys);
+        if (!no_keys) {
+            check_connection(&r, &s);
+            check_directories(&r, &s, pw);
+            if (want_probe && have_keys)
+                probe(&r, &s, &keys);
+            else if (want_probe)
+                say("probe", "not made: no usable keys");
+        }
+    }
+    int code;
+    const char *n = r.problems == 1 ? "" : "s";
+    if (r.fails) {
+        say("result", "%d problem%s: a login of %s FAILS", r.problems, n, user);
+        code = CHECK_FAILS;
+    } else if (r.without && r.problems > 0) {
+        say("result", "%d problem%s: a login of %s goes on WITHOUT AWS credentials (on_error = allow)",
+            r.problems, n, user);
+        code = CHECK_NO_CREDENTIALS;
+    } else if (r.without) {
+        say("result", "a login of %s goes on without AWS credentials (no keys, require = no)", user);
+        code = CHECK_NO_CREDENTIALS;
+    } else {
+        say("result", "ok: a login of %s asks for the MFA code and gets AWS credentials%s", user,
+            want_probe ? "" : " (keys and network not tried: add --probe)");
+        code = CHECK_OK;
+    }
+    awssts_user_keys_free(&keys);
+    awssts_settings_free(&s);
+    free(origins);
+    return code;
+}
