@@ -75,6 +75,12 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_SRCS := $(wildcard tests/integration/test_*.c)
 INTEG_BINS := $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
+# Integration tests of the library's internal layers (the transport under
+# the STS client) see its internals through the static archive.
+INTEG_INTERNAL_SRCS := $(wildcard tests/integration/test_transport*.c)
+INTEG_INTERNAL_OBJS := $(INTEG_INTERNAL_SRCS:%.c=$(BUILD)/obj/%.o)
+INTEG_INTERNAL_BINS := $(INTEG_INTERNAL_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
+INTEG_PUBLIC_BINS   := $(filter-out $(INTEG_INTERNAL_BINS),$(INTEG_BINS))
 
 .SECONDARY:
 .PHONY: all check unit valgrind install uninstall clean demo deps lint fuzz bench
@@ -145,16 +151,25 @@ $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) -pie $(LD_HARDEN) -o $@ $< $(LIB_A) $(DEPS_LIBS) $(shell pkg-config --libs cmocka)
 
-# Integration tests use only the public API of the shared library.
+# The other integration tests use only the public API of the shared library.
 $(BUILD)/obj/tests/integration/%.o: tests/integration/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(BASE_CFLAGS) -Wno-format-truncation -Ilib/include $(shell pkg-config --cflags cmocka) -c $< -o $@
 
-$(INTEG_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(BUILD)/libawssts.so
+$(INTEG_PUBLIC_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(BUILD)/libawssts.so
 	@mkdir -p $(@D)
 	$(CC) -pie $(LD_HARDEN) -o $@ $< -L$(BUILD) -lawssts -Wl,-rpath,'$$ORIGIN/..' \
 	    $(shell pkg-config --libs cmocka)
+
+$(INTEG_INTERNAL_OBJS): $(BUILD)/obj/tests/integration/%.o: tests/integration/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(LIB_CFLAGS) -Wno-format-truncation -Itests/integration $(shell pkg-config --cflags cmocka) -c $< -o $@
+
+$(INTEG_INTERNAL_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) -pie $(LD_HARDEN) -o $@ $< $(LIB_A) $(DEPS_LIBS) $(shell pkg-config --libs cmocka)
 
 # PAM tests drive the built module through libpam; they link only libpam.
 PAMT_SRCS := $(wildcard tests/pam/test_*.c)

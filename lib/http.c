@@ -1,5 +1,6 @@
-/* HTTPS transport: verification always on, TLS 1.2+, https only, no
- * redirects, bounded body, no signals, timeouts on every call. */
+/* One exchange: verification always on, TLS 1.2+, https only unless an
+ * unsigned request asks for http, no redirects, bounded body and headers,
+ * no signals, timeouts on every call. */
 #include "http.h"
 #include "awssts/secret.h"
 #include "awssts/sts.h"
@@ -47,11 +48,32 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+void awssts_http_response_init(struct http_response *r)
+{
+    memset(r, 0, sizeof(*r));
+    awssts_buf_init(&r->body, AWSSTS_MAX_RESPONSE);
+    awssts_buf_init(&r->headers, AWSSTS_MAX_RESPONSE_HEADERS);
+}
+
 static void header_value(const char *line, size_t len, size_t namelen, char *dst, size_t dstlen)
 {
     size_t vlen = 0;
     const char *v = awssts_text_span_trim(line + namelen, len - namelen, &vlen);
     awssts_text_copy_clean(dst, dstlen, v, vlen);
+}
+
+/* Keep one header line, cleaned of control characters. */
+static bool keep_header(struct http_response *r, const char *line, size_t n)
+{
+    size_t len = 0;
+    const char *l = awssts_text_span_trim(line, n, &len);
+    if (len == 0)
+        return true; /* the blank line that ends them */
+    size_t at = r->headers.len;
+    if (!awssts_buf_append(&r->headers, l, len))
+        return false;
+    awssts_text_sanitize(r->headers.data + at);
+    return awssts_buf_putc(&r->headers, '\n');
 }
 
 static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
@@ -60,11 +82,44 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
     size_t n = size * nmemb;
     static const char rid[] = "x-amzn-requestid:";
     static const char loc[] = "location:";
+    /* A status line starts a response: a proxy's answer to CONNECT, or a
+     * 1xx, comes before the one that counts. */
+    if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+        size_t limit = r->headers.limit;
+        awssts_buf_free(&r->headers);
+        awssts_buf_init(&r->headers, limit);
+        r->request_id[0] = r->location[0] = '\0';
+        return n;
+    }
     if (n > sizeof(rid) - 1 && strncasecmp(line, rid, sizeof(rid) - 1) == 0)
         header_value(line, n, sizeof(rid) - 1, r->request_id, sizeof(r->request_id));
     else if (n > sizeof(loc) - 1 && strncasecmp(line, loc, sizeof(loc) - 1) == 0)
         header_value(line, n, sizeof(loc) - 1, r->location, sizeof(r->location));
-    return n;
+    /* Returning less than n makes curl stop with CURLE_WRITE_ERROR. */
+    return keep_header(r, line, n) ? n : 0;
+}
+
+bool awssts_http_response_header(const struct http_response *r, const char *name, char *dst,
+                                 size_t dstlen)
+{
+    size_t nlen = strlen(name);
+    if (dstlen > 0)
+        dst[0] = '\0';
+    for (const char *l = r->headers.data; l != NULL && *l != '\0';) {
+        const char *end = strchr(l, '\n');
+        size_t len = end != NULL ? (size_t)(end - l) : strlen(l);
+        if (len > nlen && l[nlen] == ':' && strncasecmp(l, name, nlen) == 0) {
+            size_t vlen = 0;
+            const char *v = awssts_text_span_trim(l + nlen + 1, len - nlen - 1, &vlen);
+            if (vlen >= dstlen)
+                return false;
+            memcpy(dst, v, vlen);
+            dst[vlen] = '\0';
+            return true;
+        }
+        l += len + (end != NULL);
+    }
+    return false;
 }
 
 static awssts_err classify(const struct awssts_curl_api *api, CURLcode cc, const char *errbuf,
@@ -89,6 +144,10 @@ static awssts_err classify(const struct awssts_curl_api *api, CURLcode cc, const
         return awssts_error_set(ei, AWSSTS_E_TLS, "%s", why);
     case CURLE_WRITE_ERROR:
     case CURLE_FILESIZE_EXCEEDED:
+        if (resp->headers.failed)
+            return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE,
+                                    "response headers larger than %ld bytes",
+                                    AWSSTS_MAX_RESPONSE_HEADERS);
         if (resp->body.failed || cc == CURLE_FILESIZE_EXCEEDED)
             return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE,
                                     "response body larger than %ld bytes", AWSSTS_MAX_RESPONSE);
@@ -124,11 +183,54 @@ static void perform(void *arg)
             goto setopt_failed;                                               \
     } while (0)
 
-awssts_err awssts_http_post(void *handle, const struct http_settings *s, const char *url,
-                            const char *const *header_lines, size_t n_headers,
-                            const char *body, size_t body_len,
-                            long connect_timeout_ms, long timeout_ms,
-                            struct http_response *resp, struct awssts_error_info *ei)
+/* The scheme of url when this request may use it; NULL otherwise. */
+static const char *allowed_scheme(const struct http_request *req)
+{
+    if (strncasecmp(req->url, "https://", 8) == 0)
+        return "https";
+    if (req->allow_http && strncasecmp(req->url, "http://", 7) == 0)
+        return "http";
+    return NULL;
+}
+
+static bool has_header(const struct http_request *req, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < req->n_headers; i++)
+        if (strncasecmp(req->header_lines[i], name, n) == 0 && req->header_lines[i][n] == ':')
+            return true;
+    return false;
+}
+
+/* The caller's lines, then ours: no "Expect: 100-continue" round trip, and
+ * no form Content-Type made up by libcurl for a body that has none. */
+static struct curl_slist *header_list(const struct awssts_curl_api *api,
+                                      const struct http_request *req, bool *ok)
+{
+    struct curl_slist *l = NULL;
+    const char *extra[2] = {NULL, NULL};
+    size_t n_extra = 0;
+    if (req->method != HTTP_GET) {
+        extra[n_extra++] = "Expect:";
+        if (!has_header(req, "Content-Type"))
+            extra[n_extra++] = "Content-Type:";
+    }
+    *ok = true;
+    for (size_t i = 0; i < req->n_headers + n_extra && *ok; i++) {
+        const char *line = i < req->n_headers ? req->header_lines[i] : extra[i - req->n_headers];
+        struct curl_slist *t = api->slist_append(l, line);
+        if (t == NULL)
+            *ok = false;
+        else
+            l = t;
+    }
+    return l;
+}
+
+awssts_err awssts_http_exchange(void *handle, const struct http_settings *s,
+                                const struct http_request *req, long connect_timeout_ms,
+                                long timeout_ms, struct http_response *resp,
+                                struct awssts_error_info *ei)
 {
     const struct awssts_curl_api *api = curl();
     CURL *h = handle;
@@ -136,27 +238,26 @@ awssts_err awssts_http_post(void *handle, const struct http_settings *s, const c
     struct curl_slist *connect_to = NULL;
     char errbuf[CURL_ERROR_SIZE] = "";
     awssts_err rc = AWSSTS_OK;
+    bool ok = true;
 
-    memset(resp, 0, sizeof(*resp));
-    awssts_buf_init(&resp->body, AWSSTS_MAX_RESPONSE);
+    awssts_http_response_init(resp);
+    const char *scheme = allowed_scheme(req);
+    if (scheme == NULL)
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "%s only for this request",
+                                req->allow_http ? "http:// or https://" : "https://");
 
-    for (size_t i = 0; i < n_headers; i++) {
-        struct curl_slist *t = api->slist_append(hdrs, header_lines[i]);
-        if (t == NULL) {
-            rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-            goto out;
-        }
-        hdrs = t;
-    }
-    if (s->connect_to != NULL && (connect_to = api->slist_append(NULL, s->connect_to)) == NULL) {
+    hdrs = header_list(api, req, &ok);
+    if (ok && s->connect_to != NULL)
+        ok = (connect_to = api->slist_append(NULL, s->connect_to)) != NULL;
+    if (!ok) {
         rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
         goto out;
     }
 
     api->easy_reset(h);
-    SETOPT(h, CURLOPT_URL, url);
-    SETOPT(h, CURLOPT_PROTOCOLS_STR, "https");
-    SETOPT(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    SETOPT(h, CURLOPT_URL, req->url);
+    SETOPT(h, CURLOPT_PROTOCOLS_STR, scheme);
+    SETOPT(h, CURLOPT_REDIR_PROTOCOLS_STR, scheme);
     SETOPT(h, CURLOPT_FOLLOWLOCATION, 0L);
     SETOPT(h, CURLOPT_NOSIGNAL, 1L);
     SETOPT(h, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -175,9 +276,17 @@ awssts_err awssts_http_post(void *handle, const struct http_settings *s, const c
     SETOPT(h, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
     SETOPT(h, CURLOPT_TIMEOUT_MS, timeout_ms);
     SETOPT(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)AWSSTS_MAX_RESPONSE);
-    SETOPT(h, CURLOPT_POST, 1L);
-    SETOPT(h, CURLOPT_POSTFIELDS, body);
-    SETOPT(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    if (req->method == HTTP_GET) {
+        SETOPT(h, CURLOPT_HTTPGET, 1L);
+    } else {
+        SETOPT(h, CURLOPT_POST, 1L);
+        SETOPT(h, CURLOPT_POSTFIELDS, req->body != NULL ? req->body : "");
+        SETOPT(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(req->body != NULL ? req->body_len : 0));
+        if (req->method == HTTP_PUT)
+            SETOPT(h, CURLOPT_CUSTOMREQUEST, "PUT");
+    }
+    if (s->user_agent != NULL)
+        SETOPT(h, CURLOPT_USERAGENT, s->user_agent);
     SETOPT(h, CURLOPT_HTTPHEADER, hdrs);
     SETOPT(h, CURLOPT_WRITEFUNCTION, on_body);
     SETOPT(h, CURLOPT_WRITEDATA, resp);
@@ -212,7 +321,7 @@ awssts_err awssts_http_post(void *handle, const struct http_settings *s, const c
 setopt_failed:
     rc = awssts_error_set(ei, AWSSTS_E_INTERNAL, "libcurl refused an option (too old?)");
 out:
-    /* The handle keeps pointers to our header lists and error buffer. */
+    /* The handle keeps pointers to our header lists, body and error buffer. */
     api->easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
     api->easy_setopt(h, CURLOPT_CONNECT_TO, NULL);
     api->easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
@@ -227,4 +336,5 @@ out:
 void awssts_http_response_free(struct http_response *r)
 {
     awssts_buf_free(&r->body);
+    awssts_buf_free(&r->headers);
 }

@@ -5,21 +5,12 @@
 #include "awssts/timeutil.h"
 #include "awssts/validate.h"
 #include "error_set.h"
-#include "sts_client.h"
+#include "sts_call.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void add_param(struct sts_call *call, const char *name, const char *value)
-{
-    if (value != NULL && call->n_params < STS_MAX_PARAMS) {
-        call->params[call->n_params].name = name;
-        call->params[call->n_params].value = value;
-        call->n_params++;
-    }
-}
 
 static awssts_err check_mfa_pair(const char *serial, const char *code,
                                  struct awssts_error_info *ei)
@@ -38,9 +29,9 @@ static awssts_err check_mfa_pair(const char *serial, const char *code,
 /*
  * What the credential calls share: a duration in [min, max] (0 leaves STS's
  * default) and the MFA pair; then DurationSeconds, SerialNumber and
- * TokenCode join the call. buf holds the duration's text for the call.
+ * TokenCode join the call.
  */
-static awssts_err add_duration_and_mfa(struct sts_call *call, char buf[16], int duration,
+static awssts_err add_duration_and_mfa(struct sts_call *call, int duration,
                                        int min, int max, const char *what, const char *serial,
                                        const char *code, struct awssts_error_info *ei)
 {
@@ -51,13 +42,15 @@ static awssts_err add_duration_and_mfa(struct sts_call *call, char buf[16], int 
     if (rc != AWSSTS_OK)
         return rc;
     if (duration != 0) {
-        snprintf(buf, 16, "%d", duration);
-        add_param(call, "DurationSeconds", buf);
+        snprintf(call->duration, sizeof(call->duration), "%d", duration);
+        rc = awssts_sts_call_add(call, "DurationSeconds", call->duration, ei);
     }
-    add_param(call, "SerialNumber", serial);
-    add_param(call, "TokenCode", code);
+    if (rc == AWSSTS_OK)
+        rc = awssts_sts_call_add(call, "SerialNumber", serial, ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_sts_call_add(call, "TokenCode", code, ei);
     call->carries_mfa = code != NULL;
-    return AWSSTS_OK;
+    return rc;
 }
 
 /* Identifiers STS returns (ARNs, ids): printable, no separators of our formats. */
@@ -150,15 +143,16 @@ AWSSTS_API awssts_err awssts_get_session_token(struct awssts_client *c,
     if (c == NULL || req == NULL || out == NULL)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "GetSessionToken: missing argument");
     memset(out, 0, sizeof(*out));
-    char duration[16];
-    struct sts_call call = {.action = "GetSessionToken"};
-    awssts_err rc = add_duration_and_mfa(&call, duration, req->duration_seconds,
+    struct sts_call call;
+    awssts_sts_call_init(&call, "GetSessionToken");
+    awssts_err rc = add_duration_and_mfa(&call, req->duration_seconds,
                                          AWSSTS_SESSION_DURATION_MIN, AWSSTS_SESSION_DURATION_MAX,
                                          "session duration", req->serial_number, req->token_code,
                                          ei);
-    if (rc != AWSSTS_OK)
-        return rc;
-    return run_credentials_call(c, keys, &call, false, out, ei);
+    if (rc == AWSSTS_OK)
+        rc = run_credentials_call(c, keys, &call, false, out, ei);
+    awssts_sts_call_free(&call);
+    return rc;
 }
 
 AWSSTS_API awssts_err awssts_assume_role(struct awssts_client *c,
@@ -186,18 +180,23 @@ AWSSTS_API awssts_err awssts_assume_role(struct awssts_client *c,
     if (req->source_identity != NULL && !awssts_valid_source_identity(req->source_identity))
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "source identity must be 2-64 of letters, digits and +=,.@_-");
-    char duration[16];
-    struct sts_call call = {.action = "AssumeRole"};
-    add_param(&call, "RoleArn", req->role_arn);
-    add_param(&call, "RoleSessionName", req->role_session_name);
-    awssts_err rc = add_duration_and_mfa(&call, duration, req->duration_seconds,
-                                         AWSSTS_ROLE_DURATION_MIN, AWSSTS_ROLE_DURATION_MAX,
-                                         "role duration", req->serial_number, req->token_code, ei);
-    if (rc != AWSSTS_OK)
-        return rc;
-    add_param(&call, "ExternalId", req->external_id);
-    add_param(&call, "SourceIdentity", req->source_identity);
-    return run_credentials_call(c, keys, &call, true, out, ei);
+    struct sts_call call;
+    awssts_sts_call_init(&call, "AssumeRole");
+    awssts_err rc = awssts_sts_call_add(&call, "RoleArn", req->role_arn, ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_sts_call_add(&call, "RoleSessionName", req->role_session_name, ei);
+    if (rc == AWSSTS_OK)
+        rc = add_duration_and_mfa(&call, req->duration_seconds,
+                                  AWSSTS_ROLE_DURATION_MIN, AWSSTS_ROLE_DURATION_MAX,
+                                  "role duration", req->serial_number, req->token_code, ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_sts_call_add(&call, "ExternalId", req->external_id, ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_sts_call_add(&call, "SourceIdentity", req->source_identity, ei);
+    if (rc == AWSSTS_OK)
+        rc = run_credentials_call(c, keys, &call, true, out, ei);
+    awssts_sts_call_free(&call);
+    return rc;
 }
 
 AWSSTS_API awssts_err awssts_get_caller_identity(struct awssts_client *c,
@@ -213,9 +212,11 @@ AWSSTS_API awssts_err awssts_get_caller_identity(struct awssts_client *c,
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "GetCallerIdentity: missing argument");
     memset(out, 0, sizeof(*out));
-    struct sts_call call = {.action = "GetCallerIdentity"};
+    struct sts_call call;
+    awssts_sts_call_init(&call, "GetCallerIdentity");
     struct sts_response r;
     awssts_err rc = awssts_sts_call(c, keys, &call, &r, ei);
+    awssts_sts_call_free(&call);
     if (rc == AWSSTS_OK) {
         const char *acct = r.field[STS_F_ACCOUNT];
         bool acct_ok = acct != NULL && strlen(acct) == 12 &&

@@ -196,6 +196,7 @@ class Handler(BaseHTTPRequestHandler):
             "duration": form.get("DurationSeconds"), "role_arn": form.get("RoleArn"),
             "session_name": form.get("RoleSessionName"), "external_id": form.get("ExternalId"),
             "source_identity": form.get("SourceIdentity"),
+            "n_form": len(form),
             "user_agent": self.headers.get("User-Agent", ""),
         }
         self.entry = entry

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Start the STS peers for the integration tests: moto_server (TLS, auth on)
 # and fault_sts.py (TLS; one with the test CA's certificate, one with
-# another CA's, one with a wrong host name). Writes $PEERS/env with
+# another CA's, one with a wrong host name), the CONNECT proxy, and
+# plain_http.py (plain HTTP, for unsigned requests). Writes $PEERS/env with
 # everything a test needs. A peer that does not come up fails loudly.
 # Usage: start.sh PEERS_DIR [moto]   (stop with: stop.sh PEERS_DIR)
 #        "moto" starts moto alone (the demo).
@@ -52,6 +53,11 @@ if [ "$ONLY" != moto ]; then
         --user proxyuser --password proxysecret-0123 > "$PEERS/proxy.out" 2>&1 &
     echo $! >> "$PEERS/pids"
     wait_for_file "$PEERS/proxy.port" $! proxy
+    # Plain HTTP, for the unsigned requests (an IMDS-like sliver and faults).
+    "$PY" "$HERE/plain_http.py" --port-file "$PEERS/plain.port" --log "$PEERS/plain.log" \
+        > "$PEERS/plain.out" 2>&1 &
+    echo $! >> "$PEERS/pids"
+    wait_for_file "$PEERS/plain.port" $! plain
 fi
 
 # moto: pick a free loopback port, start, and wait until it answers over TLS.
@@ -89,6 +95,8 @@ done
     echo "PROXY_LOG=$PEERS/proxy.log"
     echo "PROXY_USER=proxyuser"
     echo "PROXY_PASSWORD=proxysecret-0123"
+    echo "PLAIN_URL=http://127.0.0.1:$(cat "$PEERS/plain.port")"
+    echo "PLAIN_LOG=$PEERS/plain.log"
 } > "$PEERS/env"
 if [ "$ONLY" = moto ]; then
     echo "peers: moto on $moto_port"

@@ -1,0 +1,75 @@
+/* Unsigned GET/PUT: the transport's loop with a judge for plain HTTP. */
+#include "unsigned_request.h"
+#include "error_set.h"
+
+#include <strings.h>
+
+/* A status without an AWS error document: the closest of our errors. */
+static awssts_err judge_status(long status, struct awssts_error_info *ei, const char *location)
+{
+    if (status >= 300 && status < 400)
+        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "HTTP %ld redirect%s%s not followed",
+                                status, location[0] ? " to " : "", location);
+    awssts_err e = AWSSTS_E_STS_REJECTED;
+    if (status == 401 || status == 403)
+        e = AWSSTS_E_ACCESS_DENIED;
+    else if (status == 404)
+        e = AWSSTS_E_NOT_FOUND;
+    else if (status == 429)
+        e = AWSSTS_E_THROTTLED;
+    else if (status >= 500)
+        e = AWSSTS_E_SERVER;
+    else if (status < 200)
+        e = AWSSTS_E_BAD_RESPONSE;
+    return awssts_error_set(ei, e, "HTTP %ld", status);
+}
+
+static awssts_err judge(void *ctx, awssts_err rc, const struct http_response *resp, bool *retry,
+                        struct awssts_error_info *ei)
+{
+    (void)ctx;
+    if (rc != AWSSTS_OK) {
+        *retry = awssts_transport_failure_retryable(rc, resp, true);
+        return rc;
+    }
+    if (resp->status >= 200 && resp->status < 300)
+        return AWSSTS_OK;
+    rc = judge_status(resp->status, ei, resp->location);
+    *retry = rc == AWSSTS_E_THROTTLED || rc == AWSSTS_E_SERVER;
+    return rc;
+}
+
+static awssts_err send_unsigned(struct transport *t, enum http_method method, const char *url,
+                                const char *const *header_lines, size_t n_headers,
+                                const char *body, size_t body_len, struct http_response *resp,
+                                struct awssts_error_info *ei)
+{
+    awssts_http_response_init(resp);
+    if (url == NULL || (n_headers > 0 && header_lines == NULL))
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "unsigned request: URL or header lines missing");
+    if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "unsigned request: http:// or https:// only");
+    const struct http_request req = {
+        .method = method, .url = url, .allow_http = true,
+        .header_lines = header_lines, .n_headers = n_headers, .body = body, .body_len = body_len,
+    };
+    const struct transport_attempt how = {.judge = judge};
+    return awssts_transport_send(t, &req, &how, resp, ei);
+}
+
+awssts_err awssts_unsigned_get(struct transport *t, const char *url,
+                               const char *const *header_lines, size_t n_headers,
+                               struct http_response *resp, struct awssts_error_info *ei)
+{
+    return send_unsigned(t, HTTP_GET, url, header_lines, n_headers, NULL, 0, resp, ei);
+}
+
+awssts_err awssts_unsigned_put(struct transport *t, const char *url,
+                               const char *const *header_lines, size_t n_headers,
+                               const char *body, size_t body_len, struct http_response *resp,
+                               struct awssts_error_info *ei)
+{
+    return send_unsigned(t, HTTP_PUT, url, header_lines, n_headers, body, body_len, resp, ei);
+}
