@@ -40,10 +40,10 @@ SANLD   :=
 endif
 
 CC ?= cc
-DEPS_PKGS := libcurl expat libcrypto
+DEPS_PKGS := libcurl expat libcrypto json-c
 DEPS_CFLAGS := $(shell pkg-config --cflags $(DEPS_PKGS)) -I/usr/include/iniparser
 # libcurl is loaded on first use (lib/curl_api.c), not linked: its headers only.
-DEPS_LIBS   := $(shell pkg-config --libs expat libcrypto) -liniparser -lpthread -ldl
+DEPS_LIBS   := $(shell pkg-config --libs expat libcrypto json-c) -liniparser -lpthread -ldl
 
 WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wcast-qual -Wwrite-strings
@@ -212,7 +212,7 @@ $(BUILD)/tests/hygiene_test_%: $(BUILD)/obj/tests/hygiene/test_%.o
 
 # Fuzz targets: replayed over their corpus by make check (any compiler), and
 # fuzzed with libFuzzer by make fuzz (clang, ASan+UBSan).
-FUZZ_TARGETS := sts_response credfile config sigv4 endpoint state
+FUZZ_TARGETS := sts_response credfile config sigv4 endpoint state json
 FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz_replay_%)
 FUZZ_SECONDS ?= 60
 FUZZ_DIR     := build/fuzz

@@ -1,6 +1,7 @@
 /* Commands on a login's session: status, refresh, credential-process, env, setup-config. */
 #include "cli.h"
 #include "session_dir.h"
+#include "json.h"
 #include "awssts/credfile.h"
 #include "awssts/endpoint.h"
 #include "awssts/secret.h"
@@ -104,24 +105,59 @@ static void iso(time_t t, char out[21])
         snprintf(out, 21, "-");
 }
 
-static void json_string(const char *key, const char *v, bool comma)
+/* Print doc pretty on stdout with a final newline, then free it; its text
+ * may hold secrets and is zeroed. rc: how building doc went. */
+static int print_json(struct awssts_json *doc, awssts_err rc, struct awssts_error_info *ei)
 {
-    printf("  \"%s\": ", key);
-    if (v == NULL) {
-        printf("null");
-    } else {
-        putchar('"');
-        for (const char *p = v; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                printf("\\%c", *p);
-            else if ((unsigned char)*p < 0x20)
-                printf("\\u%04x", (unsigned char)*p);
-            else
-                putchar(*p);
-        }
-        putchar('"');
+    char *text = NULL;
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_serialize(doc, AWSSTS_JSON_PRETTY, &text, NULL, ei);
+    awssts_json_free(doc);
+    if (rc != AWSSTS_OK) {
+        cli_error_info("JSON output", ei);
+        return EXIT_FAILURE_OTHER;
     }
-    printf("%s\n", comma ? "," : "");
+    printf("%s\n", text);
+    awssts_secret_free(text);
+    return EXIT_OK;
+}
+
+/* status --json: what the text form says, as JSON. */
+static int print_status_json(const struct session_dir *sd, const struct awssts_state *st,
+                             const char *host, const char *exp, long left, const char *mfa_exp,
+                             long mfa_left)
+{
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    struct awssts_json *d = NULL;
+    const char *flow = st->role_arn ? (st->flow_direct ? "direct" : "session") : "session-token";
+    awssts_err rc = awssts_json_new(&d, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_string(d, "user", st->user, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_string(d, "directory", sd->path, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_string(d, "profile", st->profile, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_string(d, "region", st->region, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_string(d, "endpoint", host, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_string(d, "flow", flow, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_string(d, "role_arn", st->role_arn, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_string(d, "expiration", exp, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_int(d, "seconds_left", left > 0 ? left : 0, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_string(d, "mfa_session_expiration",
+                                    st->has_mfa_session ? mfa_exp : NULL, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_int(d, "mfa_session_seconds_left", mfa_left > 0 ? mfa_left : 0, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_bool(d, "valid", left > 0, &ei);
+    return print_json(d, rc, &ei);
 }
 
 int cmd_status(int argc, char **argv)
@@ -145,20 +181,9 @@ int cmd_status(int argc, char **argv)
     struct awssts_endpoint ep;
     struct awssts_endpoint_options eo = {st.region, st.endpoint, st.fips, st.dualstack};
     awssts_endpoint_resolve(&eo, &ep, NULL);
+    int printed = EXIT_OK;
     if (c.json) {
-        printf("{\n");
-        json_string("user", st.user, true);
-        json_string("directory", sd.path, true);
-        json_string("profile", st.profile, true);
-        json_string("region", st.region, true);
-        json_string("endpoint", ep.host, true);
-        json_string("flow", st.role_arn ? (st.flow_direct ? "direct" : "session") : "session-token", true);
-        json_string("role_arn", st.role_arn, true);
-        json_string("expiration", exp, true);
-        printf("  \"seconds_left\": %ld,\n", left > 0 ? left : 0);
-        json_string("mfa_session_expiration", st.has_mfa_session ? mfa_exp : NULL, true);
-        printf("  \"mfa_session_seconds_left\": %ld,\n", mfa_left > 0 ? mfa_left : 0);
-        printf("  \"valid\": %s\n}\n", left > 0 ? "true" : "false");
+        printed = print_status_json(&sd, &st, ep.host, exp, left, mfa_exp, mfa_left);
     } else {
         printf("user:         %s (pam_aws_sts login)\n", st.user ? st.user : "-");
         printf("directory:    %s\n", sd.path);
@@ -177,6 +202,8 @@ int cmd_status(int argc, char **argv)
     }
     awssts_state_free(&st);
     session_dir_close(&sd);
+    if (printed != EXIT_OK)
+        return printed;
     return left > 0 ? EXIT_OK : EXIT_LOGIN_NEEDED;
 }
 
@@ -221,6 +248,11 @@ int cmd_refresh(int argc, char **argv)
                            print_refresh);
 }
 
+/* Set when the credential_process document could not be printed: a
+ * print_fn has no way to say so. */
+static bool credential_process_failed;
+
+/* The document the AWS CLI reads from a credential_process (Version 1). */
 static void print_credential_process(const struct session_dir *sd, const struct awssts_state *st,
                                      bool called)
 {
@@ -229,19 +261,29 @@ static void print_credential_process(const struct session_dir *sd, const struct 
     const struct awssts_credentials *cur = awssts_state_current(st);
     char exp[21];
     iso(cur->expiration, exp);
-    printf("{\n  \"Version\": 1,\n");
-    json_string("AccessKeyId", cur->access_key_id, true);
-    json_string("SecretAccessKey", cur->secret_access_key, true);
-    json_string("SessionToken", cur->session_token, true);
-    json_string("Expiration", exp, false);
-    printf("}\n");
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    struct awssts_json *d = NULL;
+    awssts_err rc = awssts_json_new(&d, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_int(d, "Version", 1, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_string(d, "AccessKeyId", cur->access_key_id, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_string(d, "SecretAccessKey", cur->secret_access_key, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_string(d, "SessionToken", cur->session_token, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_json_add_string(d, "Expiration", exp, &ei);
+    credential_process_failed = print_json(d, rc, &ei) != EXIT_OK;
 }
 
 int cmd_credential_process(int argc, char **argv)
 {
-    return renew_and_print(argc, argv,
-                           "usage: awssts credential-process [--profile P] [--dir DIR]\n", true,
-                           print_credential_process);
+    int rc = renew_and_print(argc, argv,
+                             "usage: awssts credential-process [--profile P] [--dir DIR]\n", true,
+                             print_credential_process);
+    return rc == EXIT_OK && credential_process_failed ? EXIT_FAILURE_OTHER : rc;
 }
 
 /* 'value' with ' written as '\'' */
