@@ -12,6 +12,7 @@
 #include "awssts/sts.h"
 #include "awssts/validate.h"
 #include "error_set.h"
+#include "hidden_env.h"
 #include "options.h"
 #include "outcome.h"
 #include "preflight.h"
@@ -203,12 +204,19 @@ static void check_ca(struct report *r, const char *what, const char *path, bool 
     problem(r, "tls", AWSSTS_OUT_STS_ERROR, &ei);
 }
 
+struct probe_call {
+    struct report *r;
+    const struct awssts_settings *s;
+    const struct awssts_user_keys *k;
+};
+
 /* GetCallerIdentity with the user's long-term keys: no code needed, and it
  * proves the keys, the endpoint, the CA and the proxy. */
-static void probe(struct report *r, const struct awssts_settings *s, const struct awssts_user_keys *k)
+static void probe_run(void *arg)
 {
+    const struct probe_call *p = arg;
     struct awssts_client_options o;
-    awssts_settings_client_options(s, "check", &o);
+    awssts_settings_client_options(p->s, "check", &o);
     struct awssts_client *c = NULL;
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
@@ -216,7 +224,7 @@ static void probe(struct report *r, const struct awssts_settings *s, const struc
     long long t0 = awssts_now_ms();
     awssts_err rc = awssts_client_new(&o, &c, &ei);
     if (rc == AWSSTS_OK) {
-        struct awssts_keys lt = {k->access_key_id, k->secret_access_key, NULL};
+        struct awssts_keys lt = {p->k->access_key_id, p->k->secret_access_key, NULL};
         rc = awssts_get_caller_identity(c, &lt, &id, &ei);
     }
     if (rc == AWSSTS_OK) {
@@ -224,10 +232,19 @@ static void probe(struct report *r, const struct awssts_settings *s, const struc
             id.arn, id.request_id, awssts_now_ms() - t0);
     } else {
         awssts_error_prefix(&ei, "GetCallerIdentity with the long-term keys");
-        problem(r, "probe", AWSSTS_OUT_STS_ERROR, &ei);
+        problem(p->r, "probe", AWSSTS_OUT_STS_ERROR, &ei);
     }
     awssts_caller_identity_clear(&id);
     awssts_client_free(c);
+}
+
+/* With the environment hidden, as the module sees it under sshd: the
+ * administrator's shell may set OPENSSL_CONF, SSL_CERT_FILE, resolver
+ * options and the like, which the login would not have. */
+static void probe(struct report *r, const struct awssts_settings *s, const struct awssts_user_keys *k)
+{
+    struct probe_call p = {r, s, k};
+    awssts_without_environment(probe_run, &p);
 }
 
 /* Keys, MFA device, role and flow; false when there are no keys to go on with. */
@@ -413,9 +430,10 @@ int cmd_check(int argc, char **argv)
     } else {
         print_settings(&s, origins);
         bool have_keys = check_keys(&r, &s, pw, &keys, &no_keys);
+        /* In the module's order, so that the first problem is the one it logs. */
         if (!no_keys) {
-            check_connection(&r, &s);
             check_directories(&r, &s, pw);
+            check_connection(&r, &s);
             if (want_probe && have_keys)
                 probe(&r, &s, &keys);
             else if (want_probe)

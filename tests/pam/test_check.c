@@ -1,0 +1,289 @@
+/*
+ * awssts check against the module: for each user and configuration, what
+ * the check predicts (the outcome label of its first problem, or success,
+ * or no_keys) is what the module then logs for a real login through
+ * libpam. Also: what it prints (file and line, the keys' source, the
+ * probe), its exit codes, that it refuses to run unprivileged, and that it
+ * makes nothing under /run. Run by tests/pam/run-pam-tests.
+ */
+#include "pam_login.h"
+
+#include <fcntl.h>
+#include <security/pam_appl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The nss_wrapper part of the test's LD_PRELOAD, for awssts to see the test's users. */
+static char nss_preload[1024];
+
+struct checked {
+    int status;     /* exit code, or -1 */
+    char out[16384];
+};
+
+/* awssts check with args, as root with an admin's clean environment (sudo's
+ * env_reset): PATH, HOME and the test's user database only. */
+static void run_check(struct checked *c, const char *const *args)
+{
+    char *argv[16];
+    int n = 0;
+    argv[n++] = (char *)(uintptr_t)peer_env("AWSSTS_BIN");
+    argv[n++] = (char *)(uintptr_t)"check";
+    for (; args[n - 2] != NULL && n < 15; n++)
+        argv[n] = (char *)(uintptr_t)args[n - 2];
+    argv[n] = NULL;
+    char passwd[600], group[600], hosts[600], preload[1100];
+    snprintf(passwd, sizeof(passwd), "NSS_WRAPPER_PASSWD=%s", peer_env("NSS_WRAPPER_PASSWD"));
+    snprintf(group, sizeof(group), "NSS_WRAPPER_GROUP=%s", peer_env("NSS_WRAPPER_GROUP"));
+    snprintf(hosts, sizeof(hosts), "NSS_WRAPPER_HOSTS=%s", peer_env("NSS_WRAPPER_HOSTS"));
+    snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", nss_preload);
+    char *envp[] = {(char *)(uintptr_t)"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+                    (char *)(uintptr_t)"HOME=/root", passwd, group, hosts, preload, NULL};
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        dup2(fd[1], 2);
+        close(fd[0]);
+        execve(argv[0], argv, envp);
+        _exit(127);
+    }
+    close(fd[1]);
+    size_t got = 0;
+    ssize_t r;
+    while (got < sizeof(c->out) - 1 && (r = read(fd[0], c->out + got, sizeof(c->out) - 1 - got)) > 0)
+        got += (size_t)r;
+    c->out[got] = '\0';
+    close(fd[0]);
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    c->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool has(const struct checked *c, const char *text)
+{
+    return strstr(c->out, text) != NULL;
+}
+
+static void assert_has(const struct checked *c, const char *text)
+{
+    if (!has(c, text))
+        fail_msg("awssts check printed no '%s':\n%s", text, c->out);
+}
+
+/* The outcome the check predicts: its first problem's, else success or no_keys. */
+static void predicted(const struct checked *c, char *out, size_t len)
+{
+    const char *p = strstr(c->out, "PROBLEM (outcome=");
+    if (p != NULL) {
+        p += strlen("PROBLEM (outcome=");
+        size_t n = strcspn(p, ")");
+        snprintf(out, len, "%.*s", (int)n, p);
+    } else if (strstr(c->out, "(outcome=no_keys)") != NULL) {
+        snprintf(out, len, "no_keys");
+    } else {
+        snprintf(out, len, "success");
+    }
+}
+
+static const char *conf(const char *name, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/%s", peer_env("PAS_TEST_DIR"), name);
+    return buf;
+}
+
+/*
+ * The check for user with config (and --probe), then a login of user
+ * through service: the module must log the outcome the check predicted.
+ */
+static void check_agrees(const char *user, const char *config, const char *service, bool probe,
+                         int want_status, const char *want_outcome, struct checked *c)
+{
+    char path[400];
+    const char *args[] = {"--user", user, "--config", conf(config, path, sizeof(path)),
+                          probe ? "--probe" : NULL, NULL};
+    run_check(c, args);
+    char outcome[64];
+    predicted(c, outcome, sizeof(outcome));
+    if (c->status != want_status || strcmp(outcome, want_outcome) != 0)
+        fail_msg("check %s %s: exit %d, predicts %s; want exit %d and %s:\n%s", user, config,
+                 c->status, outcome, want_status, want_outcome, c->out);
+
+    char line[160];
+    snprintf(line, sizeof(line), "user=%s outcome=%s ", user, outcome);
+    int before = pam_log_count(line, NULL);
+    struct login l;
+    login_start(&l, service, user, code_at(0));
+    (void)pam_authenticate(l.ph, 0);
+    login_finish(&l);
+    if (pam_log_count(line, NULL) != before + 1)
+        fail_msg("check predicted outcome=%s for %s (%s), but the module logged otherwise", outcome,
+                 user, config);
+}
+
+static void test_agrees_with_the_module(void **state)
+{
+    (void)state;
+    struct checked c;
+    /* Root's keys file, the session token flow. */
+    check_agrees("cleo", "main.conf", "awssts", true, 0, "success", &c);
+    assert_has(&c, "/keys [cleo]: access key AKIA...0000");
+    assert_has(&c, "region = us-east-1");
+    assert_has(&c, "flow       session-token:");
+    assert_has(&c, "probe      GetCallerIdentity at localhost:");
+    assert_has(&c, "arn:aws:iam::123456789012:user/okcleo00");
+    assert_has(&c, "result     ok:");
+    /* keys = home, read with the user's rights; the group's role. */
+    check_agrees("cody", "main.conf", "awssts", false, 0, "success", &c);
+    assert_has(&c, "/home/cody/.aws/credentials [default-long-term]");
+    assert_has(&c, "flow       session+role:");
+    /* No keys: ignored, or refused with require = yes. */
+    check_agrees("erin", "main.conf", "awssts", false, 3, "no_keys", &c);
+    check_agrees("pete", "main.conf", "awssts", false, 1, "no_keys_required", &c);
+    /* The user's credentials file readable by others. */
+    check_agrees("dan", "main.conf", "awssts", false, 1, "keys_error", &c);
+    /* Root's keys file readable by others; a keys file that is not there. */
+    check_agrees("alice", "openkeys.conf", "awssts_openkeys", false, 1, "keys_error", &c);
+    check_agrees("alice", "keyz.conf", "awssts_keyz", false, 1, "config_error", &c);
+    /* The configuration: a typo, a file others may write. */
+    check_agrees("alice", "typo.conf", "awssts_typo", false, 1, "config_error", &c);
+    assert_has(&c, "typo.conf: line ");
+    assert_has(&c, "unknown key 'role_arm'");
+    check_agrees("alice", "ww.conf", "awssts_ww", false, 1, "config_error", &c);
+    /* A runtime_dir on disk: refused before STS. */
+    check_agrees("rosa", "disk.conf", "awssts_disk", false, 1, "local_error", &c);
+    assert_has(&c, "not on tmpfs or ramfs");
+    /* The probe finds what only a login would: a host that does not resolve,
+     * a certificate from another CA. */
+    check_agrees("mxdns", "main.conf", "awssts", true, 1, "sts_error", &c);
+    check_agrees("mxotherca", "main.conf", "awssts", true, 1, "sts_error", &c);
+}
+
+/* on_error = allow: the problem lets the login go on without credentials. */
+static void test_on_error_allow(void **state)
+{
+    (void)state;
+    char path[400];
+    struct checked c;
+    /* gina has on_error = allow; give her a keys file that is not there. */
+    FILE *f = fopen(conf("allow.conf", path, sizeof(path)), "w");
+    assert_non_null(f);
+    fprintf(f, "[global]\nregion = us-east-1\nkeys = %s/nokeys\non_error = allow\n",
+            peer_env("PAS_TEST_DIR"));
+    fclose(f);
+    const char *args[] = {"--user", "gina", "--config", path, NULL};
+    run_check(&c, args);
+    assert_int_equal(c.status, 3);
+    assert_has(&c, "PROBLEM (outcome=config_error)");
+    assert_has(&c, "goes on WITHOUT AWS credentials (on_error = allow)");
+    unlink(path);
+}
+
+static void test_every_value_names_its_line(void **state)
+{
+    (void)state;
+    char path[400];
+    struct checked c;
+    const char *args[] = {"--user", "liam", "--config", conf("main.conf", path, sizeof(path)), NULL};
+    run_check(&c, args);
+    assert_int_equal(c.status, 0);
+    /* liam is in [group:awsadmins] (region eu-west-1), and his own section
+     * says ap-east-1: the later one wins, named by its line. */
+    assert_has(&c, "region = ap-east-1");
+    assert_has(&c, "[user:liam]");
+    assert_has(&c, "role_arn = arn:aws:iam::123456789012:role/mfa-admin");
+    assert_has(&c, "[group:awsadmins]");
+    assert_has(&c, "export_endpoint = no");
+    assert_has(&c, "does not get AWS_ENDPOINT_URL_STS");
+    assert_has(&c, "duration = 43200");
+    assert_has(&c, "default");
+    /* A proxy's password is never printed. */
+    run_check(&c, (const char *[]){"--user", "pat", "--config", path, NULL});
+    assert_has(&c, "proxy      http://127.0.0.1:");
+    if (has(&c, peer_env("PROXY_PASSWORD")))
+        fail_msg("the proxy password was printed:\n%s", c.out);
+}
+
+static void test_usage_and_refusals(void **state)
+{
+    (void)state;
+    struct checked c;
+    run_check(&c, (const char *[]){"--user", "nosuchuser", NULL});
+    assert_int_equal(c.status, 2);
+    assert_has(&c, "no such user: nosuchuser");
+    run_check(&c, (const char *[]){"--user", "Bad;Name", NULL});
+    assert_int_equal(c.status, 2);
+    assert_has(&c, "not a valid user name");
+    run_check(&c, (const char *[]){"--user", "alice", "--config", "relative.conf", NULL});
+    assert_int_equal(c.status, 2);
+    run_check(&c, (const char *[]){NULL});
+    assert_int_equal(c.status, 2);
+    assert_has(&c, "usage: awssts check --user NAME");
+
+    /* Not as root: refused before reading anything. */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        if (setgid(5001) != 0 || setuid(5001) != 0)
+            _exit(99);
+        execl(peer_env("AWSSTS_BIN"), "awssts", "check", "--user", "alice", (char *)NULL);
+        _exit(127);
+    }
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 2);
+}
+
+/* Everything under /run, as one text, to compare. */
+static void run_tree(char *out, size_t len)
+{
+    FILE *p = popen("find /run -xdev 2>/dev/null | sort", "r");
+    assert_non_null(p);
+    size_t n = fread(out, 1, len - 1, p);
+    out[n] = '\0';
+    pclose(p);
+}
+
+/* A check makes nothing: not the staging directory, not /run/aws-sts, not
+ * a registry; it only says where they would be made and whether they could be. */
+static void test_makes_nothing(void **state)
+{
+    (void)state;
+    static char before[65536], after[65536];
+    char path[400];
+    struct checked c;
+    run_tree(before, sizeof(before));
+    run_check(&c, (const char *[]){"--user", "tina", "--config", conf("main.conf", path, sizeof(path)), NULL});
+    run_tree(after, sizeof(after));
+    assert_int_equal(c.status, 0);
+    if (strcmp(before, after) != 0)
+        fail_msg("awssts check changed /run:\nbefore:\n%s\nafter:\n%s", before, after);
+}
+
+int main(void)
+{
+    const char *pre = getenv("LD_PRELOAD");
+    if (pre != NULL) {
+        const char *nss = strstr(pre, "libnss_wrapper");
+        const char *start = nss;
+        while (start != NULL && start > pre && start[-1] != ':')
+            start--;
+        if (start != NULL)
+            snprintf(nss_preload, sizeof(nss_preload), "%.*s", (int)strcspn(start, ":"), start);
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_makes_nothing),
+        cmocka_unit_test(test_agrees_with_the_module),
+        cmocka_unit_test(test_on_error_allow),
+        cmocka_unit_test(test_every_value_names_its_line),
+        cmocka_unit_test(test_usage_and_refusals),
+    };
+    return PAM_LOG_RUN("pam_check", tests, "check.log");
+}
