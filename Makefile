@@ -238,9 +238,10 @@ fuzz: deps $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 # Benchmarks (make bench): the login-rate and SigV4 tools, then bench/run.
 BENCH_BINS := $(BUILD)/bench/login-rate $(BUILD)/bench/sigv4-rate
 
-$(BUILD)/bench/login-rate: bench/login_rate.c
+# The conversation is the tests' own (tests/pam/conv.h: libpam only, no cmocka).
+$(BUILD)/bench/login-rate: bench/login_rate.c tests/pam/conv.h
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -pie $(LD_HARDEN) -o $@ $< -lpam
+	$(CC) $(BASE_CFLAGS) -Itests/pam -pie $(LD_HARDEN) -o $@ $< -lpam
 
 $(BUILD)/bench/sigv4-rate: bench/sigv4_rate.c $(LIB_A)
 	@mkdir -p $(@D)
