@@ -166,11 +166,15 @@ PAMT_BINS := $(PAMT_SRCS:tests/pam/test_%.c=$(BUILD)/tests/pam_test_%)
 $(BUILD)/obj/tests/pam/%.o: tests/pam/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	@$(CC) $(BASE_CFLAGS) -Wno-format-truncation -Ilib/include $(shell pkg-config --cflags cmocka) -c $< -o $@
+	@$(CC) $(BASE_CFLAGS) -Wno-format-truncation -Ilib/include $(shell pkg-config --cflags cmocka) $(PAMT_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/pam_test_%: $(BUILD)/obj/tests/pam/test_%.o $(PAM_SO)
 	@mkdir -p $(@D)
-	$(CC) -pie $(LD_HARDEN) -o $@ $< -lpam $(shell pkg-config --libs cmocka)
+	$(CC) -pie $(LD_HARDEN) -o $@ $< -lpam $(shell pkg-config --libs cmocka) $(PAMT_LIBS)
+
+# The script-driven test reads its scripts (tests/pam/scripts) with json-c.
+$(BUILD)/obj/tests/pam/test_scripts.o: PAMT_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
+$(BUILD)/tests/pam_test_scripts: PAMT_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 
 # Helper tests set sessions up through the library and drive awssts as a process.
 HELPERT_SRCS := $(wildcard tests/helper/test_*.c)
