@@ -2,9 +2,12 @@
 #   make            build into $(BUILD)
 #   make check      every test (unit, SigV4 suite, moto and fault STS)
 #   make check SANITIZE=1   the same under ASan+UBSan (in build/san)
-#   make valgrind   unit tests under valgrind
+#   make valgrind   unit tests under valgrind, and (as root) the PAM tests but
+#                   the load and module programs
 #   make bench      benchmarks: a table, docs/benchmarks.md and its chart
 #   make install    DESTDIR, PREFIX and PAMDIR honoured
+# No target installs anything: scripts/install-deps does (as root), and the
+# targets that need more than the build check first (scripts/check-deps).
 
 VERSION   := 0.1.0
 SOVERSION := 0
@@ -83,7 +86,7 @@ INTEG_INTERNAL_BINS := $(INTEG_INTERNAL_SRCS:tests/integration/%.c=$(BUILD)/test
 INTEG_PUBLIC_BINS   := $(filter-out $(INTEG_INTERNAL_BINS),$(INTEG_BINS))
 
 .SECONDARY:
-.PHONY: all check unit valgrind install uninstall clean demo deps lint fuzz bench
+.PHONY: all check unit valgrind install uninstall clean demo lint fuzz bench
 all: $(LIB_A) $(LIB_SO) $(BUILD)/libawssts.so $(PAM_SO) $(HELPER) $(SIGV4_TOOL) $(PAM_LOGIN)
 
 $(BUILD)/obj/lib/%.o: lib/%.c
@@ -178,11 +181,15 @@ PAMT_BINS := $(PAMT_SRCS:tests/pam/test_%.c=$(BUILD)/tests/pam_test_%)
 $(BUILD)/obj/tests/pam/%.o: tests/pam/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	@$(CC) $(BASE_CFLAGS) -Wno-format-truncation -Ilib/include $(shell pkg-config --cflags cmocka) -c $< -o $@
+	@$(CC) $(BASE_CFLAGS) -Wno-format-truncation -Ilib/include $(shell pkg-config --cflags cmocka) $(PAMT_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/pam_test_%: $(BUILD)/obj/tests/pam/test_%.o $(PAM_SO)
 	@mkdir -p $(@D)
-	$(CC) -pie $(LD_HARDEN) -o $@ $< -lpam $(shell pkg-config --libs cmocka)
+	$(CC) -pie $(LD_HARDEN) -o $@ $< -lpam $(shell pkg-config --libs cmocka) $(PAMT_LIBS)
+
+# The script-driven test reads its scripts (tests/pam/scripts) with json-c.
+$(BUILD)/obj/tests/pam/test_scripts.o: PAMT_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
+$(BUILD)/tests/pam_test_scripts: PAMT_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 
 # Helper tests set sessions up through the library and drive awssts as a process.
 HELPERT_SRCS := $(wildcard tests/helper/test_*.c)
@@ -229,17 +236,21 @@ $(BUILD)/tests/fuzz_replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/test
 	@mkdir -p $(@D)
 	$(CC) -pie $(LD_HARDEN) -o $@ $^ $(DEPS_LIBS)
 
-$(FUZZ_DIR)/obj/lib/%.o: lib/%.c
+$(FUZZ_DIR)/obj/lib/%.o: lib/%.c | fuzz-deps
 	@mkdir -p $(@D)
 	@echo "  CLANG   $<"
 	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
+.PHONY: fuzz-deps
+fuzz-deps:
+	@scripts/check-deps fuzz
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS) | fuzz-deps
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(DEPS_LIBS)
 
 # Each target for FUZZ_SECONDS on a working copy of its corpus, two at a
 # time; a crash fails the run and leaves its input in $(FUZZ_DIR)/artifacts.
-fuzz: deps $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+fuzz: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 	@mkdir -p $(FUZZ_DIR)/artifacts
 	@printf '%s\n' $(FUZZ_TARGETS) | xargs -P 2 -I{} sh -c '\
 	    mkdir -p $(FUZZ_DIR)/corpus/{} && cp tests/fuzz/corpus/{}/* $(FUZZ_DIR)/corpus/{}/ && \
@@ -253,46 +264,52 @@ fuzz: deps $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 # Benchmarks (make bench): the login-rate and SigV4 tools, then bench/run.
 BENCH_BINS := $(BUILD)/bench/login-rate $(BUILD)/bench/sigv4-rate
 
-$(BUILD)/bench/login-rate: bench/login_rate.c
+# The conversation is the tests' own (tests/pam/conv.h: libpam only, no cmocka).
+$(BUILD)/bench/login-rate: bench/login_rate.c tests/pam/conv.h
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -pie $(LD_HARDEN) -o $@ $< -lpam
+	$(CC) $(BASE_CFLAGS) -Itests/pam -pie $(LD_HARDEN) -o $@ $< -lpam
 
 $(BUILD)/bench/sigv4-rate: bench/sigv4_rate.c $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(LIB_CFLAGS) -pie $(LD_HARDEN) -o $@ $< $(LIB_A) $(DEPS_LIBS)
 
-bench: deps
+bench:
+	@scripts/check-deps bench
 	$(MAKE) all $(BENCH_BINS)
 	BUILD=$(BUILD) bench/run
 
 tests: $(UNIT_BINS) $(INTEG_BINS) $(PAMT_BINS) $(HELPERT_BINS) $(HYGT_BINS) $(FUZZ_REPLAY) $(DOCGEN)
 
-deps:
-	@if [ "$$(id -u)" -eq 0 ]; then scripts/install-deps; fi
-
-check: deps
+# As root every suite runs; otherwise those that need root skip themselves
+# (exit 77, saying why) and the rest run: what a package build can run.
+check:
+	@scripts/check-deps check
 	$(MAKE) all tests
 	BUILD=$(BUILD) tests/run-all
 
 unit: all tests
 	BUILD=$(BUILD) tests/run-unit
 
-valgrind: deps
+valgrind:
+	@scripts/check-deps valgrind
 	$(MAKE) all tests
 	BUILD=$(BUILD) tests/run-unit --valgrind
-	BUILD=$(BUILD) tests/pam/run-pam-tests --valgrind
+	@# Not root: the PAM tests skip themselves (exit 77) and say why.
+	BUILD=$(BUILD) tests/pam/run-pam-tests --valgrind || [ $$? -eq 77 ]
 
 # Static analysis: cppcheck, and clang-tidy with the checked-in .clang-tidy.
 LINT_FLAGS := -std=c11 -D_GNU_SOURCE -DAWSSTS_VERSION=\"$(VERSION)\" -Ilib -Ilib/include -Ipam \
               -Ihelper $(DEPS_CFLAGS)
-lint: deps
+lint:
+	@scripts/check-deps lint
 	cppcheck --enable=warning,style,portability,performance --std=c11 --inline-suppr -q \
 	    --error-exitcode=1 -D_GNU_SOURCE -DAWSSTS_VERSION='"$(VERSION)"' -Ilib -Ilib/include \
 	    -Ipam -Ihelper lib pam helper tests/tools
 	clang-tidy -quiet lib/*.c pam/*.c helper/*.c -- $(LINT_FLAGS)
 	@echo "lint: cppcheck and clang-tidy clean"
 
-demo: deps
+demo:
+	@scripts/check-deps demo
 	$(MAKE) all
 	BUILD=$(BUILD) scripts/demo
 
@@ -377,7 +394,8 @@ uninstall:
 # STS, and purges them (tests/package/run-package-test).
 DEB_DIR := build/deb
 .PHONY: deb package-check
-deb: deps
+deb:
+	@scripts/check-deps deb
 	rm -rf $(DEB_DIR)
 	mkdir -p $(DEB_DIR)/src
 	tar -c --exclude=./build --exclude=./.git . | tar -x -C $(DEB_DIR)/src
@@ -386,7 +404,9 @@ deb: deps
 	lintian --fail-on error,warning --display-info $(DEB_DIR)/*.changes
 	@echo "deb: packages in $(DEB_DIR), lintian clean"
 
-package-check: deb
+package-check:
+	@scripts/check-deps package-check
+	$(MAKE) deb
 	tests/package/run-package-test $(DEB_DIR)
 
 clean:

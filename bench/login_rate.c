@@ -10,6 +10,8 @@
  * wrapper stands between the workers and libpam.
  *   login-rate [--open K] CONFDIR SERVICE CODE WORKERS LOGINS USER-PREFIX USERS
  */
+#include "conv.h" /* tests/pam/conv.h: the tests' one conversation */
+
 #include <security/pam_appl.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -24,21 +26,6 @@
 
 static const char *code;
 
-static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
-{
-    (void)data;
-    struct pam_response *r = calloc((size_t)n, sizeof(*r));
-    if (r == NULL)
-        return PAM_BUF_ERR;
-    for (int i = 0; i < n; i++)
-        if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF && (r[i].resp = strdup(code)) == NULL) {
-            free(r);
-            return PAM_BUF_ERR;
-        }
-    *resp = r;
-    return PAM_SUCCESS;
-}
-
 static long long now_us(void)
 {
     struct timespec ts;
@@ -51,7 +38,12 @@ static const char *confdir, *service;
 /* Open a session; the handle is returned for close. */
 static pam_handle_t *open_one(const char *user)
 {
-    struct pam_conv pc = {conv, NULL};
+    /* One script per process, made afresh for each login: only
+     * pam_authenticate, here, prompts (for the code). */
+    static struct script sc;
+    memset(&sc, 0, sizeof(sc));
+    sc.answers[0] = code;
+    struct pam_conv pc = {script_conv, &sc};
     pam_handle_t *ph = NULL;
     if (pam_start_confdir(service, user, &pc, confdir, &ph) != PAM_SUCCESS)
         return NULL;

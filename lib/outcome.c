@@ -15,6 +15,9 @@ static const struct awssts_outcome_def outcomes[AWSSTS_OUT__COUNT] = {
     [AWSSTS_OUT_BAD_CODE_FORMAT] = {"bad_code_format", NULL, AWSSTS_RESULT_AUTH_ERR, false, LOG_WARNING,
                                  "The AWS MFA code is six digits: wait for the next code and try again.",
                                  NULL},
+    /* No message: the conversation that would carry it has failed, or was
+     * never the module's (use_first_pass). */
+    [AWSSTS_OUT_NO_CODE] = {"no_code", NULL, AWSSTS_RESULT_AUTH_ERR, false, LOG_WARNING, NULL, NULL},
     [AWSSTS_OUT_STS_ERROR] = {"sts_error", "sts_error_allowed", AWSSTS_RESULT_UNAVAILABLE, true, LOG_WARNING,
                            UNAVAILABLE, WITHOUT},
     [AWSSTS_OUT_KEYS_ERROR] = {"keys_error", NULL, AWSSTS_RESULT_UNAVAILABLE, true, LOG_ERR, UNAVAILABLE, WITHOUT},

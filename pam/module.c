@@ -177,23 +177,32 @@ static int log_outcome(struct call *c, enum awssts_outcome o, const char *flow,
     return pam_result(awssts_outcome_result(o, allow));
 }
 
-/* The one-time code: PAM_AUTHTOK with use_first_pass, else our own prompt. */
-static int get_code(struct call *c, char code[8])
+/* The one-time code: PAM_AUTHTOK with use_first_pass, else our own prompt.
+ * AWSSTS_OUT_NO_CODE (*conv_failed: the conversation itself failed) or
+ * AWSSTS_OUT_BAD_CODE_FORMAT, with the detail in ei; AWSSTS_OUT_SUCCESS
+ * with six digits in code. */
+static enum awssts_outcome get_code(struct call *c, char code[8], bool *conv_failed,
+                                    struct awssts_error_info *ei)
 {
     const void *item = NULL;
     char *resp = NULL;
     const char *src;
+    *conv_failed = false;
+    awssts_error_info_reset(ei);
     if (c->args.use_first_pass) {
         if (pam_get_item(c->pamh, PAM_AUTHTOK, &item) != PAM_SUCCESS || item == NULL) {
-            pas_err(c, "use_first_pass but no code from an earlier module");
-            return PAM_AUTH_ERR;
+            awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                             "use_first_pass, but no earlier module collected a code; STS not called");
+            return AWSSTS_OUT_NO_CODE;
         }
         src = item;
     } else {
         if (pam_prompt(c->pamh, PAM_PROMPT_ECHO_OFF, &resp, "%s", c->s.prompt) != PAM_SUCCESS ||
             resp == NULL) {
-            pas_err(c, "the conversation gave no code");
-            return PAM_CONV_ERR;
+            *conv_failed = true;
+            awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                             "the conversation gave no code; STS not called");
+            return AWSSTS_OUT_NO_CODE;
         }
         src = resp;
     }
@@ -209,9 +218,10 @@ static int get_code(struct call *c, char code[8])
         awssts_secret_free(resp);
     if (!ok) {
         awssts_memzero(code, 8);
-        return PAM_AUTH_ERR;
+        awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "the code is not six digits; STS not called");
+        return AWSSTS_OUT_BAD_CODE_FORMAT;
     }
-    return PAM_SUCCESS;
+    return AWSSTS_OUT_SUCCESS;
 }
 
 AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
@@ -273,15 +283,12 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
         rc = log_outcome(&c, AWSSTS_OUT_LOCAL_ERROR, flow, NULL, &ei);
         goto out;
     }
-    rc = get_code(&c, code);
-    if (rc != PAM_SUCCESS) {
-        awssts_error_info_reset(&ei);
-        ei.code = AWSSTS_E_INVALID_ARGUMENT;
-        snprintf(ei.detail, sizeof(ei.detail), "the code is not six digits; STS not called");
-        int conv = rc;
-        rc = log_outcome(&c, AWSSTS_OUT_BAD_CODE_FORMAT, flow, NULL, &ei);
-        if (conv == PAM_CONV_ERR)
-            rc = conv; /* the conversation itself failed */
+    bool conv_failed = false;
+    enum awssts_outcome got = get_code(&c, code, &conv_failed, &ei);
+    if (got != AWSSTS_OUT_SUCCESS) {
+        rc = log_outcome(&c, got, flow, NULL, &ei);
+        if (conv_failed)
+            rc = PAM_CONV_ERR; /* the application's conversation, not the user */
         goto out;
     }
     pas_debug(&c, "calling STS, flow %s", flow);

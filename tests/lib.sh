@@ -2,13 +2,15 @@
 # shellcheck shell=bash
 PASSED=0
 FAILED=0
+SKIPPED=0
 FAILED_NAMES=""
+SKIPPED_NAMES=""
 
 # run_counted NAME CMD...: run a test program, echo its output, add its counts.
 run_counted() {
     local name=$1
     shift
-    local out rc p f
+    local out rc p f k
     # No suite may hang CI: 20 minutes at the most.
     out=$(timeout -k 10 1200 "$@" 2>&1)
     rc=$?
@@ -20,11 +22,16 @@ run_counted() {
     # Exit 77 with no total: the suite skipped itself and said why.
     if [ "$rc" -eq 77 ] && [ -z "$total" ]; then
         echo "$name: skipped"
+        SKIPPED=$((SKIPPED + 1))
+        SKIPPED_NAMES="$SKIPPED_NAMES $name"
         return 0
     fi
     if [ -n "$total" ]; then
         p=$(printf '%s\n' "$total" | sed -E 's/^.*: ([0-9]+) passed.*/\1/')
         f=$(printf '%s\n' "$total" | sed -E 's/^.* ([0-9]+) failed.*/\1/')
+        # A total of totals ("..., K skipped") hands its skipped suites on.
+        k=$(printf '%s\n' "$total" | sed -nE 's/^.* ([0-9]+) skipped.*/\1/p')
+        SKIPPED=$((SKIPPED + ${k:-0}))
     else
         p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
         f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
@@ -38,9 +45,13 @@ run_counted() {
     fi
 }
 
-report() { # label
+# report LABEL: the closing line "LABEL: P passed, F failed, K skipped" (K:
+# suites that skipped themselves, exit 77), after the names of those that
+# failed or skipped. Fails when any failed or none passed.
+report() {
+    [ -n "$SKIPPED_NAMES" ] && echo "$1: skipped:$SKIPPED_NAMES"
     [ -n "$FAILED_NAMES" ] && echo "$1: failing:$FAILED_NAMES" >&2
-    echo "$1: $PASSED passed, $FAILED failed"
+    echo "$1: $PASSED passed, $FAILED failed, $SKIPPED skipped"
     [ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
 }
 

@@ -1,9 +1,9 @@
-/* The PAM tests' one conversation and login steps: a script of answers
- * for the prompts, the prompts and messages the module sent, and the
- * usual sequences of PAM calls. */
+/* The PAM tests' login steps: the one conversation (conv.h), TOTP codes,
+ * and the usual sequences of PAM calls. */
 #ifndef TEST_PAM_LOGIN_H
 #define TEST_PAM_LOGIN_H
 
+#include "conv.h"
 #include "pam_test.h"
 
 #include <security/pam_appl.h>
@@ -14,8 +14,6 @@
  * PAM_PERM_DENIED; our module never returns PAM_PERM_DENIED itself, so in
  * one-module stacks this code means "the module ignored the call". */
 #define MODULE_IGNORED PAM_PERM_DENIED
-
-#define SCRIPT_ANSWERS 4
 
 /* The TOTP code offset seconds from now (a ring of four buffers). */
 static inline char *code_at(int offset)
@@ -31,44 +29,6 @@ static inline bool exists(const char *path)
 {
     struct stat st;
     return lstat(path, &st) == 0;
-}
-
-struct script {
-    const char *answers[SCRIPT_ANSWERS]; /* one per prompt, in order; NULL: fail the prompt */
-    int next;                            /* prompts answered */
-    char prompt[128];                    /* the last prompt */
-    char messages[1024];                 /* info and error messages, one per line */
-};
-
-static inline int script_conv(int n, const struct pam_message **msg, struct pam_response **resp,
-                       void *data)
-{
-    struct script *s = data;
-    struct pam_response *r = calloc((size_t)n, sizeof(*r));
-    if (r == NULL)
-        return PAM_BUF_ERR;
-    for (int i = 0; i < n; i++) {
-        switch (msg[i]->msg_style) {
-        case PAM_PROMPT_ECHO_OFF:
-        case PAM_PROMPT_ECHO_ON:
-            snprintf(s->prompt, sizeof(s->prompt), "%s", msg[i]->msg);
-            if (s->next >= SCRIPT_ANSWERS || s->answers[s->next] == NULL ||
-                (r[i].resp = strdup(s->answers[s->next])) == NULL) {
-                for (int j = 0; j < i; j++)
-                    free(r[j].resp);
-                free(r);
-                return PAM_CONV_ERR;
-            }
-            s->next++;
-            break;
-        default: {
-            size_t used = strlen(s->messages);
-            snprintf(s->messages + used, sizeof(s->messages) - used, "%s\n", msg[i]->msg);
-        }
-        }
-    }
-    *resp = r;
-    return PAM_SUCCESS;
 }
 
 struct login {

@@ -10,14 +10,14 @@ set -euo pipefail
 PEERS=$1
 ONLY=${2:-all}
 HERE=$(cd "$(dirname "$0")" && pwd)
-PY=${AWSSTS_TEST_PYTHON:-/root/.pyenv/versions/3.11.7/bin/python3}
-MOTO=${AWSSTS_TEST_MOTO:-$(dirname "$PY")/moto_server}
 TOTP_SECRET=${TOTP_SECRET:-JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP}
 
 die() { echo "peers: FAIL: $*" >&2; exit 1; }
-[ -x "$PY" ] || die "no Python at $PY (the image's pyenv Python 3.11)"
-[ -x "$MOTO" ] || die "no moto_server at $MOTO"
-"$PY" -c 'import moto, botocore, boto3' 2>/dev/null || die "$PY lacks moto/botocore/boto3"
+# The Python and moto_server: tests/machine.sh (AWSSTS_TEST_PYTHON, AWSSTS_TEST_MOTO).
+# shellcheck source=tests/machine.sh
+. "$HERE/../machine.sh"
+machine_python || die "$MACHINE_ERR"
+machine_moto || die "$MACHINE_ERR"
 command -v openssl >/dev/null || die "openssl not installed (scripts/install-deps)"
 
 mkdir -p "$PEERS"
