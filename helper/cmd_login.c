@@ -1,8 +1,10 @@
 /*
  * awssts login: aws-mfa's workflow, drop-in. Long-term keys from
- * [PROFILE<long suffix>] of the shared credentials file, a code, STS on the
- * regional endpoint of the region (never the global one), and the result in
- * [PROFILE<short suffix>] of the same file, everything else kept as it was.
+ * [PROFILE-LONGSUFFIX] of ~/.aws/credentials (as aws-mfa: not the file
+ * AWS_SHARED_CREDENTIALS_FILE names, which in a pam_aws_sts session is the
+ * module's tmpfs file), a code, STS on the regional endpoint of the region
+ * (never the global one), and the result in [PROFILE] or
+ * [PROFILE-SHORTSUFFIX] of the same file, everything else kept as it was.
  */
 #include "cli.h"
 #include "login_flow.h"
@@ -25,7 +27,7 @@
 
 struct login_opts {
     const char *device, *profile, *long_suffix, *short_suffix, *role, *session_name;
-    const char *token, *region, *endpoint, *ca_bundle;
+    const char *token, *region, *endpoint, *ca_bundle, *credentials_file;
     long duration;
     bool force, setup;
 };
@@ -34,7 +36,8 @@ static const char usage[] =
     "usage: awssts login [--profile P] [--device ARN] [--duration S] [--assume-role ARN]\n"
     "                    [--role-session-name N] [--token CODE] [--region R] [--force]\n"
     "                    [--long-term-suffix S] [--short-term-suffix S] [--setup]\n"
-    "                    [--log-level L] [--endpoint-url URL] [--ca-bundle FILE]\n";
+    "                    [--log-level L] [--endpoint-url URL] [--ca-bundle FILE]\n"
+    "                    [--credentials-file FILE]\n";
 
 static const char *env_or(const char *name, const char *dflt)
 {
@@ -63,14 +66,16 @@ static int parse(int argc, char **argv, struct login_opts *o)
         {"log-level", required_argument, NULL, 'l'},
         {"endpoint-url", required_argument, NULL, 'e'},
         {"ca-bundle", required_argument, NULL, 'c'},
+        {"credentials-file", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof(*o));
+    cli_verbosity = 1; /* aws-mfa says what it does unless --log-level quiets it */
     o->device = env_or("MFA_DEVICE", NULL);
     o->profile = env_or("AWS_PROFILE", "default");
-    o->long_suffix = "-long-term";
-    o->short_suffix = "";
+    o->long_suffix = NULL;
+    o->short_suffix = NULL;
     o->role = env_or("MFA_ASSUME_ROLE", NULL);
     o->ca_bundle = env_or("AWS_CA_BUNDLE", NULL);
     const char *dur = env_or("MFA_STS_DURATION", NULL);
@@ -91,6 +96,7 @@ static int parse(int argc, char **argv, struct login_opts *o)
         case 's': o->setup = true; break;
         case 'e': o->endpoint = optarg; break;
         case 'c': o->ca_bundle = optarg; break;
+        case 'C': o->credentials_file = optarg; break;
         case 'l':
             if (strcasecmp(optarg, "DEBUG") == 0)
                 cli_verbosity = 0;
@@ -137,11 +143,72 @@ static int parse(int argc, char **argv, struct login_opts *o)
     return -1;
 }
 
-/* aws-mfa treats a suffix of "none" as no suffix. */
-static void section_name(char *out, size_t len, const char *profile, const char *suffix)
+/*
+ * The sections aws-mfa uses (awsmfa/__init__.py, validate()):
+ *
+ *     if not args.long_term_suffix:
+ *         long_term_name = '%s-long-term' % (args.profile,)
+ *     elif args.long_term_suffix.lower() == 'none':
+ *         long_term_name = args.profile
+ *     else:
+ *         long_term_name = '%s-%s' % (args.profile, args.long_term_suffix)
+ *
+ *     if not args.short_term_suffix or args.short_term_suffix.lower() == 'none':
+ *         short_term_name = args.profile
+ *     else:
+ *         short_term_name = '%s-%s' % (args.profile, args.short_term_suffix)
+ *
+ * so the suffix is joined with a '-', an empty or absent one is the
+ * default, and "none" (any case) is no suffix.
+ */
+static void section_name(char *out, size_t len, const char *profile, const char *suffix,
+                         const char *dflt)
 {
-    bool none = suffix == NULL || strcasecmp(suffix, "none") == 0;
-    snprintf(out, len, "%s%s", profile, none ? "" : suffix);
+    if (suffix == NULL || *suffix == '\0')
+        suffix = dflt;
+    if (suffix == NULL || strcasecmp(suffix, "none") == 0)
+        snprintf(out, len, "%s", profile);
+    else
+        snprintf(out, len, "%s-%s", profile, suffix);
+}
+
+static void long_section(char *out, size_t len, const char *profile, const struct login_opts *o)
+{
+    section_name(out, len, profile, o->long_suffix, "long-term");
+}
+
+static void short_section(char *out, size_t len, const char *profile, const struct login_opts *o)
+{
+    section_name(out, len, profile, o->short_suffix, NULL);
+}
+
+static const char *home_dir(void)
+{
+    const char *home = getenv("HOME");
+    struct passwd *pw = getpwuid(getuid());
+    if ((home == NULL || *home == '\0') && pw != NULL)
+        home = pw->pw_dir;
+    return home;
+}
+
+/* aws-mfa's file: ~/.aws/credentials, or --credentials-file. */
+static int credentials_path(const struct login_opts *o, char *out, size_t len)
+{
+    if (o->credentials_file != NULL) {
+        snprintf(out, len, "%s", o->credentials_file);
+        return EXIT_OK;
+    }
+    const char *home = home_dir();
+    if (home == NULL) {
+        cli_error("HOME is not set");
+        return EXIT_FAILURE_OTHER;
+    }
+    snprintf(out, len, "%s/.aws/credentials", home);
+    const char *env = getenv("AWS_SHARED_CREDENTIALS_FILE");
+    if (env != NULL && *env != '\0' && strcmp(env, out) != 0)
+        cli_info("using %s as aws-mfa does; AWS_SHARED_CREDENTIALS_FILE (%s) is not read "
+                 "(--credentials-file FILE to use another)", out, env);
+    return EXIT_OK;
 }
 
 static int file_path(const char *env, const char *leaf, char *out, size_t len)
@@ -151,10 +218,7 @@ static int file_path(const char *env, const char *leaf, char *out, size_t len)
         snprintf(out, len, "%s", v);
         return EXIT_OK;
     }
-    const char *home = getenv("HOME");
-    struct passwd *pw = getpwuid(getuid());
-    if (home == NULL && pw != NULL)
-        home = pw->pw_dir;
+    const char *home = home_dir();
     if (home == NULL) {
         cli_error("HOME is not set");
         return EXIT_FAILURE_OTHER;
@@ -200,7 +264,7 @@ static int setup(struct awssts_credfile *cf, const char *path, mode_t mode, cons
     tty_prompt("aws_secret_access_key: ", false, secret, sizeof(secret));
     tty_prompt("aws_mfa_device (ARN, empty for none): ", true, device, sizeof(device));
     int rc = EXIT_USAGE;
-    section_name(section, sizeof(section), profile, o->long_suffix);
+    long_section(section, sizeof(section), profile, o);
     if (!awssts_valid_profile_name(profile) || !awssts_valid_access_key_id(id) ||
         !awssts_valid_secret_key(secret) || (*device && !awssts_valid_mfa_serial(device))) {
         cli_error("not saved: the profile, key id, secret or device is malformed");
@@ -225,7 +289,7 @@ int cmd_login(int argc, char **argv)
         return rc;
 
     char path[4096];
-    if ((rc = file_path("AWS_SHARED_CREDENTIALS_FILE", "credentials", path, sizeof(path))) != EXIT_OK)
+    if ((rc = credentials_path(&o, path, sizeof(path))) != EXIT_OK)
         return rc;
     struct stat fst;
     mode_t mode = 0600;
@@ -250,10 +314,11 @@ int cmd_login(int argc, char **argv)
     }
 
     char lsec[160], ssec[160], regbuf[64];
-    section_name(lsec, sizeof(lsec), o.profile, o.long_suffix);
-    section_name(ssec, sizeof(ssec), o.profile, o.short_suffix);
+    long_section(lsec, sizeof(lsec), o.profile, &o);
+    short_section(ssec, sizeof(ssec), o.profile, &o);
     if (strcmp(lsec, ssec) == 0) {
-        cli_error("the long-term and short-term profiles are both [%s]", lsec);
+        cli_error("the long-term and short-term sections are both [%s]: "
+                  "--long-term-suffix cannot equal --short-term-suffix", lsec);
         awssts_credfile_free(cf);
         return EXIT_USAGE;
     }

@@ -190,8 +190,10 @@ int cmd_status(int argc, char **argv)
         printf("profile:      %s\n", st.profile);
         printf("region:       %s via %s\n", st.region, ep.host);
         printf("role:         %s\n", st.role_arn ? st.role_arn : "(none: MFA session credentials)");
-        printf("credentials:  %s, expire %s (%s)\n", left > 0 ? "valid" : "EXPIRED", exp,
-               left > 0 ? "" : "run awssts refresh");
+        if (left > 0)
+            printf("credentials:  valid, expire %s\n", exp);
+        else
+            printf("credentials:  EXPIRED at %s (run awssts refresh)\n", exp);
         if (left > 0)
             printf("              %ldh %02ldm left\n", left / 3600, (left % 3600) / 60);
         if (st.has_mfa_session)

@@ -49,7 +49,18 @@ static void plan_of(const struct awssts_state *st, struct awssts_login_plan *p)
 }
 
 /* ~/.aws/credentials [PROFILE-long-term], the user's own, private. */
-static int long_term_keys(const struct awssts_state *st, char **id, char **secret, char **serial)
+/* Why a renewal needs a new code, for its one error line. */
+static const char *new_code_reason(const struct awssts_state *st)
+{
+    if (st->role_arn != NULL && st->flow_direct)
+        return "the role was assumed directly with the MFA code (flow = direct), so renewing it needs a new code";
+    return "the MFA session has ended";
+}
+
+/* The user's long-term keys; on failure why holds the reason (for the
+ * caller's one line). */
+static int long_term_keys(const struct awssts_state *st, char **id, char **secret, char **serial,
+                          char *why, size_t whylen)
 {
     const char *home = getenv("HOME");
     struct passwd *pw = getpwuid(getuid());
@@ -65,7 +76,7 @@ static int long_term_keys(const struct awssts_state *st, char **id, char **secre
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
     if (awssts_credfile_load(AT_FDCWD, path, &pol, &cf, &ei) != AWSSTS_OK) {
-        cli_info("no usable long-term keys: %s", ei.detail);
+        snprintf(why, whylen, "%s", ei.detail[0] ? ei.detail : awssts_strerror(ei.code));
         return EXIT_LOGIN_NEEDED;
     }
     const char *i = awssts_credfile_get(cf, section, "aws_access_key_id");
@@ -86,7 +97,7 @@ static int long_term_keys(const struct awssts_state *st, char **id, char **secre
             *id = *secret = *serial = NULL;
         }
     } else {
-        cli_info("%s has no [%s] with a key id and secret", path, section);
+        snprintf(why, whylen, "%.400s has no [%.120s] with a key id and secret", path, section);
     }
     awssts_credfile_free(cf);
     return rc;
@@ -110,7 +121,7 @@ static int prompt_unlocked(const struct session_dir *sd, struct awssts_state *st
         return EXIT_FAILURE_OTHER;
     }
     if (rc != EXIT_OK) {
-        cli_error("the MFA session has expired and there is no terminal to ask for a code: log in again");
+        cli_error("%s, and there is no terminal to ask for it: log in again", new_code_reason(st));
         return rc;
     }
     struct stat dst;
@@ -131,11 +142,11 @@ static int prompt_unlocked(const struct session_dir *sd, struct awssts_state *st
 static int new_session(struct awssts_client *c, const struct session_dir *sd,
                        struct awssts_state *st, long min_remaining)
 {
-    char *id = NULL, *secret = NULL, *kserial = NULL;
-    int rc = long_term_keys(st, &id, &secret, &kserial);
+    char *id = NULL, *secret = NULL, *kserial = NULL, why[600] = "";
+    int rc = long_term_keys(st, &id, &secret, &kserial, why, sizeof(why));
     if (rc != EXIT_OK) {
-        cli_error("the MFA session has expired and no long-term keys are readable "
-                  "(~/.aws/credentials [%s-long-term]): log in again", st->profile);
+        cli_error("%s, and no long-term keys are readable (%s): log in again", new_code_reason(st),
+                  why[0] ? why : "~/.aws/credentials");
         return EXIT_LOGIN_NEEDED;
     }
     const char *serial = st->mfa_serial ? st->mfa_serial : kserial;
@@ -240,8 +251,11 @@ int session_renew(const struct session_dir *sd, struct awssts_state *st, long mi
             awssts_time_format_iso8601(st->has_mfa_session ? st->mfa_session.expiration
                                                             : awssts_state_current(st)->expiration,
                                        when);
-            cli_error("the MFA session %s at %s: a new login is needed",
-                      st->has_mfa_session ? "ended" : "(direct role) ended", when);
+            if (st->role_arn != NULL && st->flow_direct)
+                cli_error("the role was assumed directly with the MFA code (flow = direct) and "
+                          "ends at %s; renewing it needs a new code: log in again", when);
+            else
+                cli_error("the MFA session ended at %s: log in again", when);
         } else {
             *called = true;
             rc = new_session(c, sd, st, min_remaining);

@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <stdarg.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -85,6 +86,8 @@ static void write_user_file(const char *path, const char *text, size_t len, mode
  * through proxy (no credentials in it) when not NULL; returns the MFA
  * session's key id. */
 static bool session_exports_region = true;
+/* flow = direct: the role assumed with the code, no MFA session. */
+static bool session_direct = false;
 
 static void make_session_via(char session_key[32], const char *proxy)
 {
@@ -107,15 +110,24 @@ static void make_session_via(char session_key[32], const char *proxy)
         .role_session_name = (char[]){"hana"}, .role_duration = 3600, .mfa_serial = serial,
         .proxy = (char *)(uintptr_t)proxy, .export_region = session_exports_region,
     };
-    assert_int_equal(awssts_get_session_token(c, &lt, &sreq, &st.mfa_session, NULL), AWSSTS_OK);
-    st.has_mfa_session = true;
-    struct awssts_keys sk = {st.mfa_session.access_key_id, st.mfa_session.secret_access_key,
-                             st.mfa_session.session_token};
-    struct awssts_assume_role_request rreq = {.role_arn = st.role_arn, .role_session_name = "hana",
-                                              .duration_seconds = 3600};
-    assert_int_equal(awssts_assume_role(c, &sk, &rreq, &st.role, NULL), AWSSTS_OK);
+    if (session_direct) {
+        struct awssts_assume_role_request rreq = {.role_arn = st.role_arn, .role_session_name = "hana",
+                                                  .duration_seconds = 3600, .serial_number = serial,
+                                                  .token_code = code};
+        assert_int_equal(awssts_assume_role(c, &lt, &rreq, &st.role, NULL), AWSSTS_OK);
+        st.flow_direct = true;
+        snprintf(session_key, 32, "%s", st.role.access_key_id);
+    } else {
+        assert_int_equal(awssts_get_session_token(c, &lt, &sreq, &st.mfa_session, NULL), AWSSTS_OK);
+        st.has_mfa_session = true;
+        struct awssts_keys sk = {st.mfa_session.access_key_id, st.mfa_session.secret_access_key,
+                                 st.mfa_session.session_token};
+        struct awssts_assume_role_request rreq = {.role_arn = st.role_arn, .role_session_name = "hana",
+                                                  .duration_seconds = 3600};
+        assert_int_equal(awssts_assume_role(c, &sk, &rreq, &st.role, NULL), AWSSTS_OK);
+        snprintf(session_key, 32, "%s", st.mfa_session.access_key_id);
+    }
     st.has_role = true;
-    snprintf(session_key, 32, "%s", st.mfa_session.access_key_id);
 
     mkdir("/run/aws-sts", 0755);
     mkdir(DIR, 0700);
@@ -154,6 +166,9 @@ static void test_status_and_cached_credentials(void **state)
     assert_int_equal(r.rc, 0);
     assert_non_null(strstr(r.out, "role:         arn:aws:iam::123456789012:role/mfa-admin"));
     assert_non_null(strstr(r.out, "renews the role without a code"));
+    /* No empty brackets after the expiry. */
+    if (strstr(r.out, "()") != NULL || strstr(r.out, "credentials:  valid, expire 20") == NULL)
+        fail_msg("status:\n%s", r.out);
     run_as_user(&r, SESSION_ENV, "%s status --json", peer_env("AWSSTS_BIN"));
     assert_int_equal(r.rc, 0);
     assert_non_null(strstr(r.out, "\"valid\": true"));
@@ -241,10 +256,37 @@ static void test_mfa_session_ended(void **state)
     assert_int_equal(r.rc, 3);
     assert_non_null(strstr(r.err, "log in again"));
     assert_int_equal(strlen(r.out), 0);
+    /* One line on stderr, as the documentation says: the AWS CLI shows it. */
+    if (strchr(r.err, '\n') != strrchr(r.err, '\n'))
+        fail_msg("credential-process: more than one line on stderr:\n%s", r.err);
     run_as_user(&r, SESSION_ENV, "faketime -f +13h %s status", peer_env("AWSSTS_BIN"));
     assert_int_equal(r.rc, 3);
     assert_non_null(strstr(r.out, "MFA session:  ENDED"));
     assert_int_equal(clock_log_count("\"action\"", NULL), calls);
+}
+
+/* flow = direct: there never was an MFA session, and renewing the role
+ * needs a new code; the one line says so. */
+static void test_direct_flow_renewal(void **state)
+{
+    (void)state;
+    char skey[32];
+    session_direct = true;
+    make_session(skey);
+    session_direct = false;
+    struct run r;
+    run_as_user(&r, SESSION_ENV, "%s refresh --min-remaining 7200 </dev/null", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 3);
+    if (strstr(r.err, "assumed directly with the MFA code (flow = direct)") == NULL ||
+        strstr(r.err, "MFA session has") != NULL || strchr(r.err, '\n') != strrchr(r.err, '\n'))
+        fail_msg("refresh of a direct role said:\n%s", r.err);
+    run_as_user(&r, SESSION_ENV, "faketime -f +2h %s credential-process </dev/null", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 3);
+    if (strstr(r.err, "flow = direct") == NULL || strstr(r.err, "MFA session has") != NULL)
+        fail_msg("credential-process of an expired direct role said:\n%s", r.err);
+    run_as_user(&r, SESSION_ENV, "%s status", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 0);
+    assert_non_null(strstr(r.out, "MFA session:  none (the role was assumed directly with the code)"));
 }
 
 static void test_unsafe_state_refused(void **state)
@@ -398,6 +440,136 @@ static void test_login_drop_in(void **state)
     run_as_user(&r, NULL, "%s login --profile moto --token 123456", peer_env("AWSSTS_BIN"));
     assert_int_equal(r.rc, 2);
     assert_non_null(strstr(r.err, "no region"));
+}
+
+/*
+ * Every suffix combination names the sections as aws-mfa does
+ * (awsmfa/__init__.py, validate()):
+ *     long:  none given or ""  -> PROFILE-long-term;  "none" (any case) -> PROFILE;
+ *            else PROFILE-SUFFIX
+ *     short: none given, "" or "none" -> PROFILE;  else PROFILE-SUFFIX
+ *     the two the same: refused.
+ * Each long section has a key of its own, so the STS log shows which one
+ * signed; the file is written afresh for each combination.
+ */
+static void test_login_suffixes(void **state)
+{
+    (void)state;
+    setup_home();
+    static const char *const longs[] = {NULL, "", "none", "NONE", "lt"};
+    static const char *const shorts[] = {NULL, "", "none", "st"};
+    static const char *const sections[] = {"sfx-long-term", "sfx", "sfx-lt", "sfx-st"};
+    for (size_t i = 0; i < sizeof(longs) / sizeof(longs[0]); i++) {
+        for (size_t j = 0; j < sizeof(shorts) / sizeof(shorts[0]); j++) {
+            const char *ls = longs[i], *ss = shorts[j];
+            char want_long[64], want_short[64];
+            if (ls == NULL || *ls == '\0')
+                snprintf(want_long, sizeof(want_long), "sfx-long-term");
+            else if (strcasecmp(ls, "none") == 0)
+                snprintf(want_long, sizeof(want_long), "sfx");
+            else
+                snprintf(want_long, sizeof(want_long), "sfx-%s", ls);
+            if (ss == NULL || *ss == '\0' || strcasecmp(ss, "none") == 0)
+                snprintf(want_short, sizeof(want_short), "sfx");
+            else
+                snprintf(want_short, sizeof(want_short), "sfx-%s", ss);
+
+            /* Keys AKIALOAD9NN...: LOAD codes may be used again. */
+            char text[4096] = "";
+            size_t used = 0;
+            for (size_t k = 0; k < sizeof(sections) / sizeof(sections[0]); k++)
+                used += (size_t)snprintf(text + used, sizeof(text) - used,
+                                         "[%s]\naws_access_key_id = AKIALOAD9%02zu00000000\n"
+                                         "aws_secret_access_key = faultSTSsecretKEY/0123456789abcdefghijkl\n"
+                                         "aws_mfa_device = arn:aws:iam::123456789012:mfa/sfx\n\n",
+                                         sections[k], k);
+            write_user_file(home_creds, text, used, 0600);
+
+            char args[200] = "", code[7];
+            if (ls != NULL)
+                snprintf(args + strlen(args), sizeof(args) - strlen(args), " --long-term-suffix \"%s\"", ls);
+            if (ss != NULL)
+                snprintf(args + strlen(args), sizeof(args) - strlen(args), " --short-term-suffix \"%s\"", ss);
+            totp_now(code);
+            struct run r;
+            run_as_user(&r, NULL, "%s login --profile sfx --force --region us-east-1 --token %s --endpoint-url %s%s",
+                        peer_env("AWSSTS_BIN"), code, peer_env("FAULT_URL"), args);
+            if (strcmp(want_long, want_short) == 0) {
+                if (r.rc != 2 || strstr(r.err, "cannot equal") == NULL)
+                    fail_msg("long '%s' short '%s': both [%s], want a refusal; exit %d: %s",
+                             ls ? ls : "(none)", ss ? ss : "(none)", want_long, r.rc, r.err);
+                continue;
+            }
+            if (r.rc != 0)
+                fail_msg("long '%s' short '%s': exit %d: %s", ls ? ls : "(none)", ss ? ss : "(none)",
+                         r.rc, r.err);
+            size_t k = 0;
+            while (strcmp(sections[k], want_long) != 0)
+                k++;
+            char key[32], after[8192], head[80];
+            snprintf(key, sizeof(key), "\"key\": \"AKIALOAD9%02zu", k);
+            assert_true(fault_log_count(key, NULL) > 0);
+            slurp(home_creds, after, sizeof(after));
+            /* The short section holds the new credentials (ASIA...), the long one its keys. */
+            snprintf(head, sizeof(head), "[%s]\n", want_short);
+            const char *sec = strstr(after, head);
+            const char *end = sec != NULL ? strstr(sec + 1, "\n[") : NULL;
+            size_t n = sec == NULL ? 0 : end != NULL ? (size_t)(end - sec) : strlen(sec);
+            char body[2048];
+            snprintf(body, sizeof(body), "%.*s", (int)n, sec != NULL ? sec : "");
+            if (strstr(body, "aws_access_key_id = ASIA") == NULL || strstr(body, "assumed_role = False") == NULL ||
+                strstr(body, "aws_session_token = ") == NULL)
+                fail_msg("long '%s' short '%s': no new [%s]:\n%s", ls ? ls : "(none)",
+                         ss ? ss : "(none)", want_short, after);
+            snprintf(head, sizeof(head), "[%s]\naws_access_key_id = AKIALOAD9%02zu", want_long, k);
+            assert_non_null(strstr(after, head));
+        }
+    }
+}
+
+/* Inside a pam_aws_sts session AWS_SHARED_CREDENTIALS_FILE names the
+ * module's tmpfs file; awssts login, as aws-mfa, reads and writes
+ * ~/.aws/credentials all the same, and --credentials-file names another. */
+static void test_login_uses_home_credentials(void **state)
+{
+    (void)state;
+    setup_home();
+    char session_file[300], other[300], before[4096], after[8192], code[7];
+    snprintf(session_file, sizeof(session_file), "%s/home/session-credentials", tdir);
+    const char *session_text = "[default]\naws_access_key_id = ASIASESSION000000001\n"
+                               "aws_secret_access_key = sessionsecretsessionsecret\n";
+    write_user_file(session_file, session_text, strlen(session_text), 0600);
+    const char *home_text = "[ses-long-term]\naws_access_key_id = AKIALOAD960000000000\n"
+                            "aws_secret_access_key = faultSTSsecretKEY/0123456789abcdefghijkl\n"
+                            "aws_mfa_device = arn:aws:iam::123456789012:mfa/ses\n";
+    write_user_file(home_creds, home_text, strlen(home_text), 0600);
+    struct run r;
+    char env[400];
+    snprintf(env, sizeof(env), "AWS_SHARED_CREDENTIALS_FILE=%s", session_file);
+    totp_now(code);
+    run_as_user(&r, env, "%s login --profile ses --region us-east-1 --token %s --endpoint-url %s --log-level INFO",
+                peer_env("AWSSTS_BIN"), code, peer_env("FAULT_URL"));
+    if (r.rc != 0)
+        fail_msg("login in a session: %s", r.err);
+    assert_non_null(strstr(r.err, "AWS_SHARED_CREDENTIALS_FILE"));
+    slurp(session_file, before, sizeof(before));
+    assert_string_equal(before, session_text);
+    slurp(home_creds, after, sizeof(after));
+    assert_non_null(strstr(after, "\n[ses]\nassumed_role = False\naws_access_key_id = ASIA"));
+
+    /* --credentials-file: that file instead. */
+    snprintf(other, sizeof(other), "%s/home/other-credentials", tdir);
+    const char *keys = "[x-long-term]\naws_access_key_id = AKIALOAD950000000000\n"
+                       "aws_secret_access_key = faultSTSsecretKEY/0123456789abcdefghijkl\n"
+                       "aws_mfa_device = arn:aws:iam::123456789012:mfa/x\n";
+    write_user_file(other, keys, strlen(keys), 0600);
+    totp_now(code);
+    run_as_user(&r, NULL, "%s login --profile x --region us-east-1 --credentials-file %s --token %s --endpoint-url %s",
+                peer_env("AWSSTS_BIN"), other, code, peer_env("FAULT_URL"));
+    if (r.rc != 0)
+        fail_msg("login --credentials-file: %s", r.err);
+    slurp(other, after, sizeof(after));
+    assert_non_null(strstr(after, "\n[x]\nassumed_role = False\naws_access_key_id = ASIA"));
 }
 
 static void test_login_against_moto(void **state)
@@ -587,7 +759,7 @@ static void test_every_command_has_a_man_page(void **state)
             fail_msg("awssts-%s.1: %s", name, warn);
         pages++;
     }
-    assert_int_equal(pages, 6);
+    assert_int_equal(pages, 7);
 }
 
 int main(void)
@@ -603,8 +775,11 @@ int main(void)
         cmocka_unit_test(test_aws_cli_past_role_expiry),
         cmocka_unit_test(test_twenty_at_once_make_one_call),
         cmocka_unit_test(test_mfa_session_ended),
+        cmocka_unit_test(test_direct_flow_renewal),
         cmocka_unit_test(test_unsafe_state_refused),
         cmocka_unit_test(test_login_drop_in),
+        cmocka_unit_test(test_login_suffixes),
+        cmocka_unit_test(test_login_uses_home_credentials),
         cmocka_unit_test(test_login_against_moto),
         cmocka_unit_test(test_login_prompt_in_tmux),
         cmocka_unit_test(test_env_follows_export_region),

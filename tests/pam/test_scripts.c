@@ -125,6 +125,7 @@ static const struct placeholder placeholders[] = {
     {"CONFIG", STACK},
     {"ROOT", STACK},
     {"LIBDIR", STACK},
+    {"GUIDE", STACK},
     {"FAULT_URL", CONFIG},
     {"TEST_CA", CONFIG},
     {"CLOSED_PORT", CONFIG},
@@ -362,6 +363,9 @@ static bool lines_ok(json_object *a, const char *what, int where, char *err, siz
             return bad(err, len, "%s[%zu] is not a string", what, i);
         if (!placeholders_ok(json_object_get_string(s), where, e, sizeof(e)))
             return bad(err, len, "%s[%zu]: %s", what, i, e);
+        if (strstr(json_object_get_string(s), "%GUIDE%") != NULL &&
+            strcmp(json_object_get_string(s), "%GUIDE%") != 0)
+            return bad(err, len, "%s[%zu]: %%GUIDE%% stands on a line of its own", what, i);
     }
     return true;
 }
@@ -612,6 +616,36 @@ static void vars_for(const struct script_def *d, struct vars *v)
 
 /* ---- --prepare: the scripts' own service files ---------------------------- */
 
+/* %GUIDE%: the lines of conf/pam.d-sshd.snippet, which docs/bastion.md
+ * prints, as they are but for the module's path and its config=: the
+ * scripts test the stack an administrator copies. */
+static bool write_guide(FILE *out, const struct vars *v)
+{
+    char path[PATH_MAX], line[LINE_MAX_LEN];
+    snprintf(path, sizeof(path), "%s/conf/pam.d-sshd.snippet", v->root);
+    FILE *in = fopen(path, "r");
+    if (in == NULL) {
+        fprintf(stderr, "pam_test_scripts: %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    int lines = 0;
+    while (fgets(line, sizeof(line), in) != NULL) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        char *m = strstr(line, "pam_aws_sts.so");
+        if (m == NULL) {
+            fputs(line, out);
+        } else {
+            line[strcspn(line, "\n")] = '\0';
+            fprintf(out, "%.*s%s config=%s%s\n", (int)(m - line), line, v->module, v->config,
+                    m + strlen("pam_aws_sts.so"));
+        }
+        lines++;
+    }
+    fclose(in);
+    return lines > 0;
+}
+
 static int prepare(const char *dir, const char *services)
 {
     char **paths;
@@ -638,7 +672,13 @@ static int prepare(const char *dir, const char *services)
             } else {
                 for (size_t k = 0; k < json_object_array_length(d.stack); k++) {
                     char line[LINE_MAX_LEN];
-                    expand(json_object_get_string(json_object_array_get_idx(d.stack, k)), &v, line, sizeof(line));
+                    const char *src = json_object_get_string(json_object_array_get_idx(d.stack, k));
+                    if (strcmp(src, "%GUIDE%") == 0) {
+                        if (!write_guide(f, &v))
+                            rc = 1;
+                        continue;
+                    }
+                    expand(src, &v, line, sizeof(line));
                     fprintf(f, "%s\n", line);
                 }
                 if (fclose(f) != 0)
