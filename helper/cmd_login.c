@@ -393,7 +393,7 @@ int cmd_login(int argc, char **argv)
         }
     }
 
-    struct awssts_client_options co = {.region = region, .endpoint = o.endpoint,
+    struct awssts_client_options co = {.struct_size = sizeof(co), .region = region, .endpoint = o.endpoint,
                                        .ca_file = o.ca_bundle, .user_agent = "awssts-login",
                                        .proxy = env_or("HTTPS_PROXY", env_or("https_proxy", NULL))};
     struct awssts_client *c = NULL;

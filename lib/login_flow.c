@@ -19,7 +19,7 @@ static awssts_err assume(struct awssts_client *c, const struct awssts_keys *sign
                          const struct awssts_login_plan *plan, long duration, const char *code,
                          struct awssts_credentials *out, struct awssts_error_info *ei)
 {
-    struct awssts_assume_role_request req = {
+    struct awssts_assume_role_request req = {.struct_size = sizeof(req),
         .role_arn = plan->role_arn,
         .role_session_name = plan->role_session_name,
         .duration_seconds = (int)duration,
@@ -45,7 +45,7 @@ awssts_err awssts_login_run(struct awssts_client *c, const struct awssts_keys *k
     awssts_err rc = AWSSTS_OK;
     bool direct = plan->role_arn != NULL && plan->flow == AWSSTS_FLOW_DIRECT;
     if (!direct) {
-        struct awssts_session_token_request req = {
+        struct awssts_session_token_request req = {.struct_size = sizeof(req),
             .duration_seconds = (int)plan->session_duration,
             .serial_number = plan->mfa_serial,
             .token_code = code,

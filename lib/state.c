@@ -289,6 +289,7 @@ const struct awssts_credentials *awssts_state_current(const struct awssts_state 
 void awssts_state_client_options(const struct awssts_state *st, struct awssts_client_options *o)
 {
     memset(o, 0, sizeof(*o));
+    o->struct_size = sizeof(*o);
     o->region = st->region;
     o->endpoint = st->endpoint;
     o->fips = st->fips;

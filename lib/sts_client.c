@@ -1,5 +1,6 @@
 /* The STS client object: its endpoint and its transport. */
 #include "sts_client.h"
+#include "sized.h"
 #include "error_set.h"
 #include "text.h"
 
@@ -7,13 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-AWSSTS_API awssts_err awssts_client_new(const struct awssts_client_options *o,
+AWSSTS_API awssts_err awssts_client_new(const struct awssts_client_options *given,
                                         struct awssts_client **out,
                                         struct awssts_error_info *ei)
 {
-    if (o == NULL || out == NULL)
+    if (given == NULL || out == NULL)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "client: no options");
     *out = NULL;
+    struct awssts_client_options opts;
+    const struct awssts_client_options *o = &opts;
+    awssts_err src = awssts_sized_copy(&opts, sizeof(opts), given,
+                                       AWSSTS_SIZE_THROUGH(struct awssts_client_options, user_agent),
+                                       "client options", ei);
+    if (src != AWSSTS_OK)
+        return src;
     struct awssts_client *c = calloc(1, sizeof(*c));
     if (c == NULL)
         return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);

@@ -5,6 +5,7 @@
 #include "awssts/timeutil.h"
 #include "awssts/validate.h"
 #include "error_set.h"
+#include "sized.h"
 #include "sts_call.h"
 
 #include <ctype.h>
@@ -132,7 +133,7 @@ static awssts_err run_credentials_call(struct awssts_client *c, const struct aws
 
 AWSSTS_API awssts_err awssts_get_session_token(struct awssts_client *c,
                                                const struct awssts_keys *keys,
-                                               const struct awssts_session_token_request *req,
+                                               const struct awssts_session_token_request *given,
                                                struct awssts_credentials *out,
                                                struct awssts_error_info *ei)
 {
@@ -140,9 +141,16 @@ AWSSTS_API awssts_err awssts_get_session_token(struct awssts_client *c,
     if (ei == NULL)
         ei = &local;
     awssts_error_info_reset(ei);
-    if (c == NULL || req == NULL || out == NULL)
+    if (c == NULL || given == NULL || out == NULL)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "GetSessionToken: missing argument");
     memset(out, 0, sizeof(*out));
+    struct awssts_session_token_request copy;
+    const struct awssts_session_token_request *req = &copy;
+    awssts_err src = awssts_sized_copy(&copy, sizeof(copy), given,
+                                       AWSSTS_SIZE_THROUGH(struct awssts_session_token_request, token_code),
+                                       "GetSessionToken request", ei);
+    if (src != AWSSTS_OK)
+        return src;
     struct sts_call call;
     awssts_sts_call_init(&call, "GetSessionToken");
     awssts_err rc = add_duration_and_mfa(&call, req->duration_seconds,
@@ -157,7 +165,7 @@ AWSSTS_API awssts_err awssts_get_session_token(struct awssts_client *c,
 
 AWSSTS_API awssts_err awssts_assume_role(struct awssts_client *c,
                                          const struct awssts_keys *keys,
-                                         const struct awssts_assume_role_request *req,
+                                         const struct awssts_assume_role_request *given,
                                          struct awssts_credentials *out,
                                          struct awssts_error_info *ei)
 {
@@ -165,9 +173,16 @@ AWSSTS_API awssts_err awssts_assume_role(struct awssts_client *c,
     if (ei == NULL)
         ei = &local;
     awssts_error_info_reset(ei);
-    if (c == NULL || req == NULL || out == NULL)
+    if (c == NULL || given == NULL || out == NULL)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "AssumeRole: missing argument");
     memset(out, 0, sizeof(*out));
+    struct awssts_assume_role_request copy;
+    const struct awssts_assume_role_request *req = &copy;
+    awssts_err src = awssts_sized_copy(&copy, sizeof(copy), given,
+                                       AWSSTS_SIZE_THROUGH(struct awssts_assume_role_request, source_identity),
+                                       "AssumeRole request", ei);
+    if (src != AWSSTS_OK)
+        return src;
     if (!awssts_valid_role_arn(req->role_arn))
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "role ARN must be arn:aws:iam::ACCOUNT:role/NAME");

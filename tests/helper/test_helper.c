@@ -91,7 +91,7 @@ static bool session_direct = false;
 
 static void make_session_via(char session_key[32], const char *proxy)
 {
-    struct awssts_client_options o = {.region = "us-east-1", .endpoint = peer_env("FAULT_CLOCK_URL"),
+    struct awssts_client_options o = {.struct_size = sizeof(o), .region = "us-east-1", .endpoint = peer_env("FAULT_CLOCK_URL"),
                                       .ca_file = peer_env("TEST_CA")};
     struct awssts_client *c = NULL;
     assert_int_equal(awssts_client_new(&o, &c, NULL), AWSSTS_OK);
@@ -99,7 +99,7 @@ static void make_session_via(char session_key[32], const char *proxy)
     snprintf(serial, sizeof(serial), "arn:aws:iam::123456789012:mfa/hana%d", ++serial_n);
     totp_now(code);
     struct awssts_keys lt = {"AKIAOKHANA0000000001", "faultSTSsecretKEY/0123456789abcdefghijkl", NULL};
-    struct awssts_session_token_request sreq = {.duration_seconds = 43200, .serial_number = serial,
+    struct awssts_session_token_request sreq = {.struct_size = sizeof(sreq), .duration_seconds = 43200, .serial_number = serial,
                                                .token_code = code};
     struct awssts_state st = {
         .user = (char[]){"hana"}, .region = (char[]){"us-east-1"},
@@ -111,7 +111,7 @@ static void make_session_via(char session_key[32], const char *proxy)
         .proxy = (char *)(uintptr_t)proxy, .export_region = session_exports_region,
     };
     if (session_direct) {
-        struct awssts_assume_role_request rreq = {.role_arn = st.role_arn, .role_session_name = "hana",
+        struct awssts_assume_role_request rreq = {.struct_size = sizeof(rreq), .role_arn = st.role_arn, .role_session_name = "hana",
                                                   .duration_seconds = 3600, .serial_number = serial,
                                                   .token_code = code};
         assert_int_equal(awssts_assume_role(c, &lt, &rreq, &st.role, NULL), AWSSTS_OK);
@@ -122,7 +122,7 @@ static void make_session_via(char session_key[32], const char *proxy)
         st.has_mfa_session = true;
         struct awssts_keys sk = {st.mfa_session.access_key_id, st.mfa_session.secret_access_key,
                                  st.mfa_session.session_token};
-        struct awssts_assume_role_request rreq = {.role_arn = st.role_arn, .role_session_name = "hana",
+        struct awssts_assume_role_request rreq = {.struct_size = sizeof(rreq), .role_arn = st.role_arn, .role_session_name = "hana",
                                                   .duration_seconds = 3600};
         assert_int_equal(awssts_assume_role(c, &sk, &rreq, &st.role, NULL), AWSSTS_OK);
         snprintf(session_key, 32, "%s", st.mfa_session.access_key_id);

@@ -20,7 +20,7 @@ static struct awssts_keys scenario_keys(const char *scenario, char buf[64])
 
 static struct awssts_client *client_at(const char *url, long timeout_ms)
 {
-    struct awssts_client_options o = {
+    struct awssts_client_options o = {.struct_size = sizeof(o),
         .region = "us-east-1",
         .endpoint = url,
         .ca_file = peer_env("TEST_CA"),
@@ -60,7 +60,7 @@ static struct outcome session_token(struct awssts_client *c, const char *scenari
         totp_now(good);
         code = good;
     }
-    struct awssts_session_token_request req = {
+    struct awssts_session_token_request req = {.struct_size = sizeof(req),
         .duration_seconds = 3600, .serial_number = fresh_serial(), .token_code = code,
     };
     struct awssts_credentials cr;
@@ -119,7 +119,7 @@ static void test_wrong_and_reused_code(void **state)
     char kb[64], code[7];
     struct awssts_keys k = scenario_keys("OK", kb);
     totp_now(code);
-    struct awssts_session_token_request req = {.serial_number = fresh_serial(), .token_code = code};
+    struct awssts_session_token_request req = {.struct_size = sizeof(req), .serial_number = fresh_serial(), .token_code = code};
     struct awssts_credentials cr;
     assert_int_equal(awssts_get_session_token(c, &k, &req, &cr, NULL), AWSSTS_OK);
     awssts_credentials_clear(&cr);
@@ -134,7 +134,7 @@ static void test_session_flow_and_chaining_limit(void **state)
     char kb[64], code[7];
     struct awssts_keys k = scenario_keys("OK", kb);
     totp_now(code);
-    struct awssts_session_token_request sreq = {
+    struct awssts_session_token_request sreq = {.struct_size = sizeof(sreq),
         .duration_seconds = 43200, .serial_number = fresh_serial(), .token_code = code,
     };
     struct awssts_credentials session;
@@ -143,7 +143,7 @@ static void test_session_flow_and_chaining_limit(void **state)
 
     /* A role that requires MFA, assumed with the MFA session: no code needed. */
     struct awssts_keys sk = {session.access_key_id, session.secret_access_key, session.session_token};
-    struct awssts_assume_role_request rreq = {
+    struct awssts_assume_role_request rreq = {.struct_size = sizeof(rreq),
         .role_arn = "arn:aws:iam::123456789012:role/mfa-admin",
         .role_session_name = "alice",
         .duration_seconds = 3600,
@@ -182,7 +182,7 @@ static void test_direct_assume_role(void **state)
     char kb[64], code[7];
     struct awssts_keys k = scenario_keys("OK", kb);
     totp_now(code);
-    struct awssts_assume_role_request req = {
+    struct awssts_assume_role_request req = {.struct_size = sizeof(req),
         .role_arn = "arn:aws:iam::123456789012:role/path/mfa-admin",
         .role_session_name = "alice@example.com",
         .duration_seconds = 14400,
@@ -370,7 +370,7 @@ static void test_tls_failures(void **state)
         awssts_client_free(c);
     }
     /* The system trust store does not know the test CA. */
-    struct awssts_client_options o = {.region = "us-east-1", .endpoint = peer_env("FAULT_URL")};
+    struct awssts_client_options o = {.struct_size = sizeof(o), .region = "us-east-1", .endpoint = peer_env("FAULT_URL")};
     struct awssts_client *c = NULL;
     assert_int_equal(awssts_client_new(&o, &c, NULL), AWSSTS_OK);
     expect(session_token(c, "OK", NULL), AWSSTS_E_TLS, NULL);
@@ -384,7 +384,7 @@ static void test_regional_name_verified(void **state)
     char connect_to[128];
     snprintf(connect_to, sizeof(connect_to), "sts.ap-east-1.amazonaws.com:443:127.0.0.1:%s",
              peer_env("FAULT_PORT"));
-    struct awssts_client_options o = {
+    struct awssts_client_options o = {.struct_size = sizeof(o),
         .region = "ap-east-1", .ca_file = peer_env("TEST_CA"), .connect_to = connect_to,
     };
     struct awssts_client *c = NULL;
@@ -412,9 +412,9 @@ static void test_bad_input_makes_no_call(void **state)
     struct awssts_keys k = scenario_keys("OK", kb);
     struct awssts_credentials cr;
     struct awssts_error_info ei;
-    struct awssts_session_token_request sreq = {.duration_seconds = 60};
+    struct awssts_session_token_request sreq = {.struct_size = sizeof(sreq), .duration_seconds = 60};
     assert_int_equal(awssts_get_session_token(c, &k, &sreq, &cr, &ei), AWSSTS_E_INVALID_ARGUMENT);
-    struct awssts_assume_role_request rreq = {.role_arn = "arn:aws:iam::123:role/x",
+    struct awssts_assume_role_request rreq = {.struct_size = sizeof(rreq), .role_arn = "arn:aws:iam::123:role/x",
                                               .role_session_name = "alice"};
     assert_int_equal(awssts_assume_role(c, &k, &rreq, &cr, &ei), AWSSTS_E_INVALID_ARGUMENT);
     rreq.role_arn = "arn:aws:iam::123456789012:role/x";
@@ -424,15 +424,15 @@ static void test_bad_input_makes_no_call(void **state)
     rreq.duration_seconds = 43201;
     assert_int_equal(awssts_assume_role(c, &k, &rreq, &cr, &ei), AWSSTS_E_INVALID_ARGUMENT);
     struct awssts_keys badkey = {"akia-lower", "x", NULL};
-    assert_int_equal(awssts_get_session_token(c, &badkey, &(struct awssts_session_token_request){0},
+    assert_int_equal(awssts_get_session_token(c, &badkey, &(struct awssts_session_token_request){.struct_size = sizeof(struct awssts_session_token_request)},
                                               &cr, &ei), AWSSTS_E_INVALID_ARGUMENT);
     assert_int_equal(fault_log_count("\"scenario\"", NULL), before);
     awssts_client_free(c);
 
-    struct awssts_client_options http = {.region = "us-east-1", .endpoint = "http://127.0.0.1:80/"};
+    struct awssts_client_options http = {.struct_size = sizeof(http), .region = "us-east-1", .endpoint = "http://127.0.0.1:80/"};
     assert_int_equal(awssts_client_new(&http, &c, &ei), AWSSTS_E_INVALID_ARGUMENT);
     assert_non_null(strstr(ei.detail, "plain http is refused"));
-    struct awssts_client_options region = {.region = "mars-1"};
+    struct awssts_client_options region = {.struct_size = sizeof(region), .region = "mars-1"};
     assert_int_equal(awssts_client_new(&region, &c, &ei), AWSSTS_E_INVALID_ARGUMENT);
 }
 

@@ -5,7 +5,7 @@
 
 static struct awssts_client *moto_client(void)
 {
-    struct awssts_client_options o = {
+    struct awssts_client_options o = {.struct_size = sizeof(o),
         .region = "us-east-1",
         .endpoint = peer_env("MOTO_URL"),
         .ca_file = peer_env("TEST_CA"),
@@ -41,7 +41,7 @@ static void test_session_token(void **state)
     (void)state;
     struct awssts_client *c = moto_client();
     struct awssts_keys k = alice();
-    struct awssts_session_token_request req = {
+    struct awssts_session_token_request req = {.struct_size = sizeof(req),
         .duration_seconds = 3600,
         .serial_number = peer_env("MOTO_MFA_SERIAL"),
         .token_code = "123456", /* moto does not check codes; the fault STS does */
@@ -66,7 +66,7 @@ static void test_assume_role_then_use_it(void **state)
     (void)state;
     struct awssts_client *c = moto_client();
     struct awssts_keys k = alice();
-    struct awssts_assume_role_request req = {
+    struct awssts_assume_role_request req = {.struct_size = sizeof(req),
         .role_arn = peer_env("MOTO_ROLE_ARN"),
         .role_session_name = "alice",
         .duration_seconds = 900,
@@ -98,7 +98,7 @@ static void test_wrong_secret_is_invalid_keys(void **state)
     (void)state;
     struct awssts_client *c = moto_client();
     struct awssts_keys k = {peer_env("MOTO_KEY_ID"), "wrongwrongwrongwrongwrongwrongwrongwrong", NULL};
-    struct awssts_session_token_request req = {0};
+    struct awssts_session_token_request req = {.struct_size = sizeof(req)};
     struct awssts_credentials cr;
     struct awssts_error_info ei;
     assert_int_equal(awssts_get_session_token(c, &k, &req, &cr, &ei), AWSSTS_E_INVALID_KEYS);
@@ -118,7 +118,7 @@ static void test_no_policy_is_access_denied(void **state)
     (void)state;
     struct awssts_client *c = moto_client();
     struct awssts_keys k = {peer_env("MOTO_NOBODY_KEY_ID"), peer_env("MOTO_NOBODY_SECRET"), NULL};
-    struct awssts_session_token_request req = {0};
+    struct awssts_session_token_request req = {.struct_size = sizeof(req)};
     struct awssts_credentials cr;
     struct awssts_error_info ei;
     assert_int_equal(awssts_get_session_token(c, &k, &req, &cr, &ei), AWSSTS_E_ACCESS_DENIED);

@@ -198,7 +198,7 @@ static void test_deadline_shared_with_signed_call(void **state)
 {
     (void)state;
     for (int unsigned_first = 1; unsigned_first >= 0; unsigned_first--) {
-        struct awssts_client_options o = {
+        struct awssts_client_options o = {.struct_size = sizeof(o),
             .region = "us-east-1", .endpoint = peer_env("FAULT_URL"),
             .ca_file = peer_env("TEST_CA"), .timeout_ms = 3000, .connect_timeout_ms = 1000,
         };
@@ -211,7 +211,7 @@ static void test_deadline_shared_with_signed_call(void **state)
         totp_now(code);
         char serial[64];
         snprintf(serial, sizeof(serial), "arn:aws:iam::123456789012:mfa/tr%d", counter);
-        struct awssts_session_token_request req = {.serial_number = serial, .token_code = code};
+        struct awssts_session_token_request req = {.struct_size = sizeof(req), .serial_number = serial, .token_code = code};
         struct awssts_credentials cr;
         struct http_response r;
         struct awssts_error_info ei, sei;
@@ -318,7 +318,7 @@ static void test_signed_request_for_another_service(void **state)
     char connect_to[128];
     snprintf(connect_to, sizeof(connect_to), "ec2.us-east-1.amazonaws.com:443:127.0.0.1:%s",
              peer_env("FAULT_PORT"));
-    struct awssts_client_options o = {
+    struct awssts_client_options o = {.struct_size = sizeof(o),
         .region = "us-east-1", .endpoint = peer_env("FAULT_URL"), .ca_file = peer_env("TEST_CA"),
         .connect_to = connect_to, .timeout_ms = 8000,
     };
@@ -327,7 +327,7 @@ static void test_signed_request_for_another_service(void **state)
     char kb[32];
     snprintf(kb, sizeof(kb), "AKIAOKX%013d", ++counter);
     struct awssts_keys k = {kb, "faultSTSsecretKEY/0123456789abcdefghijkl", NULL};
-    struct awssts_session_token_request sreq = {0};
+    struct awssts_session_token_request sreq = {.struct_size = sizeof(sreq)};
     struct awssts_credentials s;
     assert_int_equal(awssts_get_session_token(c, &k, &sreq, &s, NULL), AWSSTS_OK);
 
@@ -362,7 +362,7 @@ static void test_signed_request_for_another_service(void **state)
 static void test_sixty_parameters_reach_sts(void **state)
 {
     (void)state;
-    struct awssts_client_options o = {
+    struct awssts_client_options o = {.struct_size = sizeof(o),
         .region = "us-east-1", .endpoint = peer_env("FAULT_URL"), .ca_file = peer_env("TEST_CA"),
     };
     struct awssts_client *c = NULL;

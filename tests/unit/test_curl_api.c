@@ -21,7 +21,7 @@ static void test_loaded_on_first_use_only(void **state)
     (void)state;
     assert_false(libcurl_mapped());
     /* A client is the first use: making one loads libcurl. */
-    struct awssts_client_options o = {.region = "eu-west-1"};
+    struct awssts_client_options o = {.struct_size = sizeof(o), .region = "eu-west-1"};
     struct awssts_client *c = NULL;
     assert_int_equal(awssts_client_new(&o, &c, NULL), AWSSTS_OK);
     assert_true(libcurl_mapped());

@@ -6,6 +6,7 @@
 #define AWSSTS_STS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 #include "awssts/error.h"
 
@@ -18,7 +19,25 @@ extern "C" {
 #define AWSSTS_DEFAULT_MAX_ATTEMPTS 3
 #define AWSSTS_MAX_RESPONSE (1024L * 1024L)
 
+/*
+ * The structs a caller fills in for the library (the client's options and
+ * the requests) begin with struct_size: set it to sizeof the struct as the
+ * caller was built, e.g.
+ *
+ *     struct awssts_assume_role_request req = {.struct_size = sizeof(req), ...};
+ *
+ * A later library whose struct has more fields at the end reads only the
+ * caller's part and takes the rest as zero (their defaults), so these
+ * structs grow without a new SONAME. A struct_size of 0, smaller than this
+ * library's first version of the struct, or larger than this library's
+ * (a caller built against a newer libawssts) is refused with
+ * AWSSTS_E_INVALID_ARGUMENT. The structs the library fills in
+ * (awssts_credentials, awssts_caller_identity) and awssts_keys never grow:
+ * what is new comes in new structs and functions.
+ */
+
 struct awssts_client_options {
+    size_t struct_size;     /* sizeof(struct awssts_client_options) */
     const char *region;     /* required, e.g. "ap-east-1" */
     const char *endpoint;   /* optional https:// override (VPC endpoint) */
     bool fips;
@@ -56,12 +75,14 @@ struct awssts_credentials {
 };
 
 struct awssts_session_token_request {
+    size_t struct_size;        /* sizeof(struct awssts_session_token_request) */
     int duration_seconds;      /* 0: STS default (43200) */
     const char *serial_number; /* MFA device, with token_code */
     const char *token_code;
 };
 
 struct awssts_assume_role_request {
+    size_t struct_size;        /* sizeof(struct awssts_assume_role_request) */
     const char *role_arn;
     const char *role_session_name;
     int duration_seconds;      /* 0: STS default (3600) */
