@@ -53,6 +53,30 @@ static const char *either(const char *a, const char *b)
     return a != NULL ? a : b;
 }
 
+/* A value of a section, from either kind of file. */
+typedef const char *(*value_fn)(const void *file, const char *section, const char *key);
+
+static const char *config_value(const void *file, const char *section, const char *key)
+{
+    return awssts_config_get(file, section, key);
+}
+
+static const char *credfile_value(const void *file, const char *section, const char *key)
+{
+    return awssts_credfile_get(file, section, key);
+}
+
+/* The four values under aws-mfa's names or the AWS CLI's. */
+static struct found found_in(value_fn get, const void *file, const char *section)
+{
+    return (struct found){
+        get(file, section, "aws_access_key_id"),
+        get(file, section, "aws_secret_access_key"),
+        either(get(file, section, "aws_mfa_device"), get(file, section, "mfa_serial")),
+        either(get(file, section, "assume_role"), get(file, section, "role_arn")),
+    };
+}
+
 /* Root's file: root-owned, 0600 or 0400, read with the configuration's rules. */
 static awssts_err from_root_file(const char *path, const char *user, struct awssts_user_keys *k,
                                  struct awssts_error_info *ei)
@@ -67,14 +91,7 @@ static awssts_err from_root_file(const char *path, const char *user, struct awss
     if (!awssts_config_has_section(cfg, user)) {
         rc = awssts_error_set(ei, AWSSTS_E_NO_KEYS, "%s: no [%s] section", path, user);
     } else {
-        struct found f = {
-            awssts_config_get(cfg, user, "aws_access_key_id"),
-            awssts_config_get(cfg, user, "aws_secret_access_key"),
-            either(awssts_config_get(cfg, user, "aws_mfa_device"),
-                   awssts_config_get(cfg, user, "mfa_serial")),
-            either(awssts_config_get(cfg, user, "assume_role"),
-                   awssts_config_get(cfg, user, "role_arn")),
-        };
+        struct found f = found_in(config_value, cfg, user);
         rc = take_keys(&f, path, user, k, ei);
     }
     awssts_config_free(cfg); /* wipes the values */
@@ -106,14 +123,7 @@ static awssts_err from_home(const struct awssts_settings *s, const struct passwd
     if (rc == AWSSTS_OK && !awssts_credfile_has_section(cf, section)) {
         rc = awssts_error_set(ei, AWSSTS_E_NO_KEYS, "%s: no [%s] section", path, section);
     } else if (rc == AWSSTS_OK) {
-        struct found f = {
-            awssts_credfile_get(cf, section, "aws_access_key_id"),
-            awssts_credfile_get(cf, section, "aws_secret_access_key"),
-            either(awssts_credfile_get(cf, section, "aws_mfa_device"),
-                   awssts_credfile_get(cf, section, "mfa_serial")),
-            either(awssts_credfile_get(cf, section, "assume_role"),
-                   awssts_credfile_get(cf, section, "role_arn")),
-        };
+        struct found f = found_in(credfile_value, cf, section);
         rc = take_keys(&f, path, section, k, ei);
     }
     awssts_credfile_free(cf);

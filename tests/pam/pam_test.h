@@ -14,6 +14,7 @@
 #include <pwd.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static inline uid_t uid_of(const char *user)
@@ -45,6 +46,42 @@ static inline void assert_user_file(const char *path, uid_t uid, const char *wan
         if (strstr(text, want) == NULL)
             fail_msg("%s lacks '%s'", path, want);
     }
+}
+
+/* Run argv with exactly envp, its stdout and stderr in out (the last len-1
+ * bytes, so a traceback's end, which says why, is kept); returns the wait
+ * status. */
+static inline int spawn_capture(char *const argv[], char *const envp[], char *out, size_t len)
+{
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        dup2(fd[1], 2);
+        close(fd[0]);
+        execvpe(argv[0], argv, envp);
+        _exit(127);
+    }
+    close(fd[1]);
+    size_t have = 0;
+    ssize_t got;
+    for (;;) {
+        if (have == len - 1) { /* full: keep the newer half */
+            size_t keep = (len - 1) / 2;
+            memmove(out, out + have - keep, keep);
+            have = keep;
+        }
+        if ((got = read(fd[0], out + have, len - 1 - have)) <= 0)
+            break;
+        have += (size_t)got;
+    }
+    out[have] = '\0';
+    close(fd[0]);
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    return st;
 }
 
 /* The user's session registry (root's), and how many sessions it holds:

@@ -40,26 +40,7 @@ static void run_check(struct checked *c, const char *const *args)
     snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", nss_preload);
     char *envp[] = {(char *)(uintptr_t)"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
                     (char *)(uintptr_t)"HOME=/root", passwd, group, hosts, preload, NULL};
-    int fd[2];
-    assert_int_equal(pipe(fd), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(fd[1], 1);
-        dup2(fd[1], 2);
-        close(fd[0]);
-        execve(argv[0], argv, envp);
-        _exit(127);
-    }
-    close(fd[1]);
-    size_t got = 0;
-    ssize_t r;
-    while (got < sizeof(c->out) - 1 && (r = read(fd[0], c->out + got, sizeof(c->out) - 1 - got)) > 0)
-        got += (size_t)r;
-    c->out[got] = '\0';
-    close(fd[0]);
-    int st = 0;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
+    int st = spawn_capture(argv, envp, c->out, sizeof(c->out));
     c->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 

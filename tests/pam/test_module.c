@@ -163,38 +163,11 @@ static void test_endpoint_exported_and_used(void **state)
 
     const char *py = getenv("AWSSTS_TEST_PYTHON") ? getenv("AWSSTS_TEST_PYTHON") : "python3";
     int before = fault_log_count("\"action\": \"GetCallerIdentity\"", NULL);
-    int fd[2];
-    assert_int_equal(pipe(fd), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(fd[1], 1);
-        dup2(fd[1], 2);
-        close(fd[0]);
-        char prog[256], flag[] = "-c",
-            script[] = "import boto3; print(boto3.client('sts').get_caller_identity()['Arn'])";
-        snprintf(prog, sizeof(prog), "%s", py);
-        execvpe(prog, (char *[]){ prog, flag, script, NULL }, envp);
-        _exit(127);
-    }
-    close(fd[1]);
-    /* Keep the end of the output: a traceback's last line says why. */
-    char out[2048] = "", chunk[512];
-    size_t have = 0;
-    ssize_t got;
-    while ((got = read(fd[0], chunk, sizeof(chunk))) > 0) {
-        if (have + (size_t)got >= sizeof(out)) {
-            size_t drop = have + (size_t)got - (sizeof(out) - 1);
-            memmove(out, out + drop, have - drop);
-            have -= drop;
-        }
-        memcpy(out + have, chunk, (size_t)got);
-        have += (size_t)got;
-        out[have] = '\0';
-    }
-    close(fd[0]);
-    int st = 0;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
+    char prog[256], flag[] = "-c",
+        script[] = "import boto3; print(boto3.client('sts').get_caller_identity()['Arn'])";
+    snprintf(prog, sizeof(prog), "%s", py);
+    char out[2048];
+    int st = spawn_capture((char *[]){prog, flag, script, NULL}, envp, out, sizeof(out));
     for (size_t i = 0; i < n; i++)
         free(penv[i]);
     free(penv);
