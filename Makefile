@@ -188,8 +188,8 @@ $(BUILD)/tests/pam_test_%: $(BUILD)/obj/tests/pam/test_%.o $(PAM_SO)
 	$(CC) -pie $(LD_HARDEN) -o $@ $< -lpam $(shell pkg-config --libs cmocka) $(PAMT_LIBS)
 
 # The script-driven test reads its scripts (tests/pam/scripts) with json-c.
-$(BUILD)/obj/tests/pam/test_scripts.o: PAMT_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
-$(BUILD)/tests/pam_test_scripts: PAMT_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
+$(BUILD)/obj/tests/pam/test_scripts.o $(BUILD)/obj/tests/pam/test_audit.o: PAMT_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
+$(BUILD)/tests/pam_test_scripts $(BUILD)/tests/pam_test_audit: PAMT_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 
 # Helper tests set sessions up through the library and drive awssts as a process.
 HELPERT_SRCS := $(wildcard tests/helper/test_*.c)

@@ -58,6 +58,15 @@ int session_state_write(const struct session_dir *sd, const struct awssts_state 
 int session_renew(const struct session_dir *sd, struct awssts_state *st, long min_remaining,
                   bool prompt, bool *called);
 
+/*
+ * The credentials of the named role NAME (roles =), at least min_remaining
+ * seconds from their end: the state's, or assumed again with the MFA
+ * session, with the login's source identity, and kept in the state. A
+ * name not in the login's list is refused here. *out points into st.
+ */
+int session_renew_named(const struct session_dir *sd, struct awssts_state *st, const char *name,
+                        long min_remaining, const struct awssts_credentials **out, bool *called);
+
 struct awssts_credfile;
 /* Save an INI file (credentials or config) atomically at path, keeping mode;
  * the directory is created (0700) when missing. */
@@ -75,5 +84,8 @@ int cmd_env(int argc, char **argv);
 int cmd_setup_config(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_roles(int argc, char **argv);
+int cmd_assume(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
 
 #endif

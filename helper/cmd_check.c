@@ -128,40 +128,6 @@ static void print_groups(const struct passwd *pw)
         (unsigned)pw->pw_uid, (unsigned)pw->pw_gid, line[0] ? line : "none");
 }
 
-/* One option's value as the file would have it, a proxy without its
- * credentials. */
-static const char *option_text(const struct awssts_option *o, const struct awssts_settings *s,
-                               char *buf, size_t len)
-{
-    const char *base = (const char *)s + o->offset;
-    switch (o->type) {
-    case AWSSTS_OPT_STRING:
-    case AWSSTS_OPT_PATH: {
-        const char *v = *(const char *const *)(const void *)base;
-        if (v == NULL)
-            return "(not set)";
-        if (o->secret && !awssts_uri_without_userinfo(v, buf, len))
-            return "(set, not shown)";
-        if (!o->secret) {
-            size_t n = strlen(v);
-            bool edge = n > 0 && (v[0] == ' ' || v[n - 1] == ' ');
-            snprintf(buf, len, edge ? "\"%s\"" : "%s", v);
-        }
-        return buf;
-    }
-    case AWSSTS_OPT_BOOL:
-        return *(const bool *)(const void *)base ? "yes" : "no";
-    case AWSSTS_OPT_LONG:
-        snprintf(buf, len, "%ld", *(const long *)(const void *)base);
-        return buf;
-    case AWSSTS_OPT_FLOW:
-        return s->flow == AWSSTS_FLOW_DIRECT ? "direct" : "session";
-    case AWSSTS_OPT_ON_ERROR:
-        return s->on_error_allow ? "allow" : "deny";
-    }
-    return "?";
-}
-
 static void print_settings(const struct awssts_settings *s, const struct awssts_setting_origin *origins)
 {
     size_t n = 0;
@@ -173,7 +139,7 @@ static void print_settings(const struct awssts_settings *s, const struct awssts_
         else
             snprintf(from, sizeof(from), "default");
         char shown[700];
-        snprintf(shown, sizeof(shown), "%s = %s", opts[i].name, option_text(&opts[i], s, value, sizeof(value)));
+        snprintf(shown, sizeof(shown), "%s = %s", opts[i].name, awssts_option_text(&opts[i], s, value, sizeof(value)));
         say(i == 0 ? "settings" : "", "%-44s %s", shown, from);
     }
 }
@@ -337,8 +303,12 @@ static void check_directories(struct report *r, const struct awssts_settings *s,
 {
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
+    struct stat st;
+    bool exists = lstat(s->staging_dir, &st) == 0;
     if (awssts_staging_check(s, &ei) == AWSSTS_OK)
-        say("staging", "%s: root's, 0700, in memory, with room", s->staging_dir);
+        say("staging", exists ? "%s: root's, 0700, in memory, with room"
+                              : "%s: made at the first login, in a directory in memory with room",
+            s->staging_dir);
     else
         problem(r, "staging", AWSSTS_OUT_LOCAL_ERROR, &ei);
     struct awssts_preflight pf;

@@ -1,5 +1,6 @@
 /* Commands on a login's session: status, refresh, credential-process, env, setup-config. */
 #include "cli.h"
+#include "roles.h"
 #include "session_dir.h"
 #include "json.h"
 #include "awssts/credfile.h"
@@ -255,12 +256,8 @@ int cmd_refresh(int argc, char **argv)
 static bool credential_process_failed;
 
 /* The document the AWS CLI reads from a credential_process (Version 1). */
-static void print_credential_process(const struct session_dir *sd, const struct awssts_state *st,
-                                     bool called)
+static int print_credentials_json(const struct awssts_credentials *cur)
 {
-    (void)sd;
-    (void)called;
-    const struct awssts_credentials *cur = awssts_state_current(st);
     char exp[21];
     iso(cur->expiration, exp);
     struct awssts_error_info ei;
@@ -277,14 +274,61 @@ static void print_credential_process(const struct session_dir *sd, const struct 
         rc = awssts_json_add_string(d, "SessionToken", cur->session_token, &ei);
     if (rc == AWSSTS_OK)
         rc = awssts_json_add_string(d, "Expiration", exp, &ei);
-    credential_process_failed = print_json(d, rc, &ei) != EXIT_OK;
+    return print_json(d, rc, &ei);
+}
+
+static void print_credential_process(const struct session_dir *sd, const struct awssts_state *st,
+                                     bool called)
+{
+    (void)sd;
+    (void)called;
+    credential_process_failed = print_credentials_json(awssts_state_current(st)) != EXIT_OK;
+}
+
+/* credential-process --role NAME: a named role's credentials, from the MFA session. */
+static int named_credential_process(const char *dir, const char *name, long min_remaining)
+{
+    struct session_dir sd;
+    struct awssts_state st;
+    struct common c = {.dir = dir};
+    int rc = load(&c, LOCK_EX, &sd, &st);
+    if (rc != EXIT_OK)
+        return rc;
+    const struct awssts_credentials *creds = NULL;
+    bool called = false;
+    rc = session_renew_named(&sd, &st, name, min_remaining, &creds, &called);
+    if (rc == EXIT_OK)
+        rc = print_credentials_json(creds);
+    awssts_state_free(&st);
+    session_dir_close(&sd);
+    return rc;
 }
 
 int cmd_credential_process(int argc, char **argv)
 {
-    int rc = renew_and_print(argc, argv,
-                             "usage: awssts credential-process [--profile P] [--dir DIR]\n", true,
-                             print_credential_process);
+    /* --role NAME is this command's own; the rest is renew_and_print's. */
+    const char *role = NULL, *dir = NULL;
+    char *rest[16];
+    int n = 0;
+    for (int i = 0; i < argc && n < 15; i++) {
+        if (i > 0 && strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+            role = argv[++i];
+        else if (i > 0 && strncmp(argv[i], "--role=", 7) == 0)
+            role = argv[i] + 7;
+        else
+            rest[n++] = argv[i];
+    }
+    rest[n] = NULL;
+    const char *usage = "usage: awssts credential-process [--profile P | --role NAME] [--dir DIR]\n";
+    if (role != NULL) {
+        struct common c;
+        int rc = parse_common(n, rest, usage, true, false, false, &c);
+        if (rc >= 0)
+            return rc;
+        dir = c.dir;
+        return named_credential_process(dir, role, c.min_remaining);
+    }
+    int rc = renew_and_print(n, rest, usage, true, print_credential_process);
     return rc == EXIT_OK && credential_process_failed ? EXIT_FAILURE_OTHER : rc;
 }
 
@@ -409,6 +453,18 @@ int cmd_setup_config(int argc, char **argv)
         arc = awssts_credfile_set(cf, section, "credential_process", cmd, &ei);
     if (arc == AWSSTS_OK)
         arc = awssts_credfile_set(cf, section, "region", st.region, &ei);
+    /* One profile NAME-ROLE for each named role, renewed from the MFA session. */
+    struct awssts_roles roles = {0};
+    if (arc == AWSSTS_OK)
+        arc = awssts_roles_parse(st.roles, &roles, &ei);
+    for (size_t i = 0; arc == AWSSTS_OK && i < roles.n; i++) {
+        char rsection[160], rcmd[sizeof(cmd) + 64];
+        snprintf(rsection, sizeof(rsection), "profile %s-%s", name, roles.v[i].name);
+        snprintf(rcmd, sizeof(rcmd), "%s --role %s", cmd, roles.v[i].name);
+        arc = awssts_credfile_set(cf, rsection, "credential_process", rcmd, &ei);
+        if (arc == AWSSTS_OK)
+            arc = awssts_credfile_set(cf, rsection, "region", st.region, &ei);
+    }
     if (arc == AWSSTS_OK && cli_save_file(cf, path, mode) != EXIT_OK)
         arc = AWSSTS_E_FILE_IO;
     awssts_credfile_free(cf);
@@ -420,8 +476,12 @@ int cmd_setup_config(int argc, char **argv)
         printf("profile %s in %s now runs: %s\n", name, path, cmd);
         printf("use it with: export AWS_PROFILE=%s (the static [%s] in %s/credentials stays for tools that read files)\n",
                name, st.profile, sd.path);
+        for (size_t i = 0; i < roles.n; i++)
+            printf("profile %s-%s: role %s (%s)\n", name, roles.v[i].name, roles.v[i].name,
+                   roles.v[i].arn);
         rc = EXIT_OK;
     }
+    awssts_roles_free(&roles);
 out:
     awssts_state_free(&st);
     session_dir_close(&sd);

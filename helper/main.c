@@ -19,6 +19,9 @@ static const struct {
     {"env", cmd_env, "print export lines for eval"},
     {"setup-config", cmd_setup_config, "make an AWS CLI profile that uses credential-process"},
     {"login", cmd_login, "aws-mfa's workflow: session credentials into ~/.aws/credentials"},
+    {"roles", cmd_roles, "the named roles this login may take from its MFA session"},
+    {"assume", cmd_assume, "a named role's credentials as a profile of the session's file"},
+    {"exec", cmd_exec, "run a command with a named role's credentials in its environment"},
     {"check", cmd_check, "as root: what pam_aws_sts would do for a user's login, and its problems"},
 };
 

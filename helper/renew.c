@@ -2,6 +2,7 @@
  * session has ended, a new one with a code typed on the terminal. */
 #include "cli.h"
 #include "login_flow.h"
+#include "roles.h"
 #include "awssts/credfile.h"
 #include "awssts/safefile.h"
 #include "awssts/secret.h"
@@ -45,6 +46,7 @@ static void plan_of(const struct awssts_state *st, struct awssts_login_plan *p)
         .session_duration = st->duration,
         .role_duration = st->role_duration,
         .external_id = st->external_id,
+        .source_identity = st->source_identity,
     };
 }
 
@@ -264,5 +266,84 @@ int session_renew(const struct session_dir *sd, struct awssts_state *st, long mi
     awssts_client_free(c);
     if (rc == EXIT_OK)
         rc = session_state_write(sd, st);
+    return rc;
+}
+
+/* The client of a renewal: the state's endpoint, CA and proxy (the user's
+ * own proxy first, see renewal_proxy). */
+static int renewal_client(const struct awssts_state *st, struct awssts_client **c)
+{
+    struct awssts_client_options o;
+    awssts_state_client_options(st, &o);
+    o.proxy = renewal_proxy(st);
+    o.user_agent = "awssts";
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    return awssts_client_new(&o, c, &ei) == AWSSTS_OK ? EXIT_OK : sts_failed("state", &ei);
+}
+
+int session_renew_named(const struct session_dir *sd, struct awssts_state *st, const char *name,
+                        long min_remaining, const struct awssts_credentials **out, bool *called)
+{
+    *called = false;
+    *out = NULL;
+    struct awssts_roles roles;
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    if (awssts_roles_parse(st->roles, &roles, &ei) != AWSSTS_OK) {
+        cli_error_info("state", &ei);
+        return EXIT_FAILURE_OTHER;
+    }
+    const char *found = awssts_roles_find(&roles, name);
+    char arn[2100] = "";
+    if (found != NULL)
+        snprintf(arn, sizeof(arn), "%s", found);
+    awssts_roles_free(&roles);
+    if (found == NULL) {
+        cli_error("role '%.40s' is not one of this login's (awssts roles lists them; IAM decides "
+                  "what may be assumed, this list only what awssts offers)", name);
+        return EXIT_USAGE;
+    }
+    struct awssts_state_role *r = awssts_state_named(st, name, true);
+    if (r == NULL) {
+        cli_error("out of memory");
+        return EXIT_FAILURE_OTHER;
+    }
+    time_t now = time(NULL);
+    if (r->creds.access_key_id != NULL && r->creds.expiration - now > min_remaining) {
+        *out = &r->creds;
+        return EXIT_OK;
+    }
+    /* Every named role comes from the one MFA session, with no new code. */
+    bool session_usable = st->has_mfa_session && st->mfa_session.expiration - now > SESSION_MARGIN;
+    if (!session_usable) {
+        if (st->flow_direct || !st->has_mfa_session)
+            cli_error("roles come from the MFA session, and this login has none (flow = direct): "
+                      "log in again, or ask for flow = session");
+        else
+            cli_error("the MFA session has ended: log in again");
+        return EXIT_LOGIN_NEEDED;
+    }
+    struct awssts_client *c = NULL;
+    int rc = renewal_client(st, &c);
+    if (rc != EXIT_OK)
+        return rc;
+    struct awssts_login_plan plan;
+    plan_of(st, &plan);
+    plan.role_arn = arn;
+    struct awssts_credentials role = {0};
+    *called = true;
+    awssts_err arc = awssts_login_renew_role(c, &st->mfa_session, &plan, &role, &ei);
+    awssts_client_free(c);
+    if (arc == AWSSTS_E_EXPIRED_TOKEN) {
+        cli_error("the MFA session has ended: log in again");
+        return EXIT_LOGIN_NEEDED;
+    }
+    if (arc != AWSSTS_OK)
+        return sts_failed("AssumeRole with the MFA session", &ei);
+    replace(&r->creds, &role);
+    rc = session_state_write(sd, st);
+    if (rc == EXIT_OK)
+        *out = &r->creds;
     return rc;
 }

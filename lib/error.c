@@ -94,7 +94,8 @@ void awssts_error_prefix(struct awssts_error_info *ei, const char *prefix)
     if (ei == NULL || prefix == NULL)
         return;
     char joined[sizeof(ei->detail) * 2];
-    snprintf(joined, sizeof(joined), "%s: %s", prefix, ei->detail);
+    /* With no detail yet, the prefix alone: never a dangling "prefix: ". */
+    snprintf(joined, sizeof(joined), ei->detail[0] ? "%s: %s" : "%s", prefix, ei->detail);
     memcpy(ei->detail, joined, sizeof(ei->detail) - 1);
     ei->detail[sizeof(ei->detail) - 1] = '\0';
     awssts_text_sanitize(ei->detail);

@@ -6,7 +6,10 @@
 #include "awssts/sts.h"
 #include "awssts/validate.h"
 #include "error_set.h"
+#include "roles.h"
+#include "template.h"
 #include "text.h"
+#include "uri.h"
 
 #include <grp.h>
 #include <limits.h>
@@ -53,8 +56,12 @@ static const struct awssts_option options[] = {
     ROW("role_duration", LONG(role_duration), "3600", "`3600`", AWSSTS_ROLE_DURATION_MIN,
      AWSSTS_ROLE_DURATION_MAX, false, false,
      "AssumeRole seconds (900-43200; at most 3600 with `flow = session`)"),
-    ROW("role_session_name", STR(role_session_name), NULL, "the user name", 0, 0, false, false,
-     "AssumeRole's session name, `[\\w+=,.@-]{2,64}`"),
+    ROW("role_session_name", STR(role_session_name), "%u", "`%u`", 0, 0, false, false,
+     "AssumeRole's session name, `[\\w+=,.@-]{2,64}` once `%u` (the user) and `%h` (this host's short name) are filled in; CloudTrail shows it in the role's ARN"),
+    ROW("source_identity", STR(source_identity), "%u", "`%u`", 0, 0, false, false,
+     "`SourceIdentity` sent on every AssumeRole, the module's and `awssts`'s, with `%u` and `%h` as for `role_session_name`; `none`: not sent. STS keeps it through role chaining and refuses another, so CloudTrail names the login in every call made with the role's credentials (GetSessionToken cannot carry it: the role makes a call attributable)"),
+    ROW("roles", STR(roles), NULL, "", 0, 0, false, false,
+     "named roles the user may take from the one MFA session with `awssts assume`, `exec`, `credential-process --role`: `NAME=ARN NAME=ARN`; the login's role is `role_arn`, else the keys' role, else the first listed"),
     ROW("external_id", STR(external_id), NULL, "", 0, 0, false, false, "passed to AssumeRole"),
     ROW("runtime_dir", PATH(runtime_dir), NULL, "see [Files](#files)", 0, 0, true, false,
      "where the user's files go; `%U` uid, `%u` user name; its parent must exist, on tmpfs"),
@@ -78,6 +85,8 @@ static const struct awssts_option options[] = {
      "the prompt"),
     ROW("export_region", BOOL(export_region), "yes", "`yes`", 0, 0, false, false,
      "export `AWS_REGION` and `AWS_DEFAULT_REGION`"),
+    ROW("log_format", AWSSTS_OPT_LOG_FORMAT, S(log_format), "keyvalue", "`keyvalue`", 0, 0, true,
+     false, "the login's one log line: `keyvalue` (`name=value`), or `json` (one JSON object a line, the same fields)"),
     ROW("export_endpoint", BOOL(export_endpoint), "yes", "`yes`", 0, 0, false, false,
      "with `endpoint` set, export it as `AWS_ENDPOINT_URL_STS`, so that AWS CLIs and SDKs that read it call the same endpoint (the AWS CLI from 2.13; Debian 12's 2.9 does not)"),
 
@@ -138,6 +147,15 @@ static awssts_err apply(const struct awssts_option *o, const char *v, const char
         else
             return awssts_error_set(ei, AWSSTS_E_CONFIG,
                                     "%s flow = '%.20s': expected session or direct", where, v);
+        return AWSSTS_OK;
+    case AWSSTS_OPT_LOG_FORMAT:
+        if (strcasecmp(v, "keyvalue") == 0)
+            s->log_format = AWSSTS_LOG_KEYVALUE;
+        else if (strcasecmp(v, "json") == 0)
+            s->log_format = AWSSTS_LOG_JSON;
+        else
+            return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                    "%s log_format = '%.20s': expected keyvalue or json", where, v);
         return AWSSTS_OK;
     case AWSSTS_OPT_ON_ERROR:
         if (strcasecmp(v, "allow") == 0)
@@ -249,6 +267,20 @@ static awssts_err set_defaults(struct awssts_settings *s, struct awssts_error_in
     return AWSSTS_OK;
 }
 
+/* A template value (%u, %h) replaced by its expansion; NULL stays NULL. */
+static awssts_err expand_in_place(char **slot, const char *user, const char *at,
+                                  struct awssts_error_info *ei)
+{
+    if (*slot == NULL)
+        return AWSSTS_OK;
+    char out[256];
+    struct awssts_error_info tei;
+    awssts_error_info_reset(&tei);
+    if (awssts_template_expand(*slot, user, out, sizeof(out), &tei) != AWSSTS_OK)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s %s", at, tei.detail);
+    return set_string(slot, out) == AWSSTS_OK ? AWSSTS_OK : awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+}
+
 /* "FILE: line N: [SECTION]" of the value that option name came from, or
  * "FILE" when it is the default. */
 static const char *origin_of(const char *path, const struct awssts_setting_origin *origins,
@@ -271,8 +303,23 @@ static awssts_err check_settings(const char *path, const char *user, struct awss
 {
     char at[600];
 #define AT(name) origin_of(path, origins, (name), at, sizeof(at))
-    if (s->role_session_name == NULL && set_string(&s->role_session_name, user) != AWSSTS_OK)
-        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    awssts_err rc = expand_in_place(&s->role_session_name, user, AT("role_session_name"), ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    if (s->source_identity != NULL && strcasecmp(s->source_identity, "none") == 0) {
+        free(s->source_identity);
+        s->source_identity = NULL;
+    }
+    if ((rc = expand_in_place(&s->source_identity, user, AT("source_identity"), ei)) != AWSSTS_OK)
+        return rc;
+    if (s->source_identity != NULL && !awssts_valid_source_identity(s->source_identity))
+        return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                "%s source_identity '%.64s' must be 2-64 of letters, digits and +=,.@_- (STS's rule)",
+                                AT("source_identity"), s->source_identity);
+    struct awssts_error_info rei;
+    awssts_error_info_reset(&rei);
+    if (awssts_roles_parse(s->roles, &s->role_list, &rei) != AWSSTS_OK)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s %s", AT("roles"), rei.detail);
     if (s->region == NULL)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: no region for user %s", path, user);
     struct awssts_endpoint ep;
@@ -367,6 +414,7 @@ awssts_err awssts_settings_load_origins(const char *path, const char *user, gid_
 
 void awssts_settings_free(struct awssts_settings *s)
 {
+    awssts_roles_free(&s->role_list);
     char *base = (char *)s;
     for (size_t i = 0; i < N_OPTIONS; i++) {
         const struct awssts_option *o = &options[i];
@@ -380,4 +428,40 @@ void awssts_settings_free(struct awssts_settings *s)
         *slot = NULL;
     }
     memset(s, 0, sizeof(*s));
+}
+
+/* One option's value as the file would have it, a proxy without its
+ * credentials. */
+const char *awssts_option_text(const struct awssts_option *o, const struct awssts_settings *s,
+                               char *buf, size_t len)
+{
+    const char *base = (const char *)s + o->offset;
+    switch (o->type) {
+    case AWSSTS_OPT_STRING:
+    case AWSSTS_OPT_PATH: {
+        const char *v = *(const char *const *)(const void *)base;
+        if (v == NULL)
+            return "(not set)";
+        if (o->secret && !awssts_uri_without_userinfo(v, buf, len))
+            return "(set, not shown)";
+        if (!o->secret) {
+            size_t n = strlen(v);
+            bool edge = n > 0 && (v[0] == ' ' || v[n - 1] == ' ');
+            snprintf(buf, len, edge ? "\"%s\"" : "%s", v);
+        }
+        return buf;
+    }
+    case AWSSTS_OPT_BOOL:
+        return *(const bool *)(const void *)base ? "yes" : "no";
+    case AWSSTS_OPT_LONG:
+        snprintf(buf, len, "%ld", *(const long *)(const void *)base);
+        return buf;
+    case AWSSTS_OPT_FLOW:
+        return s->flow == AWSSTS_FLOW_DIRECT ? "direct" : "session";
+    case AWSSTS_OPT_ON_ERROR:
+        return s->on_error_allow ? "allow" : "deny";
+    case AWSSTS_OPT_LOG_FORMAT:
+        return s->log_format == AWSSTS_LOG_JSON ? "json" : "keyvalue";
+    }
+    return "?";
 }

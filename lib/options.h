@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "audit.h"
+#include "roles.h"
 #include "awssts/error.h"
 
 #define AWSSTS_DEFAULT_CONFIG "/etc/security/pam_aws_sts.conf"
@@ -31,7 +33,10 @@ struct awssts_settings {
     enum awssts_flow flow;
     long duration;         /* GetSessionToken */
     long role_duration;
-    char *role_session_name;
+    char *role_session_name; /* expanded (%u, %h) */
+    char *source_identity;   /* expanded; NULL: none sent */
+    char *roles;             /* NAME=ARN ..., as written */
+    struct awssts_roles role_list; /* roles, parsed */
     char *external_id;
     char *runtime_dir;     /* pattern with %U and %u, NULL: the default search */
     char *staging_dir;
@@ -45,6 +50,7 @@ struct awssts_settings {
     char *prompt;
     bool export_region;
     bool export_endpoint;
+    enum awssts_log_format log_format;
     bool user_section;     /* a [user:] or [group:] section matched */
 };
 
@@ -55,6 +61,7 @@ enum awssts_option_type {
     AWSSTS_OPT_LONG,
     AWSSTS_OPT_FLOW,
     AWSSTS_OPT_ON_ERROR,
+    AWSSTS_OPT_LOG_FORMAT,
 };
 
 struct awssts_option {
@@ -97,6 +104,11 @@ awssts_err awssts_settings_load_origins(const char *path, const char *user, gid_
                                         struct awssts_error_info *ei);
 
 void awssts_settings_free(struct awssts_settings *s);
+
+/* Option o's value in s as the file would have it ("(not set)" for none),
+ * a secret one (the proxy) without its credentials; for awssts check. */
+const char *awssts_option_text(const struct awssts_option *o, const struct awssts_settings *s,
+                               char *buf, size_t len);
 
 struct awssts_config;
 /* The names of a loaded configuration file: sections and keys as the table

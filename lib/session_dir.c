@@ -43,6 +43,11 @@ awssts_err awssts_session_write(int dirfd, const struct awssts_state *st,
     if (rc == AWSSTS_OK)
         rc = awssts_credfile_put_credentials(cf, st->profile, awssts_state_current(st),
                                              st->has_role ? st->role_arn : NULL, ei);
+    /* The named roles written with awssts assume, each in its own section. */
+    for (size_t i = 0; rc == AWSSTS_OK && i < st->n_named; i++)
+        if (st->named[i].profile[0] != '\0')
+            rc = awssts_credfile_put_credentials(cf, st->named[i].profile, &st->named[i].creds,
+                                                 st->named[i].creds.assumed_role_arn, ei);
     if (rc == AWSSTS_OK && awssts_credfile_serialize(cf, &creds, &clen) != AWSSTS_OK)
         rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
     if (rc == AWSSTS_OK)

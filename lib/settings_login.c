@@ -21,6 +21,8 @@ void awssts_settings_state(const struct awssts_settings *s, struct awssts_state 
     st->role_session_name = s->role_session_name;
     st->role_duration = s->role_duration;
     st->external_id = s->external_id;
+    st->source_identity = s->source_identity;
+    st->roles = s->roles;
     st->export_region = s->export_region;
     st->export_endpoint = s->export_endpoint;
 }
@@ -32,6 +34,15 @@ void awssts_settings_client_options(const struct awssts_settings *s, const char 
     awssts_settings_state(s, &st);
     awssts_state_client_options(&st, o);
     o->user_agent = user_agent;
+}
+
+const char *awssts_settings_login_role(const struct awssts_settings *s, const char *keys_role)
+{
+    if (s->role_arn != NULL)
+        return s->role_arn;
+    if (keys_role != NULL)
+        return keys_role;
+    return s->role_list.n > 0 ? s->role_list.v[0].arn : NULL;
 }
 
 awssts_err awssts_settings_login(const struct awssts_settings *s, const struct awssts_user_keys *k,
@@ -53,6 +64,7 @@ awssts_err awssts_settings_login(const struct awssts_settings *s, const struct a
         .session_duration = s->duration,
         .role_duration = s->role_duration,
         .external_id = s->external_id,
+        .source_identity = s->source_identity,
     };
     struct awssts_keys lt = {k->access_key_id, k->secret_access_key, NULL};
     rc = awssts_login_run(c, &lt, &plan, code, out, ei);

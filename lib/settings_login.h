@@ -21,6 +21,10 @@ void awssts_settings_state(const struct awssts_settings *s, struct awssts_state 
 void awssts_settings_client_options(const struct awssts_settings *s, const char *user_agent,
                                     struct awssts_client_options *o);
 
+/* The login's role: role_arn, else the keys' (keys_role, may be NULL),
+ * else the first of roles; NULL: session credentials only. */
+const char *awssts_settings_login_role(const struct awssts_settings *s, const char *keys_role);
+
 /* The calls for this user: mfa_serial and role_arn as resolved from the
  * configuration and the keys. */
 awssts_err awssts_settings_login(const struct awssts_settings *s, const struct awssts_user_keys *k,

@@ -8,6 +8,7 @@
 #include "awssts/timeutil.h"
 #include "awssts/validate.h"
 #include "error_set.h"
+#include "roles.h"
 #include "text.h"
 #include "uri.h"
 
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #define MAIN "awssts"
+#define NAMED "role:" /* + a role's name: its credentials */
 #define O(f) offsetof(struct awssts_state, f)
 
 static const struct awssts_state_field fields[] = {
@@ -37,6 +39,8 @@ static const struct awssts_state_field fields[] = {
     {"role_session_name", AWSSTS_SF_STRING, O(role_session_name), 0, 0, 0},
     {"role_duration", AWSSTS_SF_LONG, O(role_duration), AWSSTS_ROLE_DURATION_MIN,
      AWSSTS_ROLE_DURATION_MAX, 3600},
+    {"source_identity", AWSSTS_SF_STRING, O(source_identity), 0, 0, 0},
+    {"roles", AWSSTS_SF_STRING, O(roles), 0, 0, 0},
     {"external_id", AWSSTS_SF_STRING, O(external_id), 0, 0, 0},
     {"mfa_serial", AWSSTS_SF_STRING, O(mfa_serial), 0, 0, 0},
     {"export_region", AWSSTS_SF_BOOL, O(export_region), 0, 0, 1},
@@ -151,6 +155,13 @@ awssts_err awssts_state_serialize(const struct awssts_state *st, char **text, si
         rc = put_creds(cf, "mfa_session", &st->mfa_session, ei);
     if (rc == AWSSTS_OK && st->has_role)
         rc = put_creds(cf, "role", &st->role, ei);
+    for (size_t i = 0; rc == AWSSTS_OK && i < st->n_named; i++) {
+        char section[64];
+        snprintf(section, sizeof(section), NAMED "%s", st->named[i].name);
+        rc = put_creds(cf, section, &st->named[i].creds, ei);
+        if (rc == AWSSTS_OK && st->named[i].profile[0] != '\0')
+            rc = awssts_credfile_set(cf, section, "profile", st->named[i].profile, ei);
+    }
     if (rc == AWSSTS_OK && awssts_credfile_serialize(cf, text, len) != AWSSTS_OK)
         rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
     awssts_credfile_free(cf);
@@ -243,6 +254,65 @@ static awssts_err check_known_keys(const char *text, size_t len, struct awssts_e
     return AWSSTS_OK;
 }
 
+/* The named roles' credentials: a [role:NAME] for each role of the list
+ * that has been taken; any other [role:...] is refused. */
+static awssts_err take_named(const struct awssts_credfile *cf, struct awssts_state *st,
+                             struct awssts_error_info *ei)
+{
+    struct awssts_roles roles;
+    if (awssts_roles_parse(st->roles, &roles, ei) != AWSSTS_OK)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "state: roles invalid");
+    awssts_err rc = AWSSTS_OK;
+    for (size_t i = 0; rc == AWSSTS_OK && i < roles.n; i++) {
+        char section[64];
+        snprintf(section, sizeof(section), NAMED "%s", roles.v[i].name);
+        if (!awssts_credfile_has_section(cf, section))
+            continue;
+        struct awssts_state_role *r = awssts_state_named(st, roles.v[i].name, true);
+        bool have = false;
+        if (r == NULL) {
+            rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+            break;
+        }
+        rc = take_creds(cf, section, &r->creds, &have, ei);
+        const char *profile = awssts_credfile_get(cf, section, "profile");
+        if (rc == AWSSTS_OK && profile != NULL) {
+            if (!awssts_valid_profile_name(profile) || strlen(profile) >= sizeof(r->profile))
+                rc = awssts_error_set(ei, AWSSTS_E_CONFIG, "state: [%s] profile invalid", section);
+            else
+                snprintf(r->profile, sizeof(r->profile), "%s", profile);
+        }
+    }
+    awssts_roles_free(&roles);
+    return rc;
+}
+
+struct awssts_state_role *awssts_state_named(struct awssts_state *st, const char *name, bool create)
+{
+    for (size_t i = 0; i < st->n_named; i++)
+        if (strcmp(st->named[i].name, name) == 0)
+            return &st->named[i];
+    if (!create || strlen(name) >= sizeof(st->named[0].name))
+        return NULL;
+    struct awssts_state_role *v = realloc(st->named, (st->n_named + 1) * sizeof(*v));
+    if (v == NULL)
+        return NULL;
+    st->named = v;
+    struct awssts_state_role *r = &st->named[st->n_named++];
+    memset(r, 0, sizeof(*r));
+    snprintf(r->name, sizeof(r->name), "%s", name);
+    return r;
+}
+
+static bool roles_valid(const char *text)
+{
+    struct awssts_roles r;
+    if (awssts_roles_parse(text, &r, NULL) != AWSSTS_OK)
+        return false;
+    awssts_roles_free(&r);
+    return true;
+}
+
 awssts_err awssts_state_parse(const char *text, size_t len, struct awssts_state *st,
                               struct awssts_error_info *ei)
 {
@@ -252,7 +322,7 @@ awssts_err awssts_state_parse(const char *text, size_t len, struct awssts_state 
     if (rc != AWSSTS_OK)
         return rc;
     const char *version = awssts_credfile_get(cf, MAIN, "version");
-    if (version == NULL || (strcmp(version, "1") != 0 && strcmp(version, "2") != 0)) {
+    if (version == NULL || strlen(version) != 1 || version[0] < '1' || version[0] > '3') {
         rc = awssts_error_set(ei, AWSSTS_E_CONFIG, "state: unknown version");
         goto out;
     }
@@ -263,6 +333,8 @@ awssts_err awssts_state_parse(const char *text, size_t len, struct awssts_state 
         rc = take_creds(cf, "mfa_session", &st->mfa_session, &st->has_mfa_session, ei);
     if (rc == AWSSTS_OK)
         rc = take_creds(cf, "role", &st->role, &st->has_role, ei);
+    if (rc == AWSSTS_OK)
+        rc = take_named(cf, st, ei);
     if (rc != AWSSTS_OK)
         goto out;
     struct awssts_endpoint ep;
@@ -272,8 +344,10 @@ awssts_err awssts_state_parse(const char *text, size_t len, struct awssts_state 
         (st->role_arn != NULL && !awssts_valid_role_arn(st->role_arn)) ||
         (st->role_session_name != NULL && !awssts_valid_session_name(st->role_session_name)) ||
         (st->mfa_serial != NULL && !awssts_valid_mfa_serial(st->mfa_serial)) ||
+        (st->source_identity != NULL && !awssts_valid_source_identity(st->source_identity)) ||
+        !roles_valid(st->roles) ||
         (!st->has_mfa_session && !st->has_role))
-        rc = awssts_error_set(ei, AWSSTS_E_CONFIG, "state: region, endpoint, profile, role or credentials invalid");
+        rc = awssts_error_set(ei, AWSSTS_E_CONFIG, "state: region, endpoint, profile, role, source identity, roles or credentials invalid");
 out:
     awssts_credfile_free(cf);
     if (rc != AWSSTS_OK)
@@ -317,5 +391,8 @@ void awssts_state_free(struct awssts_state *st)
     }
     awssts_credentials_clear(&st->mfa_session);
     awssts_credentials_clear(&st->role);
+    for (size_t i = 0; i < st->n_named; i++)
+        awssts_credentials_clear(&st->named[i].creds);
+    free(st->named);
     memset(st, 0, sizeof(*st));
 }

@@ -17,6 +17,13 @@
 extern "C" {
 #endif
 
+/* A named role (roles =) taken from the MFA session, kept for renewals. */
+struct awssts_state_role {
+    char name[33];          /* as in roles */
+    char profile[65];       /* its section in the credentials file; "": not written there */
+    struct awssts_credentials creds;
+};
+
 struct awssts_state {
     char *user;
     char *region;
@@ -27,6 +34,8 @@ struct awssts_state {
     char *profile;
     char *role_arn;
     char *role_session_name;
+    char *source_identity;  /* sent again on every renewal (version 3) */
+    char *roles;            /* NAME=ARN ... (version 3) */
     char *external_id;
     char *mfa_serial;
     long connect_timeout;   /* seconds */
@@ -42,10 +51,13 @@ struct awssts_state {
     bool export_endpoint;   /* AWS_ENDPOINT_URL_STS when endpoint is set (version 2; 1: yes) */
     bool has_mfa_session;
     bool has_role;
+    struct awssts_state_role *named; /* [role:NAME] (version 3) */
+    size_t n_named;
 };
 
-/* The file's version: 2 added export_region; 1 is still read. */
-#define AWSSTS_STATE_VERSION 2
+/* The file's version: 2 added export_region and export_endpoint, 3
+ * source_identity and roles; 1 and 2 are still read. */
+#define AWSSTS_STATE_VERSION 3
 
 /* The fields of [awssts], one line each, in the order they are written. */
 enum awssts_state_field_type { AWSSTS_SF_STRING, AWSSTS_SF_BOOL, AWSSTS_SF_LONG, AWSSTS_SF_FLOW };
@@ -72,6 +84,10 @@ const struct awssts_credentials *awssts_state_current(const struct awssts_state 
 /* Client options from the state (borrowed strings). */
 void awssts_state_client_options(const struct awssts_state *st,
                                             struct awssts_client_options *o);
+
+/* The named role's entry; with create, a new empty one when there is none
+ * (NULL only when out of memory). */
+struct awssts_state_role *awssts_state_named(struct awssts_state *st, const char *name, bool create);
 
 void awssts_state_free(struct awssts_state *st);
 

@@ -11,6 +11,7 @@
 #include "handoff.h"
 #include "id.h"
 #include "user_rights.h"
+#include "audit.h"
 #include "outcome.h"
 #include "preflight.h"
 #include "settings_login.h"
@@ -46,6 +47,7 @@ struct call {
     char pwbuf[4096];
     struct awssts_settings s;
     bool settings_loaded;
+    const char *role; /* the login's role, once known (borrowed) */
 };
 
 /* PAM_SUCCESS, or the PAM code to return. A name that is not a valid user
@@ -150,26 +152,48 @@ static int pam_result(enum awssts_outcome_result r)
     return PAM_AUTHINFO_UNAVAIL;
 }
 
-/* The login's one line, from the outcome table, and the user's one message;
- * returns the PAM result. */
+/* A PAM item as text, NULL when unset. */
+static const char *item_text(pam_handle_t *pamh, int item)
+{
+    const void *v = NULL;
+    return pam_get_item(pamh, item, &v) == PAM_SUCCESS ? v : NULL;
+}
+
+/* The login's one line (lib/audit.h: key=value or JSON), from the outcome
+ * table, and the user's one message; returns the PAM result. */
 static int log_outcome(struct call *c, enum awssts_outcome o, const char *flow,
                        const struct awssts_login_result *l, const struct awssts_error_info *ei)
 {
     bool allow = c->settings_loaded && c->s.on_error_allow;
-    char err[1200] = "";
-    if (ei != NULL && ei->code != AWSSTS_OK) {
-        /* Quoted, with the server's quotes escaped: its text cannot add fields. */
-        char line[560], quoted[1100];
-        awssts_text_escape_quoted(quoted, sizeof(quoted), awssts_error_format(ei, line, sizeof(line)));
-        snprintf(err, sizeof(err), " error=\"%s\"", quoted);
-    }
-    pam_syslog(c->pamh, awssts_outcome(o)->level,
-               "user=%s outcome=%s region=%s endpoint=%s flow=%s call=%s request_id=%s latency_ms=%lld%s",
-               c->user ? c->user : "(invalid)", awssts_outcome_label(o, allow),
-               c->settings_loaded && c->s.region ? c->s.region : "-",
-               l && l->host[0] ? l->host : "-", flow ? flow : "-",
-               l && l->failed_call ? l->failed_call : "-",
-               l && l->request_id[0] ? l->request_id : "-", l ? l->latency_ms : 0LL, err);
+    char err[560] = "";
+    if (ei != NULL && ei->code != AWSSTS_OK)
+        awssts_error_format(ei, err, sizeof(err));
+    const struct awssts_credentials *got = o == AWSSTS_OUT_SUCCESS && l != NULL ? awssts_login_final(l) : NULL;
+    struct awssts_audit a = {
+        .user = c->user,
+        .outcome = awssts_outcome_label(o, allow),
+        .region = c->settings_loaded ? c->s.region : NULL,
+        .endpoint = l != NULL && l->host[0] ? l->host : NULL,
+        .flow = flow,
+        .call = l != NULL ? l->failed_call : NULL,
+        .role_arn = c->role,
+        /* Sent only with a role: GetSessionToken cannot carry it. */
+        .source_identity = c->role != NULL && c->settings_loaded ? c->s.source_identity : NULL,
+        .access_key_id = got != NULL ? got->access_key_id : NULL,
+        .rhost = item_text(c->pamh, PAM_RHOST),
+        .tty = item_text(c->pamh, PAM_TTY),
+        .request_id = l != NULL && l->request_id[0] ? l->request_id : NULL,
+        .latency_ms = l != NULL ? l->latency_ms : 0,
+        .error = err[0] ? err : NULL,
+    };
+    char *line = NULL;
+    enum awssts_log_format f = c->settings_loaded ? c->s.log_format : AWSSTS_LOG_KEYVALUE;
+    if (awssts_audit_format(&a, f, &line, NULL) == AWSSTS_OK)
+        pam_syslog(c->pamh, awssts_outcome(o)->level, "%s", line);
+    else
+        pam_syslog(c->pamh, LOG_CRIT, "user=%s outcome=%s (out of memory for the log line)",
+                   c->user ? c->user : "(invalid)", a.outcome);
+    free(line);
     bool info = false;
     const char *message = awssts_outcome_message(o, allow, &info);
     if (message != NULL)
@@ -266,8 +290,9 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
         goto out;
     }
     const char *serial = c.s.mfa_serial ? c.s.mfa_serial : keys.mfa_serial;
-    const char *role = c.s.role_arn ? c.s.role_arn : keys.role_arn;
+    const char *role = awssts_settings_login_role(&c.s, keys.role_arn);
     const char *flow = flow_name(&c.s, role);
+    c.role = role;
     if (serial == NULL) {
         awssts_error_info_reset(&ei);
         ei.code = AWSSTS_E_CONFIG;

@@ -38,8 +38,18 @@ static void run_check(struct checked *c, const char *const *args)
     snprintf(group, sizeof(group), "NSS_WRAPPER_GROUP=%s", peer_env("NSS_WRAPPER_GROUP"));
     snprintf(hosts, sizeof(hosts), "NSS_WRAPPER_HOSTS=%s", peer_env("NSS_WRAPPER_HOSTS"));
     snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", nss_preload);
-    char *envp[] = {(char *)(uintptr_t)"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-                    (char *)(uintptr_t)"HOME=/root", passwd, group, hosts, preload, NULL};
+    char *envp[12] = {(char *)(uintptr_t)"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+                      (char *)(uintptr_t)"HOME=/root", passwd, group, hosts, preload};
+    /* Under SANITIZE=1 the sanitizers' settings (run-pam-tests says why). */
+    static const char *const keep[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS", "NSS_WRAPPER_DISABLE_DEEPBIND"};
+    char kept[3][512];
+    size_t e = 6;
+    for (size_t i = 0; i < 3; i++)
+        if (getenv(keep[i]) != NULL) {
+            snprintf(kept[i], sizeof(kept[i]), "%s=%s", keep[i], getenv(keep[i]));
+            envp[e++] = kept[i];
+        }
+    envp[e] = NULL;
     int st = spawn_capture(argv, envp, c->out, sizeof(c->out));
     c->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

@@ -118,6 +118,7 @@ static const struct placeholder placeholders[] = {
     {"PORT", EXPECT},
     {"LATENCY", EXPECT},
     {"REQUEST_ID", EXPECT},
+    {"KEY_ID", EXPECT},
     {"ANY", EXPECT},
     {"CODE", ANSWER},
     {"WRONG", ANSWER},
@@ -237,7 +238,7 @@ static void expand(const char *s, const struct vars *v, char *out, size_t len)
     out[o] = '\0';
 }
 
-enum span { DIGITS, ID, ANYTHING };
+enum span { DIGITS, ID, KEY, ANYTHING };
 
 static size_t span_of(const char *t, enum span c)
 {
@@ -245,7 +246,8 @@ static size_t span_of(const char *t, enum span c)
     if (c == ANYTHING)
         return strlen(t);
     while (t[n] && (isdigit((unsigned char)t[n]) ||
-                    (c == ID && (isalpha((unsigned char)t[n]) || t[n] == '-'))))
+                    (c == ID && (isalpha((unsigned char)t[n]) || t[n] == '-')) ||
+                    (c == KEY && isupper((unsigned char)t[n]))))
         n++;
     return n;
 }
@@ -270,7 +272,10 @@ static bool matches(const char *p, const char *t, const struct vars *v)
             t += k;
             continue;
         }
-        enum span c = strcmp(name, "ANY") == 0 ? ANYTHING : strcmp(name, "REQUEST_ID") == 0 ? ID : DIGITS;
+        enum span c = strcmp(name, "ANY") == 0          ? ANYTHING
+                      : strcmp(name, "REQUEST_ID") == 0 ? ID
+                      : strcmp(name, "KEY_ID") == 0     ? KEY
+                                                        : DIGITS;
         size_t min = c == ANYTHING ? 0 : 1;
         for (size_t k = span_of(t, c) + 1; k-- > min;)
             if (matches(p, t + k, v))

@@ -4,11 +4,13 @@
  *   docgen options-man   the KEYS entries of pam_aws_sts.conf(5)
  *   docgen options       the option names, one a line
  *   docgen outcomes      every outcome label the log line can carry
+ *   docgen audit-fields  the log line's fields, in order
  * scripts/update-docs puts them in place; tests/docs/run-docs-check fails
  * when the committed documentation differs.
  */
 #include "awssts/config.h"
 #include "options.h"
+#include "audit.h"
 #include "outcome.h"
 
 #include <stdio.h>
@@ -108,11 +110,14 @@ int main(int argc, char **argv)
             if (awssts_outcome(i)->allowed_label != NULL)
                 puts(awssts_outcome(i)->allowed_label);
         }
+    } else if (strcmp(argv[1], "audit-fields") == 0) {
+        for (size_t i = 0; awssts_audit_field_name(i) != NULL; i++)
+            puts(awssts_audit_field_name(i));
     } else {
         goto usage;
     }
     return 0;
 usage:
-    fputs("usage: docgen options-md|options-man|options|outcomes | check-config FILE\n", stderr);
+    fputs("usage: docgen options-md|options-man|options|outcomes|audit-fields | check-config FILE\n", stderr);
     return 2;
 }
