@@ -35,8 +35,9 @@ static int parse(int argc, char **argv, const char *usage, bool with_profile, bo
     *dir = *profile = *name = NULL;
     optind = 1;
     int ch;
-    /* "+": options end at the role's name, so the command keeps its own. */
-    while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    /* For exec, "+": options end at the role's name, so the command keeps
+     * its own; assume takes them on either side of the name. */
+    while ((ch = getopt_long(argc, argv, with_command ? "+h" : "h", opts, NULL)) != -1) {
         switch (ch) {
         case 'd': *dir = optarg; break;
         case 'p':

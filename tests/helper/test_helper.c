@@ -88,6 +88,9 @@ static void write_user_file(const char *path, const char *text, size_t len, mode
 static bool session_exports_region = true;
 /* flow = direct: the role assumed with the code, no MFA session. */
 static bool session_direct = false;
+/* roles = and source_identity of the login, NULL: none. */
+static const char *session_roles = NULL;
+static const char *session_source_identity = NULL;
 
 static void make_session_via(char session_key[32], const char *proxy)
 {
@@ -109,6 +112,8 @@ static void make_session_via(char session_key[32], const char *proxy)
         .role_arn = (char[]){"arn:aws:iam::123456789012:role/mfa-admin"},
         .role_session_name = (char[]){"hana"}, .role_duration = 3600, .mfa_serial = serial,
         .proxy = (char *)(uintptr_t)proxy, .export_region = session_exports_region,
+        .roles = (char *)(uintptr_t)session_roles,
+        .source_identity = (char *)(uintptr_t)session_source_identity,
     };
     if (session_direct) {
         struct awssts_assume_role_request rreq = {.struct_size = sizeof(rreq), .role_arn = st.role_arn, .role_session_name = "hana",
@@ -123,7 +128,8 @@ static void make_session_via(char session_key[32], const char *proxy)
         struct awssts_keys sk = {st.mfa_session.access_key_id, st.mfa_session.secret_access_key,
                                  st.mfa_session.session_token};
         struct awssts_assume_role_request rreq = {.struct_size = sizeof(rreq), .role_arn = st.role_arn, .role_session_name = "hana",
-                                                  .duration_seconds = 3600};
+                                                  .duration_seconds = 3600,
+                                                  .source_identity = session_source_identity};
         assert_int_equal(awssts_assume_role(c, &sk, &rreq, &st.role, NULL), AWSSTS_OK);
         snprintf(session_key, 32, "%s", st.mfa_session.access_key_id);
     }
@@ -287,6 +293,94 @@ static void test_direct_flow_renewal(void **state)
     run_as_user(&r, SESSION_ENV, "%s status", peer_env("AWSSTS_BIN"));
     assert_int_equal(r.rc, 0);
     assert_non_null(strstr(r.out, "MFA session:  none (the role was assumed directly with the code)"));
+}
+
+/*
+ * roles = from one MFA session: list, assume into a profile, exec, and the
+ * per-role credential_process profiles of setup-config, with the AWS CLI
+ * after the first role's hour is over. Every AssumeRole carries the login's
+ * SourceIdentity and is signed with the MFA session; the one MFA code of the
+ * login is the only one STS sees; a role not in the list never reaches STS.
+ */
+static void test_named_roles_from_one_code(void **state)
+{
+    (void)state;
+    char skey[32], env[1024], frag[80], serial_frag[120];
+    session_roles = "ops=arn:aws:iam::123456789012:role/ops readonly=arn:aws:iam::123456789012:role/readonly";
+    session_source_identity = "hana";
+    make_session(skey);
+    session_roles = session_source_identity = NULL;
+    snprintf(frag, sizeof(frag), "\"key\": \"%s\"", skey);
+    snprintf(serial_frag, sizeof(serial_frag), "\"serial\": \"arn:aws:iam::123456789012:mfa/hana%d\"", serial_n);
+    const char *bin = peer_env("AWSSTS_BIN");
+    struct run r;
+
+    run_as_user(&r, SESSION_ENV, "%s roles", bin);
+    if (r.rc != 0 || strstr(r.out, "ops ") == NULL || strstr(r.out, "role/readonly") == NULL)
+        fail_msg("roles (%d):\n%s%s", r.rc, r.out, r.err);
+
+    /* Not in the list: refused here, one line, nothing sent. */
+    int calls = clock_log_count("\"action\"", NULL);
+    run_as_user(&r, SESSION_ENV, "%s exec admin -- true", bin);
+    assert_int_equal(r.rc, 2);
+    if (strstr(r.err, "role 'admin' is not one of this login's") == NULL ||
+        strchr(r.err, '\n') != strrchr(r.err, '\n'))
+        fail_msg("exec of an unlisted role said:\n%s", r.err);
+    assert_int_equal(clock_log_count("\"action\"", NULL), calls);
+
+    /* exec, an hour and a minute on: the CLI sees ops and only ops. */
+    run_as_user(&r, SESSION_ENV " AWS_PROFILE=nosuch",
+                "faketime -f +61m %s exec ops -- aws sts get-caller-identity --endpoint-url %s --output text", bin,
+                peer_env("FAULT_CLOCK_URL"));
+    if (r.rc != 0 || strstr(r.out, "assumed-role/ops/hana") == NULL)
+        fail_msg("exec ops (%d):\n%s%s", r.rc, r.out, r.err);
+    assert_int_equal(clock_log_count("\"role_arn\": \"arn:aws:iam::123456789012:role/ops\"", frag), 1);
+    assert_int_equal(clock_log_count("role/ops\"", "\"source_identity\": \"hana\""), 1);
+
+    /* assume writes a profile beside the login's; the CLI reads it. */
+    run_as_user(&r, SESSION_ENV, "faketime -f +61m %s assume readonly --profile ro", bin);
+    if (r.rc != 0 || strstr(r.out, "[ro] in " DIR "/credentials: role readonly") == NULL)
+        fail_msg("assume (%d):\n%s%s", r.rc, r.out, r.err);
+    run_as_user(&r, SESSION_ENV " AWS_REGION=us-east-1",
+                "faketime -f +61m aws sts get-caller-identity --profile ro --endpoint-url %s --output text",
+                peer_env("FAULT_CLOCK_URL"));
+    if (r.rc != 0 || strstr(r.out, "assumed-role/readonly/hana") == NULL)
+        fail_msg("aws --profile ro (%d):\n%s%s", r.rc, r.out, r.err);
+    run_as_user(&r, SESSION_ENV, "%s assume readonly --profile default", bin);
+    assert_int_equal(r.rc, 2); /* the login's own profile is not overwritten */
+
+    /* setup-config: one credential_process profile per role, renewing past
+     * the hour of the ops credentials that exec got. */
+    snprintf(env, sizeof(env), SESSION_ENV " AWS_CONFIG_FILE=%s/home/config", tdir);
+    run_as_user(&r, env, "%s setup-config", bin);
+    if (r.rc != 0 || strstr(r.out, "profile awssts-ops: role ops") == NULL)
+        fail_msg("setup-config (%d):\n%s%s", r.rc, r.out, r.err);
+    int ops_before = clock_log_count("role/ops\"", frag);
+    run_as_user(&r, env, "faketime -f +125m aws sts get-caller-identity --profile awssts-ops --endpoint-url %s --output text",
+                peer_env("FAULT_CLOCK_URL"));
+    if (r.rc != 0 || strstr(r.out, "assumed-role/ops/hana") == NULL)
+        fail_msg("aws --profile awssts-ops (%d):\n%s%s", r.rc, r.out, r.err);
+    assert_int_equal(clock_log_count("role/ops\"", frag), ops_before + 1);
+    run_as_user(&r, env, "faketime -f +126m aws sts get-caller-identity --profile awssts-ops --endpoint-url %s --output text",
+                peer_env("FAULT_CLOCK_URL"));
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(clock_log_count("role/ops\"", frag), ops_before + 1); /* reused */
+    run_as_user(&r, env, "faketime -f +125m aws sts get-caller-identity --profile awssts-readonly --endpoint-url %s --output text",
+                peer_env("FAULT_CLOCK_URL"));
+    if (r.rc != 0 || strstr(r.out, "assumed-role/readonly/hana") == NULL)
+        fail_msg("aws --profile awssts-readonly (%d):\n%s%s", r.rc, r.out, r.err);
+
+    run_as_user(&r, SESSION_ENV, "faketime -f +125m %s roles", bin);
+    assert_int_equal(r.rc, 0);
+    assert_non_null(strstr(r.out, "credentials until"));
+
+    /* In all: one MFA code (the login's), every renewal signed with the MFA
+     * session and carrying the same SourceIdentity. */
+    assert_int_equal(clock_log_count(serial_frag, "\"mfa\": true"), 1);
+    int renewals = clock_log_count("\"action\": \"AssumeRole\"", frag);
+    assert_true(renewals >= 4);
+    assert_int_equal(clock_log_count(frag, "\"source_identity\": \"hana\""), renewals);
+    assert_int_equal(clock_log_count(frag, "\"mfa\": true"), 0);
 }
 
 static void test_unsafe_state_refused(void **state)
@@ -776,6 +870,7 @@ int main(void)
         cmocka_unit_test(test_twenty_at_once_make_one_call),
         cmocka_unit_test(test_mfa_session_ended),
         cmocka_unit_test(test_direct_flow_renewal),
+        cmocka_unit_test(test_named_roles_from_one_code),
         cmocka_unit_test(test_unsafe_state_refused),
         cmocka_unit_test(test_login_drop_in),
         cmocka_unit_test(test_login_suffixes),
