@@ -255,7 +255,7 @@ static awssts_err check_known_keys(const char *text, size_t len, struct awssts_e
 }
 
 /* The named roles' credentials: a [role:NAME] for each role of the list
- * that has been taken; any other [role:...] is refused. */
+ * that has been taken; a [role:...] of no listed role is not read. */
 static awssts_err take_named(const struct awssts_credfile *cf, struct awssts_state *st,
                              struct awssts_error_info *ei)
 {

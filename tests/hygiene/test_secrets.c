@@ -162,8 +162,8 @@ static void test_the_search_finds_secrets(void **state)
     struct needles s, c;
     secrets(&s);
     codes(&c);
-    /* hyg1: session + role + refresh (3 pairs), the drop-in (1), the long-term secret */
-    if (s.n < 9)
+    /* hyg1: session + role + refresh (3 pairs), hyg6 (2), the drop-in (1), the long-term secret */
+    if (s.n < 13)
         fail_msg("only %d secrets issued: the run did not do what it should", s.n);
     assert_true(c.n >= 6);
     assert_non_null(found_in(env("HYG_DROPIN"), &s, 0));
@@ -215,6 +215,10 @@ static void test_logs_and_outputs_hold_no_secret(void **state)
     assert_int_equal(syslog_lines("user=hyg4 outcome=sts_error", NULL), 1);
     assert_int_equal(syslog_lines("user=hyg5 outcome=sts_error", "SecretAccessKey"), 1);
     assert_int_equal(syslog_lines("user=hyg1: session closed, 0 open, credentials removed", NULL), 1);
+    /* ...and in JSON, with the issued key id, the role and the source identity. */
+    assert_int_equal(syslog_lines("{\"user\":\"hyg6\",\"outcome\":\"success\"", "\"access_key_id\":\"ASIA"), 1);
+    assert_int_equal(syslog_lines("{\"user\":\"hyg6\",\"outcome\":\"success\"", "\"source_identity\":\"hyg6\""), 1);
+    assert_int_equal(syslog_lines("{\"user\":\"hyg3\",\"outcome\":\"mfa_code_rejected\"", NULL), 1);
     free_needles(&s);
     free_needles(&c);
 }

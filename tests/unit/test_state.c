@@ -28,7 +28,7 @@ static void test_round_trip(void **state)
     char *text = NULL;
     size_t len = 0;
     assert_int_equal(awssts_state_serialize(&in, &text, &len, NULL), AWSSTS_OK);
-    assert_non_null(strstr(text, "[awssts]\nversion = 2\n"));
+    assert_non_null(strstr(text, "[awssts]\nversion = 3\n"));
     assert_non_null(strstr(text, "[mfa_session]\naws_access_key_id = ASIAMFASESSION000001\n"));
 
     struct awssts_state out;
@@ -57,7 +57,8 @@ static const struct {
     {"profile", "work"}, {"flow", "direct"}, {"duration", "3000"},
     {"role_arn", "arn:aws:iam::123456789012:role/ops"}, {"role_session_name", "alice-s"},
     {"role_duration", "7200"}, {"external_id", "ext-id-1"},
-    {"mfa_serial", "arn:aws:iam::123456789012:mfa/alice"}, {"export_region", "no"}, {"export_endpoint", "no"},
+    {"mfa_serial", "arn:aws:iam::123456789012:mfa/alice"}, {"export_region", "no"}, {"export_endpoint", "no"}, {"source_identity", "alice@bastion-1"},
+    {"roles", "ops=arn:aws:iam::123456789012:role/ops ro=arn:aws:iam::123456789012:role/readonly"},
 };
 
 static const char role_section[] = "[role]\naws_access_key_id = ASIAROLE000000000001\n"
@@ -71,7 +72,7 @@ static void test_every_field_round_trips(void **state)
     (void)state;
     size_t n = 0;
     const struct awssts_state_field *f = awssts_state_fields(&n);
-    char text[4096] = "[awssts]\nversion = 2\n";
+    char text[4096] = "[awssts]\nversion = 3\n";
     for (size_t i = 0; i < n; i++) {
         const char *v = NULL;
         for (size_t j = 0; j < sizeof(samples) / sizeof(samples[0]); j++)
@@ -83,6 +84,11 @@ static void test_every_field_round_trips(void **state)
     }
     strcat(text, "\n"); /* a blank line between sections, as written */
     strcat(text, role_section);
+    /* A named role taken from the MFA session, written as a profile too. */
+    strcat(text, "\n[role:ro]\naws_access_key_id = ASIANAMED00000000001\n"
+                 "aws_secret_access_key = namedsecretnamedsecret12\n"
+                 "aws_session_token = namedtokennamedtoken+/\n"
+                 "expiration = 2030-01-01T00:00:00Z\nprofile = readonly\n");
     struct awssts_state st;
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
@@ -95,6 +101,12 @@ static void test_every_field_round_trips(void **state)
     assert_false(st.export_region);
     assert_true(st.flow_direct && st.fips && st.dualstack);
     assert_int_equal(st.role_duration, 7200);
+    assert_string_equal(st.source_identity, "alice@bastion-1");
+    const struct awssts_state_role *ro = awssts_state_named(&st, "ro", false);
+    assert_non_null(ro);
+    assert_string_equal(ro->profile, "readonly");
+    assert_string_equal(ro->creds.access_key_id, "ASIANAMED00000000001");
+    assert_null(awssts_state_named(&st, "ops", false)); /* listed, never taken */
     awssts_secret_free(again);
     awssts_state_free(&st);
 }
