@@ -146,8 +146,9 @@ AWSSTS_API awssts_err awssts_get_session_token(struct awssts_client *c,
     memset(out, 0, sizeof(*out));
     struct awssts_session_token_request copy;
     const struct awssts_session_token_request *req = &copy;
-    awssts_err src = awssts_sized_copy(&copy, sizeof(copy), given,
-                                       AWSSTS_SIZE_THROUGH(struct awssts_session_token_request, token_code),
+    /* One version so far: 0.1.0's. */
+    static const size_t sizes[] = {sizeof(struct awssts_session_token_request)};
+    awssts_err src = awssts_sized_copy(&copy, sizeof(copy), given, sizes, 1,
                                        "GetSessionToken request", ei);
     if (src != AWSSTS_OK)
         return src;
@@ -178,8 +179,9 @@ AWSSTS_API awssts_err awssts_assume_role(struct awssts_client *c,
     memset(out, 0, sizeof(*out));
     struct awssts_assume_role_request copy;
     const struct awssts_assume_role_request *req = &copy;
-    awssts_err src = awssts_sized_copy(&copy, sizeof(copy), given,
-                                       AWSSTS_SIZE_THROUGH(struct awssts_assume_role_request, source_identity),
+    /* One version so far: 0.1.0's. */
+    static const size_t sizes[] = {sizeof(struct awssts_assume_role_request)};
+    awssts_err src = awssts_sized_copy(&copy, sizeof(copy), given, sizes, 1,
                                        "AssumeRole request", ei);
     if (src != AWSSTS_OK)
         return src;
