@@ -12,22 +12,29 @@
 #include "awssts/error.h"
 #include "error_set.h"
 
-/* first: the size of the struct in libawssts's first version (its fields
- * up to the last one it had). */
+/*
+ * sizes: the struct's size in every version of libawssts that had it,
+ * smallest first, the last this library's (full_size). A caller's
+ * struct_size must be one of them: a size in between would end inside a
+ * field, whose bytes would then be read as half a pointer.
+ */
 static inline awssts_err awssts_sized_copy(void *full, size_t full_size, const void *caller,
-                                           size_t first, const char *what,
-                                           struct awssts_error_info *ei)
+                                           const size_t *sizes, size_t n_sizes,
+                                           const char *what, struct awssts_error_info *ei)
 {
     size_t given;
     memcpy(&given, caller, sizeof(given));
     memset(full, 0, full_size);
-    if (given < first || given > full_size)
-        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "%s: struct_size %zu is not one of this libawssts (%zu to %zu): "
-                                "set it to sizeof the struct",
-                                what, given, first, full_size);
-    memcpy(full, caller, given);
-    return AWSSTS_OK;
+    for (size_t i = 0; i < n_sizes; i++) {
+        if (given == sizes[i] && given <= full_size) {
+            memcpy(full, caller, given);
+            return AWSSTS_OK;
+        }
+    }
+    return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                            "%s: struct_size %zu is not the size of any version of this "
+                            "libawssts's struct (%zu to %zu): set it to sizeof the struct",
+                            what, given, sizes[0], full_size);
 }
 
 /* The size of a struct up to and including member m. */

@@ -17,9 +17,9 @@ AWSSTS_API awssts_err awssts_client_new(const struct awssts_client_options *give
     *out = NULL;
     struct awssts_client_options opts;
     const struct awssts_client_options *o = &opts;
-    awssts_err src = awssts_sized_copy(&opts, sizeof(opts), given,
-                                       AWSSTS_SIZE_THROUGH(struct awssts_client_options, user_agent),
-                                       "client options", ei);
+    /* One version so far: 0.1.0's. */
+    static const size_t sizes[] = {sizeof(struct awssts_client_options)};
+    awssts_err src = awssts_sized_copy(&opts, sizeof(opts), given, sizes, 1, "client options", ei);
     if (src != AWSSTS_OK)
         return src;
     struct awssts_client *c = calloc(1, sizeof(*c));

@@ -7,6 +7,7 @@
 #include "error_set.h"
 #include "sized.h"
 #include "sts_call.h"
+#include "sts_ops.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -146,8 +147,9 @@ AWSSTS_API awssts_err awssts_get_session_token(struct awssts_client *c,
     memset(out, 0, sizeof(*out));
     struct awssts_session_token_request copy;
     const struct awssts_session_token_request *req = &copy;
-    awssts_err src = awssts_sized_copy(&copy, sizeof(copy), given,
-                                       AWSSTS_SIZE_THROUGH(struct awssts_session_token_request, token_code),
+    /* One version so far: 0.1.0's. */
+    static const size_t sizes[] = {sizeof(struct awssts_session_token_request)};
+    awssts_err src = awssts_sized_copy(&copy, sizeof(copy), given, sizes, 1,
                                        "GetSessionToken request", ei);
     if (src != AWSSTS_OK)
         return src;
@@ -160,6 +162,188 @@ AWSSTS_API awssts_err awssts_get_session_token(struct awssts_client *c,
     if (rc == AWSSTS_OK)
         rc = run_credentials_call(c, keys, &call, false, out, ei);
     awssts_sts_call_free(&call);
+    return rc;
+}
+
+/*
+ * The request as libawssts 0.1.0 had it, to pin its size: a caller built
+ * then passes this struct_size, and gets no tags.
+ */
+struct assume_role_request_v1 {
+    size_t struct_size;
+    const char *role_arn;
+    const char *role_session_name;
+    int duration_seconds;
+    const char *serial_number;
+    const char *token_code;
+    const char *external_id;
+    const char *source_identity;
+};
+_Static_assert(sizeof(struct assume_role_request_v1) ==
+                   AWSSTS_SIZE_THROUGH(struct awssts_assume_role_request, source_identity),
+               "AssumeRole request: the first version must be a prefix of this one");
+
+static const size_t assume_role_sizes[] = {
+    sizeof(struct assume_role_request_v1),     /* 0.1.0 */
+    sizeof(struct awssts_assume_role_request), /* with session tags */
+};
+
+static char ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Tag keys as STS compares them: without case (ASCII only, by then). */
+static bool same_key(const char *a, const char *b)
+{
+    for (; *a != '\0' && ascii_lower(*a) == ascii_lower(*b); a++, b++)
+        ;
+    return ascii_lower(*a) == ascii_lower(*b);
+}
+
+/* Why a key that awssts_valid_tag_key refused is wrong. */
+static const char *key_problem(const char *key)
+{
+    size_t n = strlen(key);
+    if (n == 0)
+        return "an empty key";
+    if (n > AWSSTS_TAG_KEY_MAX)
+        return "a key longer than 128 characters";
+    if (n >= 4 && ascii_lower(key[0]) == 'a' && ascii_lower(key[1]) == 'w' &&
+        ascii_lower(key[2]) == 's' && key[3] == ':')
+        return "a key beginning with aws:, a prefix AWS keeps for itself";
+    return "a key with a character other than ASCII letters, digits, space and _.:/=+-@";
+}
+
+/*
+ * STS's rules for Tags and TransitiveTagKeys, checked here so that a bad
+ * tag costs no round trip (and no MFA code). A tag is named by its place
+ * and, once its key is known to be printable, by its key; never by a
+ * value. The packed size of policies and tags together is STS's to check.
+ */
+static awssts_err check_tags(const struct awssts_assume_role_request *req,
+                             struct awssts_error_info *ei)
+{
+    if (req->n_tags > 0 && req->tags == NULL)
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "AssumeRole: %zu session tags but no array of them", req->n_tags);
+    if (req->n_transitive_tag_keys > 0 && req->transitive_tag_keys == NULL)
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "AssumeRole: %zu transitive tag keys but no array of them",
+                                req->n_transitive_tag_keys);
+    if (req->n_tags > AWSSTS_MAX_SESSION_TAGS)
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "AssumeRole: %zu session tags, STS takes at most %d",
+                                req->n_tags, AWSSTS_MAX_SESSION_TAGS);
+    if (req->n_transitive_tag_keys > AWSSTS_MAX_SESSION_TAGS)
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "AssumeRole: %zu transitive tag keys, STS takes at most %d",
+                                req->n_transitive_tag_keys, AWSSTS_MAX_SESSION_TAGS);
+    for (size_t i = 0; i < req->n_tags; i++) {
+        const struct awssts_tag *t = &req->tags[i];
+        if (t->key == NULL)
+            return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                    "session tag %zu has no key", i + 1);
+        if (!awssts_valid_tag_key(t->key))
+            return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "session tag %zu has %s",
+                                    i + 1, key_problem(t->key));
+        if (t->value == NULL)
+            return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                    "session tag %zu (key \"%s\") has no value (\"\" for an empty one)",
+                                    i + 1, t->key);
+        if (!awssts_valid_tag_value(t->value))
+            return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                    "session tag %zu (key \"%s\") has a value %s", i + 1, t->key,
+                                    strlen(t->value) > AWSSTS_TAG_VALUE_MAX
+                                        ? "longer than 256 characters"
+                                        : "with a character other than ASCII letters, digits, "
+                                          "space and _.:/=+-@");
+        for (size_t j = 0; j < i; j++)
+            if (same_key(req->tags[j].key, t->key))
+                return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                        "session tags %zu and %zu have the same key \"%s\" "
+                                        "(STS compares tag keys without case)",
+                                        j + 1, i + 1, t->key);
+    }
+    for (size_t i = 0; i < req->n_transitive_tag_keys; i++) {
+        const char *k = req->transitive_tag_keys[i];
+        if (k == NULL || !awssts_valid_tag_key(k))
+            return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                    "transitive tag key %zu has %s", i + 1,
+                                    k == NULL ? "no text" : key_problem(k));
+        bool found = false;
+        for (size_t j = 0; j < req->n_tags && !found; j++)
+            found = same_key(req->tags[j].key, k);
+        if (!found)
+            return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                    "transitive tag key %zu (\"%s\") is not the key of a session "
+                                    "tag of the request", i + 1, k);
+    }
+    return AWSSTS_OK;
+}
+
+static awssts_err add_tags(struct assume_role_call *ar, const struct awssts_assume_role_request *req,
+                           struct awssts_error_info *ei)
+{
+    awssts_err rc = AWSSTS_OK;
+    size_t slot = 0;
+    for (size_t i = 0; i < req->n_tags && rc == AWSSTS_OK; i++) {
+        char *key = ar->names[slot++], *value = ar->names[slot++];
+        snprintf(key, sizeof(ar->names[0]), "Tags.member.%zu.Key", i + 1);
+        snprintf(value, sizeof(ar->names[0]), "Tags.member.%zu.Value", i + 1);
+        rc = awssts_sts_call_add(&ar->call, key, req->tags[i].key, ei);
+        if (rc == AWSSTS_OK)
+            rc = awssts_sts_call_add(&ar->call, value, req->tags[i].value, ei);
+    }
+    for (size_t i = 0; i < req->n_transitive_tag_keys && rc == AWSSTS_OK; i++) {
+        char *name = ar->names[slot++];
+        snprintf(name, sizeof(ar->names[0]), "TransitiveTagKeys.member.%zu", i + 1);
+        rc = awssts_sts_call_add(&ar->call, name, req->transitive_tag_keys[i], ei);
+    }
+    return rc;
+}
+
+awssts_err awssts_assume_role_prepare(const struct awssts_assume_role_request *given,
+                                      struct assume_role_call *out,
+                                      struct awssts_error_info *ei)
+{
+    awssts_sts_call_init(&out->call, "AssumeRole");
+    struct awssts_assume_role_request copy;
+    const struct awssts_assume_role_request *req = &copy;
+    awssts_err rc = awssts_sized_copy(&copy, sizeof(copy), given, assume_role_sizes,
+                                      sizeof(assume_role_sizes) / sizeof(assume_role_sizes[0]),
+                                      "AssumeRole request", ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    if (!awssts_valid_role_arn(req->role_arn))
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "role ARN must be arn:aws:iam::ACCOUNT:role/NAME");
+    if (!awssts_valid_session_name(req->role_session_name))
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "role session name must be 2-64 of letters, digits and +=,.@_-");
+    if (req->external_id != NULL && !awssts_valid_external_id(req->external_id))
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "external id must be 2-1224 of letters, digits and +=,.@:/_-");
+    if (req->source_identity != NULL && !awssts_valid_source_identity(req->source_identity))
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
+                                "source identity must be 2-64 of letters, digits and +=,.@_-");
+    rc = check_tags(req, ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_sts_call_add(&out->call, "RoleArn", req->role_arn, ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_sts_call_add(&out->call, "RoleSessionName", req->role_session_name, ei);
+    if (rc == AWSSTS_OK)
+        rc = add_duration_and_mfa(&out->call, req->duration_seconds,
+                                  AWSSTS_ROLE_DURATION_MIN, AWSSTS_ROLE_DURATION_MAX,
+                                  "role duration", req->serial_number, req->token_code, ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_sts_call_add(&out->call, "ExternalId", req->external_id, ei);
+    /* Exactly when set: STS keeps a session's source identity through
+     * chaining, and refuses to change it; not sending one keeps it. */
+    if (rc == AWSSTS_OK)
+        rc = awssts_sts_call_add(&out->call, "SourceIdentity", req->source_identity, ei);
+    if (rc == AWSSTS_OK)
+        rc = add_tags(out, req, ei);
     return rc;
 }
 
@@ -176,41 +360,11 @@ AWSSTS_API awssts_err awssts_assume_role(struct awssts_client *c,
     if (c == NULL || given == NULL || out == NULL)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "AssumeRole: missing argument");
     memset(out, 0, sizeof(*out));
-    struct awssts_assume_role_request copy;
-    const struct awssts_assume_role_request *req = &copy;
-    awssts_err src = awssts_sized_copy(&copy, sizeof(copy), given,
-                                       AWSSTS_SIZE_THROUGH(struct awssts_assume_role_request, source_identity),
-                                       "AssumeRole request", ei);
-    if (src != AWSSTS_OK)
-        return src;
-    if (!awssts_valid_role_arn(req->role_arn))
-        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "role ARN must be arn:aws:iam::ACCOUNT:role/NAME");
-    if (!awssts_valid_session_name(req->role_session_name))
-        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "role session name must be 2-64 of letters, digits and +=,.@_-");
-    if (req->external_id != NULL && !awssts_valid_external_id(req->external_id))
-        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "external id must be 2-1224 of letters, digits and +=,.@:/_-");
-    if (req->source_identity != NULL && !awssts_valid_source_identity(req->source_identity))
-        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "source identity must be 2-64 of letters, digits and +=,.@_-");
-    struct sts_call call;
-    awssts_sts_call_init(&call, "AssumeRole");
-    awssts_err rc = awssts_sts_call_add(&call, "RoleArn", req->role_arn, ei);
+    struct assume_role_call ar;
+    awssts_err rc = awssts_assume_role_prepare(given, &ar, ei);
     if (rc == AWSSTS_OK)
-        rc = awssts_sts_call_add(&call, "RoleSessionName", req->role_session_name, ei);
-    if (rc == AWSSTS_OK)
-        rc = add_duration_and_mfa(&call, req->duration_seconds,
-                                  AWSSTS_ROLE_DURATION_MIN, AWSSTS_ROLE_DURATION_MAX,
-                                  "role duration", req->serial_number, req->token_code, ei);
-    if (rc == AWSSTS_OK)
-        rc = awssts_sts_call_add(&call, "ExternalId", req->external_id, ei);
-    if (rc == AWSSTS_OK)
-        rc = awssts_sts_call_add(&call, "SourceIdentity", req->source_identity, ei);
-    if (rc == AWSSTS_OK)
-        rc = run_credentials_call(c, keys, &call, true, out, ei);
-    awssts_sts_call_free(&call);
+        rc = run_credentials_call(c, keys, &ar.call, true, out, ei);
+    awssts_sts_call_free(&ar.call);
     return rc;
 }
 

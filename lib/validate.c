@@ -1,6 +1,7 @@
 /* Value checks. Patterns follow the STS API reference; anything that could
  * break a file we write (newlines, brackets, '=') is outside them. */
 #include "awssts/validate.h"
+#include "awssts/sts.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -43,6 +44,43 @@ AWSSTS_API bool awssts_valid_external_id(const char *s)
 AWSSTS_API bool awssts_valid_source_identity(const char *s)
 {
     return in_set(s, 2, 64, "+=,.@-");
+}
+
+/*
+ * Session tags. STS takes [\p{L}\p{Z}\p{N}_.:/=+\-@], any Unicode letter,
+ * separator or number; we take the ASCII ones only (letters, digits, the
+ * plain space). Simpler to check without a Unicode table, and a tag goes
+ * into our logs as it is: nothing there can then be a look-alike letter, a
+ * right-to-left mark or a separator (U+2028) that breaks a log line.
+ */
+static bool tag_chars(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && (c == '\0' || strchr(" _.:/=+-@", c) == NULL))
+            return false;
+    }
+    return true;
+}
+
+AWSSTS_API bool awssts_valid_tag_key(const char *s)
+{
+    if (s == NULL)
+        return false;
+    size_t n = strlen(s);
+    /* "aws:" is AWS's own prefix; keys are compared without case. */
+    bool reserved = n >= 4 && (s[0] | 0x20) == 'a' && (s[1] | 0x20) == 'w' &&
+                    (s[2] | 0x20) == 's' && s[3] == ':';
+    return n >= 1 && n <= AWSSTS_TAG_KEY_MAX && !reserved && tag_chars(s, n);
+}
+
+AWSSTS_API bool awssts_valid_tag_value(const char *s)
+{
+    if (s == NULL)
+        return false;
+    size_t n = strlen(s);
+    return n <= AWSSTS_TAG_VALUE_MAX && tag_chars(s, n);
 }
 
 /* POSIX portable user names, as useradd accepts them (a trailing '$' for

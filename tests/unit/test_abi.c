@@ -8,6 +8,7 @@
 #include "awssts/sts.h"
 #include "sized.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 /* A struct as a first and as a later version of the library has it. */
@@ -29,12 +30,30 @@ static void test_older_caller_read_only_as_far_as_its_struct(void **state)
     assert_non_null(old);
     *old = (struct v1){.struct_size = sizeof(*old), .a = "x"};
     struct v2 full;
-    assert_int_equal(awssts_sized_copy(&full, sizeof(full), old, AWSSTS_SIZE_THROUGH(struct v2, a),
-                                       "test", NULL),
-                     AWSSTS_OK);
+    const size_t sizes[] = {sizeof(struct v1), sizeof(struct v2)};
+    assert_int_equal(AWSSTS_SIZE_THROUGH(struct v2, a), sizeof(struct v1));
+    assert_int_equal(awssts_sized_copy(&full, sizeof(full), old, sizes, 2, "test", NULL), AWSSTS_OK);
     assert_string_equal(full.a, "x");
     assert_null(full.added);
     free(old);
+}
+
+/* A size between two versions ends inside a field: refused, not half read. */
+static void test_size_between_versions_refused(void **state)
+{
+    (void)state;
+    struct v2 caller = {.struct_size = sizeof(struct v1) + 4, .a = "x", .added = "y"};
+    struct v2 full;
+    const size_t sizes[] = {sizeof(struct v1), sizeof(struct v2)};
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    assert_int_equal(awssts_sized_copy(&full, sizeof(full), &caller, sizes, 2, "test", &ei),
+                     AWSSTS_E_INVALID_ARGUMENT);
+    char want[80];
+    snprintf(want, sizeof(want), "test: struct_size %zu is not the size of any version",
+             sizeof(struct v1) + 4);
+    assert_non_null(strstr(ei.detail, want));
+    assert_null(full.a);
 }
 
 static void test_sizes_that_are_no_struct_refused(void **state)
@@ -73,6 +92,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_older_caller_read_only_as_far_as_its_struct),
+        cmocka_unit_test(test_size_between_versions_refused),
         cmocka_unit_test(test_sizes_that_are_no_struct_refused),
     };
     return cmocka_run_group_tests_name("abi", tests, NULL, NULL);

@@ -78,6 +78,47 @@ static void test_keys(void **state)
     assert_false(awssts_valid_profile_name(""));
 }
 
+/* Session tags: STS's lengths, ASCII of STS's classes, no aws: key. */
+static void test_tags(void **state)
+{
+    (void)state;
+    assert_true(awssts_valid_tag_key("Project"));
+    assert_true(awssts_valid_tag_key("bastion:linux-user"));
+    assert_true(awssts_valid_tag_key("a b_c.d:e/f=g+h-i@j"));
+    assert_true(awssts_valid_tag_key("x"));
+    assert_true(awssts_valid_tag_key("awsx"));
+    assert_true(awssts_valid_tag_key("my:aws:key"));
+    const char *bad_keys[] = {
+        "", "aws:x", "AWS:x", "Aws:", "tab\there", "new\nline", "comma,no", "semi;no",
+        "quote\"no", "star*", "caf\xc3\xa9", "\xe2\x80\xa8sep", "x\x7f",
+    };
+    for (size_t i = 0; i < sizeof(bad_keys) / sizeof(bad_keys[0]); i++)
+        assert_false(awssts_valid_tag_key(bad_keys[i]));
+    assert_false(awssts_valid_tag_key(NULL));
+
+    assert_true(awssts_valid_tag_value(""));
+    assert_true(awssts_valid_tag_value("aws:allowed in a value by the pattern"));
+    assert_true(awssts_valid_tag_value("10.0.0.1:22 user@host /a=b+c-d_e"));
+    assert_false(awssts_valid_tag_value("new\nline"));
+    assert_false(awssts_valid_tag_value("caf\xc3\xa9"));
+    assert_false(awssts_valid_tag_value("a,b"));
+    assert_false(awssts_valid_tag_value(NULL));
+
+    char s[260];
+    memset(s, 'k', sizeof(s));
+    s[128] = '\0';
+    assert_true(awssts_valid_tag_key(s));
+    s[128] = 'k';
+    s[129] = '\0';
+    assert_false(awssts_valid_tag_key(s));
+    s[129] = 'k';
+    s[256] = '\0';
+    assert_true(awssts_valid_tag_value(s));
+    s[256] = 'k';
+    s[257] = '\0';
+    assert_false(awssts_valid_tag_value(s));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -85,6 +126,7 @@ int main(void)
         cmocka_unit_test(test_session_name),
         cmocka_unit_test(test_arns),
         cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_tags),
     };
     return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
 }

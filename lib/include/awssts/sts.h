@@ -28,10 +28,11 @@ extern "C" {
  *
  * A later library whose struct has more fields at the end reads only the
  * caller's part and takes the rest as zero (their defaults), so these
- * structs grow without a new SONAME. A struct_size of 0, smaller than this
- * library's first version of the struct, or larger than this library's
- * (a caller built against a newer libawssts) is refused with
- * AWSSTS_E_INVALID_ARGUMENT. The structs the library fills in
+ * structs grow without a new SONAME. A struct_size that is not the size of
+ * the struct in one of this library's versions (0, one ending inside a
+ * field, or larger than this library's: a caller built against a newer
+ * libawssts) is refused with AWSSTS_E_INVALID_ARGUMENT before anything is
+ * sent. The structs the library fills in
  * (awssts_credentials, awssts_caller_identity) and awssts_keys never grow:
  * what is new comes in new structs and functions.
  */
@@ -81,6 +82,23 @@ struct awssts_session_token_request {
     const char *token_code;
 };
 
+/*
+ * A session tag for AssumeRole (borrowed strings). STS's own limits, checked
+ * before anything is sent: a key of 1 to 128 characters, a value of 0 to 256
+ * (never NULL: "" for an empty one), both of ASCII letters, digits, space and
+ * _ . : / = + - @ (awssts_valid_tag_key, awssts_valid_tag_value); a key
+ * must not begin with "aws:", and no two keys of one request may differ
+ * only in case (STS treats tag keys case-insensitively).
+ */
+struct awssts_tag {
+    const char *key;
+    const char *value;
+};
+
+#define AWSSTS_MAX_SESSION_TAGS 50 /* tags, and transitive keys, per AssumeRole */
+#define AWSSTS_TAG_KEY_MAX 128
+#define AWSSTS_TAG_VALUE_MAX 256
+
 struct awssts_assume_role_request {
     size_t struct_size;        /* sizeof(struct awssts_assume_role_request) */
     const char *role_arn;
@@ -89,7 +107,19 @@ struct awssts_assume_role_request {
     const char *serial_number;
     const char *token_code;
     const char *external_id;
-    const char *source_identity;
+    const char *source_identity; /* SourceIdentity, sent when set; the struct's
+                                    first version (0.1.0) ends here */
+    /* Session tags: Tags.member.N.Key and .Value, in this order; n_tags of
+     * them at tags (n_tags 0: none, and tags may be NULL). */
+    const struct awssts_tag *tags;
+    size_t n_tags;
+    /* TransitiveTagKeys.member.N: keys of tags above (in any case) that pass
+     * on to sessions chained from this one; n_transitive_tag_keys of them. */
+    const char *const *transitive_tag_keys;
+    size_t n_transitive_tag_keys;
+    /* STS also caps the packed size of session policies and tags together,
+     * in a compressed form it does not document: only STS can check that
+     * (PackedPolicyTooLarge, AWSSTS_E_INVALID_ARGUMENT). */
 };
 
 struct awssts_caller_identity {

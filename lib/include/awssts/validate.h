@@ -27,6 +27,10 @@ AWSSTS_API bool awssts_valid_secret_key(const char *s);      /* base64 alphabet,
 AWSSTS_API bool awssts_valid_session_token(const char *s);   /* base64 alphabet, 16..16384 */
 AWSSTS_API bool awssts_valid_profile_name(const char *s);    /* [\w+=,.@:/-]{1,64}, no brackets */
 AWSSTS_API bool awssts_valid_user_name(const char *s);       /* [a-z_][a-z0-9_.-]{0,31}, '$' last */
+/* Session tags (AssumeRole's Tags): ASCII letters, digits, space and _.:/=+-@;
+ * a key 1..128 not beginning with "aws:" (in any case), a value 0..256. */
+AWSSTS_API bool awssts_valid_tag_key(const char *s);
+AWSSTS_API bool awssts_valid_tag_value(const char *s);
 
 #ifdef __cplusplus
 }
