@@ -47,6 +47,7 @@ static void plan_of(const struct awssts_state *st, struct awssts_login_plan *p)
         .role_duration = st->role_duration,
         .external_id = st->external_id,
         .source_identity = st->source_identity,
+        .tags = &st->tag_list,
     };
 }
 

@@ -28,6 +28,12 @@ static awssts_err assume(struct awssts_client *c, const struct awssts_keys *sign
         .external_id = plan->external_id,
         .source_identity = plan->source_identity,
     };
+    if (plan->tags != NULL) {
+        req.tags = plan->tags->tags;
+        req.n_tags = plan->tags->n_tags;
+        req.transitive_tag_keys = (const char *const *)plan->tags->transitive;
+        req.n_transitive_tag_keys = plan->tags->n_transitive;
+    }
     return awssts_assume_role(c, signer, &req, out, ei);
 }
 

@@ -14,6 +14,7 @@
 
 #include "awssts/sts.h"
 #include "options.h"
+#include "session_tags.h"
 
 struct awssts_login_plan {
     enum awssts_flow flow;
@@ -24,6 +25,7 @@ struct awssts_login_plan {
     long role_duration;             /* AssumeRole seconds; 0: STS's default */
     const char *external_id;
     const char *source_identity;    /* sent on every AssumeRole when set */
+    const struct awssts_session_tags *tags; /* sent on every AssumeRole; NULL: none */
 };
 
 struct awssts_login_result {

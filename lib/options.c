@@ -7,6 +7,7 @@
 #include "awssts/validate.h"
 #include "error_set.h"
 #include "roles.h"
+#include "session_tags.h"
 #include "template.h"
 #include "text.h"
 #include "uri.h"
@@ -60,6 +61,10 @@ static const struct awssts_option options[] = {
      "AssumeRole's session name, `[\\w+=,.@-]{2,64}` once `%u` (the user) and `%h` (this host's short name) are filled in; CloudTrail shows it in the role's ARN"),
     ROW("source_identity", STR(source_identity), "%u", "`%u`", 0, 0, false, false,
      "`SourceIdentity` sent on every AssumeRole, the module's and `awssts`'s, with `%u` and `%h` as for `role_session_name`; `none`: not sent. STS keeps it through role chaining and refuses another, so CloudTrail names the login in every call made with the role's credentials (GetSessionToken cannot carry it: the role makes a call attributable)"),
+    ROW("tags", STR(tags), NULL, "", 0, 0, false, false,
+     "session tags on every AssumeRole, the module's and `awssts`'s: `KEY=VALUE KEY=VALUE`, `%u` and `%h` in values (`linux_user=%u bastion=%h`); STS's rules checked here (50 at most, keys 1-128 and values 0-256 of ASCII letters, digits, space and `_.:/=+-@`, no `aws:` key, no two keys alike but for case). The role's trust policy must allow `sts:TagSession`"),
+    ROW("transitive_tags", STR(transitive_tags), NULL, "", 0, 0, false, false,
+     "`all`, or keys of `tags`: tags that pass on to roles chained from the login's session"),
     ROW("roles", STR(roles), NULL, "", 0, 0, false, false,
      "named roles the user may take from the one MFA session with `awssts assume`, `exec`, `credential-process --role`: `NAME=ARN NAME=ARN`; the login's role is `role_arn`, else the keys' role, else the first listed"),
     ROW("external_id", STR(external_id), NULL, "", 0, 0, false, false, "passed to AssumeRole"),
@@ -318,6 +323,16 @@ static awssts_err check_settings(const char *path, const char *user, struct awss
                                 AT("source_identity"), s->source_identity);
     struct awssts_error_info rei;
     awssts_error_info_reset(&rei);
+    /* Expanded once, here: the state keeps them as sent, for the renewals. */
+    if (awssts_session_tags_parse(s->tags, s->transitive_tags, user, &s->tag_list, &rei) != AWSSTS_OK)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s %s",
+                                AT(strncmp(rei.detail, "transitive", 10) == 0
+                                       ? "transitive_tags" : "tags"), rei.detail);
+    free(s->tags);
+    free(s->transitive_tags);
+    if (awssts_session_tags_format(&s->tag_list, &s->tags, &s->transitive_tags) != AWSSTS_OK)
+        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    awssts_error_info_reset(&rei);
     if (awssts_roles_parse(s->roles, &s->role_list, &rei) != AWSSTS_OK)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s %s", AT("roles"), rei.detail);
     if (s->region == NULL)
@@ -415,6 +430,7 @@ awssts_err awssts_settings_load_origins(const char *path, const char *user, gid_
 void awssts_settings_free(struct awssts_settings *s)
 {
     awssts_roles_free(&s->role_list);
+    awssts_session_tags_free(&s->tag_list);
     char *base = (char *)s;
     for (size_t i = 0; i < N_OPTIONS; i++) {
         const struct awssts_option *o = &options[i];

@@ -15,6 +15,7 @@
 
 #include "audit.h"
 #include "roles.h"
+#include "session_tags.h"
 #include "awssts/error.h"
 
 #define AWSSTS_DEFAULT_CONFIG "/etc/security/pam_aws_sts.conf"
@@ -35,6 +36,9 @@ struct awssts_settings {
     long role_duration;
     char *role_session_name; /* expanded (%u, %h) */
     char *source_identity;   /* expanded; NULL: none sent */
+    char *tags;              /* KEY=VALUE ..., expanded once checked */
+    char *transitive_tags;   /* KEY ..., "all" made the list once checked */
+    struct awssts_session_tags tag_list; /* tags, parsed */
     char *roles;             /* NAME=ARN ..., as written */
     struct awssts_roles role_list; /* roles, parsed */
     char *external_id;

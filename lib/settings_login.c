@@ -23,6 +23,8 @@ void awssts_settings_state(const struct awssts_settings *s, struct awssts_state 
     st->external_id = s->external_id;
     st->source_identity = s->source_identity;
     st->roles = s->roles;
+    st->tags = s->tags;
+    st->transitive_tags = s->transitive_tags;
     st->export_region = s->export_region;
     st->export_endpoint = s->export_endpoint;
 }
@@ -65,6 +67,7 @@ awssts_err awssts_settings_login(const struct awssts_settings *s, const struct a
         .role_duration = s->role_duration,
         .external_id = s->external_id,
         .source_identity = s->source_identity,
+        .tags = &s->tag_list,
     };
     struct awssts_keys lt = {k->access_key_id, k->secret_access_key, NULL};
     rc = awssts_login_run(c, &lt, &plan, code, out, ei);

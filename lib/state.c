@@ -41,6 +41,8 @@ static const struct awssts_state_field fields[] = {
      AWSSTS_ROLE_DURATION_MAX, 3600},
     {"source_identity", AWSSTS_SF_STRING, O(source_identity), 0, 0, 0},
     {"roles", AWSSTS_SF_STRING, O(roles), 0, 0, 0},
+    {"tags", AWSSTS_SF_STRING, O(tags), 0, 0, 0},
+    {"transitive_tags", AWSSTS_SF_STRING, O(transitive_tags), 0, 0, 0},
     {"external_id", AWSSTS_SF_STRING, O(external_id), 0, 0, 0},
     {"mfa_serial", AWSSTS_SF_STRING, O(mfa_serial), 0, 0, 0},
     {"export_region", AWSSTS_SF_BOOL, O(export_region), 0, 0, 1},
@@ -346,8 +348,9 @@ awssts_err awssts_state_parse(const char *text, size_t len, struct awssts_state 
         (st->mfa_serial != NULL && !awssts_valid_mfa_serial(st->mfa_serial)) ||
         (st->source_identity != NULL && !awssts_valid_source_identity(st->source_identity)) ||
         !roles_valid(st->roles) ||
+        awssts_session_tags_parse(st->tags, st->transitive_tags, NULL, &st->tag_list, NULL) != AWSSTS_OK ||
         (!st->has_mfa_session && !st->has_role))
-        rc = awssts_error_set(ei, AWSSTS_E_CONFIG, "state: region, endpoint, profile, role, source identity, roles or credentials invalid");
+        rc = awssts_error_set(ei, AWSSTS_E_CONFIG, "state: region, endpoint, profile, role, source identity, roles, tags or credentials invalid");
 out:
     awssts_credfile_free(cf);
     if (rc != AWSSTS_OK)
@@ -394,5 +397,6 @@ void awssts_state_free(struct awssts_state *st)
     for (size_t i = 0; i < st->n_named; i++)
         awssts_credentials_clear(&st->named[i].creds);
     free(st->named);
+    awssts_session_tags_free(&st->tag_list);
     memset(st, 0, sizeof(*st));
 }

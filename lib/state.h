@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include "awssts/error.h"
 #include "awssts/sts.h"
+#include "session_tags.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -36,6 +37,8 @@ struct awssts_state {
     char *role_session_name;
     char *source_identity;  /* sent again on every renewal (version 3) */
     char *roles;            /* NAME=ARN ... (version 3) */
+    char *tags;             /* KEY=VALUE ..., as sent (version 3) */
+    char *transitive_tags;  /* KEY ... (version 3) */
     char *external_id;
     char *mfa_serial;
     long connect_timeout;   /* seconds */
@@ -53,10 +56,11 @@ struct awssts_state {
     bool has_role;
     struct awssts_state_role *named; /* [role:NAME] (version 3) */
     size_t n_named;
+    struct awssts_session_tags tag_list; /* tags and transitive_tags, parsed when read */
 };
 
 /* The file's version: 2 added export_region and export_endpoint, 3
- * source_identity and roles; 1 and 2 are still read. */
+ * source_identity, roles, tags and named roles; 1 and 2 are still read. */
 #define AWSSTS_STATE_VERSION 3
 
 /* The fields of [awssts], one line each, in the order they are written. */

@@ -221,9 +221,17 @@ static const char *key_problem(const char *key)
  * and, once its key is known to be printable, by its key; never by a
  * value. The packed size of policies and tags together is STS's to check.
  */
-static awssts_err check_tags(const struct awssts_assume_role_request *req,
-                             struct awssts_error_info *ei)
+awssts_err awssts_session_tags_check(const struct awssts_tag *tags, size_t n_tags,
+                                     const char *const *transitive, size_t n_transitive,
+                                     struct awssts_error_info *ei)
 {
+    /* The request's names, so that the rules below read as STS's. */
+    const struct {
+        const struct awssts_tag *tags;
+        size_t n_tags;
+        const char *const *transitive_tag_keys;
+        size_t n_transitive_tag_keys;
+    } r = {tags, n_tags, transitive, n_transitive}, *req = &r;
     if (req->n_tags > 0 && req->tags == NULL)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "AssumeRole: %zu session tags but no array of them", req->n_tags);
@@ -233,11 +241,11 @@ static awssts_err check_tags(const struct awssts_assume_role_request *req,
                                 req->n_transitive_tag_keys);
     if (req->n_tags > AWSSTS_MAX_SESSION_TAGS)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "AssumeRole: %zu session tags, STS takes at most %d",
+                                "%zu session tags, STS takes at most %d",
                                 req->n_tags, AWSSTS_MAX_SESSION_TAGS);
     if (req->n_transitive_tag_keys > AWSSTS_MAX_SESSION_TAGS)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "AssumeRole: %zu transitive tag keys, STS takes at most %d",
+                                "%zu transitive tag keys, STS takes at most %d",
                                 req->n_transitive_tag_keys, AWSSTS_MAX_SESSION_TAGS);
     for (size_t i = 0; i < req->n_tags; i++) {
         const struct awssts_tag *t = &req->tags[i];
@@ -327,7 +335,8 @@ awssts_err awssts_assume_role_prepare(const struct awssts_assume_role_request *g
     if (req->source_identity != NULL && !awssts_valid_source_identity(req->source_identity))
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "source identity must be 2-64 of letters, digits and +=,.@_-");
-    rc = check_tags(req, ei);
+    rc = awssts_session_tags_check(req->tags, req->n_tags, req->transitive_tag_keys,
+                                   req->n_transitive_tag_keys, ei);
     if (rc == AWSSTS_OK)
         rc = awssts_sts_call_add(&out->call, "RoleArn", req->role_arn, ei);
     if (rc == AWSSTS_OK)

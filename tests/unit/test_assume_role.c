@@ -169,11 +169,11 @@ static void test_every_refusal(void **state)
     /* At most 50 tags, and 50 transitive keys. */
     req.tags = tags;
     req.n_tags = AWSSTS_MAX_SESSION_TAGS + 1;
-    refused(&req, "AssumeRole: 51 session tags, STS takes at most 50", NULL);
+    refused(&req, "51 session tags, STS takes at most 50", NULL);
     req.n_tags = AWSSTS_MAX_SESSION_TAGS;
     req.transitive_tag_keys = transitive;
     req.n_transitive_tag_keys = AWSSTS_MAX_SESSION_TAGS + 1;
-    refused(&req, "AssumeRole: 51 transitive tag keys, STS takes at most 50", NULL);
+    refused(&req, "51 transitive tag keys, STS takes at most 50", NULL);
     req.n_transitive_tag_keys = 0;
     req.tags = NULL;
     req.n_tags = 1;

@@ -59,6 +59,7 @@ static const struct {
     {"role_duration", "7200"}, {"external_id", "ext-id-1"},
     {"mfa_serial", "arn:aws:iam::123456789012:mfa/alice"}, {"export_region", "no"}, {"export_endpoint", "no"}, {"source_identity", "alice@bastion-1"},
     {"roles", "ops=arn:aws:iam::123456789012:role/ops ro=arn:aws:iam::123456789012:role/readonly"},
+    {"tags", "linux_user=alice bastion=jump-1"}, {"transitive_tags", "linux_user"},
 };
 
 static const char role_section[] = "[role]\naws_access_key_id = ASIAROLE000000000001\n"
@@ -102,6 +103,9 @@ static void test_every_field_round_trips(void **state)
     assert_true(st.flow_direct && st.fips && st.dualstack);
     assert_int_equal(st.role_duration, 7200);
     assert_string_equal(st.source_identity, "alice@bastion-1");
+    assert_int_equal(st.tag_list.n_tags, 2);
+    assert_string_equal(st.tag_list.tags[1].value, "jump-1");
+    assert_int_equal(st.tag_list.n_transitive, 1);
     const struct awssts_state_role *ro = awssts_state_named(&st, "ro", false);
     assert_non_null(ro);
     assert_string_equal(ro->profile, "readonly");
