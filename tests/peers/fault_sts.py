@@ -5,7 +5,11 @@ It speaks the Query protocol for GetSessionToken, AssumeRole and
 GetCallerIdentity, checks every SigV4 signature (with botocore's signer, an
 implementation independent of ours), checks MFA codes as TOTP against
 --totp-secret and refuses a code used twice, and enforces the one-hour limit
-on roles assumed with temporary credentials.
+on roles assumed with temporary credentials. AssumeRole keeps STS's rules on
+SourceIdentity (set once, kept through chaining, never changed) and session
+tags (session_tags.py; transitive ones carried down a chain), and a role
+named with --trust-policy ROLE=FILE is assumed only as that trust policy
+allows (trust_policy.py): the templates in conf/iam/ are tested that way.
 
 The fault to inject is chosen by the access key id the client signs with:
 AKIA<SCENARIO><anything>, e.g. AKIATHROTTLEONCE0001. All long-term keys share
@@ -24,6 +28,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import socket
 import ssl
@@ -38,6 +43,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+
+import session_tags
+import trust_policy
 
 LONG_TERM_SECRET = "faultSTSsecretKEY/0123456789abcdefghijkl"
 # Tokens from the global endpoint are version 1; regional endpoints issue v2.
@@ -89,10 +97,16 @@ class State:
         self.args = args
         self.lock = threading.Lock()
         self.counts = {}          # access key -> requests seen
-        self.sessions = {}        # ASIA key -> dict(secret, token, expires, mfa, arn, chained)
+        # ASIA key -> dict(secret, token, expires, mfa, arn, chained, kind ("user"
+        # from GetSessionToken, "role"), user, source_identity, tags, transitive)
+        self.sessions = {}
         self.used_codes = set()   # (serial, code)
         self.log = open(args.log, "a", buffering=1) if args.log else None
         self.issued = open(args.issued_log, "a", buffering=1) if args.issued_log else None
+        self.trust = {}           # role name -> its trust policy
+        for spec in args.trust_policy or []:
+            name, _, path = spec.partition("=")
+            self.trust[name] = trust_policy.load(path, ACCOUNT)
 
     def record(self, entry):
         if self.log:
@@ -185,6 +199,9 @@ class Handler(BaseHTTPRequestHandler):
                 scenario = issued_for
         n = st.bump(key)
         self.issued_key = None
+        with st.lock:
+            caller = st.sessions.get(key, {})
+        tags, transitive = session_tags.parse(form)
         entry = {
             "t": time.time(), "action": action, "host": self.headers.get("Host", ""),
             "token_version": ("v1" if self.headers.get("X-Amz-Security-Token", "").startswith(V1_PREFIX)
@@ -196,6 +213,10 @@ class Handler(BaseHTTPRequestHandler):
             "duration": form.get("DurationSeconds"), "role_arn": form.get("RoleArn"),
             "session_name": form.get("RoleSessionName"), "external_id": form.get("ExternalId"),
             "source_identity": form.get("SourceIdentity"),
+            # Tag values are no secrets: the tests read them back here.
+            "tags": [[k, v] for k, v in tags], "transitive_tag_keys": transitive,
+            # Signed with a role session's credentials: role chaining.
+            "chained": caller.get("kind") == "role",
             "n_form": len(form),
             "user_agent": self.headers.get("User-Agent", ""),
         }
@@ -397,30 +418,11 @@ class Handler(BaseHTTPRequestHandler):
             if not 900 <= duration <= 129600:
                 self.send(400, error_doc("ValidationError", "DurationSeconds out of range"))
                 return 400
-            return self.issue(action, duration, mfa, "arn:aws:iam::%s:user/%s" % (ACCOUNT, key[4:12].lower()),
-                              token_prefix, scenario, chained=False)
+            user = key[4:12].lower()
+            return self.issue(action, duration, mfa, "arn:aws:iam::%s:user/%s" % (ACCOUNT, user),
+                              token_prefix, scenario, chained=False, kind="user", user=user)
         if action == "AssumeRole":
-            arn = form.get("RoleArn", "")
-            name = form.get("RoleSessionName", "")
-            duration = int(form.get("DurationSeconds", "3600"))
-            if not arn.startswith("arn:aws:iam::") or ":role/" not in arn or not name:
-                self.send(400, error_doc("ValidationError", "RoleArn or RoleSessionName invalid"))
-                return 400
-            if session is not None and duration > 3600:
-                self.send(400, error_doc("ValidationError",
-                          "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."))
-                return 400
-            role = arn.split(":role/", 1)[1].split("/")[-1]
-            if "mfa" in role.lower() and not mfa:
-                self.send(403, error_doc("AccessDenied", "Not authorized to perform sts:AssumeRole (MFA required)"))
-                return 403
-            assumed = "arn:aws:sts::%s:assumed-role/%s/%s" % (ACCOUNT, role, name)
-            extra = "<AssumedRoleUser><Arn>%s</Arn><AssumedRoleId>AROA%s:%s</AssumedRoleId></AssumedRoleUser>" % (
-                assumed, rand_upper(16), name)
-            if form.get("SourceIdentity"):
-                extra += "<SourceIdentity>%s</SourceIdentity>" % form["SourceIdentity"]
-            return self.issue(action, duration, mfa, assumed, token_prefix, scenario,
-                              chained=session is not None, extra=extra)
+            return self.assume_role(scenario, form, key, session, mfa, token_prefix)
         if action == "GetCallerIdentity":
             arn = session["arn"] if session else "arn:aws:iam::%s:user/%s" % (ACCOUNT, key[4:12].lower())
             inner = "<Arn>%s</Arn><UserId>AIDA%s</UserId><Account>%s</Account>" % (arn, key[4:16], ACCOUNT)
@@ -429,7 +431,88 @@ class Handler(BaseHTTPRequestHandler):
         self.send(400, error_doc("InvalidAction", "Could not find operation %s" % action))
         return 400
 
-    def issue(self, action, duration, mfa, arn, token_prefix, scenario, chained, extra=""):
+    def refuse(self, status, code, message):
+        self.send(status, error_doc(code, message))
+        return status
+
+    def assume_role(self, scenario, form, key, session, mfa, token_prefix):
+        arn = form.get("RoleArn", "")
+        name = form.get("RoleSessionName", "")
+        duration = int(form.get("DurationSeconds", "3600"))
+        if not arn.startswith("arn:aws:iam::") or ":role/" not in arn or not name:
+            return self.refuse(400, "ValidationError", "RoleArn or RoleSessionName invalid")
+        # AWS counts a GetSessionToken session as a link of the chain too.
+        if session is not None and duration > 3600:
+            return self.refuse(400, "ValidationError",
+                               "The requested DurationSeconds exceeds the 1 hour session limit "
+                               "for roles assumed by role chaining.")
+        from_role = session is not None and session["kind"] == "role"
+
+        # SourceIdentity: set once, then kept by every session chained from it.
+        given = form.get("SourceIdentity")
+        kept = session["source_identity"] if from_role else None
+        if given is not None and (not re.fullmatch(r"[\w+=,.@-]{2,64}", given, re.ASCII)
+                                  or given.lower().startswith("aws:")):
+            return self.refuse(400, "ValidationError",
+                               "1 validation error detected: Value at 'sourceIdentity' failed to "
+                               "satisfy constraint: Member must satisfy regular expression pattern: "
+                               "[\\w+=,.@-]*")
+        if kept is not None and given is not None and given != kept:
+            return self.refuse(403, "AccessDenied",
+                               "User: %s is not authorized to perform: sts:SetSourceIdentity on "
+                               "resource: %s: the source identity of a role session cannot be "
+                               "changed" % (session["arn"], arn))
+        source_identity = given if given is not None else kept
+
+        tags, transitive = session_tags.parse(form)
+        inherited = session["transitive"] if from_role else {}
+        err = session_tags.check(tags, transitive, inherited)
+        if err:
+            return self.refuse(*err)
+        every, carried = session_tags.session_tags(tags, transitive, inherited)
+
+        role = arn.split(":role/", 1)[1].split("/")[-1]
+        if "mfa" in role.lower() and not mfa:
+            return self.refuse(403, "AccessDenied", "Not authorized to perform sts:AssumeRole (MFA required)")
+        policy = self.server.state.trust.get(role)
+        if policy is not None:
+            caller_arn = session["arn"] if session else "arn:aws:iam::%s:user/%s" % (ACCOUNT, key[4:12].lower())
+            # The request context IAM builds for the trust policy.
+            context = {"aws:principaltype": "AssumedRole" if from_role else "User",
+                       "aws:principalarn": caller_arn, "aws:principalaccount": ACCOUNT}
+            if not from_role:
+                context["aws:username"] = session["user"] if session else key[4:12].lower()
+            if session is not None:
+                context["aws:multifactorauthpresent"] = "true" if session["mfa"] else "false"
+            elif "TokenCode" in form:
+                context["aws:multifactorauthpresent"] = "true"  # the code of this very call
+            if source_identity is not None:
+                context["sts:sourceidentity"] = source_identity
+            # Setting (or carrying) a source identity or tags needs its own action.
+            actions = ["sts:AssumeRole"]
+            if source_identity is not None:
+                actions.append("sts:SetSourceIdentity")
+            if every:
+                actions.append("sts:TagSession")
+            for act in actions:
+                if not trust_policy.allowed(policy, act, caller_arn, context):
+                    return self.refuse(403, "AccessDenied",
+                                       "User: %s is not authorized to perform: %s on resource: %s"
+                                       % (caller_arn, act, arn))
+
+        self.entry["session_source_identity"] = source_identity
+        self.entry["session_tags"] = sorted([k, v] for k, v in every.values())
+        assumed = "arn:aws:sts::%s:assumed-role/%s/%s" % (ACCOUNT, role, name)
+        extra = "<AssumedRoleUser><Arn>%s</Arn><AssumedRoleId>AROA%s:%s</AssumedRoleId></AssumedRoleUser>" % (
+            assumed, rand_upper(16), name)
+        if source_identity is not None:
+            extra += "<SourceIdentity>%s</SourceIdentity>" % source_identity
+        return self.issue("AssumeRole", duration, mfa, assumed, token_prefix, scenario,
+                          chained=session is not None, extra=extra, kind="role",
+                          source_identity=source_identity, transitive=carried)
+
+    def issue(self, action, duration, mfa, arn, token_prefix, scenario, chained, extra="",
+              kind="user", user=None, source_identity=None, transitive=None):
         st = self.server.state
         key = "ASIA" + rand_upper(16)
         secret = rand_b64(30)
@@ -437,7 +520,9 @@ class Handler(BaseHTTPRequestHandler):
         expires = self.now() + duration
         with st.lock:
             st.sessions[key] = {"secret": secret, "token": token, "expires": expires,
-                                "mfa": mfa, "arn": arn, "chained": chained, "scenario": scenario}
+                                "mfa": mfa, "arn": arn, "chained": chained, "scenario": scenario,
+                                "kind": kind, "user": user, "source_identity": source_identity,
+                                "transitive": transitive or {}}
             if st.issued:
                 st.issued.write("%s\n%s\n" % (secret, token))
         self.issued_key = key
@@ -512,6 +597,9 @@ def main():
     ap.add_argument("--delay-seconds", type=float, default=1.8,
                     help="DELAY keys (and what they were issued): every answer this late")
     ap.add_argument("--clock-from-request", action="store_true")
+    ap.add_argument("--trust-policy", action="append", metavar="ROLE=FILE",
+                    help="assume ROLE only as the trust policy in FILE allows (ACCOUNT_ID "
+                         "in it taken as this STS's account)")
     args = ap.parse_args()
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

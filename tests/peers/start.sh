@@ -33,10 +33,12 @@ wait_for_file() { # file pid what
     die "$3 did not start within 10 s"
 }
 
+# The role "bastion" trusts as the shipped template does (conf/iam/README.md).
+TRUST_POLICY=$(cd "$HERE/../../conf/iam" && pwd)/role-trust-policy.json
 start_fault() { # name cert [extra options]
     "$PY" "$HERE/fault_sts.py" --cert "$PEERS/pki/$2.pem" --key "$PEERS/pki/$2.key" \
         --port-file "$PEERS/$1.port" --log "$PEERS/$1.log" --issued-log "$PEERS/$1.issued" \
-        --totp-secret "$TOTP_SECRET" \
+        --totp-secret "$TOTP_SECRET" --trust-policy "bastion=$TRUST_POLICY" \
         --hang-seconds 20 ${3:-} > "$PEERS/$1.out" 2>&1 &
     echo $! >> "$PEERS/pids"
     wait_for_file "$PEERS/$1.port" $! "$1"
@@ -85,6 +87,7 @@ done
     echo "FAULT_URL=https://localhost:$(cat "$PEERS/fault.port")"
     echo "FAULT_PORT=$(cat "$PEERS/fault.port")"
     echo "FAULT_LOG=$PEERS/fault.log"
+    echo "FAULT_TRUST_ROLE=arn:aws:iam::123456789012:role/bastion"
     echo "FAULT_ISSUED=$PEERS/fault.issued"
     echo "FAULT_OTHER_URL=https://localhost:$(cat "$PEERS/fault-other.port")"
     echo "FAULT_WRONGHOST_URL=https://localhost:$(cat "$PEERS/fault-wronghost.port")"
