@@ -326,7 +326,7 @@ static awssts_err check_settings(const char *path, const char *user, struct awss
     /* Expanded once, here: the state keeps them as sent, for the renewals. */
     if (awssts_session_tags_parse(s->tags, s->transitive_tags, user, &s->tag_list, &rei) != AWSSTS_OK)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s %s",
-                                AT(strncmp(rei.detail, "transitive", 10) == 0
+                                AT(strncmp(rei.detail, "transitive_tags", 15) == 0
                                        ? "transitive_tags" : "tags"), rei.detail);
     free(s->tags);
     free(s->transitive_tags);

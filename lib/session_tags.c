@@ -109,7 +109,9 @@ awssts_err awssts_session_tags_parse(const char *tags, const char *transitive, c
         awssts_error_info_reset(&cei);
         if (awssts_session_tags_check(out->tags, out->n_tags, (const char *const *)out->transitive,
                                       out->n_transitive, &cei) != AWSSTS_OK)
-            rc = awssts_error_set(ei, AWSSTS_E_CONFIG, "%s", cei.detail);
+            rc = awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: %s",
+                                  strncmp(cei.detail, "transitive", 10) == 0 ? "transitive_tags" : "tags",
+                                  cei.detail);
     }
     if (rc != AWSSTS_OK)
         awssts_session_tags_free(out);

@@ -8,6 +8,7 @@
 
 #include "awssts/credfile.h"
 #include "awssts/secret.h"
+#include "session_tags.h"
 #include "state.h"
 
 #include <fcntl.h>
@@ -91,6 +92,7 @@ static bool session_direct = false;
 /* roles = and source_identity of the login, NULL: none. */
 static const char *session_roles = NULL;
 static const char *session_source_identity = NULL;
+static const char *session_tags = NULL, *session_transitive = NULL;
 
 static void make_session_via(char session_key[32], const char *proxy)
 {
@@ -114,6 +116,8 @@ static void make_session_via(char session_key[32], const char *proxy)
         .proxy = (char *)(uintptr_t)proxy, .export_region = session_exports_region,
         .roles = (char *)(uintptr_t)session_roles,
         .source_identity = (char *)(uintptr_t)session_source_identity,
+        .tags = (char *)(uintptr_t)session_tags,
+        .transitive_tags = (char *)(uintptr_t)session_transitive,
     };
     if (session_direct) {
         struct awssts_assume_role_request rreq = {.struct_size = sizeof(rreq), .role_arn = st.role_arn, .role_session_name = "hana",
@@ -130,7 +134,14 @@ static void make_session_via(char session_key[32], const char *proxy)
         struct awssts_assume_role_request rreq = {.struct_size = sizeof(rreq), .role_arn = st.role_arn, .role_session_name = "hana",
                                                   .duration_seconds = 3600,
                                                   .source_identity = session_source_identity};
+        struct awssts_session_tags tl;
+        assert_int_equal(awssts_session_tags_parse(session_tags, session_transitive, NULL, &tl, NULL), AWSSTS_OK);
+        rreq.tags = tl.tags;
+        rreq.n_tags = tl.n_tags;
+        rreq.transitive_tag_keys = (const char *const *)tl.transitive;
+        rreq.n_transitive_tag_keys = tl.n_transitive;
         assert_int_equal(awssts_assume_role(c, &sk, &rreq, &st.role, NULL), AWSSTS_OK);
+        awssts_session_tags_free(&tl);
         snprintf(session_key, 32, "%s", st.mfa_session.access_key_id);
     }
     st.has_role = true;
@@ -296,7 +307,7 @@ static void test_direct_flow_renewal(void **state)
 }
 
 /*
- * roles = from one MFA session: list, assume into a profile, exec, and the
+ * roles = (and tags =) from one MFA session: list, assume into a profile, exec, and the
  * per-role credential_process profiles of setup-config, with the AWS CLI
  * after the first role's hour is over. Every AssumeRole carries the login's
  * SourceIdentity and is signed with the MFA session; the one MFA code of the
@@ -308,8 +319,10 @@ static void test_named_roles_from_one_code(void **state)
     char skey[32], env[1024], frag[80], serial_frag[120];
     session_roles = "ops=arn:aws:iam::123456789012:role/ops readonly=arn:aws:iam::123456789012:role/readonly";
     session_source_identity = "hana";
+    session_tags = "linux_user=hana team=ops";
+    session_transitive = "linux_user";
     make_session(skey);
-    session_roles = session_source_identity = NULL;
+    session_roles = session_source_identity = session_tags = session_transitive = NULL;
     snprintf(frag, sizeof(frag), "\"key\": \"%s\"", skey);
     snprintf(serial_frag, sizeof(serial_frag), "\"serial\": \"arn:aws:iam::123456789012:mfa/hana%d\"", serial_n);
     const char *bin = peer_env("AWSSTS_BIN");
@@ -380,6 +393,8 @@ static void test_named_roles_from_one_code(void **state)
     int renewals = clock_log_count("\"action\": \"AssumeRole\"", frag);
     assert_true(renewals >= 4);
     assert_int_equal(clock_log_count(frag, "\"source_identity\": \"hana\""), renewals);
+    assert_int_equal(clock_log_count(frag, "\"tags\": [[\"linux_user\", \"hana\"], [\"team\", \"ops\"]]"), renewals);
+    assert_int_equal(clock_log_count(frag, "\"transitive_tag_keys\": [\"linux_user\"]"), renewals);
     assert_int_equal(clock_log_count(frag, "\"mfa\": true"), 0);
 }
 

@@ -163,6 +163,45 @@ static void test_source_identity_templates(void **state)
     login_close(&l);
 }
 
+/* tags = and transitive_tags =: sent with the AssumeRole that issued the
+ * login's key, kept in the state for awssts's renewals; a tag STS would
+ * refuse is the configuration's error, at its line, before any prompt. */
+static void test_session_tags(void **state)
+{
+    (void)state;
+    char host[256] = "", want[600], key[128];
+    assert_int_equal(gethostname(host, sizeof(host)), 0);
+    host[strcspn(host, ".")] = '\0';
+    struct login l;
+    login_from(&l, "awssts", "tess", "192.0.2.3");
+    written_key_id(&l, key, sizeof(key));
+    snprintf(want, sizeof(want), "\"tags\": [[\"linux_user\", \"tess\"], [\"bastion\", \"%s\"], [\"team\", \"ops\"]]",
+             host);
+    char issued[160];
+    snprintf(issued, sizeof(issued), "\"issued\": \"%s\"", key);
+    assert_int_equal(fault_log_count(want, issued), 1);
+    assert_int_equal(fault_log_count(issued, "\"transitive_tag_keys\": [\"linux_user\"]"), 1);
+    assert_int_equal(fault_log_count(issued, "\"source_identity\": \"tess\""), 1);
+    char path[600];
+    snprintf(path, sizeof(path), "%s", pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE"));
+    snprintf(strrchr(path, '/'), sizeof(path) - (size_t)(strrchr(path, '/') - path), "/state");
+    snprintf(want, sizeof(want), "tags = linux_user=tess bastion=%s team=ops", host);
+    assert_int_equal(file_count_lines(path, want, NULL), 1);
+    assert_int_equal(file_count_lines(path, "transitive_tags = linux_user", NULL), 1);
+    login_close(&l);
+
+    int calls = fault_log_count("AKIAOKTOBI", NULL);
+    login_start(&l, "awssts", "tobi", code_at(0));
+    assert_int_not_equal(pam_authenticate(l.ph, 0), PAM_SUCCESS);
+    assert_int_equal(l.script.next, 0); /* no code asked */
+    login_finish(&l);
+    assert_int_equal(fault_log_count("AKIAOKTOBI", NULL), calls);
+    char line[8192];
+    last_line("user=tobi outcome=config_error", NULL, line, sizeof(line));
+    if (strstr(line, "line ") == NULL || strstr(line, "[user:tobi] tags") == NULL || strstr(line, "aws:") == NULL)
+        fail_msg("the configuration error does not name the line and the tag: %s", line);
+}
+
 /* What a client chooses (PAM_RHOST) is quoted, so it cannot add a field. */
 static void test_client_values_cannot_add_fields(void **state)
 {
@@ -202,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_json_line),
         cmocka_unit_test(test_source_identity_templates),
         cmocka_unit_test(test_client_values_cannot_add_fields),
+        cmocka_unit_test(test_session_tags),
     };
     return PAM_LOG_RUN("pam_audit", tests, "audit.log");
 }
