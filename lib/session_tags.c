@@ -10,11 +10,21 @@
 #include <string.h>
 #include <strings.h>
 
+/* A tag's strings are const for the request that borrows them, and ours. */
+static void free_owned(const char *p)
+{
+    union {
+        const char *c;
+        char *m;
+    } u = {p};
+    free(u.m);
+}
+
 void awssts_session_tags_free(struct awssts_session_tags *t)
 {
     for (size_t i = 0; i < t->n_tags; i++) {
-        free((char *)(uintptr_t)t->tags[i].key);
-        free((char *)(uintptr_t)t->tags[i].value);
+        free_owned(t->tags[i].key);
+        free_owned(t->tags[i].value);
     }
     for (size_t i = 0; i < t->n_transitive; i++)
         free(t->transitive[i]);
@@ -57,16 +67,16 @@ static awssts_err add_tag(struct awssts_session_tags *t, const char *word, size_
             return awssts_error_set(ei, AWSSTS_E_CONFIG, "tags: %.*s: %s",
                                     (int)(klen < 80 ? klen : 80), word, tei.detail);
     }
-    char *k = strndup(word, klen), *v = strdup(value);
-    struct awssts_tag *grown = k != NULL && v != NULL ? realloc(t->tags, (t->n_tags + 1) * sizeof(*grown)) : NULL;
-    if (grown == NULL) {
-        free(k);
-        free(v);
+    struct awssts_tag *grown = realloc(t->tags, (t->n_tags + 1) * sizeof(*grown));
+    if (grown == NULL)
         return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-    }
     t->tags = grown;
-    t->tags[t->n_tags++] = (struct awssts_tag){k, v};
-    return AWSSTS_OK;
+    /* Counted before it is complete, so that awssts_session_tags_free
+     * takes what there is on every path. */
+    struct awssts_tag *one = &t->tags[t->n_tags++];
+    one->key = strndup(word, klen);
+    one->value = one->key != NULL ? strdup(value) : NULL;
+    return one->value != NULL ? AWSSTS_OK : awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
 }
 
 static awssts_err add_transitive(struct awssts_session_tags *t, const char *key, size_t len,
