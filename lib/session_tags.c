@@ -13,11 +13,9 @@
 /* A tag's strings are const for the request that borrows them, and ours. */
 static void free_owned(const char *p)
 {
-    union {
-        const char *c;
-        char *m;
-    } u = {p};
-    free(u.m);
+    char *m;
+    memcpy(&m, &p, sizeof(m));
+    free(m);
 }
 
 void awssts_session_tags_free(struct awssts_session_tags *t)
