@@ -219,7 +219,7 @@ $(BUILD)/tests/hygiene_test_%: $(BUILD)/obj/tests/hygiene/test_%.o
 
 # Fuzz targets: replayed over their corpus by make check (any compiler), and
 # fuzzed with libFuzzer by make fuzz (clang, ASan+UBSan).
-FUZZ_TARGETS := sts_response credfile config sigv4 endpoint state json
+FUZZ_TARGETS := sts_response credfile config sigv4 endpoint state json ssm imds
 FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz_replay_%)
 FUZZ_SECONDS ?= 60
 FUZZ_DIR     := build/fuzz
