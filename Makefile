@@ -79,8 +79,8 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_SRCS := $(wildcard tests/integration/test_*.c)
 INTEG_BINS := $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
 # Integration tests of the library's internal layers (the transport under
-# the STS client) see its internals through the static archive.
-INTEG_INTERNAL_SRCS := $(wildcard tests/integration/test_transport*.c)
+# the STS client, keys = ssm:NAME) see its internals through the static archive.
+INTEG_INTERNAL_SRCS := $(wildcard tests/integration/test_transport*.c tests/integration/test_ssm*.c)
 INTEG_INTERNAL_OBJS := $(INTEG_INTERNAL_SRCS:%.c=$(BUILD)/obj/%.o)
 INTEG_INTERNAL_BINS := $(INTEG_INTERNAL_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
 INTEG_PUBLIC_BINS   := $(filter-out $(INTEG_INTERNAL_BINS),$(INTEG_BINS))
