@@ -109,10 +109,8 @@ awssts_err awssts_imds_read_role(const char *body, size_t len,
 {
     role[0] = '\0';
     size_t n = 0;
-    if (body == NULL)
-        len = 0;
-    const char *s = awssts_text_span_trim(body != NULL ? body : "", len, &n);
-    if (n == 0)
+    const char *s = body != NULL ? awssts_text_span_trim(body, len, &n) : NULL;
+    if (body == NULL || n == 0)
         return awssts_error_set(ei, AWSSTS_E_IMDS_NO_ROLE, "the list of roles is empty");
     if (!one_line(body, len, &n))
         return awssts_error_set(ei, AWSSTS_E_IMDS_BAD_RESPONSE,
