@@ -1,6 +1,8 @@
-/* STS endpoint names per partition, following AWS's endpoint rules. */
+/* STS's (and SSM's) endpoint names per partition, following AWS's endpoint
+ * rules, which are the same for both (botocore's endpoint rule sets). */
 #include "awssts/endpoint.h"
 #include "error_set.h"
+#include "service_endpoint.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -12,7 +14,7 @@ struct partition {
     const char *dns_suffix;
     const char *dualstack_suffix; /* NULL: no dual-stack endpoints */
     bool fips;               /* FIPS endpoints exist */
-    bool fips_is_regular;    /* GovCloud: the regular STS endpoint is FIPS */
+    bool fips_is_regular;    /* GovCloud: the regular endpoint is FIPS (STS's and SSM's) */
 };
 
 static const struct partition partitions[] = {
@@ -57,7 +59,7 @@ static bool host_char(unsigned char c)
 }
 
 /* https://host[:port][/] with a DNS name or [IPv6]; nothing else. */
-static awssts_err parse_override(const char *url, struct awssts_endpoint *out,
+static awssts_err parse_override(const char *url, bool sts, struct awssts_endpoint *out,
                                  struct awssts_error_info *ei)
 {
     if (strncasecmp(url, "http://", 7) == 0)
@@ -104,17 +106,22 @@ static awssts_err parse_override(const char *url, struct awssts_endpoint *out,
     out->host[authority] = '\0';
     snprintf(out->url, sizeof(out->url), "https://%s/", out->host);
     size_t bare = hostlen;
-    out->is_global = (bare == 17 && strncasecmp(h, "sts.amazonaws.com", 17) == 0);
+    out->is_global = sts && bare == 17 && strncasecmp(h, "sts.amazonaws.com", 17) == 0;
     return AWSSTS_OK;
 }
 
-AWSSTS_API awssts_err awssts_endpoint_resolve(const struct awssts_endpoint_options *o,
-                                              struct awssts_endpoint *out,
-                                              struct awssts_error_info *ei)
+awssts_err awssts_service_endpoint_resolve(const char *service,
+                                           const struct awssts_endpoint_options *o,
+                                           struct awssts_endpoint *out,
+                                           struct awssts_error_info *ei)
 {
-    if (o == NULL || out == NULL)
+    if (o == NULL || out == NULL || service == NULL)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "endpoint: no options");
     memset(out, 0, sizeof(*out));
+    bool sts = strcmp(service, "sts") == 0;
+    if (!sts && strcmp(service, "ssm") != 0)
+        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "endpoint: no rules for that service");
+    const char *shown = sts ? "STS" : "SSM";
     if (!awssts_region_valid(o->region))
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "region '%.40s' is not a region name like us-east-1",
@@ -122,7 +129,7 @@ AWSSTS_API awssts_err awssts_endpoint_resolve(const struct awssts_endpoint_optio
     snprintf(out->region, sizeof(out->region), "%s", o->region);
 
     if (o->override != NULL && *o->override != '\0')
-        return parse_override(o->override, out, ei);
+        return parse_override(o->override, sts, out, ei);
 
     const struct partition *pt = NULL;
     for (size_t i = 0; i < sizeof(partitions) / sizeof(partitions[0]); i++)
@@ -132,14 +139,22 @@ AWSSTS_API awssts_err awssts_endpoint_resolve(const struct awssts_endpoint_optio
         }
     if (o->fips && !pt->fips)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "no FIPS STS endpoint in region %s", o->region);
+                                "no FIPS %s endpoint in region %s", shown, o->region);
     if (o->dualstack && pt->dualstack_suffix == NULL)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "no dual-stack STS endpoint in region %s", o->region);
+                                "no dual-stack %s endpoint in region %s", shown, o->region);
 
-    const char *service = (o->fips && !(pt->fips_is_regular && !o->dualstack)) ? "sts-fips" : "sts";
+    bool fips_name = o->fips && !(pt->fips_is_regular && !o->dualstack);
     const char *suffix = o->dualstack ? pt->dualstack_suffix : pt->dns_suffix;
-    snprintf(out->host, sizeof(out->host), "%s.%s.%s", service, o->region, suffix);
+    snprintf(out->host, sizeof(out->host), "%s%s.%s.%s", service, fips_name ? "-fips" : "",
+             o->region, suffix);
     snprintf(out->url, sizeof(out->url), "https://%s/", out->host);
     return AWSSTS_OK;
+}
+
+AWSSTS_API awssts_err awssts_endpoint_resolve(const struct awssts_endpoint_options *o,
+                                              struct awssts_endpoint *out,
+                                              struct awssts_error_info *ei)
+{
+    return awssts_service_endpoint_resolve("sts", o, out, ei);
 }

@@ -51,6 +51,20 @@ static const struct {
         "a required file, section or key does not exist"},
     [AWSSTS_E_INTERNAL] = {"internal", "internal error"},
     [AWSSTS_E_NO_KEYS] = {"no_keys", "the user has no AWS keys"},
+    [AWSSTS_E_IMDS_UNREACHABLE] = {"imds_unreachable",
+        "could not reach the instance metadata service: run on EC2 with the metadata service "
+        "enabled, or check imds_endpoint"},
+    [AWSSTS_E_IMDS_TIMEOUT] = {"imds_timeout",
+        "the instance metadata service did not answer in time: check the instance's metadata "
+        "hop limit and imds_endpoint"},
+    [AWSSTS_E_IMDS_REFUSED] = {"imds_refused",
+        "the instance metadata service refused the request or has no credentials for the "
+        "instance's role: see the detail"},
+    [AWSSTS_E_IMDS_NO_ROLE] = {"imds_no_role",
+        "the instance has no IAM role: attach an instance profile whose role may read the "
+        "SSM parameter"},
+    [AWSSTS_E_IMDS_BAD_RESPONSE] = {"imds_bad_response",
+        "the instance metadata service sent a malformed or unsafe answer: nothing was used"},
 };
 
 AWSSTS_API const char *awssts_strerror(awssts_err err)

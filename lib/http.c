@@ -269,7 +269,7 @@ awssts_err awssts_http_exchange(void *handle, const struct http_settings *s,
         SETOPT(h, CURLOPT_CAPATH, s->ca_path);
     /* Set explicitly, both: libcurl reads the proxy variables (http_proxy,
      * NO_PROXY ...) from the environment only for options left unset. */
-    SETOPT(h, CURLOPT_PROXY, s->proxy != NULL ? s->proxy : "");
+    SETOPT(h, CURLOPT_PROXY, s->proxy != NULL && !req->direct ? s->proxy : "");
     SETOPT(h, CURLOPT_NOPROXY, "");
     if (connect_to != NULL)
         SETOPT(h, CURLOPT_CONNECT_TO, connect_to);

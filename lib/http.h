@@ -28,6 +28,9 @@ struct http_request {
     /* Plain http:// as well as https://. Only unsigned requests may ask:
      * a signed one carries a session token and a replayable signature. */
     bool allow_http;
+    /* Never through the configured proxy: the instance metadata service
+     * is link-local, and a proxy must not see its token or credentials. */
+    bool direct;
     const char *const *header_lines; /* "Name: value" */
     size_t n_headers;
     const char *body;                /* PUT and POST; NULL is empty */

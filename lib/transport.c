@@ -90,10 +90,15 @@ static awssts_err attempt_once(struct transport *t, const struct http_request *g
                                struct awssts_error_info *ei)
 {
     struct http_request req = *given;
-    long connect_ms = t->connect_timeout_ms < remaining ? t->connect_timeout_ms : remaining;
+    long total_ms = remaining;
+    if (how->attempt_timeout_ms > 0 && how->attempt_timeout_ms < total_ms)
+        total_ms = how->attempt_timeout_ms;
+    long connect_ms = t->connect_timeout_ms < total_ms ? t->connect_timeout_ms : total_ms;
+    if (how->connect_timeout_ms > 0 && how->connect_timeout_ms < connect_ms)
+        connect_ms = how->connect_timeout_ms;
     awssts_err rc = how->prepare != NULL ? how->prepare(how->ctx, &req, ei) : AWSSTS_OK;
     if (rc == AWSSTS_OK)
-        rc = awssts_http_exchange(t->http, &t->settings, &req, connect_ms, remaining, resp, ei);
+        rc = awssts_http_exchange(t->http, &t->settings, &req, connect_ms, total_ms, resp, ei);
     if (how->finish != NULL)
         how->finish(how->ctx);
     ei->http_status = resp->status;
@@ -116,6 +121,9 @@ awssts_err awssts_transport_send(struct transport *t, const struct http_request 
     if (t->deadline_ms == 0)
         t->deadline_ms = awssts_now_ms() + t->timeout_ms;
     const long long deadline = t->deadline_ms;
+    unsigned max_attempts = t->max_attempts;
+    if (how->max_attempts > 0 && how->max_attempts < max_attempts)
+        max_attempts = how->max_attempts;
     for (unsigned attempt = 1;; attempt++) {
         long remaining = (long)(deadline - awssts_now_ms());
         if (remaining <= 0) {
@@ -129,7 +137,7 @@ awssts_err awssts_transport_send(struct transport *t, const struct http_request 
         awssts_http_response_free(resp);
         bool retry = false;
         rc = attempt_once(t, req, how, remaining, resp, &retry, ei);
-        if (!retry || attempt >= t->max_attempts)
+        if (!retry || attempt >= max_attempts)
             break;
         long pause = awssts_backoff_ms(attempt);
         if (awssts_now_ms() + pause >= deadline)

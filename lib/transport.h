@@ -41,6 +41,13 @@ struct transport_attempt {
     /* Called after each attempt, whatever its outcome (zero what prepare made). */
     void (*finish)(void *ctx);
     void *ctx;
+    /* Tighter limits for this request alone (0: the transport's), always
+     * within the transport's own and its one deadline: a service that
+     * answers at once or not at all (the instance metadata service) should
+     * not spend a login's time waiting. */
+    long connect_timeout_ms;
+    long attempt_timeout_ms;
+    unsigned max_attempts;
 };
 
 /*

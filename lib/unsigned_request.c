@@ -39,23 +39,27 @@ static awssts_err judge(void *ctx, awssts_err rc, const struct http_response *re
     return rc;
 }
 
-static awssts_err send_unsigned(struct transport *t, enum http_method method, const char *url,
-                                const char *const *header_lines, size_t n_headers,
-                                const char *body, size_t body_len, struct http_response *resp,
-                                struct awssts_error_info *ei)
+awssts_err awssts_unsigned_send(struct transport *t, const struct unsigned_request *r,
+                                struct http_response *resp, struct awssts_error_info *ei)
 {
     awssts_http_response_init(resp);
-    if (url == NULL || (n_headers > 0 && header_lines == NULL))
+    if (r == NULL || r->url == NULL || (r->n_headers > 0 && r->header_lines == NULL) ||
+        (r->method != HTTP_GET && r->method != HTTP_PUT))
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "unsigned request: URL or header lines missing");
-    if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0)
+                                "unsigned request: URL, method or header lines missing");
+    if (strncasecmp(r->url, "http://", 7) != 0 && strncasecmp(r->url, "https://", 8) != 0)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "unsigned request: http:// or https:// only");
     const struct http_request req = {
-        .method = method, .url = url, .allow_http = true,
-        .header_lines = header_lines, .n_headers = n_headers, .body = body, .body_len = body_len,
+        .method = r->method, .url = r->url, .allow_http = true, .direct = r->direct,
+        .header_lines = r->header_lines, .n_headers = r->n_headers,
+        .body = r->method == HTTP_PUT ? r->body : NULL,
+        .body_len = r->method == HTTP_PUT ? r->body_len : 0,
     };
-    const struct transport_attempt how = {.judge = judge};
+    const struct transport_attempt how = {
+        .judge = judge, .connect_timeout_ms = r->connect_timeout_ms,
+        .attempt_timeout_ms = r->attempt_timeout_ms, .max_attempts = r->max_attempts,
+    };
     return awssts_transport_send(t, &req, &how, resp, ei);
 }
 
@@ -63,7 +67,10 @@ awssts_err awssts_unsigned_get(struct transport *t, const char *url,
                                const char *const *header_lines, size_t n_headers,
                                struct http_response *resp, struct awssts_error_info *ei)
 {
-    return send_unsigned(t, HTTP_GET, url, header_lines, n_headers, NULL, 0, resp, ei);
+    const struct unsigned_request r = {
+        .method = HTTP_GET, .url = url, .header_lines = header_lines, .n_headers = n_headers,
+    };
+    return awssts_unsigned_send(t, &r, resp, ei);
 }
 
 awssts_err awssts_unsigned_put(struct transport *t, const char *url,
@@ -71,5 +78,9 @@ awssts_err awssts_unsigned_put(struct transport *t, const char *url,
                                const char *body, size_t body_len, struct http_response *resp,
                                struct awssts_error_info *ei)
 {
-    return send_unsigned(t, HTTP_PUT, url, header_lines, n_headers, body, body_len, resp, ei);
+    const struct unsigned_request r = {
+        .method = HTTP_PUT, .url = url, .header_lines = header_lines, .n_headers = n_headers,
+        .body = body, .body_len = body_len,
+    };
+    return awssts_unsigned_send(t, &r, resp, ei);
 }

@@ -11,37 +11,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The four values, from whichever file. */
-struct found {
-    const char *id, *secret, *serial, *role;
-};
-
-static awssts_err take_keys(const struct found *f, const char *label, const char *section,
-                            struct awssts_user_keys *k, struct awssts_error_info *ei)
+/* Every source's keys pass the same checks, named by where they came from
+ * ("FILE: [SECTION]", or a label alone) and never by a value. */
+awssts_err awssts_user_keys_take(const struct awssts_key_values *f, const char *label,
+                                 const char *section, struct awssts_user_keys *k,
+                                 struct awssts_error_info *ei)
 {
-    if (f->id == NULL || f->secret == NULL)
+    memset(k, 0, sizeof(*k));
+    char where[320];
+    if (section != NULL)
+        snprintf(where, sizeof(where), "%s: [%s]", label, section);
+    else
+        snprintf(where, sizeof(where), "%s:", label);
+    if (f->access_key_id == NULL || f->secret_access_key == NULL)
         return awssts_error_set(ei, AWSSTS_E_CONFIG,
-                                "%s: [%s] needs aws_access_key_id and aws_secret_access_key",
-                                label, section);
-    if (!awssts_valid_access_key_id(f->id) || !awssts_valid_secret_key(f->secret))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: [%s] key id or secret is malformed",
-                                label, section);
-    if (f->serial != NULL && !awssts_valid_mfa_serial(f->serial))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: [%s] MFA device is not an ARN or serial",
-                                label, section);
+                                "%s needs aws_access_key_id and aws_secret_access_key", where);
+    if (!awssts_valid_access_key_id(f->access_key_id) ||
+        !awssts_valid_secret_key(f->secret_access_key))
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s key id or secret is malformed", where);
+    if (f->mfa_serial != NULL && !awssts_valid_mfa_serial(f->mfa_serial))
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s MFA device is not an ARN or serial",
+                                where);
     /* aws-mfa writes "None" when there is no role. */
-    const char *role = f->role != NULL && strcmp(f->role, "None") != 0 ? f->role : NULL;
+    const char *role = f->role_arn != NULL && strcmp(f->role_arn, "None") != 0 ? f->role_arn
+                                                                              : NULL;
     if (role != NULL && !awssts_valid_role_arn(role))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: [%s] role is not a role ARN", label,
-                                section);
-    k->access_key_id = awssts_secret_dup(f->id);
-    k->secret_access_key = awssts_secret_dup(f->secret);
-    k->mfa_serial = f->serial ? strdup(f->serial) : NULL;
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s role is not a role ARN", where);
+    k->access_key_id = awssts_secret_dup(f->access_key_id);
+    k->secret_access_key = awssts_secret_dup(f->secret_access_key);
+    k->mfa_serial = f->mfa_serial ? strdup(f->mfa_serial) : NULL;
     k->role_arn = role ? strdup(role) : NULL;
-    if (asprintf(&k->source, "%s [%s]", label, section) < 0)
+    int n = section != NULL ? asprintf(&k->source, "%s [%s]", label, section)
+                            : asprintf(&k->source, "%s", label);
+    if (n < 0)
         k->source = NULL;
     if (k->access_key_id == NULL || k->secret_access_key == NULL || k->source == NULL ||
-        (f->serial && !k->mfa_serial) || (role && !k->role_arn)) {
+        (f->mfa_serial && !k->mfa_serial) || (role && !k->role_arn)) {
         awssts_user_keys_free(k);
         return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
     }
@@ -67,9 +72,9 @@ static const char *credfile_value(const void *file, const char *section, const c
 }
 
 /* The four values under aws-mfa's names or the AWS CLI's. */
-static struct found found_in(value_fn get, const void *file, const char *section)
+static struct awssts_key_values found_in(value_fn get, const void *file, const char *section)
 {
-    return (struct found){
+    return (struct awssts_key_values){
         get(file, section, "aws_access_key_id"),
         get(file, section, "aws_secret_access_key"),
         either(get(file, section, "aws_mfa_device"), get(file, section, "mfa_serial")),
@@ -91,8 +96,8 @@ static awssts_err from_root_file(const char *path, const char *user, struct awss
     if (!awssts_config_has_section(cfg, user)) {
         rc = awssts_error_set(ei, AWSSTS_E_NO_KEYS, "%s: no [%s] section", path, user);
     } else {
-        struct found f = found_in(config_value, cfg, user);
-        rc = take_keys(&f, path, user, k, ei);
+        struct awssts_key_values f = found_in(config_value, cfg, user);
+        rc = awssts_user_keys_take(&f, path, user, k, ei);
     }
     awssts_config_free(cfg); /* wipes the values */
     return rc;
@@ -123,8 +128,8 @@ static awssts_err from_home(const struct awssts_settings *s, const struct passwd
     if (rc == AWSSTS_OK && !awssts_credfile_has_section(cf, section)) {
         rc = awssts_error_set(ei, AWSSTS_E_NO_KEYS, "%s: no [%s] section", path, section);
     } else if (rc == AWSSTS_OK) {
-        struct found f = found_in(credfile_value, cf, section);
-        rc = take_keys(&f, path, section, k, ei);
+        struct awssts_key_values f = found_in(credfile_value, cf, section);
+        rc = awssts_user_keys_take(&f, path, section, k, ei);
     }
     awssts_credfile_free(cf);
     return rc;

@@ -34,4 +34,22 @@ awssts_err awssts_keys_load(const struct awssts_settings *s, const struct passwd
 
 void awssts_user_keys_free(struct awssts_user_keys *k);
 
+/* A user's key values wherever they were read (borrowed strings). */
+struct awssts_key_values {
+    const char *access_key_id;
+    const char *secret_access_key;
+    const char *mfa_serial; /* NULL: none */
+    const char *role_arn;   /* NULL or aws-mfa's "None": none */
+};
+
+/*
+ * The checks every source's keys pass (key id and secret present and of
+ * their shapes, an MFA device that is an ARN or serial, a role that is a
+ * role ARN), then copies into k, with k->source "LABEL [SECTION]" (LABEL
+ * alone when section is NULL). AWSSTS_E_CONFIG naming where, never a value.
+ */
+awssts_err awssts_user_keys_take(const struct awssts_key_values *v, const char *label,
+                                 const char *section, struct awssts_user_keys *k,
+                                 struct awssts_error_info *ei);
+
 #endif

@@ -1,5 +1,7 @@
 #!/bin/bash
-# Start the STS peers for the integration tests: moto_server (TLS, auth on)
+# Start the STS peers for the integration tests: moto_server (TLS, auth on;
+# with the instance role, KMS key and SSM parameters of ssm_setup.py), the
+# IMDSv2 stand-in serving that role (imds_standin.py), fault_ssm.py (TLS)
 # and fault_sts.py (TLS; one with the test CA's certificate, one with
 # another CA's, one with a wrong host name), the CONNECT proxy, and
 # plain_http.py (plain HTTP, for unsigned requests). Writes $PEERS/env with
@@ -75,6 +77,27 @@ for i in $(seq 1 150); do
     [ "$i" -eq 150 ] && die "moto_server did not answer within 15 s"
     sleep 0.1
 done
+# keys = ssm:NAME: the instance role, its parameters, then the IMDSv2
+# stand-in that serves the role and the SSM that refuses as moto cannot.
+# Before moto_setup.py, which turns moto's auth on.
+start_ssm_peers() {
+    "$PY" "$HERE/ssm_setup.py" --url "$moto_url" --ca "$PEERS/pki/ca.pem" \
+        --creds-out "$PEERS/imds-creds.json" --value-out "$PEERS/ssm-value.json" \
+        --env-out "$PEERS/ssm.env" || die "moto SSM set-up failed"
+    "$PY" "$HERE/imds_standin.py" --creds "$PEERS/imds-creds.json" --region eu-west-1 \
+        --port-file "$PEERS/imds.port" --control-port-file "$PEERS/imds-control.port" \
+        --log "$PEERS/imds.log" --hang-seconds 20 > "$PEERS/imds.out" 2>&1 &
+    echo $! >> "$PEERS/pids"
+    wait_for_file "$PEERS/imds-control.port" $! imds
+    "$PY" "$HERE/fault_ssm.py" --cert "$PEERS/pki/server.pem" --key "$PEERS/pki/server.key" \
+        --creds "$PEERS/imds-creds.json" --value-file "$PEERS/ssm-value.json" \
+        --port-file "$PEERS/fault-ssm.port" --log "$PEERS/fault-ssm.log" \
+        > "$PEERS/fault-ssm.out" 2>&1 &
+    echo $! >> "$PEERS/pids"
+    wait_for_file "$PEERS/fault-ssm.port" $! fault-ssm
+}
+[ "$ONLY" != moto ] && start_ssm_peers
+
 "$PY" "$HERE/moto_setup.py" --url "$moto_url" --ca "$PEERS/pki/ca.pem" \
     --env-out "$PEERS/moto.env" || die "moto IAM set-up failed"
 
@@ -100,6 +123,13 @@ done
     echo "PROXY_PASSWORD=proxysecret-0123"
     echo "PLAIN_URL=http://127.0.0.1:$(cat "$PEERS/plain.port")"
     echo "PLAIN_LOG=$PEERS/plain.log"
+    echo "IMDS_URL=http://127.0.0.1:$(cat "$PEERS/imds.port")"
+    echo "IMDS_CONTROL_URL=http://127.0.0.1:$(cat "$PEERS/imds-control.port")"
+    echo "IMDS_LOG=$PEERS/imds.log"
+    echo "FAULT_SSM_URL=https://localhost:$(cat "$PEERS/fault-ssm.port")"
+    echo "FAULT_SSM_LOG=$PEERS/fault-ssm.log"
+    echo "PEERS_DIR=$PEERS"
+    cat "$PEERS/ssm.env"
 } > "$PEERS/env"
 if [ "$ONLY" = moto ]; then
     echo "peers: moto on $moto_port"

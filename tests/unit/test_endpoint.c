@@ -1,7 +1,9 @@
-/* Endpoint names per partition, FIPS, dual-stack and overrides. */
+/* Endpoint names per partition, FIPS, dual-stack and overrides, for STS
+ * and, by the same rules, SSM. */
 #include "cm.h"
 
 #include "awssts/endpoint.h"
+#include "service_endpoint.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -97,6 +99,62 @@ static void test_override(void **state)
         assert_int_equal(resolve_override(bad[i], &e), AWSSTS_E_INVALID_ARGUMENT);
 }
 
+static void expect_ssm(const char *region, bool fips, bool dual, const char *host)
+{
+    struct awssts_endpoint_options o = {.region = region, .fips = fips, .dualstack = dual};
+    struct awssts_endpoint e;
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    awssts_err rc = awssts_service_endpoint_resolve("ssm", &o, &e, &ei);
+    if (host == NULL) {
+        assert_int_equal(rc, AWSSTS_E_INVALID_ARGUMENT);
+        assert_non_null(strstr(ei.detail, "SSM endpoint"));
+        return;
+    }
+    assert_int_equal(rc, AWSSTS_OK);
+    assert_string_equal(e.host, host);
+    assert_false(e.is_global);
+}
+
+/* SSM's names, as botocore 1.x's endpoint rule set gives them. */
+static void test_ssm_endpoints(void **state)
+{
+    (void)state;
+    expect_ssm("us-east-1", false, false, "ssm.us-east-1.amazonaws.com");
+    expect_ssm("us-east-1", true, false, "ssm-fips.us-east-1.amazonaws.com");
+    expect_ssm("us-east-1", false, true, "ssm.us-east-1.api.aws");
+    expect_ssm("us-east-1", true, true, "ssm-fips.us-east-1.api.aws");
+    expect_ssm("us-gov-west-1", true, false, "ssm.us-gov-west-1.amazonaws.com");
+    expect_ssm("us-gov-west-1", true, true, "ssm-fips.us-gov-west-1.api.aws");
+    expect_ssm("cn-north-1", false, false, "ssm.cn-north-1.amazonaws.com.cn");
+    expect_ssm("cn-north-1", false, true, "ssm.cn-north-1.api.amazonwebservices.com.cn");
+    expect_ssm("us-iso-east-1", false, false, "ssm.us-iso-east-1.c2s.ic.gov");
+    expect_ssm("cn-north-1", true, false, NULL);
+
+    struct awssts_endpoint e;
+    struct awssts_endpoint_options o = {.region = "eu-west-1",
+                                        .override = "https://vpce-0ab.ssm.eu-west-1.vpce.amazonaws.com/"};
+    assert_int_equal(awssts_service_endpoint_resolve("ssm", &o, &e, NULL), AWSSTS_OK);
+    assert_string_equal(e.host, "vpce-0ab.ssm.eu-west-1.vpce.amazonaws.com");
+    assert_string_equal(e.region, "eu-west-1");
+    /* The same override rules: https only, no path. */
+    o.override = "http://ssm.eu-west-1.amazonaws.com";
+    assert_int_equal(awssts_service_endpoint_resolve("ssm", &o, &e, NULL),
+                     AWSSTS_E_INVALID_ARGUMENT);
+    o.override = "https://host/path";
+    assert_int_equal(awssts_service_endpoint_resolve("ssm", &o, &e, NULL),
+                     AWSSTS_E_INVALID_ARGUMENT);
+    /* sts.amazonaws.com is STS's global endpoint only. */
+    o.override = "https://sts.amazonaws.com";
+    assert_int_equal(awssts_service_endpoint_resolve("ssm", &o, &e, NULL), AWSSTS_OK);
+    assert_false(e.is_global);
+    o.override = NULL;
+    assert_int_equal(awssts_service_endpoint_resolve("ec2", &o, &e, NULL), AWSSTS_E_INTERNAL);
+    o.region = "eu-west-1.evil";
+    assert_int_equal(awssts_service_endpoint_resolve("ssm", &o, &e, NULL),
+                     AWSSTS_E_INVALID_ARGUMENT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -104,6 +162,7 @@ int main(void)
         cmocka_unit_test(test_fips_and_dualstack),
         cmocka_unit_test(test_bad_regions),
         cmocka_unit_test(test_override),
+        cmocka_unit_test(test_ssm_endpoints),
     };
     return cmocka_run_group_tests_name("endpoint", tests, NULL, NULL);
 }

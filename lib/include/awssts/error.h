@@ -32,7 +32,13 @@ typedef enum {
     AWSSTS_E_FILE_IO,          /* read, write, rename failed */
     AWSSTS_E_NOT_FOUND,        /* file, section or key absent */
     AWSSTS_E_INTERNAL,         /* library misuse or unexpected state */
-    AWSSTS_E_NO_KEYS,          /* the user has no AWS keys (no section for them) */
+    AWSSTS_E_NO_KEYS,          /* the user has no AWS keys (no section, no SSM parameter) */
+    /* The instance metadata service (IMDSv2), for keys = ssm:NAME. */
+    AWSSTS_E_IMDS_UNREACHABLE, /* no connection to it */
+    AWSSTS_E_IMDS_TIMEOUT,     /* it did not answer in time */
+    AWSSTS_E_IMDS_REFUSED,     /* an HTTP error, or no credentials for the role (Code) */
+    AWSSTS_E_IMDS_NO_ROLE,     /* the instance has no IAM role */
+    AWSSTS_E_IMDS_BAD_RESPONSE, /* malformed or unsafe answer */
     AWSSTS_E__COUNT
 } awssts_err;
 
