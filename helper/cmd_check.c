@@ -7,6 +7,7 @@
  * non-zero when a login would not get AWS credentials.
  */
 #include "cli.h"
+#include "ssm.h"
 #include "awssts/endpoint.h"
 #include "awssts/secret.h"
 #include "awssts/sts.h"
@@ -215,8 +216,15 @@ static void probe(struct report *r, const struct awssts_settings *s, const struc
 
 /* Keys, MFA device, role and flow; false when there are no keys to go on with. */
 static bool check_keys(struct report *r, const struct awssts_settings *s, const struct passwd *pw,
-                       struct awssts_user_keys *k, bool *no_keys)
+                       struct awssts_user_keys *k, bool want_probe, bool *no_keys)
 {
+    if (awssts_ssm_keys_template(s->keys) != NULL && !want_probe) {
+        /* Reading them is a network call, as the probe's are. */
+        say("keys", "%s: read at each login from SSM Parameter Store with the instance role "
+            "(IMDSv2 at %s), held in memory only; --probe reads them now", s->keys,
+            s->imds_endpoint ? s->imds_endpoint : "http://169.254.169.254");
+        return false;
+    }
     struct rights rights = {.pw = pw};
     struct awssts_as_user as_user = {enter, leave, &rights};
     struct awssts_error_info ei;
@@ -268,6 +276,10 @@ static bool check_keys(struct report *r, const struct awssts_settings *s, const 
 
 static void check_connection(struct report *r, const struct awssts_settings *s)
 {
+    if (s->region == NULL) {
+        say("endpoint", "STS in the instance's region, from IMDS at login (--probe reads it)");
+        return;
+    }
     struct awssts_endpoint ep;
     struct awssts_endpoint_options eo = {s->region, s->endpoint, s->fips, s->dualstack};
     struct awssts_error_info ei;
@@ -399,7 +411,9 @@ int cmd_check(int argc, char **argv)
         problem(&r, "config", AWSSTS_OUT_CONFIG_ERROR, &ei);
     } else {
         print_settings(&s, origins);
-        bool have_keys = check_keys(&r, &s, pw, &keys, &no_keys);
+        bool have_keys = check_keys(&r, &s, pw, &keys, want_probe, &no_keys);
+        if (s.region == NULL && keys.region[0] != '\0' && (s.region = strdup(keys.region)) != NULL)
+            say("region", "%s: the instance's, from IMDS (no region configured)", s.region);
         /* In the module's order, so that the first problem is the one it logs. */
         if (!no_keys) {
             check_directories(&r, &s, pw);

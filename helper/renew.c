@@ -147,6 +147,11 @@ static int new_session(struct awssts_client *c, const struct session_dir *sd,
 {
     char *id = NULL, *secret = NULL, *kserial = NULL, why[600] = "";
     int rc = long_term_keys(st, &id, &secret, &kserial, why, sizeof(why));
+    if (rc != EXIT_OK && st->keys_source != NULL) {
+        cli_error("%s, and the long-term keys are in SSM Parameter Store (%.200s), which only a "
+                  "login on the bastion reads: log in again", new_code_reason(st), st->keys_source);
+        return EXIT_LOGIN_NEEDED;
+    }
     if (rc != EXIT_OK) {
         cli_error("%s, and no long-term keys are readable (%s): log in again", new_code_reason(st),
                   why[0] ? why : "~/.aws/credentials");

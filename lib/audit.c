@@ -22,7 +22,7 @@ static const struct field {
     enum kind kind;
 } fields[] = {
 #define T(f) {#f, offsetof(struct awssts_audit, f), TEXT}
-    T(user), T(outcome), T(region), T(endpoint), T(flow), T(call), T(role_arn),
+    T(user), T(outcome), T(region), T(region_from), T(endpoint), T(flow), T(call), T(role_arn),
     T(source_identity), T(access_key_id), T(rhost), T(tty), T(request_id),
     {"latency_ms", offsetof(struct awssts_audit, latency_ms), NUMBER},
     T(error),

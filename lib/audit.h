@@ -20,6 +20,7 @@ struct awssts_audit {
     const char *user;            /* NULL: a name that is no valid user name: "(invalid)" */
     const char *outcome;         /* the outcome table's label */
     const char *region;
+    const char *region_from;     /* "config", or "imds": the instance's (keys = ssm:) */
     const char *endpoint;        /* the STS host[:port] called */
     const char *flow;            /* session-token, session+role, direct-role */
     const char *call;            /* the STS call that failed */

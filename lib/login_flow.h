@@ -36,6 +36,7 @@ struct awssts_login_result {
     char *role_arn;                    /* the plan's, kept for the state and the hand-off */
     char *mfa_serial;
     char host[256];                    /* the endpoint's Host, for the log */
+    char region[32];                   /* the region STS was called in */
     char request_id[80];               /* of the last call */
     const char *failed_call;           /* "GetSessionToken" or "AssumeRole" when one failed */
     long long latency_ms;

@@ -6,7 +6,10 @@
 #include "awssts/sts.h"
 #include "awssts/validate.h"
 #include "error_set.h"
+#include "imds.h"
 #include "roles.h"
+#include "service_endpoint.h"
+#include "ssm.h"
 #include "session_tags.h"
 #include "template.h"
 #include "text.h"
@@ -34,8 +37,8 @@
 #define ROW(...) OPT(__VA_ARGS__)
 
 static const struct awssts_option options[] = {
-    ROW("region", STR(region), NULL, "(required)", 0, 0, false, false,
-     "signing region and regional endpoint `sts.REGION.amazonaws.com`, e.g. `ap-east-1`"),
+    ROW("region", STR(region), NULL, "(required; with `keys = ssm:` the instance's)", 0, 0, false, false,
+     "signing region and regional endpoint `sts.REGION.amazonaws.com`, e.g. `ap-east-1`; with `keys = ssm:NAME` and none set, the instance's region from IMDS (the log line's `region_from=imds`)"),
     ROW("endpoint", STR(endpoint), NULL, "", 0, 0, false, false,
      "`https://host[:port]` override (a VPC endpoint), signed for `region`; `http://` is refused"),
     ROW("fips", BOOL(fips), "no", "`no`", 0, 0, false, false,
@@ -43,7 +46,11 @@ static const struct awssts_option options[] = {
     ROW("dualstack", BOOL(dualstack), "no", "`no`", 0, 0, false, false,
      "`yes`: the dual-stack endpoint `sts.REGION.api.aws`"),
     ROW("keys", STR(keys), NULL, "", 0, 0, false, false,
-     "`/path` of a root-owned keys file (0600 or 0400, one `[USER]` section each), or `home`: the user's `~/.aws/credentials`, section `[PROFILE-long-term]`, read with the user's rights and refused when others may read it"),
+     "`/path` of a root-owned keys file (0600 or 0400, one `[USER]` section each); `home`: the user's `~/.aws/credentials`, section `[PROFILE-long-term]`, read with the user's rights and refused when others may read it; or `ssm:NAME`: a SecureString parameter of SSM Parameter Store holding the section's keys as a JSON object, NAME with `%u` (user) or `%U` (uid), read at login with the instance role over IMDSv2, kept in memory only (docs/fleet.md)"),
+    ROW("imds_endpoint", STR(imds_endpoint), NULL, "`http://169.254.169.254`", 0, 0, false, false,
+     "the instance metadata service for `keys = ssm:` (IMDSv2 only): `http://[fd00:ec2::254]` on IPv6-only instances"),
+    ROW("ssm_endpoint", STR(ssm_endpoint), NULL, "", 0, 0, false, false,
+     "`https://host[:port]` override of SSM's regional endpoint `ssm.REGION.amazonaws.com` (a VPC endpoint) for `keys = ssm:`; `fips` and `dualstack` apply as for STS"),
     ROW("profile", STR(profile), "default", "`default`", 0, 0, false, false,
      "profile written in the credentials file; exported as `AWS_PROFILE` when not `default`"),
     ROW("mfa_serial", STR(mfa_serial), NULL, "from the keys", 0, 0, false, false,
@@ -300,6 +307,34 @@ static const char *origin_of(const char *path, const struct awssts_setting_origi
     return buf;
 }
 
+/* keys = ssm:NAME, imds_endpoint and ssm_endpoint: each a name or URL the
+ * login could use, named at its line; the template with this user in it. */
+static awssts_err check_ssm(const struct awssts_settings *s, const char *user, char *at, size_t atlen,
+                            const char *path, const struct awssts_setting_origin *origins,
+                            struct awssts_error_info *ei)
+{
+#define AT(name) origin_of(path, origins, (name), at, atlen)
+    struct awssts_error_info sei;
+    awssts_error_info_reset(&sei);
+    const char *tmpl = awssts_ssm_keys_template(s->keys);
+    char name[AWSSTS_SSM_NAME_MAX + 1], base[300];
+    /* The uid is not known here: %U as 0 has the shape of every uid. */
+    if (tmpl != NULL && awssts_ssm_name_expand(tmpl, user, 0, name, sizeof(name), &sei) == AWSSTS_E_CONFIG)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s keys: %s", AT("keys"), sei.detail);
+    if (s->imds_endpoint != NULL &&
+        awssts_imds_endpoint_parse(s->imds_endpoint, base, sizeof(base), &sei) != AWSSTS_OK)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s imds_endpoint: %s", AT("imds_endpoint"), sei.detail);
+    if (s->ssm_endpoint != NULL) {
+        struct awssts_endpoint ep;
+        const struct awssts_endpoint_options eo = {s->region ? s->region : "us-east-1", s->ssm_endpoint,
+                                                   s->fips, s->dualstack};
+        if (awssts_service_endpoint_resolve("ssm", &eo, &ep, &sei) != AWSSTS_OK)
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s ssm_endpoint: %s", AT("ssm_endpoint"), sei.detail);
+    }
+    return AWSSTS_OK;
+#undef AT
+}
+
 /* Checks on the merged result, so each mistake is named once, at the line
  * that set the value. */
 static awssts_err check_settings(const char *path, const char *user, struct awssts_settings *s,
@@ -335,10 +370,15 @@ static awssts_err check_settings(const char *path, const char *user, struct awss
     awssts_error_info_reset(&rei);
     if (awssts_roles_parse(s->roles, &s->role_list, &rei) != AWSSTS_OK)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s %s", AT("roles"), rei.detail);
-    if (s->region == NULL)
+    if ((rc = check_ssm(s, user, at, sizeof(at), path, origins, ei)) != AWSSTS_OK)
+        return rc;
+    /* With keys = ssm: and no region, the instance's, known at login. */
+    bool region_from_imds = s->region == NULL && awssts_ssm_keys_template(s->keys) != NULL;
+    if (s->region == NULL && !region_from_imds)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: no region for user %s", path, user);
     struct awssts_endpoint ep;
-    struct awssts_endpoint_options eo = {s->region, s->endpoint, s->fips, s->dualstack};
+    struct awssts_endpoint_options eo = {region_from_imds ? "us-east-1" : s->region, s->endpoint,
+                                         s->fips, s->dualstack};
     struct awssts_error_info epi;
     awssts_error_info_reset(&epi);
     if (awssts_endpoint_resolve(&eo, &ep, &epi) != AWSSTS_OK)
@@ -367,8 +407,9 @@ static awssts_err check_settings(const char *path, const char *user, struct awss
     if (s->connect_timeout > s->timeout)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s connect_timeout exceeds timeout",
                                 AT("connect_timeout"));
-    if (s->keys != NULL && strcmp(s->keys, "home") != 0 && s->keys[0] != '/')
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s keys must be 'home' or an absolute path",
+    if (s->keys != NULL && strcmp(s->keys, "home") != 0 && s->keys[0] != '/' &&
+        awssts_ssm_keys_template(s->keys) == NULL)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s keys must be 'home', an absolute path or ssm:NAME",
                                 AT("keys"));
 #undef AT
     return AWSSTS_OK;

@@ -27,7 +27,9 @@ struct awssts_settings {
     char *endpoint;
     bool fips;
     bool dualstack;
-    char *keys;            /* path of the root keys file, or "home" */
+    char *keys;            /* path of the root keys file, "home", or "ssm:NAME" */
+    char *imds_endpoint;   /* keys = ssm:; NULL: http://169.254.169.254 */
+    char *ssm_endpoint;    /* keys = ssm:; NULL: SSM's regional endpoint */
     char *profile;
     char *mfa_serial;
     char *role_arn;

@@ -1,6 +1,7 @@
 /* From a user's settings to the state, the client and the login. */
 #include "settings_login.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void awssts_settings_state(const struct awssts_settings *s, struct awssts_state *st)
@@ -24,6 +25,8 @@ void awssts_settings_state(const struct awssts_settings *s, struct awssts_state 
     st->source_identity = s->source_identity;
     st->roles = s->roles;
     st->tags = s->tags;
+    /* awssts cannot read SSM with the user's rights: it says so, not "no keys". */
+    st->keys_source = s->keys != NULL && strncmp(s->keys, "ssm:", 4) == 0 ? s->keys : NULL;
     st->transitive_tags = s->transitive_tags;
     st->export_region = s->export_region;
     st->export_endpoint = s->export_endpoint;
@@ -71,6 +74,7 @@ awssts_err awssts_settings_login(const struct awssts_settings *s, const struct a
     };
     struct awssts_keys lt = {k->access_key_id, k->secret_access_key, NULL};
     rc = awssts_login_run(c, &lt, &plan, code, out, ei);
+    snprintf(out->region, sizeof(out->region), "%s", s->region);
     awssts_client_free(c);
     return rc;
 }

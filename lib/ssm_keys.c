@@ -75,6 +75,8 @@ awssts_err awssts_ssm_user_keys(struct transport *t, const struct ssm_keys_reque
         snprintf(label, sizeof(label), "ssm:%s", name);
         rc = awssts_ssm_keys_from_value(p.value, p.value_len, label, k, ei);
     }
+    if (rc == AWSSTS_OK && !configured_region)
+        snprintf(k->region, sizeof(k->region), "%s", region);
     awssts_ssm_parameter_free(&p);
     return rc;
 }

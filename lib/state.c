@@ -43,6 +43,7 @@ static const struct awssts_state_field fields[] = {
     {"roles", AWSSTS_SF_STRING, O(roles), 0, 0, 0},
     {"tags", AWSSTS_SF_STRING, O(tags), 0, 0, 0},
     {"transitive_tags", AWSSTS_SF_STRING, O(transitive_tags), 0, 0, 0},
+    {"keys_source", AWSSTS_SF_STRING, O(keys_source), 0, 0, 0},
     {"external_id", AWSSTS_SF_STRING, O(external_id), 0, 0, 0},
     {"mfa_serial", AWSSTS_SF_STRING, O(mfa_serial), 0, 0, 0},
     {"export_region", AWSSTS_SF_BOOL, O(export_region), 0, 0, 1},
@@ -348,6 +349,7 @@ awssts_err awssts_state_parse(const char *text, size_t len, struct awssts_state 
         (st->mfa_serial != NULL && !awssts_valid_mfa_serial(st->mfa_serial)) ||
         (st->source_identity != NULL && !awssts_valid_source_identity(st->source_identity)) ||
         !roles_valid(st->roles) ||
+        (st->keys_source != NULL && strncmp(st->keys_source, "ssm:", 4) != 0) ||
         awssts_session_tags_parse(st->tags, st->transitive_tags, NULL, &st->tag_list, NULL) != AWSSTS_OK ||
         (!st->has_mfa_session && !st->has_role))
         rc = awssts_error_set(ei, AWSSTS_E_CONFIG, "state: region, endpoint, profile, role, source identity, roles, tags or credentials invalid");

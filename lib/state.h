@@ -38,6 +38,7 @@ struct awssts_state {
     char *source_identity;  /* sent again on every renewal (version 3) */
     char *roles;            /* NAME=ARN ... (version 3) */
     char *tags;             /* KEY=VALUE ..., as sent (version 3) */
+    char *keys_source;      /* keys = ssm:NAME of the login, NULL for keys on disk (version 3) */
     char *transitive_tags;  /* KEY ... (version 3) */
     char *external_id;
     char *mfa_serial;

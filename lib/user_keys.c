@@ -1,5 +1,8 @@
 /* Long-term keys. aws-mfa's key names and the AWS CLI's are both read. */
 #include "user_keys.h"
+#include "sts_client.h"
+#include "ssm.h"
+#include "settings_login.h"
 #include "awssts/config.h"
 #include "awssts/credfile.h"
 #include "awssts/secret.h"
@@ -135,6 +138,37 @@ static awssts_err from_home(const struct awssts_settings *s, const struct passwd
     return rc;
 }
 
+/* keys = ssm:NAME: a client of its own, so that its deadline ends before the
+ * prompt and the STS calls after it get theirs whole. */
+static awssts_err from_ssm(const struct awssts_settings *s, const struct passwd *pw,
+                           struct awssts_user_keys *k, struct awssts_error_info *ei)
+{
+    struct awssts_client_options o;
+    awssts_settings_client_options(s, "pam", &o);
+    /* The client's STS endpoint is not used here; a region is needed to
+     * make one, and IMDS may be about to give the real one. */
+    if (o.region == NULL)
+        o.region = "us-east-1";
+    o.endpoint = NULL;
+    struct awssts_client *c = NULL;
+    awssts_err rc = awssts_client_new(&o, &c, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    const struct ssm_keys_request r = {
+        .name_template = awssts_ssm_keys_template(s->keys),
+        .user = pw->pw_name,
+        .uid = pw->pw_uid,
+        .imds_endpoint = s->imds_endpoint,
+        .region = s->region,
+        .ssm_endpoint = s->ssm_endpoint,
+        .fips = s->fips,
+        .dualstack = s->dualstack,
+    };
+    rc = awssts_ssm_user_keys(awssts_client_transport(c), &r, k, ei);
+    awssts_client_free(c);
+    return rc;
+}
+
 awssts_err awssts_keys_load(const struct awssts_settings *s, const struct passwd *pw,
                             const struct awssts_as_user *as_user, struct awssts_user_keys *k,
                             struct awssts_error_info *ei)
@@ -144,6 +178,8 @@ awssts_err awssts_keys_load(const struct awssts_settings *s, const struct passwd
         return awssts_error_set(ei, AWSSTS_E_NO_KEYS, "no keys configured");
     if (strcmp(s->keys, "home") == 0)
         return from_home(s, pw, as_user, k, ei);
+    if (awssts_ssm_keys_template(s->keys) != NULL)
+        return from_ssm(s, pw, k, ei);
     return from_root_file(s->keys, pw->pw_name, k, ei);
 }
 

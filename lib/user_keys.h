@@ -19,14 +19,20 @@ struct awssts_user_keys {
     char *secret_access_key;
     char *mfa_serial;  /* aws_mfa_device or mfa_serial, if present */
     char *role_arn;    /* assume_role or role_arn, if present */
-    char *source;      /* "FILE [SECTION]" they were read from */
+    char *source;      /* "FILE [SECTION]" or "ssm:NAME" they were read from */
+    char region[32];   /* keys = ssm: with no region configured: the
+                          instance's, from IMDS, for the login too */
 };
 
 /*
  * AWSSTS_E_NO_KEYS: the user has none (no keys configured, no [USER]
  * section; with keys = home, no ~/.aws/credentials or no section in it).
  * A configured keys file that is missing or unreadable is not that: it is
- * AWSSTS_E_NOT_FOUND or another error, with the file named.
+ * AWSSTS_E_NOT_FOUND or another error, with the file named. keys =
+ * ssm:NAME reads them from SSM Parameter Store with the instance role
+ * (ssm.h), on a client of s's TLS, CA, proxy and retry settings within one
+ * timeout of its own (the user's typing is never counted against the STS
+ * calls); a parameter that does not exist is AWSSTS_E_NO_KEYS.
  */
 awssts_err awssts_keys_load(const struct awssts_settings *s, const struct passwd *pw,
                             const struct awssts_as_user *as_user, struct awssts_user_keys *k,

@@ -1,6 +1,7 @@
 /* The hand-off, as a small credentials-format text. */
 #include "handoff.h"
 #include "awssts/credfile.h"
+#include "awssts/endpoint.h"
 #include "awssts/safefile.h"
 #include "awssts/secret.h"
 #include "error_set.h"
@@ -65,6 +66,8 @@ static awssts_err serialize(const struct passwd *pw, const struct awssts_login_r
         rc = awssts_credfile_set(cf, "handoff", "role_arn", l->role_arn, ei);
     if (rc == AWSSTS_OK && l->mfa_serial != NULL)
         rc = awssts_credfile_set(cf, "handoff", "mfa_serial", l->mfa_serial, ei);
+    if (rc == AWSSTS_OK && l->region[0] != '\0')
+        rc = awssts_credfile_set(cf, "handoff", "region", l->region, ei);
     if (rc == AWSSTS_OK && l->has_session)
         rc = put_creds(cf, "session", &l->session, ei);
     if (rc == AWSSTS_OK && l->has_role)
@@ -103,7 +106,15 @@ static awssts_err take_all(const struct awssts_credfile *cf, struct awssts_login
 {
     const char *role = awssts_credfile_get(cf, "handoff", "role_arn");
     const char *serial = awssts_credfile_get(cf, "handoff", "mfa_serial");
+    const char *region = awssts_credfile_get(cf, "handoff", "region");
     awssts_err rc = AWSSTS_OK;
+    if (region != NULL) {
+        struct awssts_endpoint ep;
+        const struct awssts_endpoint_options eo = {.region = region};
+        if (strlen(region) >= sizeof(out->region) || awssts_endpoint_resolve(&eo, &ep, NULL) != AWSSTS_OK)
+            return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "hand-off: region invalid");
+        snprintf(out->region, sizeof(out->region), "%s", region);
+    }
     if (awssts_credfile_has_section(cf, "session")) {
         rc = take_creds(cf, "session", &out->session, ei);
         out->has_session = rc == AWSSTS_OK;

@@ -37,6 +37,7 @@
 #define DATA_WRITTEN "pam_aws_sts_written"    /* the directory this handle wrote to */
 #define DATA_SESSION "pam_aws_sts_session_id" /* this handle's open session */
 #define DATA_PENDING "pam_aws_sts_pending"    /* a login taken from its hand-off, not yet written */
+#define DATA_REGION "pam_aws_sts_region"      /* the instance's region of this handle's login */
 
 /* Everything one call needs about its user. */
 struct call {
@@ -48,6 +49,7 @@ struct call {
     struct awssts_settings s;
     bool settings_loaded;
     const char *role; /* the login's role, once known (borrowed) */
+    bool region_from_imds; /* s.region is the instance's (keys = ssm:) */
 };
 
 /* PAM_SUCCESS, or the PAM code to return. A name that is not a valid user
@@ -173,6 +175,7 @@ static int log_outcome(struct call *c, enum awssts_outcome o, const char *flow,
         .user = c->user,
         .outcome = awssts_outcome_label(o, allow),
         .region = c->settings_loaded ? c->s.region : NULL,
+        .region_from = c->settings_loaded && c->s.region != NULL ? (c->region_from_imds ? "imds" : "config") : NULL,
         .endpoint = l != NULL && l->host[0] ? l->host : NULL,
         .flow = flow,
         .call = l != NULL ? l->failed_call : NULL,
@@ -289,6 +292,16 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
                          NULL, NULL, &ei);
         goto out;
     }
+    if (c.s.region == NULL && keys.region[0] != '\0') {
+        /* keys = ssm: with no region configured: the instance's, from IMDS,
+         * for STS too; the log line says so. */
+        if ((c.s.region = strdup(keys.region)) == NULL) {
+            awssts_error_set(&ei, AWSSTS_E_NOMEM, "the instance's region");
+            rc = log_outcome(&c, AWSSTS_OUT_LOCAL_ERROR, NULL, NULL, &ei);
+            goto out;
+        }
+        c.region_from_imds = true;
+    }
     const char *serial = c.s.mfa_serial ? c.s.mfa_serial : keys.mfa_serial;
     const char *role = awssts_settings_login_role(&c.s, keys.role_arn);
     const char *flow = flow_name(&c.s, role);
@@ -366,6 +379,15 @@ static const char *handle_string(const struct call *c, const char *name)
 {
     const void *v = NULL;
     return pam_get_data(c->pamh, name, &v) == PAM_SUCCESS ? v : NULL;
+}
+
+/* The region of this handle's login when the configuration names none
+ * (keys = ssm:, the instance's). */
+static void session_region(struct call *c)
+{
+    const char *r = handle_string(c, DATA_REGION);
+    if (c->s.region == NULL && r != NULL)
+        c->s.region = strdup(r); /* NULL again on no memory: no region exported */
 }
 
 /* The login this handle is to write: taken from its hand-off once (file and
@@ -504,6 +526,17 @@ static int establish(struct call *c, bool open_session, int failure_code)
         struct awssts_login_result *l = pending_login(c, failure_code, &code);
         if (l == NULL)
             return code;
+        /* keys = ssm: with no region configured: the one the login used
+         * (the instance's), for the state and the environment, kept on the
+         * handle for the calls after this one. */
+        if (c->s.region == NULL && l->region[0] != '\0') {
+            char *r = strdup(l->region);
+            if (r == NULL || pam_set_data(c->pamh, DATA_REGION, r, free_string) != PAM_SUCCESS) {
+                free(r);
+                return PAM_BUF_ERR;
+            }
+        }
+        session_region(c);
         bool deferred = false;
         awssts_err arc = write_and_register(c, l, open_session, &deferred, &ei);
         if (arc == AWSSTS_OK && deferred) {
@@ -519,6 +552,7 @@ static int establish(struct call *c, bool open_session, int failure_code)
         }
         written = handle_string(c, DATA_WRITTEN);
     }
+    session_region(c);
     if (pas_runtime_export(c->pamh, &c->s, written, &ei) != AWSSTS_OK) {
         log_phase_error(c, "session", &ei);
         return c->s.on_error_allow ? PAM_IGNORE : failure_code;

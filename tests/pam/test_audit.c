@@ -112,7 +112,7 @@ static void test_json_line(void **state)
     json_object *o = json_tokener_parse(line);
     if (o == NULL || !json_object_is_type(o, json_type_object))
         fail_msg("not one JSON object: %s", line);
-    static const char *const names[] = {"user", "outcome", "region", "endpoint", "flow", "call",
+    static const char *const names[] = {"user", "outcome", "region", "region_from", "endpoint", "flow", "call",
                                         "role_arn", "source_identity", "access_key_id", "rhost",
                                         "tty", "request_id", "latency_ms", "error"};
     size_t i = 0;
@@ -229,7 +229,7 @@ static void test_client_values_cannot_add_fields(void **state)
             p += strcspn(p, " ");
         }
     }
-    assert_string_equal(keys, "user outcome region endpoint flow call role_arn source_identity "
+    assert_string_equal(keys, "user outcome region region_from endpoint flow call role_arn source_identity "
                               "access_key_id rhost tty request_id latency_ms");
     login_close(&l);
 }

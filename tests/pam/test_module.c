@@ -76,7 +76,7 @@ static void test_session_token_flow(void **state)
     assert_no_staging_left();
 
     /* One line for the login, with what an operator needs and no secret. */
-    assert_int_equal(pam_log_count("user=alice outcome=success region=us-east-1 endpoint=localhost:",
+    assert_int_equal(pam_log_count("user=alice outcome=success region=us-east-1 region_from=config endpoint=localhost:",
                                "flow=session-token call=- role_arn=- source_identity=- access_key_id=ASIA"), 1);
     assert_int_equal(pam_log_count("user=alice outcome=success", "rhost=- tty=- request_id=fault-"), 1);
     assert_int_equal(pam_log_count("user=alice outcome=success", "latency_ms="), 1);

@@ -59,10 +59,23 @@ def main():
                    "Token": creds["SessionToken"],
                    "Expiration": creds["Expiration"].strftime("%Y-%m-%dT%H:%M:%SZ")}, f)
 
-    iam.create_user(UserName="ssm-alice")
+    user = iam.create_user(UserName="ssm-alice")["User"]
     key = iam.create_access_key(UserName="ssm-alice")["AccessKey"]
     mfa = "arn:aws:iam::%s:mfa/ssm-alice" % account
     target = "arn:aws:iam::%s:role/bastion-admin" % account
+    # What a bastion user's keys may do once moto checks policies: STS
+    # (moto matches an action's resource as "*", so no role ARN here).
+    iam.put_user_policy(UserName="ssm-alice", PolicyName="bastion", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow",
+                       "Action": "sts:*", "Resource": "*"}],
+    }))
+    # Trusting the user by ARN: moto does not read an account's :root.
+    iam.create_role(RoleName="bastion-admin", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": user["Arn"]},
+                       "Action": ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]}],
+    }))
     value = json.dumps({"aws_access_key_id": key["AccessKeyId"],
                         "aws_secret_access_key": key["SecretAccessKey"],
                         "aws_mfa_device": mfa, "assume_role": target})

@@ -60,6 +60,7 @@ static const struct {
     {"mfa_serial", "arn:aws:iam::123456789012:mfa/alice"}, {"export_region", "no"}, {"export_endpoint", "no"}, {"source_identity", "alice@bastion-1"},
     {"roles", "ops=arn:aws:iam::123456789012:role/ops ro=arn:aws:iam::123456789012:role/readonly"},
     {"tags", "linux_user=alice bastion=jump-1"}, {"transitive_tags", "linux_user"},
+    {"keys_source", "ssm:/pam-aws-sts/users/%u"},
 };
 
 static const char role_section[] = "[role]\naws_access_key_id = ASIAROLE000000000001\n"
