@@ -93,6 +93,7 @@ static bool session_direct = false;
 static const char *session_roles = NULL;
 static const char *session_source_identity = NULL;
 static const char *session_tags = NULL, *session_transitive = NULL;
+static const char *session_keys_source = NULL; /* keys = ssm: of the login */
 
 static void make_session_via(char session_key[32], const char *proxy)
 {
@@ -118,6 +119,7 @@ static void make_session_via(char session_key[32], const char *proxy)
         .source_identity = (char *)(uintptr_t)session_source_identity,
         .tags = (char *)(uintptr_t)session_tags,
         .transitive_tags = (char *)(uintptr_t)session_transitive,
+        .keys_source = (char *)(uintptr_t)session_keys_source,
     };
     if (session_direct) {
         struct awssts_assume_role_request rreq = {.struct_size = sizeof(rreq), .role_arn = st.role_arn, .role_session_name = "hana",
@@ -280,6 +282,25 @@ static void test_mfa_session_ended(void **state)
     assert_int_equal(r.rc, 3);
     assert_non_null(strstr(r.out, "MFA session:  ENDED"));
     assert_int_equal(clock_log_count("\"action\"", NULL), calls);
+}
+
+/* keys = ssm: the user cannot read SSM, so an ended MFA session is a new
+ * login, said in one line that names the parameter's template, with no
+ * look for keys the user does not have. */
+static void test_mfa_session_ended_keys_in_ssm(void **state)
+{
+    (void)state;
+    char skey[32];
+    session_keys_source = "ssm:/pam-aws-sts/users/%u";
+    make_session(skey);
+    session_keys_source = NULL;
+    struct run r;
+    run_as_user(&r, SESSION_ENV, "faketime -f +13h %s credential-process </dev/null", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 3);
+    if (strstr(r.err, "the MFA session has ended, and the long-term keys are in SSM Parameter Store "
+                      "(ssm:/pam-aws-sts/users/%u), which only a login on the bastion reads: log in again") == NULL ||
+        strchr(r.err, '\n') != strrchr(r.err, '\n'))
+        fail_msg("credential-process with keys in SSM said:\n%s", r.err);
 }
 
 /* flow = direct: there never was an MFA session, and renewing the role
@@ -885,6 +906,7 @@ int main(void)
         cmocka_unit_test(test_twenty_at_once_make_one_call),
         cmocka_unit_test(test_mfa_session_ended),
         cmocka_unit_test(test_direct_flow_renewal),
+        cmocka_unit_test(test_mfa_session_ended_keys_in_ssm),
         cmocka_unit_test(test_named_roles_from_one_code),
         cmocka_unit_test(test_unsafe_state_refused),
         cmocka_unit_test(test_login_drop_in),

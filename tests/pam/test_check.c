@@ -151,6 +151,24 @@ static void test_agrees_with_the_module(void **state)
      * a certificate from another CA. */
     check_agrees("mxdns", "main.conf", "awssts", true, 1, "sts_error", &c);
     check_agrees("mxotherca", "main.conf", "awssts", true, 1, "sts_error", &c);
+    /* keys = ssm: the probe reads the parameter with the instance role
+     * (moto, the IMDSv2 stand-in), takes the instance's region and calls
+     * GetCallerIdentity; a refusal and a missing parameter agree too. */
+    check_agrees("alice", "ssm.conf", "awssts_ssm", true, 0, "success", &c);
+    assert_has(&c, "ssm:/bastion/keys/alice: access key");
+    assert_has(&c, "the instance's, from IMDS (no region configured)");
+    assert_has(&c, "user/ssm-alice");
+    check_agrees("ssmnone", "ssm.conf", "awssts_ssm", true, 3, "no_keys", &c);
+    check_agrees("denied", "ssmfault.conf", "awssts_ssmfault", true, 1, "keys_error", &c);
+    /* Without --probe, SSM is not read: a network call, as the probe's. */
+    char path[400];
+    const char *args[] = {"--user", "alice", "--config", conf("ssm.conf", path, sizeof(path)), NULL};
+    int reads = file_count_lines(peer_env("IMDS_LOG"), "/latest/api/token", NULL);
+    run_check(&c, args);
+    assert_int_equal(c.status, 0);
+    assert_has(&c, "read at each login from SSM Parameter Store");
+    assert_has(&c, "STS in the instance's region");
+    assert_int_equal(file_count_lines(peer_env("IMDS_LOG"), "/latest/api/token", NULL), reads);
 }
 
 /* on_error = allow: the problem lets the login go on without credentials. */
