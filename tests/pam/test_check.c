@@ -149,7 +149,15 @@ static void test_agrees_with_the_module(void **state)
     assert_has(&c, "not on tmpfs or ramfs");
     /* The probe finds what only a login would: a host that does not resolve,
      * a certificate from another CA. */
-    check_agrees("mxdns", "main.conf", "awssts", true, 1, "sts_error", &c);
+    /* nss_wrapper reads NSS_WRAPPER_DISABLE_DEEPBIND only when it first
+     * falls back to libc's resolver, which in awssts check happens inside
+     * the probe's hidden environment: it then dlopens libc with
+     * RTLD_DEEPBIND, which ASan aborts on. So under SANITIZE=1 this one row
+     * is the plain run's (make check runs it). */
+    if (getenv("PAS_SANITIZED") == NULL)
+        check_agrees("mxdns", "main.conf", "awssts", true, 1, "sts_error", &c);
+    else
+        print_message("mxdns: the DNS row of awssts check runs in the plain build only (nss_wrapper and ASan)\n");
     check_agrees("mxotherca", "main.conf", "awssts", true, 1, "sts_error", &c);
     /* keys = ssm: the probe reads the parameter with the instance role
      * (moto, the IMDSv2 stand-in), takes the instance's region and calls
