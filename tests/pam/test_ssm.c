@@ -80,6 +80,23 @@ static void test_login_with_keys_from_ssm(void **state)
     assert_true(file_count_lines(peer_env("IMDS_LOG"), "/latest/api/token", NULL) >= 1);
 }
 
+/* The default flow with keys from SSM: GetSessionToken with the parameter's
+ * keys and the code, then AssumeRole signed with that MFA session, at the
+ * instance's region's STS (the fault STS: moto cannot take its own
+ * sessions' credentials). */
+static void test_session_flow_with_keys_from_ssm(void **state)
+{
+    (void)state;
+    struct login l;
+    login_start(&l, "awssts_ssmsts", "alice", code_at(0));
+    login_auth_ok(&l, "alice");
+    login_finish(&l);
+    assert_int_equal(pam_log_count("user=alice outcome=success", "flow=session+role"), 1);
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKSSMALICE000000\"", "\"action\": \"GetSessionToken\""), 1);
+    assert_int_equal(fault_log_count("\"role_arn\": \"arn:aws:iam::123456789012:role/bastion-admin\"",
+                                     "\"token\": true"), 1);
+}
+
 /* A configured region is used, and said to be the configuration's. */
 static void test_configured_region(void **state)
 {
@@ -135,6 +152,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_login_with_keys_from_ssm),
+        cmocka_unit_test(test_session_flow_with_keys_from_ssm),
         cmocka_unit_test(test_configured_region),
         cmocka_unit_test(test_no_parameter_is_no_keys),
         cmocka_unit_test(test_imds_faults),

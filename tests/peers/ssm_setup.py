@@ -9,6 +9,7 @@ KMS key; and in --region the parameters:
 
   /bastion/keys/alice   SecureString, the keys (aws-mfa's member names)
   /bastion/uid/4242     SecureString, the keys (the AWS CLI's member names)
+  /bastion/fault-sts/alice  SecureString, keys of the fault STS (the default flow)
   /bastion/keys/plain   String: refused, keys must be encrypted at rest
   /bastion/keys/broken  SecureString, truncated JSON
   /bastion/keys/extra   SecureString, a member no keys section has
@@ -92,6 +93,13 @@ def main():
     put("/bastion/uid/4242", json.dumps({"aws_access_key_id": key["AccessKeyId"],
                                          "aws_secret_access_key": key["SecretAccessKey"],
                                          "mfa_serial": mfa, "role_arn": target}))
+    # Keys the fault STS takes (its OK scenario, its one secret), for the
+    # default flow, which moto cannot serve: GetSessionToken, then the role.
+    put("/bastion/fault-sts/alice", json.dumps({
+        "aws_access_key_id": "AKIAOKSSMALICE000000",
+        "aws_secret_access_key": "faultSTSsecretKEY/0123456789abcdefghijkl",
+        "aws_mfa_device": "arn:aws:iam::123456789012:mfa/ssmalice",
+        "assume_role": "arn:aws:iam::123456789012:role/bastion-admin"}))
     put("/bastion/keys/plain", value, "String")
     put("/bastion/keys/broken", value[:60])
     put("/bastion/keys/extra", json.dumps({"aws_access_key_id": key["AccessKeyId"],
