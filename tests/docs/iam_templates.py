@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Checks the IAM templates of a directory (tests/docs/check-iam-templates
 starts the moto it is given). For each *.json: JSON without a repeated key,
-Version 2012-10-17, every placeholder (ACCOUNT_ID, ROLE_NAME: capitals and
-underscores) named in the directory's README.md, and, placeholders filled,
-taken by moto's IAM: a trust policy (statements with a Principal) through
-CreateRole and UpdateAssumeRolePolicy, any other through CreatePolicy.
+Version 2012-10-17, every placeholder (ACCOUNT_ID, ROLE_NAME, KMS_KEY_ID:
+capitals and underscores; and REGION) named in the directory's README.md
+with a test value here, and, placeholders filled, taken by moto's IAM: a
+trust policy (statements with a Principal) through CreateRole and
+UpdateAssumeRolePolicy, any other through CreatePolicy.
 Prints "ok   ..." or "FAIL ..." a check and the total; exits 1 on a FAIL."""
 import argparse
 import glob
@@ -17,8 +18,11 @@ import boto3
 from botocore.exceptions import ClientError
 
 ACCOUNT = "123456789012"  # moto's default account
-FILLED = {"ACCOUNT_ID": ACCOUNT, "ROLE_NAME": "bastion"}
-PLACEHOLDER = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
+FILLED = {"ACCOUNT_ID": ACCOUNT, "ROLE_NAME": "bastion", "REGION": "eu-west-1",
+          "KMS_KEY_ID": "1234abcd-12ab-34cd-56ef-1234567890ab"}
+# Capitals with underscores; REGION, the one placeholder without one, by name
+# (a bare capital word such as "AWS" in a Principal is no placeholder).
+PLACEHOLDER = re.compile(r"\b(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|REGION)\b")
 TRUST_OF_NOBODY = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % ACCOUNT},
     "Action": "sts:AssumeRole"}]})
