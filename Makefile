@@ -336,11 +336,12 @@ install: all $(BUILD)/libawssts.pc
 	install -m 0644 docs/man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 docs/man/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -d $(DESTDIR)$(DOCDIR)/examples/sshd_config.d $(DESTDIR)$(DOCDIR)/examples/systemd \
-	    $(DESTDIR)$(PAMCONFIGSDIR)
+	    $(DESTDIR)$(DOCDIR)/examples/iam $(DESTDIR)$(PAMCONFIGSDIR)
 	install -m 0644 conf/pam_aws_sts.conf conf/pam_aws_sts.keys.example conf/pam.d-sshd.snippet \
 	    $(DESTDIR)$(DOCDIR)/examples/
 	install -m 0644 conf/sshd_config.d/pam_aws_sts.conf $(DESTDIR)$(DOCDIR)/examples/sshd_config.d/
 	install -m 0644 conf/systemd/*.mount $(DESTDIR)$(DOCDIR)/examples/systemd/
+	install -m 0644 conf/iam/*.json conf/iam/README.md $(DESTDIR)$(DOCDIR)/examples/iam/
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
 	install -m 0644 conf/pam-configs/aws-sts $(DESTDIR)$(PAMCONFIGSDIR)/aws-sts
 	@$(LDCONFIG_LIVE)
