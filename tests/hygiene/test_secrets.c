@@ -3,7 +3,9 @@
  * the syslog, every stderr and stdout, and every file written anywhere while
  * the session was open and after it closed. No secret key, session token or
  * MFA code may be in any of them, but for the credentials files that exist
- * to hold them. Each search is first shown able to find what it looks for.
+ * to hold them; the secrets of keys = ssm: (the parameter's long-term
+ * secret, the instance role's) may be in none at all, the peers' own files
+ * included. Each search is first shown able to find what it looks for.
  * Last, the helper cannot dump core, next to a process that can.
  */
 #include "../integration/peer.h"
@@ -26,6 +28,8 @@
 #include <unistd.h>
 
 #define MAX_NEEDLES 512
+/* Places kept after a file's lines: the long-term secrets and the instance role's. */
+#define FIXED_NEEDLES 3
 #define MAX_FILE (64L << 20)
 
 static const char *env(const char *name)
@@ -68,22 +72,31 @@ struct needles {
     int n;
 };
 
-static void load_needles(const char *path, size_t min_len, struct needles *nd)
+/* Adds the file's lines; a file that is not there adds none when it may be missing. */
+static void add_needles(const char *path, size_t min_len, struct needles *nd, bool may_be_missing)
 {
     size_t len;
     char *text = read_all(path, &len);
-    if (text == NULL)
+    if (text == NULL) {
+        if (may_be_missing && errno == ENOENT)
+            return;
         fail_msg("%s: %s", path, strerror(errno));
-    nd->n = 0;
+    }
     char *save = NULL;
     for (char *line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
         if (strlen(line) < min_len)
             continue;
-        if (nd->n == MAX_NEEDLES - 1) /* one place kept for the long-term secret */
-            fail_msg("%s: more than %d lines: raise MAX_NEEDLES", path, MAX_NEEDLES - 1);
+        if (nd->n == MAX_NEEDLES - FIXED_NEEDLES)
+            fail_msg("%s: more than %d lines: raise MAX_NEEDLES", path, MAX_NEEDLES - FIXED_NEEDLES);
         nd->v[nd->n++] = strdup(line);
     }
     free(text);
+}
+
+static void load_needles(const char *path, size_t min_len, struct needles *nd)
+{
+    nd->n = 0;
+    add_needles(path, min_len, nd, false);
 }
 
 static void free_needles(struct needles *nd)
@@ -119,13 +132,21 @@ static bool under(const char *path, const char *dir)
     return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
-/* The harness's own files (the STS's record of what it issued, our lists)
- * and the captures, which the capture tests search themselves. */
-static bool harness_file(const char *path)
+static bool peers_file(const char *path)
 {
     char peers[512];
     snprintf(peers, sizeof(peers), "%s/peers", env("HYG_DIR"));
-    return under(path, env("HYG_HARNESS")) || under(path, env("HYG_CAPTURES")) || under(path, peers);
+    return under(path, peers);
+}
+
+/* The harness's own files (our lists, the codes, what moto issued at the
+ * keys = ssm: login) and the captures, which the capture tests search
+ * themselves. The peers' files written in the run are not searched for
+ * what the fault STS issued or the codes (its records of them are there),
+ * but are for the secrets of keys = ssm:, which no peer records. */
+static bool harness_file(const char *path)
+{
+    return under(path, env("HYG_HARNESS")) || under(path, env("HYG_CAPTURES"));
 }
 
 static char runtime_dir[4096];
@@ -138,13 +159,44 @@ static void setup_paths(void)
     *slash = '\0';
 }
 
-/* Every secret key and token the STS has handed out so far, and the long-term secret. */
+/* keys = ssm:'s secrets, which no file may hold: the parameter's long-term
+ * secret and the instance role's (the IMDS stand-in's). */
+static void ssm_secrets(struct needles *nd)
+{
+    nd->n = 0;
+    nd->v[nd->n++] = strdup(env("HYG_SSM_SECRET"));
+    nd->v[nd->n++] = strdup(env("HYG_IMDS_ROLE_SECRET"));
+}
+
+/* Every secret key and token the STS has handed out so far, the secret
+ * key moto issued at the keys = ssm: login (once it has been), and the
+ * long-term secrets and the instance role's. */
 static void secrets(struct needles *nd)
 {
     char path[512];
     snprintf(path, sizeof(path), "%s/peers/fault.issued", env("HYG_DIR"));
     load_needles(path, 20, nd);
+    add_needles(env("HYG_SSM_ISSUED"), 20, nd, true);
     nd->v[nd->n++] = strdup(env("HYG_LONG_TERM_SECRET"));
+    nd->v[nd->n++] = strdup(env("HYG_SSM_SECRET"));
+    nd->v[nd->n++] = strdup(env("HYG_IMDS_ROLE_SECRET"));
+}
+
+/* Does the harness's list (of files written) name the file? */
+static bool listed(const char *list_name, const char *want)
+{
+    char list[512], path[4096];
+    snprintf(list, sizeof(list), "%s/%s", env("HYG_HARNESS"), list_name);
+    FILE *f = fopen(list, "r");
+    if (f == NULL)
+        fail_msg("%s: %s", list, strerror(errno));
+    bool found = false;
+    while (!found && fgets(path, sizeof(path), f) != NULL) {
+        path[strcspn(path, "\n")] = '\0';
+        found = strcmp(path, want) == 0;
+    }
+    fclose(f);
+    return found;
 }
 
 static void codes(struct needles *nd)
@@ -163,10 +215,41 @@ static void test_the_search_finds_secrets(void **state)
     secrets(&s);
     codes(&c);
     /* hyg1: session + role + refresh (3 pairs), hyg6 (2), the drop-in (1), the long-term secret */
-    if (s.n < 13)
+    /* ...+ moto's at the keys = ssm: login, the SSM and instance role secrets */
+    if (s.n < 16)
         fail_msg("only %d secrets issued: the run did not do what it should", s.n);
     assert_true(c.n >= 6);
     assert_non_null(found_in(env("HYG_DROPIN"), &s, 0));
+    /* moto's secret key was kept: the login wrote it, and the search has it. */
+    struct needles m = {.n = 0};
+    add_needles(env("HYG_SSM_ISSUED"), 20, &m, false);
+    assert_int_equal(m.n, 1);
+    free_needles(&m);
+    /* keys = ssm:'s secrets have no place to be, so a planted copy outside
+     * the harness, written in the run, shows each is found there, as the
+     * search of the written files takes it (check_written counts it). */
+    struct needles one = {.n = 0}, all;
+    ssm_secrets(&all);
+    for (int i = 0; i < all.n; i++) {
+        one.v[0] = all.v[i];
+        one.n = 1;
+        if (found_in(env("HYG_PLANTED"), &one, 16) == NULL)
+            fail_msg("secret %d of keys = ssm: not found in the planted copy %s", i, env("HYG_PLANTED"));
+    }
+    assert_true(listed("after.list", env("HYG_PLANTED")));
+    assert_false(harness_file(env("HYG_PLANTED")));
+    /* The peers' set-up records hold them by design, before the run began:
+     * not in the lists of files written (else they would be searched, as
+     * every peer file in the lists is, and fail). */
+    const char *records[] = {"ssm-value.json", "imds-creds.json", "ssm.env", "env"};
+    for (size_t i = 0; i < sizeof(records) / sizeof(records[0]); i++) {
+        char path[512];
+        snprintf(path, sizeof(path), "%s/peers/%s", env("HYG_DIR"), records[i]);
+        assert_non_null(found_in(path, &all, 16));
+        if (listed("during.list", path) || listed("after.list", path))
+            fail_msg("%s was written during the run", path);
+    }
+    free_needles(&all);
     free_needles(&s);
     free_needles(&c);
 }
@@ -219,20 +302,30 @@ static void test_logs_and_outputs_hold_no_secret(void **state)
     assert_int_equal(syslog_lines("{\"user\":\"hyg6\",\"outcome\":\"success\"", "\"access_key_id\":\"ASIA"), 1);
     assert_int_equal(syslog_lines("{\"user\":\"hyg6\",\"outcome\":\"success\"", "\"source_identity\":\"hyg6\""), 1);
     assert_int_equal(syslog_lines("{\"user\":\"hyg3\",\"outcome\":\"mfa_code_rejected\"", NULL), 1);
+    /* keys = ssm: the login, no region but the instance's; the refused values. */
+    assert_int_equal(syslog_lines("user=alice outcome=success", "region_from=imds"), 1);
+    assert_int_equal(syslog_lines("user=plain outcome=keys_error", "SecureString"), 1);
+    assert_int_equal(syslog_lines("user=extra outcome=keys_error", NULL), 1);
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/pam-ssm-alice.out", env("HYG_CAPTURES"));
+    assert_int_equal(file_count_lines(path, "region eu-west-1", NULL), 1);
     free_needles(&s);
     free_needles(&c);
 }
 
 /* Each file of the harness's list (written since the run began) is searched;
- * a secret may be only in the files allowed, a code nowhere. Returns how
- * many allowed files held one. */
-static int check_written(const char *list_name, bool session_open)
+ * a secret may be only in the files allowed, a code nowhere, keys = ssm:'s
+ * secrets in none but the planted copy (the peers' files included). Returns
+ * how many allowed files held one; *planted, whether the copy was found. */
+static int check_written(const char *list_name, bool session_open, int *planted)
 {
     char list[512];
     snprintf(list, sizeof(list), "%s/%s", env("HYG_HARNESS"), list_name);
-    struct needles s, c;
+    struct needles s, c, ssm;
     secrets(&s);
     codes(&c);
+    ssm_secrets(&ssm);
+    *planted = 0;
     FILE *f = fopen(list, "r");
     if (f == NULL)
         fail_msg("%s: %s", list, strerror(errno));
@@ -243,7 +336,16 @@ static int check_written(const char *list_name, bool session_open)
         if (harness_file(path))
             continue;
         searched++;
-        const char *hit = found_in(path, &c, 0);
+        const char *hit = found_in(path, &ssm, 16);
+        if (hit != NULL && strcmp(path, env("HYG_PLANTED")) == 0) {
+            (*planted)++;
+            continue;
+        }
+        if (hit != NULL)
+            fail_msg("%s holds a secret of keys = ssm: (%.6s...)", path, hit);
+        if (peers_file(path))
+            continue;
+        hit = found_in(path, &c, 0);
         if (hit != NULL)
             fail_msg("%s holds the MFA code %s", path, hit);
         hit = found_in(path, &s, 16);
@@ -260,14 +362,18 @@ static int check_written(const char *list_name, bool session_open)
     print_message("%s: %d files written, searched\n", list, searched);
     free_needles(&s);
     free_needles(&c);
+    free_needles(&ssm);
     return allowed_hits;
 }
 
 static void test_files_while_the_session_is_open(void **state)
 {
     (void)state;
-    /* The credentials and the state file are found, and are the only ones. */
-    assert_int_equal(check_written("during.list", true), 2);
+    /* The credentials and the state file are found, and are the only ones;
+     * the planted copy is found too. */
+    int planted;
+    assert_int_equal(check_written("during.list", true, &planted), 2);
+    assert_int_equal(planted, 1);
     struct needles s;
     secrets(&s);
     assert_non_null(found_in(env("HYG_RUNTIME_FILE"), &s, 0));
@@ -277,8 +383,11 @@ static void test_files_while_the_session_is_open(void **state)
 static void test_files_after_logout(void **state)
 {
     (void)state;
-    /* Only aws-mfa's own file, which the drop-in is asked to write. */
-    assert_int_equal(check_written("after.list", false), 1);
+    /* Only aws-mfa's own file, which the drop-in is asked to write; and
+     * the planted copy. */
+    int planted;
+    assert_int_equal(check_written("after.list", false, &planted), 1);
+    assert_int_equal(planted, 1);
     struct stat st;
     assert_int_equal(lstat(runtime_dir, &st), -1);
     assert_int_equal(errno, ENOENT);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Make a throw-away test PKI in DIR:
 #   ca.pem             the CA the tests trust
-#   server.pem/.key    localhost, loopback and the AWS STS/EC2 names the tests map to 127.0.0.1
+#   server.pem/.key    localhost, loopback and the AWS STS/EC2/SSM names the tests map to loopback
 #   wronghost.pem/.key from the same CA, for a name no test connects to
 #   other-ca.pem, other.pem/.key   a second CA and a server certificate it signed
 #   expired.pem/.key   from the test CA, right names, expired (made under faketime)
@@ -12,7 +12,7 @@ cd "$dir"
 
 names="DNS:localhost,IP:127.0.0.1,IP:::1,DNS:sts.amazonaws.com"
 for r in us-east-1 us-west-2 eu-west-1 ap-east-1 ap-southeast-1; do
-    names="$names,DNS:sts.$r.amazonaws.com,DNS:sts-fips.$r.amazonaws.com,DNS:ec2.$r.amazonaws.com,DNS:sts.$r.api.aws"
+    names="$names,DNS:sts.$r.amazonaws.com,DNS:sts-fips.$r.amazonaws.com,DNS:ec2.$r.amazonaws.com,DNS:ssm.$r.amazonaws.com,DNS:sts.$r.api.aws"
 done
 
 make_ca() { # name subject

@@ -13,6 +13,8 @@ KMS key; and in --region the parameters:
   /bastion/keys/plain   String: refused, keys must be encrypted at rest
   /bastion/keys/broken  SecureString, truncated JSON
   /bastion/keys/extra   SecureString, a member no keys section has
+  /bastion/keys/NAME    for each --keys-for NAME: alice's, the same value
+                        (a test's own login user, e.g. the ssh e2e's)
 
 Writes shell-style KEY=value lines to --env-out.
 """
@@ -30,6 +32,8 @@ def main():
     ap.add_argument("--creds-out", required=True)
     ap.add_argument("--value-out", required=True)
     ap.add_argument("--env-out", required=True)
+    ap.add_argument("--keys-for", action="append", default=[], metavar="NAME",
+                    help="also /bastion/keys/NAME with ssm-alice's keys")
     args = ap.parse_args()
 
     kw = dict(endpoint_url=args.url, region_name=args.region, verify=args.ca,
@@ -90,6 +94,8 @@ def main():
         ssm.put_parameter(Name=name, Value=v, Type=kind, **extra)
 
     put("/bastion/keys/alice", value)
+    for name in args.keys_for:
+        put("/bastion/keys/" + name, value)
     put("/bastion/uid/4242", json.dumps({"aws_access_key_id": key["AccessKeyId"],
                                          "aws_secret_access_key": key["SecretAccessKey"],
                                          "mfa_serial": mfa, "role_arn": target}))
