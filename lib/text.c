@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,13 +87,21 @@ void awssts_text_escape_quoted(char *dst, size_t dstlen, const char *src)
     if (dstlen == 0)
         return;
     size_t o = 0;
-    for (; *src != '\0'; src++) {
-        bool esc = *src == '"' || *src == '\\';
-        if (o + (esc ? 2 : 1) >= dstlen)
+    for (const unsigned char *p = (const unsigned char *)src; *p != '\0'; p++) {
+        /* A control character (a newline above all) would start a forged
+         * line in the log: written as \xNN, like " and \ never bare. */
+        char one[5];
+        size_t n;
+        if (*p < 0x20 || *p == 0x7f)
+            n = (size_t)snprintf(one, sizeof(one), "\\x%02x", *p);
+        else if (*p == '"' || *p == '\\')
+            n = (size_t)snprintf(one, sizeof(one), "\\%c", *p);
+        else
+            n = (size_t)snprintf(one, sizeof(one), "%c", *p);
+        if (o + n >= dstlen)
             break;
-        if (esc)
-            dst[o++] = '\\';
-        dst[o++] = *src;
+        memcpy(dst + o, one, n);
+        o += n;
     }
     dst[o] = '\0';
 }

@@ -24,7 +24,8 @@ bool awssts_text_all(const char *s, bool (*pred)(unsigned char));
 bool awssts_text_has_ctl(const char *s, size_t len);
 
 /* src as the inside of a "..." log field: backslash and double quote
- * escaped, truncated to fit dstlen (never inside an escape). */
+ * escaped, control characters as \xNN, truncated to fit dstlen (never
+ * inside an escape). */
 void awssts_text_escape_quoted(char *dst, size_t dstlen, const char *src);
 
 /* Bounded, overflow-checked decimal parse of a whole string. */

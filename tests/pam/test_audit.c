@@ -232,6 +232,15 @@ static void test_client_values_cannot_add_fields(void **state)
     assert_string_equal(keys, "user outcome region region_from endpoint flow call role_arn source_identity "
                               "access_key_id rhost tty request_id latency_ms");
     login_close(&l);
+
+    /* A newline (or any control character) cannot start a forged line:
+     * a host that takes PAM_RHOST or PAM_TTY from its client. */
+    int lines = pam_log_count("outcome=success user=root", NULL);
+    login_from(&l, "awssts", "iris", "10.0.0.5\npam_aws_sts(sshd:auth): user=root outcome=success \r\x1b[2K");
+    last_line("user=iris ", "rhost=\"10.0.0.5\\x0apam_aws_sts", line, sizeof(line));
+    assert_non_null(strstr(line, "outcome=success \\x0d\\x1b[2K\""));
+    assert_int_equal(pam_log_count("outcome=success user=root", NULL), lines);
+    login_close(&l);
 }
 
 int main(void)
