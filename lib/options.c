@@ -16,6 +16,7 @@
 #include "uri.h"
 
 #include <grp.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,7 +93,7 @@ static const struct awssts_option options[] = {
     ROW("ca_path", PATH(ca_path), NULL, "system store", 0, 0, false, false,
      "CA directory for the STS endpoint"),
     ROW("proxy", STR(proxy), NULL, "none", 0, 0, false, true,
-     "HTTPS proxy `http://[user:password@]host:port`; the environment's proxy variables are never used, and its credentials never reach the user's `state` file"),
+     "HTTPS proxy `http://[user:password@]host:port`; the environment's proxy variables are never used; with credentials, the file must be 0600 (refused otherwise), and they never reach the user's `state` file"),
     ROW("prompt", STR(prompt), "AWS MFA code: ", "`AWS MFA code: `", 0, 0, false, false,
      "the prompt"),
     ROW("export_region", BOOL(export_region), "yes", "`yes`", 0, 0, false, false,
@@ -404,6 +405,17 @@ static awssts_err check_settings(const char *path, const char *user, struct awss
         return awssts_error_set(ei, AWSSTS_E_CONFIG,
                                 "%s role_duration %ld exceeds %d: STS limits a role assumed with session credentials to 1 hour (use flow = direct for longer)",
                                 AT("role_duration"), s->role_duration, AWSSTS_CHAINED_ROLE_DURATION_MAX);
+    /* A proxy's password in a file every user may read would be theirs. The
+     * file is root's and nobody else may write it (checked on the open
+     * file), so its path still names it. */
+    char bare_proxy[600];
+    struct stat cst;
+    if (s->proxy != NULL && awssts_uri_without_userinfo(s->proxy, bare_proxy, sizeof(bare_proxy)) &&
+        strcmp(bare_proxy, s->proxy) != 0 && (stat(path, &cst) != 0 || (cst.st_mode & 0044) != 0))
+        return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                "%s proxy carries a user name and password, but others may read %s: "
+                                "make it 0600 (awssts finds the session without it)",
+                                AT("proxy"), path);
     if (s->connect_timeout > s->timeout)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s connect_timeout exceeds timeout",
                                 AT("connect_timeout"));

@@ -254,7 +254,7 @@ static void test_proxy_password_stays_root_s(void **state)
 {
     (void)state;
     struct login l;
-    login_full(&l, "awssts", "pat", code_at(0));
+    login_full(&l, "awssts_proxy", "pat", code_at(0));
     assert_true(proxy_log_count("\"auth\": \"ok\"") >= 1);
     const char *file = pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE");
     assert_non_null(file);
@@ -265,6 +265,15 @@ static void test_proxy_password_stays_root_s(void **state)
     if (file_holds(st, peer_env("PROXY_PASSWORD")) || file_holds(st, "proxyuser"))
         fail_msg("%s holds the proxy's credentials", st);
     login_close(&l);
+
+    /* The same configuration readable by every user (0644) would hand
+     * them the password: refused at its line, before any prompt. */
+    struct login o;
+    login_start(&o, "awssts_proxyopen", "pat", code_at(30));
+    assert_int_not_equal(pam_authenticate(o.ph, 0), PAM_SUCCESS);
+    assert_int_equal(o.script.next, 0);
+    login_finish(&o);
+    assert_int_equal(pam_log_count("user=pat outcome=config_error", "proxy carries a user name and password, but others may read"), 1);
 }
 
 struct holder {

@@ -218,7 +218,7 @@ static void test_every_value_names_its_line(void **state)
     assert_has(&c, "duration = 43200");
     assert_has(&c, "default");
     /* A proxy's password is never printed. */
-    run_check(&c, (const char *[]){"--user", "pat", "--config", path, NULL});
+    run_check(&c, (const char *[]){"--user", "pat", "--config", conf("proxy.conf", path, sizeof(path)), NULL});
     assert_has(&c, "proxy      http://127.0.0.1:");
     if (has(&c, peer_env("PROXY_PASSWORD")))
         fail_msg("the proxy password was printed:\n%s", c.out);
