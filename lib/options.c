@@ -52,6 +52,8 @@ static const struct awssts_option options[] = {
      "the instance metadata service for `keys = ssm:` (IMDSv2 only): `http://[fd00:ec2::254]` on IPv6-only instances"),
     ROW("ssm_endpoint", STR(ssm_endpoint), NULL, "", 0, 0, false, false,
      "`https://host[:port]` override of SSM's regional endpoint `ssm.REGION.amazonaws.com` (a VPC endpoint) for `keys = ssm:`; `fips` and `dualstack` apply as for STS"),
+    ROW("ssm_account", STR(ssm_account), NULL, "", 0, 0, false, false,
+     "for `keys = ssm:`: the 12-digit account whose Parameter Store holds the keys; a parameter of any other account is never used (the metadata service speaks plain HTTP: with `require = yes` too, no answer of someone else's lets a login skip MFA)"),
     ROW("profile", STR(profile), "default", "`default`", 0, 0, false, false,
      "profile written in the credentials file; exported as `AWS_PROFILE` when not `default`"),
     ROW("mfa_serial", STR(mfa_serial), NULL, "from the keys", 0, 0, false, false,
@@ -325,6 +327,9 @@ static awssts_err check_ssm(const struct awssts_settings *s, const char *user, c
     if (s->imds_endpoint != NULL &&
         awssts_imds_endpoint_parse(s->imds_endpoint, base, sizeof(base), &sei) != AWSSTS_OK)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s imds_endpoint: %s", AT("imds_endpoint"), sei.detail);
+    if (s->ssm_account != NULL && (strlen(s->ssm_account) != 12 ||
+                                   strspn(s->ssm_account, "0123456789") != 12))
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s ssm_account must be 12 digits", AT("ssm_account"));
     if (s->ssm_endpoint != NULL) {
         struct awssts_endpoint ep;
         const struct awssts_endpoint_options eo = {s->region ? s->region : "us-east-1", s->ssm_endpoint,

@@ -30,6 +30,7 @@ struct awssts_settings {
     char *keys;            /* path of the root keys file, "home", or "ssm:NAME" */
     char *imds_endpoint;   /* keys = ssm:; NULL: http://169.254.169.254 */
     char *ssm_endpoint;    /* keys = ssm:; NULL: SSM's regional endpoint */
+    char *ssm_account;     /* keys = ssm:; the store's account, NULL: not checked */
     char *profile;
     char *mfa_serial;
     char *role_arn;

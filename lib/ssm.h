@@ -47,6 +47,7 @@ struct ssm_keys_request {
     const char *ssm_endpoint;  /* https://host[:port] override (VPC endpoint); NULL: regional */
     bool fips;
     bool dualstack;
+    const char *account;       /* ssm_account: the parameter's ARN must be in it; NULL: any */
 };
 
 /*
@@ -98,6 +99,7 @@ awssts_err awssts_ssm_request_body(const char *name, char **body, size_t *len,
 struct ssm_parameter {
     char *value;      /* decrypted; for awssts_secret_free */
     size_t value_len;
+    char account[13]; /* of Parameter.ARN, "" when it has none */
 };
 void awssts_ssm_parameter_free(struct ssm_parameter *p);
 

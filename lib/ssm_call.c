@@ -69,6 +69,16 @@ awssts_err awssts_ssm_read_response(const char *body, size_t len, const char *na
         rc = awssts_error_set(ei, AWSSTS_E_CONFIG,
                               "SSM parameter %.200s is not a SecureString: keys must be "
                               "encrypted with KMS", name);
+    /* arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME: whose store answered. */
+    const char *arn = NULL;
+    if (rc == AWSSTS_OK && awssts_json_get_string(p, "ARN", &arn, NULL) == AWSSTS_OK) {
+        const char *q = arn;
+        for (int field = 0; field < 4 && q != NULL; field++)
+            q = strchr(q, ':') != NULL ? strchr(q, ':') + 1 : NULL;
+        size_t n = q != NULL ? strspn(q, "0123456789") : 0;
+        if (n == 12 && q[12] == ':')
+            memcpy(out->account, q, 12);
+    }
     if (rc == AWSSTS_OK) {
         out->value = awssts_secret_dup(value);
         out->value_len = strlen(value);

@@ -70,6 +70,13 @@ awssts_err awssts_ssm_user_keys(struct transport *t, const struct ssm_keys_reque
         rc = awssts_ssm_get_parameter(t, &ep, &keys, name, &p, ei);
     }
     awssts_imds_credentials_clear(&cr);
+    /* The instance metadata service speaks plain HTTP: with ssm_account,
+     * keys from any other account's store (credentials someone else's
+     * metadata service handed out) are never used. */
+    if (rc == AWSSTS_OK && r->account != NULL && strcmp(p.account, r->account) != 0)
+        rc = awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE,
+                              "SSM parameter %.200s is in account %s, not ssm_account %s", name,
+                              p.account[0] ? p.account : "(none given)", r->account);
     if (rc == AWSSTS_OK) {
         char label[AWSSTS_SSM_NAME_MAX + 8];
         snprintf(label, sizeof(label), "ssm:%s", name);

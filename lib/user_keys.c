@@ -163,6 +163,7 @@ static awssts_err from_ssm(const struct awssts_settings *s, const struct passwd 
         .ssm_endpoint = s->ssm_endpoint,
         .fips = s->fips,
         .dualstack = s->dualstack,
+        .account = s->ssm_account,
     };
     rc = awssts_ssm_user_keys(awssts_client_transport(c), &r, k, ei);
     awssts_client_free(c);

@@ -31,7 +31,7 @@ static void keys_fault(const char *service, const char *user, const char *outcom
 {
     char line[160];
     snprintf(line, sizeof(line), "user=%s outcome=%s ", user, outcome);
-    int before = pam_log_count(line, NULL), any = pam_log_count("outcome=", NULL);
+    int before = pam_log_count(line, detail), any = pam_log_count("outcome=", NULL);
     struct login l;
     login_start(&l, service, user, code_at(0));
     long long t0 = now_ms();
@@ -108,6 +108,19 @@ static void test_configured_region(void **state)
     assert_int_equal(pam_log_count("user=alice outcome=success", "region_from=config"), 1);
 }
 
+/* ssm_account: the parameter must come from that account's store; from
+ * any other (credentials someone else's metadata service handed out) it is
+ * never used, and no code is asked for. */
+static void test_pinned_account(void **state)
+{
+    (void)state;
+    struct login l;
+    login_start(&l, "awssts_ssmacct", "alice", code_at(60));
+    login_auth_ok(&l, "alice");
+    login_finish(&l);
+    keys_fault("awssts_ssmother", "alice", "keys_error", "not ssm_account 999999999999");
+}
+
 /* ParameterNotFound is "no keys": no prompt, ignored (require = no) or
  * refused (require = yes). */
 static void test_no_parameter_is_no_keys(void **state)
@@ -154,6 +167,7 @@ int main(void)
         cmocka_unit_test(test_login_with_keys_from_ssm),
         cmocka_unit_test(test_session_flow_with_keys_from_ssm),
         cmocka_unit_test(test_configured_region),
+        cmocka_unit_test(test_pinned_account),
         cmocka_unit_test(test_no_parameter_is_no_keys),
         cmocka_unit_test(test_imds_faults),
         cmocka_unit_test(test_ssm_faults),
