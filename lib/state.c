@@ -246,7 +246,9 @@ static awssts_err check_known_keys(const char *text, size_t len, struct awssts_e
         if (!in_main)
             continue;
         size_t kn = 0;
-        const char *k = awssts_text_span_trim(t, strcspn(t, "="), &kn);
+        /* Within the line: the text need not end with a NUL. */
+        const char *eq = memchr(t, '=', tn);
+        const char *k = awssts_text_span_trim(t, eq != NULL ? (size_t)(eq - t) : tn, &kn);
         bool known = kn == 7 && strncmp(k, "version", 7) == 0;
         for (size_t i = 0; !known && i < N_FIELDS; i++)
             known = strlen(fields[i].key) == kn && strncmp(fields[i].key, k, kn) == 0;
