@@ -221,41 +221,48 @@ static void probe(struct report *r, const struct awssts_settings *s, const struc
 
 /* Whether an unprivileged process reaches the instance metadata service:
  * with keys = ssm:, whoever does holds the instance role, which may read
- * every user's keys. A child as nobody tries a TCP connection. */
-static bool imds_open_to_users(const char *endpoint)
+ * every user's keys. A child as nobody tries a TCP connection to the
+ * address resolved here. 1: it connected, 0: it did not, -1: not known. */
+static int imds_open_to_users(const char *endpoint)
 {
     char base[300];
     if (awssts_imds_endpoint_parse(endpoint, base, sizeof(base), NULL) != AWSSTS_OK)
-        return false;
+        return -1;
     /* base is http://HOST[:PORT] or http://[V6][:PORT], checked above. */
     char host[256] = "", port[8] = "80";
     const char *h = base + strlen("http://");
     const char *end = *h == '[' ? strchr(h, ']') : h + strcspn(h, ":");
     if (end == NULL)
-        return false;
+        return -1;
     const char *hs = *h == '[' ? h + 1 : h;
     snprintf(host, sizeof(host), "%.*s", (int)(end - hs), hs);
     const char *colon = strchr(*h == '[' ? end : h, ':');
     if (colon != NULL)
         snprintf(port, sizeof(port), "%.7s", colon + 1);
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
+    if (getaddrinfo(host, port, &hints, &ai) != 0)
+        return -1;
     pid_t pid = fork();
-    if (pid < 0)
-        return false;
     if (pid == 0) {
-        struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST}, *ai = NULL;
-        if (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0 ||
-            setresuid(65534, 65534, 65534) != 0 || getaddrinfo(host, port, &hints, &ai) != 0)
-            _exit(2);
-        int fd = socket(ai->ai_family, SOCK_STREAM, 0);
         struct timeval tv = {1, 0};
-        if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0)
+        int fd = -1;
+        if (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0 ||
+            setresuid(65534, 65534, 65534) != 0 ||
+            (fd = socket(ai->ai_family, SOCK_STREAM, 0)) < 0 ||
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0)
             _exit(2);
         _exit(connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ? 0 : 1);
     }
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+    freeaddrinfo(ai);
+    if (pid < 0)
+        return -1;
+    int st = -1;
+    pid_t got;
+    while ((got = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
         ;
-    return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    if (got != pid || !WIFEXITED(st) || WEXITSTATUS(st) == 2)
+        return -1;
+    return WEXITSTATUS(st) == 0 ? 1 : 0;
 }
 
 /* Keys, MFA device, role and flow; false when there are no keys to go on with. */
@@ -263,9 +270,13 @@ static bool check_keys(struct report *r, const struct awssts_settings *s, const 
                        struct awssts_user_keys *k, bool want_probe, bool *no_keys)
 {
     const char *imds = s->imds_endpoint ? s->imds_endpoint : "http://169.254.169.254";
-    if (awssts_ssm_keys_template(s->keys) != NULL && imds_open_to_users(imds))
+    int open_to_users = awssts_ssm_keys_template(s->keys) != NULL ? imds_open_to_users(imds) : 0;
+    if (open_to_users > 0)
         say("imds", "WARNING: an unprivileged process (uid 65534) can connect to %s: any local "
             "user can take the instance role, which reads every user's keys; let only root "
+            "reach it (docs/fleet.md, section 4)", imds);
+    else if (open_to_users < 0)
+        say("imds", "could not test whether unprivileged processes reach %s; let only root "
             "reach it (docs/fleet.md, section 4)", imds);
     if (awssts_ssm_keys_template(s->keys) != NULL && !want_probe) {
         /* Reading them is a network call, as the probe's are. */

@@ -253,6 +253,23 @@ awssts_err awssts_settings_check_names(const struct awssts_config *cfg, struct a
                                         "%s: line %zu: [%s] %s is allowed in [global] only", path,
                                         awssts_config_line(cfg, sec, options[j].name), sec,
                                         options[j].name);
+        /* A proxy's password in a file every user may read would be
+         * theirs, whichever section holds it. The file is root's and nobody
+         * else may write it (checked on the open file), so its path still
+         * names it. A URL that cannot be read as one counts as carrying a
+         * password. */
+        const char *proxy = awssts_config_get(cfg, sec, "proxy");
+        char bare_proxy[4096];
+        struct stat cst;
+        if (proxy != NULL &&
+            (!awssts_uri_without_userinfo(proxy, bare_proxy, sizeof(bare_proxy)) ||
+             strcmp(bare_proxy, proxy) != 0) &&
+            (stat(path, &cst) != 0 || (cst.st_mode & 0044) != 0))
+            return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                    "%s: line %zu: [%s] proxy carries a user name and password, but "
+                                    "others may read the file: make it 0600 (awssts finds the "
+                                    "session without it)",
+                                    path, awssts_config_line(cfg, sec, "proxy"), sec);
     }
     return AWSSTS_OK;
 }
@@ -322,7 +339,9 @@ static awssts_err check_ssm(const struct awssts_settings *s, const char *user, c
     const char *tmpl = awssts_ssm_keys_template(s->keys);
     char name[AWSSTS_SSM_NAME_MAX + 1], base[300];
     /* The uid is not known here: %U as 0 has the shape of every uid. */
-    if (tmpl != NULL && awssts_ssm_name_expand(tmpl, user, 0, name, sizeof(name), &sei) == AWSSTS_E_CONFIG)
+    /* With this user in it: a name SSM would refuse for them (a reserved
+     * prefix, too long) is the configuration's mistake too, found here. */
+    if (tmpl != NULL && awssts_ssm_name_expand(tmpl, user, 0, name, sizeof(name), &sei) != AWSSTS_OK)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s keys: %s", AT("keys"), sei.detail);
     if (s->imds_endpoint != NULL &&
         awssts_imds_endpoint_parse(s->imds_endpoint, base, sizeof(base), &sei) != AWSSTS_OK)
@@ -410,17 +429,6 @@ static awssts_err check_settings(const char *path, const char *user, struct awss
         return awssts_error_set(ei, AWSSTS_E_CONFIG,
                                 "%s role_duration %ld exceeds %d: STS limits a role assumed with session credentials to 1 hour (use flow = direct for longer)",
                                 AT("role_duration"), s->role_duration, AWSSTS_CHAINED_ROLE_DURATION_MAX);
-    /* A proxy's password in a file every user may read would be theirs. The
-     * file is root's and nobody else may write it (checked on the open
-     * file), so its path still names it. */
-    char bare_proxy[600];
-    struct stat cst;
-    if (s->proxy != NULL && awssts_uri_without_userinfo(s->proxy, bare_proxy, sizeof(bare_proxy)) &&
-        strcmp(bare_proxy, s->proxy) != 0 && (stat(path, &cst) != 0 || (cst.st_mode & 0044) != 0))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG,
-                                "%s proxy carries a user name and password, but others may read %s: "
-                                "make it 0600 (awssts finds the session without it)",
-                                AT("proxy"), path);
     if (s->connect_timeout > s->timeout)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s connect_timeout exceeds timeout",
                                 AT("connect_timeout"));

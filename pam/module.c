@@ -537,6 +537,11 @@ static int establish(struct call *c, bool open_session, int failure_code)
             }
         }
         session_region(c);
+        if (c->s.region == NULL) {
+            awssts_error_set(&ei, AWSSTS_E_CONFIG, "no region: none configured, and the login's hand-off has none");
+            log_phase_error(c, "session", &ei);
+            return c->s.on_error_allow ? PAM_IGNORE : failure_code;
+        }
         bool deferred = false;
         awssts_err arc = write_and_register(c, l, open_session, &deferred, &ei);
         if (arc == AWSSTS_OK && deferred) {
@@ -553,6 +558,11 @@ static int establish(struct call *c, bool open_session, int failure_code)
         written = handle_string(c, DATA_WRITTEN);
     }
     session_region(c);
+    if (c->s.region == NULL) {
+        awssts_error_set(&ei, AWSSTS_E_CONFIG, "no region: none configured, and the login's hand-off has none");
+        log_phase_error(c, "session", &ei);
+        return c->s.on_error_allow ? PAM_IGNORE : failure_code;
+    }
     if (pas_runtime_export(c->pamh, &c->s, written, &ei) != AWSSTS_OK) {
         log_phase_error(c, "session", &ei);
         return c->s.on_error_allow ? PAM_IGNORE : failure_code;

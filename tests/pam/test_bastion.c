@@ -274,6 +274,12 @@ static void test_proxy_password_stays_root_s(void **state)
     assert_int_equal(o.script.next, 0);
     login_finish(&o);
     assert_int_equal(pam_log_count("user=pat outcome=config_error", "proxy carries a user name and password, but others may read"), 1);
+    /* Whoever logs in: pat's section is readable by all of them. */
+    login_start(&o, "awssts_proxyopen", "rita", code_at(30));
+    assert_int_not_equal(pam_authenticate(o.ph, 0), PAM_SUCCESS);
+    assert_int_equal(o.script.next, 0);
+    login_finish(&o);
+    assert_int_equal(pam_log_count("user=rita outcome=config_error", "[user:pat] proxy carries a user name and password"), 1);
 }
 
 struct holder {
