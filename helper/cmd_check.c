@@ -225,20 +225,9 @@ static void probe(struct report *r, const struct awssts_settings *s, const struc
  * address resolved here. 1: it connected, 0: it did not, -1: not known. */
 static int imds_open_to_users(const char *endpoint)
 {
-    char base[300];
-    if (awssts_imds_endpoint_parse(endpoint, base, sizeof(base), NULL) != AWSSTS_OK)
+    char host[256], port[6];
+    if (awssts_imds_endpoint_host_port(endpoint, host, port, NULL) != AWSSTS_OK)
         return -1;
-    /* base is http://HOST[:PORT] or http://[V6][:PORT], checked above. */
-    char host[256] = "", port[8] = "80";
-    const char *h = base + strlen("http://");
-    const char *end = *h == '[' ? strchr(h, ']') : h + strcspn(h, ":");
-    if (end == NULL)
-        return -1;
-    const char *hs = *h == '[' ? h + 1 : h;
-    snprintf(host, sizeof(host), "%.*s", (int)(end - hs), hs);
-    const char *colon = strchr(*h == '[' ? end : h, ':');
-    if (colon != NULL)
-        snprintf(port, sizeof(port), "%.7s", colon + 1);
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
     if (getaddrinfo(host, port, &hints, &ai) != 0)
         return -1;

@@ -93,6 +93,11 @@ awssts_err awssts_imds_region(struct imds *m, char region[32], struct awssts_err
 awssts_err awssts_imds_endpoint_parse(const char *url, char *base, size_t len,
                                       struct awssts_error_info *ei);
 
+/* The same URL's host (an IPv6 address without its brackets) and port
+ * ("80" when none is written), for a connection made elsewhere. */
+awssts_err awssts_imds_endpoint_host_port(const char *url, char host[256], char port[6],
+                                          struct awssts_error_info *ei);
+
 /* A token fit for a header line: 1 to 1024 base64 or base64url characters. */
 bool awssts_imds_token_valid(const char *s, size_t len);
 

@@ -20,11 +20,17 @@ static bool host_char(unsigned char c)
     return isalnum(c) || c == '-' || c == '.';
 }
 
-awssts_err awssts_imds_endpoint_parse(const char *url, char *base, size_t len,
-                                      struct awssts_error_info *ei)
+/* The parts of "http://" host [":" port] ["/"]: the host as written
+ * (brackets kept for IPv6), the port's digits (none: 80), the end of both. */
+struct endpoint_parts {
+    const char *host, *port, *end;
+    size_t hostlen, portlen;
+};
+
+static awssts_err endpoint_split(const char *url, struct endpoint_parts *e,
+                                 struct awssts_error_info *ei)
 {
-    if (len > 0)
-        base[0] = '\0';
+    *e = (struct endpoint_parts){url, NULL, url, 0, 0};
     if (url == NULL || strncasecmp(url, "http://", 7) != 0)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "imds_endpoint must be http://HOST[:PORT] (the service has no https)");
@@ -47,9 +53,10 @@ awssts_err awssts_imds_endpoint_parse(const char *url, char *base, size_t len,
             return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "imds_endpoint: no host");
     }
     const char *p = h + hostlen;
+    const char *digits = NULL;
     if (*p == ':') {
         long port = 0;
-        const char *digits = ++p;
+        digits = ++p;
         while (isdigit((unsigned char)*p) && p - digits < 6)
             port = port * 10 + (*p++ - '0');
         if (p == digits || isdigit((unsigned char)*p) || port < 1 || port > 65535)
@@ -58,11 +65,47 @@ awssts_err awssts_imds_endpoint_parse(const char *url, char *base, size_t len,
     if (!(*p == '\0' || (p[0] == '/' && p[1] == '\0')))
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "imds_endpoint: only http://HOST[:PORT] (no path, user or query)");
-    size_t n = (size_t)(p - url);
+    *e = (struct endpoint_parts){h, digits, p, hostlen, digits != NULL ? (size_t)(p - digits) : 0};
+    return AWSSTS_OK;
+}
+
+awssts_err awssts_imds_endpoint_parse(const char *url, char *base, size_t len,
+                                      struct awssts_error_info *ei)
+{
+    if (len > 0)
+        base[0] = '\0';
+    struct endpoint_parts e;
+    awssts_err rc = endpoint_split(url, &e, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    size_t n = (size_t)(e.end - url);
     if (n + 1 > len || n > 255)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "imds_endpoint: too long");
     memcpy(base, url, n);
     base[n] = '\0';
+    return AWSSTS_OK;
+}
+
+awssts_err awssts_imds_endpoint_host_port(const char *url, char host[256], char port[6],
+                                          struct awssts_error_info *ei)
+{
+    host[0] = port[0] = '\0';
+    struct endpoint_parts e;
+    awssts_err rc = endpoint_split(url, &e, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    /* Without the brackets: as getaddrinfo takes an IPv6 address. */
+    const char *h = e.host;
+    size_t n = e.hostlen;
+    if (*h == '[') {
+        h++;
+        n -= 2;
+    }
+    if (n > 255)
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "imds_endpoint: too long");
+    memcpy(host, h, n);
+    host[n] = '\0';
+    snprintf(port, 6, "%.*s", e.port != NULL ? (int)e.portlen : 2, e.port != NULL ? e.port : "80");
     return AWSSTS_OK;
 }
 

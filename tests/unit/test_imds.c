@@ -203,6 +203,24 @@ static void test_endpoint(void **state)
             fail_msg("endpoint '%s': %s", bad[i] ? bad[i] : "(null)", awssts_errname(rc));
         assert_string_equal(base, "");
     }
+    /* Host and port as a connection takes them: the same URLs, the same refusals. */
+    static const struct {
+        const char *in, *host, *port;
+    } parts[] = {
+        {"http://169.254.169.254", "169.254.169.254", "80"},
+        {"http://[fd00:ec2::254]/", "fd00:ec2::254", "80"},
+        {"http://[::1]:8080/", "::1", "8080"},
+        {"HTTP://localhost:1", "localhost", "1"},
+    };
+    char host[256], port[6];
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        assert_int_equal(awssts_imds_endpoint_host_port(parts[i].in, host, port, NULL), AWSSTS_OK);
+        assert_string_equal(host, parts[i].host);
+        assert_string_equal(port, parts[i].port);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_int_equal(awssts_imds_endpoint_host_port(bad[i], host, port, NULL),
+                         AWSSTS_E_INVALID_ARGUMENT);
 }
 
 int main(void)
