@@ -382,12 +382,16 @@ static const char *handle_string(const struct call *c, const char *name)
 }
 
 /* The region of this handle's login when the configuration names none
- * (keys = ssm:, the instance's). */
-static void session_region(struct call *c)
+ * (keys = ssm:, the instance's); a session never goes on without one. */
+static awssts_err session_region(struct call *c, struct awssts_error_info *ei)
 {
     const char *r = handle_string(c, DATA_REGION);
     if (c->s.region == NULL && r != NULL)
-        c->s.region = strdup(r); /* NULL again on no memory: no region exported */
+        c->s.region = strdup(r); /* NULL again on no memory: refused below */
+    if (c->s.region == NULL)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                "no region: none configured, and the login's hand-off has none");
+    return AWSSTS_OK;
 }
 
 /* The login this handle is to write: taken from its hand-off once (file and
@@ -536,9 +540,7 @@ static int establish(struct call *c, bool open_session, int failure_code)
                 return PAM_BUF_ERR;
             }
         }
-        session_region(c);
-        if (c->s.region == NULL) {
-            awssts_error_set(&ei, AWSSTS_E_CONFIG, "no region: none configured, and the login's hand-off has none");
+        if (session_region(c, &ei) != AWSSTS_OK) {
             log_phase_error(c, "session", &ei);
             return c->s.on_error_allow ? PAM_IGNORE : failure_code;
         }
@@ -557,9 +559,7 @@ static int establish(struct call *c, bool open_session, int failure_code)
         }
         written = handle_string(c, DATA_WRITTEN);
     }
-    session_region(c);
-    if (c->s.region == NULL) {
-        awssts_error_set(&ei, AWSSTS_E_CONFIG, "no region: none configured, and the login's hand-off has none");
+    if (session_region(c, &ei) != AWSSTS_OK) {
         log_phase_error(c, "session", &ei);
         return c->s.on_error_allow ? PAM_IGNORE : failure_code;
     }
