@@ -177,9 +177,9 @@ static void check_then_login(const char *user, const char *config, const char *s
         disagreeing++;
         printf("awssts check's whole output for %s (%s):\n%s", user, config, c.out);
     }
-    printf("%-10s %-15s check: %s %s %s %s | login: %s %s %s%s%s\n", user, config,
-                  want.flow, want.role, want.serial, want.region, got.flow, got.role, got.region,
-                  called ? " | STS: " : "", called ? sts.serial : "");
+    printf("%-10s %-15s check: %s %s %s %s | login: %s %s %s%s%s\n", user, config, want.flow,
+           want.role, want.serial, want.region, got.flow, got.role, got.region,
+           called ? " | STS: " : "", called ? sts.serial : "");
 }
 
 static void test_check_predicts_the_login(void **state)
