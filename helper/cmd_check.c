@@ -19,6 +19,7 @@
 #include "awssts/validate.h"
 #include "error_set.h"
 #include "hidden_env.h"
+#include "login_plan.h"
 #include "options.h"
 #include "outcome.h"
 #include "preflight.h"
@@ -254,8 +255,28 @@ static int imds_open_to_users(const char *endpoint)
     return WEXITSTATUS(st) == 0 ? 1 : 0;
 }
 
-/* Keys, MFA device, role and flow; false when there are no keys to go on with. */
-static bool check_keys(struct report *r, const struct awssts_settings *s, const struct passwd *pw,
+/* The login's role and STS calls, as decided. */
+static void print_flow(const struct awssts_settings *s, const struct awssts_login_decision *d)
+{
+    if (d->role_arn == NULL)
+        say("role", "none: the session gets the MFA session's credentials");
+    else
+        say("role", "%s (from %s)", d->role_arn, awssts_role_from_text(d->role_from));
+    if (d->role_arn == NULL)
+        say("flow", "%s: GetSessionToken with the code (%ld s)", d->flow, s->duration);
+    else if (s->flow == AWSSTS_FLOW_DIRECT)
+        say("flow", "%s: AssumeRole %s with the code (%ld s; renewing needs a new code)", d->flow,
+            d->role_arn, s->role_duration);
+    else
+        say("flow", "%s: GetSessionToken with the code (%ld s), then AssumeRole %s "
+            "(%ld s, renewed by awssts without a code)", d->flow, s->duration, d->role_arn,
+            s->role_duration < AWSSTS_CHAINED_ROLE_DURATION_MAX ? s->role_duration
+                                                                : AWSSTS_CHAINED_ROLE_DURATION_MAX);
+}
+
+/* Keys, MFA device, role and flow (and the instance's region, keys =
+ * ssm:); false when there are no keys to go on with. */
+static bool check_keys(struct report *r, struct awssts_settings *s, const struct passwd *pw,
                        struct awssts_user_keys *k, bool want_probe, bool *no_keys)
 {
     const char *imds = s->imds_endpoint ? s->imds_endpoint : "http://169.254.169.254";
@@ -299,27 +320,18 @@ static bool check_keys(struct report *r, const struct awssts_settings *s, const 
     }
     size_t n = strlen(k->access_key_id);
     say("keys", "%s: access key %.4s...%s", k->source, k->access_key_id, k->access_key_id + (n > 4 ? n - 4 : n));
-    const char *serial = s->mfa_serial ? s->mfa_serial : k->mfa_serial;
-    const char *role = s->role_arn ? s->role_arn : k->role_arn;
-    if (serial == NULL) {
-        awssts_error_info_reset(&ei);
-        ei.code = AWSSTS_E_CONFIG;
-        snprintf(ei.detail, sizeof(ei.detail), "no mfa_serial for user %s (config or keys file)",
-                 pw->pw_name);
-        problem(r, "mfa", AWSSTS_OUT_CONFIG_ERROR, &ei);
+    /* The module's own decision, so that what is printed is what it does. */
+    struct awssts_login_decision d;
+    enum awssts_outcome o;
+    rc = awssts_login_decide(s, pw->pw_name, k, &d, &o, &ei);
+    if (d.region_from_imds)
+        say("region", "%s: the instance's, from IMDS (no region configured)", d.region);
+    if (rc != AWSSTS_OK) {
+        problem(r, o == AWSSTS_OUT_CONFIG_ERROR ? "mfa" : "region", o, &ei);
         return false;
     }
-    say("mfa", "%s (from the %s)", serial, s->mfa_serial ? "configuration" : "keys");
-    if (role == NULL)
-        say("flow", "session-token: GetSessionToken with the code (%ld s)", s->duration);
-    else if (s->flow == AWSSTS_FLOW_DIRECT)
-        say("flow", "direct-role: AssumeRole %s with the code (%ld s; renewing needs a new code)",
-            role, s->role_duration);
-    else
-        say("flow", "session+role: GetSessionToken with the code (%ld s), then AssumeRole %s "
-            "(%ld s, renewed by awssts without a code)", s->duration, role,
-            s->role_duration < AWSSTS_CHAINED_ROLE_DURATION_MAX ? s->role_duration
-                                                                : AWSSTS_CHAINED_ROLE_DURATION_MAX);
+    say("mfa", "%s (from the %s)", d.mfa_serial, d.serial_from_keys ? "keys" : "configuration");
+    print_flow(s, &d);
     return true;
 }
 
@@ -461,8 +473,6 @@ int cmd_check(int argc, char **argv)
     } else {
         print_settings(&s, origins);
         bool have_keys = check_keys(&r, &s, pw, &keys, want_probe, &no_keys);
-        if (s.region == NULL && keys.region[0] != '\0' && (s.region = strdup(keys.region)) != NULL)
-            say("region", "%s: the instance's, from IMDS (no region configured)", s.region);
         /* In the module's order, so that the first problem is the one it logs. */
         if (!no_keys) {
             check_directories(&r, &s, pw);

@@ -41,15 +41,6 @@ void awssts_settings_client_options(const struct awssts_settings *s, const char 
     o->user_agent = user_agent;
 }
 
-const char *awssts_settings_login_role(const struct awssts_settings *s, const char *keys_role)
-{
-    if (s->role_arn != NULL)
-        return s->role_arn;
-    if (keys_role != NULL)
-        return keys_role;
-    return s->role_list.n > 0 ? s->role_list.v[0].arn : NULL;
-}
-
 awssts_err awssts_settings_login(const struct awssts_settings *s, const struct awssts_user_keys *k,
                                  const char *mfa_serial, const char *role_arn, const char *code,
                                  struct awssts_login_result *out, struct awssts_error_info *ei)

@@ -21,12 +21,8 @@ void awssts_settings_state(const struct awssts_settings *s, struct awssts_state 
 void awssts_settings_client_options(const struct awssts_settings *s, const char *user_agent,
                                     struct awssts_client_options *o);
 
-/* The login's role: role_arn, else the keys' (keys_role, may be NULL),
- * else the first of roles; NULL: session credentials only. */
-const char *awssts_settings_login_role(const struct awssts_settings *s, const char *keys_role);
-
-/* The calls for this user: mfa_serial and role_arn as resolved from the
- * configuration and the keys. */
+/* The calls for this user: mfa_serial and role_arn as decided from the
+ * configuration and the keys (awssts_login_decide, login_plan.h). */
 awssts_err awssts_settings_login(const struct awssts_settings *s, const struct awssts_user_keys *k,
                                  const char *mfa_serial, const char *role_arn, const char *code,
                                  struct awssts_login_result *out, struct awssts_error_info *ei);

@@ -10,6 +10,7 @@
 #include "error_set.h"
 #include "handoff.h"
 #include "id.h"
+#include "login_plan.h"
 #include "user_rights.h"
 #include "audit.h"
 #include "outcome.h"
@@ -128,13 +129,6 @@ static void log_phase_error(const struct call *c, const char *phase,
 {
     char line[560];
     pas_err(c, "%s: %s", phase, awssts_error_format(ei, line, sizeof(line)));
-}
-
-static const char *flow_name(const struct awssts_settings *s, const char *role)
-{
-    if (role == NULL)
-        return "session-token";
-    return s->flow == AWSSTS_FLOW_SESSION ? "session+role" : "direct-role";
 }
 
 static int pam_result(enum awssts_outcome_result r)
@@ -292,25 +286,15 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
                          NULL, NULL, &ei);
         goto out;
     }
-    if (c.s.region == NULL && keys.region[0] != '\0') {
-        /* keys = ssm: with no region configured: the instance's, from IMDS,
-         * for STS too; the log line says so. */
-        if ((c.s.region = strdup(keys.region)) == NULL) {
-            awssts_error_set(&ei, AWSSTS_E_NOMEM, "the instance's region");
-            rc = log_outcome(&c, AWSSTS_OUT_LOCAL_ERROR, NULL, NULL, &ei);
-            goto out;
-        }
-        c.region_from_imds = true;
-    }
-    const char *serial = c.s.mfa_serial ? c.s.mfa_serial : keys.mfa_serial;
-    const char *role = awssts_settings_login_role(&c.s, keys.role_arn);
-    const char *flow = flow_name(&c.s, role);
-    c.role = role;
-    if (serial == NULL) {
-        awssts_error_info_reset(&ei);
-        ei.code = AWSSTS_E_CONFIG;
-        snprintf(ei.detail, sizeof(ei.detail), "no mfa_serial for user %s (config or keys file)", c.user);
-        rc = log_outcome(&c, AWSSTS_OUT_CONFIG_ERROR, flow, NULL, &ei);
+    /* Device, role, flow and region: awssts check decides them with the same call. */
+    struct awssts_login_decision plan;
+    enum awssts_outcome planned;
+    arc = awssts_login_decide(&c.s, c.user, &keys, &plan, &planned, &ei);
+    const char *flow = plan.flow;
+    c.role = plan.role_arn;
+    c.region_from_imds = plan.region_from_imds;
+    if (arc != AWSSTS_OK) {
+        rc = log_outcome(&c, planned, flow, NULL, &ei);
         goto out;
     }
 
@@ -331,7 +315,7 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
     }
     pas_debug(&c, "calling STS, flow %s", flow);
     t_sts = awssts_now_us();
-    arc = awssts_settings_login(&c.s, &keys, serial, role, code, &login, &ei);
+    arc = awssts_settings_login(&c.s, &keys, plan.mfa_serial, plan.role_arn, code, &login, &ei);
     t_sts = awssts_now_us() - t_sts;
     awssts_memzero(code, sizeof(code));
     if (arc == AWSSTS_E_MFA_CODE) {
