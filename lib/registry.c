@@ -116,56 +116,108 @@ void awssts_registry_unlock(struct awssts_registry *r)
     r->fd = -1;
 }
 
-/* Is the session of this entry still running: its PID, with its start time? */
-static bool entry_alive(int dfd, const char *name)
+/* The process of an entry: its PID and start time. */
+static bool entry_read(int dfd, const char *name, struct awssts_holder *h)
 {
     char *text = NULL;
     struct awssts_file_policy pol = {.owner = 0, .forbidden = 0077};
     if (awssts_file_read(dfd, name, &pol, &text, NULL, NULL) != AWSSTS_OK)
         return false;
     long pid = 0;
-    unsigned long long start = 0;
     char *sp = strchr(text, ' ');
     bool ok = sp != NULL;
     if (ok) {
         *sp = '\0';
         char *end = NULL;
-        start = strtoull(sp + 1, &end, 10);
+        h->start = strtoull(sp + 1, &end, 10);
         ok = end != sp + 1 && (*end == '\n' || *end == '\0') &&
              awssts_text_parse_long(text, 1, 0x7fffffffL, &pid);
     }
     free(text);
-    return ok && start != 0 && awssts_process_start_time((pid_t)pid) == start;
+    h->pid = (pid_t)pid;
+    return ok && h->start != 0;
 }
 
-/* Read entries until one is alive; drop dead ones on the way. getdents64
- * with a small buffer: readdir would ask the kernel for hundreds at once. */
-static awssts_err any_alive(int dfd, bool *alive, struct awssts_error_info *ei)
+/* Is the session of this entry still running: its PID, with its start time? */
+static bool entry_alive(int dfd, const char *name, struct awssts_holder *h)
+{
+    return entry_read(dfd, name, h) && awssts_process_start_time(h->pid) == h->start;
+}
+
+/* Call fn on each entry until it returns false. getdents64 with a small
+ * buffer: readdir would ask the kernel for hundreds at once. */
+static awssts_err each_entry(int dfd, bool (*fn)(int dfd, const char *name, void *ctx), void *ctx,
+                             struct awssts_error_info *ei)
 {
     int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* an offset of its own */
     if (fd < 0)
         return awssts_error_set(ei, AWSSTS_E_FILE_IO, "read the session registry: %s", strerror(errno));
     _Alignas(struct dirent64) char buf[1024];
     awssts_err rc = AWSSTS_OK;
-    *alive = false;
-    while (!*alive) {
+    bool more = true;
+    while (more) {
         ssize_t n = getdents64(fd, buf, sizeof(buf));
         if (n < 0)
             rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "read the session registry: %s", strerror(errno));
         if (n <= 0)
             break;
-        for (ssize_t off = 0; off < n && !*alive;) {
+        for (ssize_t off = 0; off < n && more;) {
             const struct dirent64 *e = (const struct dirent64 *)(const void *)(buf + off);
             off += e->d_reclen;
-            if (!awssts_id_valid(e->d_name))
-                continue; /* ".", "..", the directory file, a writer's temporary file */
-            if (entry_alive(dfd, e->d_name))
-                *alive = true;
-            else
-                unlinkat(dfd, e->d_name, 0);
+            /* Not ".", "..", the directory file, nor a writer's temporary file. */
+            if (awssts_id_valid(e->d_name))
+                more = fn(dfd, e->d_name, ctx);
         }
     }
     close(fd);
+    return rc;
+}
+
+/* Until one is alive; dead ones are dropped on the way. */
+static bool drop_dead(int dfd, const char *name, void *ctx)
+{
+    struct awssts_holder h;
+    if (entry_alive(dfd, name, &h)) {
+        *(bool *)ctx = true;
+        return false;
+    }
+    unlinkat(dfd, name, 0);
+    return true;
+}
+
+static awssts_err any_alive(int dfd, bool *alive, struct awssts_error_info *ei)
+{
+    *alive = false;
+    return each_entry(dfd, drop_dead, alive, ei);
+}
+
+struct holders {
+    struct awssts_holder *out;
+    size_t max, n;
+};
+
+static bool collect_alive(int dfd, const char *name, void *ctx)
+{
+    struct holders *hs = ctx;
+    if (entry_alive(dfd, name, &hs->out[hs->n]))
+        hs->n++;
+    return hs->n < hs->max;
+}
+
+awssts_err awssts_registry_holders(uid_t uid, struct awssts_holder *out, size_t max, size_t *n,
+                                   struct awssts_error_info *ei)
+{
+    *n = 0;
+    int fd = -1;
+    awssts_err rc = max > 0 ? open_registry(uid, false, &fd, ei) : AWSSTS_E_NOT_FOUND;
+    if (rc == AWSSTS_E_NOT_FOUND)
+        return AWSSTS_OK; /* no registry: no session */
+    if (rc != AWSSTS_OK)
+        return rc;
+    struct holders hs = {out, max, 0};
+    rc = each_entry(fd, collect_alive, &hs, ei);
+    close(fd);
+    *n = hs.n;
     return rc;
 }
 

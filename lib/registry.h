@@ -51,6 +51,19 @@ awssts_err awssts_registry_add(const struct awssts_registry *r, const char *id, 
 awssts_err awssts_registry_remove(const struct awssts_registry *r, const char *id, bool *last,
                                struct awssts_error_info *ei);
 
+/* A live session of the user: the process that opened it. */
+struct awssts_holder {
+    pid_t pid;
+    unsigned long long start; /* its start time, as awssts_process_start_time gives it */
+};
+
+/* Up to max live sessions of uid, read without taking the lock and without
+ * changing anything: for a caller that holds the lock, or for the check
+ * before the prompt, which only advises. *n is 0 when the user has no
+ * registry. */
+awssts_err awssts_registry_holders(uid_t uid, struct awssts_holder *out, size_t max, size_t *n,
+                                   struct awssts_error_info *ei);
+
 /* After the last session: remove the registry itself (still locked). */
 void awssts_registry_forget(struct awssts_registry *r);
 

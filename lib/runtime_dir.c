@@ -6,6 +6,7 @@
 #include "awssts/safefile.h"
 #include "error_set.h"
 #include "paths.h"
+#include "runtime_share.h"
 #include "session_dir.h"
 
 #include <errno.h>
@@ -137,6 +138,13 @@ static bool is_mount_of(const struct stat *st, const struct stat *parent)
     return st->st_dev != parent->st_dev;
 }
 
+/* Where the module mounts the user's tmpfs, with nothing mounted on it in
+ * this namespace: root's, in root's. */
+static bool is_bare_mount_point(const struct stat *st, const struct stat *parent)
+{
+    return parent->st_uid == 0 && st->st_uid == 0 && !is_mount_of(st, parent);
+}
+
 static awssts_err open_errno(int e, const char *path, struct awssts_error_info *ei)
 {
     if (e == ENOENT)
@@ -162,8 +170,9 @@ static awssts_err mount_own_tmpfs(int fd, const struct passwd *pw, const char *p
 {
     char target[64], opts[160];
     snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-    snprintf(opts, sizeof(opts), "mode=0700,uid=%u,gid=%u," AWSSTS_OWN_TMPFS_OPTIONS,
-             (unsigned)pw->pw_uid, (unsigned)pw->pw_gid);
+    snprintf(opts, sizeof(opts), "mode=0700,uid=%u,gid=%u,size=%ld,nr_inodes=%ld",
+             (unsigned)pw->pw_uid, (unsigned)pw->pw_gid, AWSSTS_OWN_TMPFS_BYTES,
+             AWSSTS_OWN_TMPFS_INODES);
     if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) != 0)
         return awssts_error_set(ei, AWSSTS_E_FILE_IO, "mount a tmpfs for %s on %s: %s",
                                 pw->pw_name, path, strerror(errno));
@@ -171,7 +180,8 @@ static awssts_err mount_own_tmpfs(int fd, const struct passwd *pw, const char *p
 }
 
 /* Make the user's directory in the open parent: as the user in the user's
- * own parent; as a tmpfs of the user's own in a root-owned one. */
+ * own parent; as root in a root-owned one (where fill_mount_point puts the
+ * user's tmpfs on it). */
 static awssts_err make_dir(const struct awssts_as_user *as_user, int pfd, const struct stat *pst,
                            const char *leaf, const struct passwd *pw, const char *path, int *fd,
                            struct awssts_error_info *ei)
@@ -192,16 +202,30 @@ static awssts_err make_dir(const struct awssts_as_user *as_user, int pfd, const 
     if (rc != AWSSTS_OK)
         return rc;
     *fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (*fd < 0)
-        return open_errno(errno, path, ei);
-    struct stat st;
-    if (pst->st_uid != 0 || fstat(*fd, &st) != 0 || st.st_uid != 0 || is_mount_of(&st, pst))
-        return AWSSTS_OK; /* the user's, or already mounted: checked by the caller */
-    rc = mount_own_tmpfs(*fd, pw, path, ei);
+    return *fd < 0 ? open_errno(errno, path, ei) : AWSSTS_OK;
+}
+
+/*
+ * The user's tmpfs on a bare mount point (*fd), under the registry's lock.
+ * The mount lives in one mount namespace, the mount point on the shared
+ * filesystem: a live session in another namespace holds the tmpfs, and
+ * this one gets the same (awssts_runtime_share), or the check before the
+ * prompt has refused it; with no live session elsewhere (none, or its
+ * namespace died with it) a fresh one is mounted. made: *fd was made just
+ * now, and goes again on failure.
+ */
+static awssts_err fill_mount_point(int pfd, const char *leaf, const struct passwd *pw,
+                                   const char *path, bool made, int *fd,
+                                   struct awssts_error_info *ei)
+{
+    awssts_err rc = made ? AWSSTS_E_NOT_FOUND : awssts_runtime_share(pw, path, pfd, leaf, false, ei);
+    if (rc == AWSSTS_E_NOT_FOUND)
+        rc = mount_own_tmpfs(*fd, pw, path, ei);
     close(*fd);
     *fd = -1;
     if (rc != AWSSTS_OK) {
-        unlinkat(pfd, leaf, AT_REMOVEDIR);
+        if (made)
+            unlinkat(pfd, leaf, AT_REMOVEDIR);
         return rc;
     }
     *fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -222,16 +246,19 @@ awssts_err awssts_runtime_open(const struct awssts_settings *s, const struct pas
     if (rc != AWSSTS_OK)
         return rc;
     int fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT && create)
+    bool made = fd < 0 && errno == ENOENT && create;
+    if (made)
         rc = make_dir(as_user, pfd, &pst, leaf, pw, path, &fd, ei);
     else if (fd < 0)
         rc = open_errno(errno, path, ei);
+    struct stat st;
+    if (rc == AWSSTS_OK && create && fstat(fd, &st) == 0 && is_bare_mount_point(&st, &pst))
+        rc = fill_mount_point(pfd, leaf, pw, path, made, &fd, ei);
     close(pfd);
     if (rc == AWSSTS_OK)
         rc = check_dir(fd, path, pw, ei);
     if (rc == AWSSTS_OK && (rc = awssts_lock_wait(fd, LOCK_EX, s->timeout * 1000, ei)) != AWSSTS_OK)
         awssts_error_prefix(ei, path);
-    struct stat st;
     if (rc == AWSSTS_OK && fstat(fd, &st) == 0 && st.st_nlink == 0)
         rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "%s: removed while opening", path);
     if (rc != AWSSTS_OK) {
@@ -287,12 +314,14 @@ awssts_err awssts_runtime_check(const struct awssts_settings *s, const struct pa
     int fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd >= 0) {
         struct stat st;
-        /* root's, in root's: where the module mounts the user's tmpfs */
-        bool to_mount = fstat(fd, &st) == 0 && st.st_uid == 0 && pst.st_uid == 0 &&
-                        !is_mount_of(&st, &pst);
-        if (to_mount && !can_mount())
-            rc = awssts_error_set(ei, AWSSTS_E_FILE_IO,
-                                  "%s: cannot mount the user's tmpfs here (no CAP_SYS_ADMIN)", path);
+        /* Where the module mounts the user's tmpfs: shared from a live
+         * session's namespace, or refused here; else mounted afresh. */
+        bool to_mount = fstat(fd, &st) == 0 && is_bare_mount_point(&st, &pst);
+        if (to_mount && (rc = awssts_runtime_share(pw, path, pfd, leaf, true, ei)) == AWSSTS_E_NOT_FOUND)
+            rc = can_mount() ? AWSSTS_OK
+                             : awssts_error_set(ei, AWSSTS_E_FILE_IO,
+                                                "%s: cannot mount the user's tmpfs here (no CAP_SYS_ADMIN)",
+                                                path);
         else if (!to_mount && (rc = check_dir(fd, path, pw, ei)) == AWSSTS_OK)
             rc = check_room(fd, path, ei);
         close(fd);
@@ -308,6 +337,26 @@ awssts_err awssts_runtime_check(const struct awssts_settings *s, const struct pa
     return rc;
 }
 
+/* Every layer of the user's tmpfs on parent/leaf in this namespace: one
+ * shared into the host's namespace comes back to the slave it came from
+ * on top of its own (propagation), and the mount point goes only when
+ * nothing is mounted on it here. */
+static awssts_err unmount_all(int pfd, const struct stat *pst, const char *leaf, const char *path,
+                              struct awssts_error_info *ei)
+{
+    /* Through the parent we hold: the mount we made, nothing a path swap could name. */
+    char target[300];
+    snprintf(target, sizeof(target), "/proc/self/fd/%d/%s", pfd, leaf);
+    struct stat st;
+    for (int layer = 0; layer < 8; layer++) {
+        if (fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0 || !is_mount_of(&st, pst))
+            return AWSSTS_OK;
+        if (umount2(target, MNT_DETACH | UMOUNT_NOFOLLOW) != 0)
+            return awssts_error_set(ei, AWSSTS_E_FILE_IO, "unmount %s: %s", path, strerror(errno));
+    }
+    return AWSSTS_OK;
+}
+
 awssts_err awssts_runtime_release(const struct awssts_settings *s, const struct passwd *pw,
                                   const struct awssts_as_user *as_user, const char *path,
                                   struct awssts_error_info *ei)
@@ -318,7 +367,13 @@ awssts_err awssts_runtime_release(const struct awssts_settings *s, const struct 
     if (open_parent(pw, path, false, &pfd, &pst, leaf, sizeof(leaf), NULL) != AWSSTS_OK)
         return AWSSTS_OK; /* logind removed /run/user/UID first: nothing of ours is left */
     int fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 || fstat(fd, &st) != 0 || st.st_uid != pw->pw_uid) {
+    bool seen = fd >= 0 && fstat(fd, &st) == 0;
+    if (!seen || st.st_uid != pw->pw_uid) {
+        /* A bare mount point: the tmpfs is mounted only in other namespaces
+         * (or none). Removing the mount point unmounts it there too (Linux
+         * 3.18 on), and its files go with it. */
+        if (seen && is_bare_mount_point(&st, &pst) && (pst.st_mode & 0022) == 0)
+            unlinkat(pfd, leaf, AT_REMOVEDIR);
         if (fd >= 0)
             close(fd);
         close(pfd);
@@ -342,11 +397,8 @@ awssts_err awssts_runtime_release(const struct awssts_settings *s, const struct 
         rc = awssts_error_set(ei, urc, "%s: the files could not be removed with the user's rights", path);
     close(fd);
     if (own_tmpfs) {
-        /* Through the parent we hold: the mount we made, nothing a path swap could name. */
-        char target[300];
-        snprintf(target, sizeof(target), "/proc/self/fd/%d/%s", pfd, leaf);
-        if (umount2(target, MNT_DETACH | UMOUNT_NOFOLLOW) != 0 && rc == AWSSTS_OK)
-            rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "unmount %s: %s", path, strerror(errno));
+        awssts_err mrc = unmount_all(pfd, &pst, leaf, path, ei);
+        rc = rc == AWSSTS_OK ? mrc : rc;
     }
     if (pst.st_uid == 0 && (pst.st_mode & 0022) == 0)
         unlinkat(pfd, leaf, AT_REMOVEDIR); /* our mount point, or an empty directory */
