@@ -65,6 +65,9 @@ static const struct {
         "SSM parameter"},
     [AWSSTS_E_IMDS_BAD_RESPONSE] = {"imds_bad_response",
         "the instance metadata service sent a malformed or unsafe answer: nothing was used"},
+    [AWSSTS_E_RATE_LIMITED] = {"rate_limited",
+        "too many logins started by this local user (su, sudo): try again after the time the "
+        "detail names"},
 };
 
 AWSSTS_API const char *awssts_strerror(awssts_err err)

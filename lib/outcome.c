@@ -32,6 +32,11 @@ static const struct awssts_outcome_def outcomes[AWSSTS_OUT__COUNT] = {
     /* The same words as for a user without keys who must have them. */
     [AWSSTS_OUT_UNKNOWN_USER] = {"unknown_user", NULL, AWSSTS_RESULT_USER_UNKNOWN, false, LOG_WARNING, UNAVAILABLE,
                               NULL},
+    /* A local caller's logins for others made too many key fetches
+     * (lib/fetch_limit.h): nothing was fetched, the login fails. */
+    [AWSSTS_OUT_RATE_LIMITED] = {"rate_limited", NULL, AWSSTS_RESULT_AUTH_ERR, false, LOG_WARNING,
+                                 "Too many AWS logins from this account: wait a minute and try again.",
+                                 NULL},
 };
 
 const struct awssts_outcome_def *awssts_outcome(enum awssts_outcome o)

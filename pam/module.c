@@ -8,7 +8,9 @@
 #include "awssts/secret.h"
 #include "awssts/validate.h"
 #include "error_set.h"
+#include "fetch_limit.h"
 #include "handoff.h"
+#include "hidden_env.h"
 #include "id.h"
 #include "login_plan.h"
 #include "user_rights.h"
@@ -245,6 +247,33 @@ static enum awssts_outcome get_code(struct call *c, char code[8], bool *conv_fai
     return AWSSTS_OUT_SUCCESS;
 }
 
+/* The log line and result of a login that got no usable code. */
+static int code_failure(struct call *c, enum awssts_outcome got, const char *flow, bool conv_failed,
+                        const struct awssts_error_info *ei)
+{
+    int rc = log_outcome(c, got, flow, NULL, ei);
+    return conv_failed ? PAM_CONV_ERR : rc; /* the application's conversation, not the user */
+}
+
+/* For a caller who is not root, as under su (lib/fetch_limit.h): the code
+ * first, six digits, then the caller's fetch limit, and only then may root
+ * fetch the target's keys from SSM. A refusal makes no network call. */
+static enum awssts_outcome code_then_limit(struct call *c, char code[8], bool *conv_failed,
+                                           struct awssts_error_info *ei)
+{
+    enum awssts_outcome got = get_code(c, code, conv_failed, ei);
+    if (got != AWSSTS_OUT_SUCCESS)
+        return got;
+    awssts_err rc = awssts_fetch_limit_check(getuid(), c->pw.pw_uid, ei);
+    if (rc == AWSSTS_OK)
+        return AWSSTS_OUT_SUCCESS;
+    awssts_memzero(code, 8);
+    if (rc == AWSSTS_E_RATE_LIMITED)
+        return AWSSTS_OUT_RATE_LIMITED;
+    awssts_error_prefix(ei, "the fetch limit; SSM not called");
+    return AWSSTS_OUT_LOCAL_ERROR;
+}
+
 AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
     (void)flags;
@@ -269,6 +298,13 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
         goto out;
     }
     t_settings = awssts_now_us();
+    bool conv_failed = false;
+    bool code_first = awssts_fetch_code_first(c.s.keys, awssts_secure_mode(), getuid(), c.pw.pw_uid);
+    enum awssts_outcome got = AWSSTS_OUT_SUCCESS;
+    if (code_first && (got = code_then_limit(&c, code, &conv_failed, &ei)) != AWSSTS_OUT_SUCCESS) {
+        rc = code_failure(&c, got, NULL, conv_failed, &ei);
+        goto out;
+    }
     struct pas_as_user as_user;
     awssts_err arc = awssts_keys_load(&c.s, &c.pw, pas_as_user(&as_user, pamh, &c.pw), &keys, &ei);
     t_keys = awssts_now_us();
@@ -305,12 +341,8 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
         rc = log_outcome(&c, AWSSTS_OUT_LOCAL_ERROR, flow, NULL, &ei);
         goto out;
     }
-    bool conv_failed = false;
-    enum awssts_outcome got = get_code(&c, code, &conv_failed, &ei);
-    if (got != AWSSTS_OUT_SUCCESS) {
-        rc = log_outcome(&c, got, flow, NULL, &ei);
-        if (conv_failed)
-            rc = PAM_CONV_ERR; /* the application's conversation, not the user */
+    if (!code_first && (got = get_code(&c, code, &conv_failed, &ei)) != AWSSTS_OUT_SUCCESS) {
+        rc = code_failure(&c, got, flow, conv_failed, &ei);
         goto out;
     }
     pas_debug(&c, "calling STS, flow %s", flow);
