@@ -10,8 +10,63 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-awssts_err awssts_open_dir(const char *path, bool create, mode_t last_mode, uid_t trusted_uid,
-                        int *fd_out, struct awssts_error_info *ei)
+/* mkdirat with the mode set exactly: the umask of a setuid caller (su keeps
+ * the caller's) may have taken bits. The mode is set through an O_PATH
+ * descriptor, as one made 0000 cannot be opened for reading by its owner,
+ * and only on a directory of ours: a name swapped in meanwhile is left alone. */
+int awssts_mkdirat(int dirfd, const char *name, mode_t mode)
+{
+    if (mkdirat(dirfd, name, mode) != 0)
+        return errno == EEXIST ? 0 : -1;
+    int fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    char proc[64];
+    struct stat st;
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    int rc = fstat(fd, &st) == 0 && (st.st_uid != geteuid() || chmod(proc, mode) == 0) ? 0 : -1;
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
+/* The component just opened: owned by root or trusted_uid; with
+ * searchable, also searchable by whoever is to reach what lies below it. */
+static awssts_err check_component(int fd, const char *path, size_t upto, const char *comp,
+                                  uid_t trusted_uid, bool searchable, struct awssts_error_info *ei)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || (st.st_uid != 0 && st.st_uid != trusted_uid))
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                                "%s: component '%s' is owned by uid %u, not root",
+                                path, comp, (unsigned)st.st_uid);
+    /* Root's must let others through; the user's, the user. */
+    mode_t search = st.st_uid == trusted_uid ? S_IXUSR : S_IXOTH;
+    if (searchable && (st.st_mode & search) == 0)
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                                "%.*s: mode %04o, %s cannot search it, so the user could not reach "
+                                "the files below it; make it searchable (chmod %s)",
+                                (int)upto, path, (unsigned)(st.st_mode & 07777),
+                                search == S_IXOTH ? "others" : "its owner",
+                                search == S_IXOTH ? "o+x" : "u+x");
+    return AWSSTS_OK;
+}
+
+static awssts_err walk_error(int e, const char *path, const char *comp,
+                             struct awssts_error_info *ei)
+{
+    if (e == ENOENT)
+        return awssts_error_set(ei, AWSSTS_E_NOT_FOUND, "%s: does not exist", path);
+    if (e == ELOOP || e == ENOTDIR)
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                                "%s: component '%s' is a symbolic link or not a directory", path,
+                                comp);
+    return awssts_error_set(ei, AWSSTS_E_FILE_IO, "%s: %s", path, strerror(e));
+}
+
+static awssts_err walk(const char *path, bool create, mode_t last_mode, uid_t trusted_uid,
+                       bool searchable, int *fd_out, struct awssts_error_info *ei)
 {
     *fd_out = -1;
     if (path == NULL || path[0] != '/' || strstr(path, "/../") != NULL ||
@@ -44,7 +99,7 @@ awssts_err awssts_open_dir(const char *path, bool create, mode_t last_mode, uid_
 
         int next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (next < 0 && errno == ENOENT && create) {
-            if (mkdirat(fd, comp, last ? last_mode : 0755) != 0 && errno != EEXIST) {
+            if (awssts_mkdirat(fd, comp, last ? last_mode : 0755) != 0) {
                 int e = errno;
                 close(fd);
                 return awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir %s: %s", path, strerror(e));
@@ -53,27 +108,44 @@ awssts_err awssts_open_dir(const char *path, bool create, mode_t last_mode, uid_
         }
         int e = errno;
         close(fd);
-        if (next < 0) {
-            if (e == ENOENT)
-                return awssts_error_set(ei, AWSSTS_E_NOT_FOUND, "%s: does not exist", path);
-            if (e == ELOOP || e == ENOTDIR)
-                return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
-                                        "%s: component '%s' is a symbolic link or not a directory",
-                                        path, comp);
-            return awssts_error_set(ei, AWSSTS_E_FILE_IO, "%s: %s", path, strerror(e));
-        }
-        struct stat st;
-        if (fstat(next, &st) != 0 || (st.st_uid != 0 && st.st_uid != trusted_uid)) {
+        if (next < 0)
+            return walk_error(e, path, comp, ei);
+        awssts_err rc = check_component(next, path, (size_t)(p + n - path), comp, trusted_uid,
+                                        searchable, ei);
+        if (rc != AWSSTS_OK) {
             close(next);
-            return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
-                                    "%s: component '%s' is owned by uid %u, not root",
-                                    path, comp, (unsigned)st.st_uid);
+            return rc;
         }
         fd = next;
         p += n;
     }
     *fd_out = fd;
     return AWSSTS_OK;
+}
+
+awssts_err awssts_open_dir(const char *path, bool create, mode_t last_mode, uid_t trusted_uid,
+                           int *fd_out, struct awssts_error_info *ei)
+{
+    return walk(path, create, last_mode, trusted_uid, false, fd_out, ei);
+}
+
+awssts_err awssts_path_reachable(const char *path, uid_t uid, struct awssts_error_info *ei)
+{
+    char parent[4096], leaf[256];
+    struct awssts_error_info local;
+    awssts_error_info_reset(&local);
+    int fd = -1;
+    awssts_err rc = awssts_split_path(path, parent, sizeof(parent), leaf, sizeof(leaf), &local);
+    if (rc == AWSSTS_OK)
+        rc = walk(parent, false, 0, uid, true, &fd, &local);
+    if (fd >= 0)
+        close(fd);
+    /* A missing directory is made 0755 (awssts_mkdirat): only those there count. */
+    if (rc == AWSSTS_OK || rc == AWSSTS_E_NOT_FOUND)
+        return AWSSTS_OK;
+    if (ei != NULL)
+        *ei = local;
+    return rc;
 }
 
 awssts_err awssts_open_existing_ancestor(const char *path, int *fd, char *at, size_t len,

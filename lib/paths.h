@@ -16,6 +16,20 @@ awssts_err awssts_open_dir(const char *path, bool create, mode_t last_mode, uid_
                         int *fd, struct awssts_error_info *ei);
 
 /*
+ * mkdirat(dirfd, name, mode), with the mode set exactly whatever the umask.
+ * 0 when made or already there; -1 with errno otherwise.
+ */
+int awssts_mkdirat(int dirfd, const char *name, mode_t mode);
+
+/*
+ * Can uid reach what is put in path: each directory above path's last
+ * component that exists is searchable by it (root's by others, o+x; uid's
+ * by uid, u+x). A missing one passes: it is made 0755. Its owners are
+ * checked as awssts_open_dir checks them with trusted_uid uid.
+ */
+awssts_err awssts_path_reachable(const char *path, uid_t uid, struct awssts_error_info *ei);
+
+/*
  * For a check that must not make anything: the deepest directory of path
  * that exists (opened as awssts_open_dir would, every component root's),
  * where the missing rest would be made, its path in at. AWSSTS_OK with

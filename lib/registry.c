@@ -59,7 +59,7 @@ static awssts_err open_registry(uid_t uid, bool create, int *fd, struct awssts_e
     }
     char name[24];
     snprintf(name, sizeof(name), "%u", (unsigned)uid);
-    if (create && mkdirat(top, name, 0700) != 0 && errno != EEXIST) {
+    if (create && awssts_mkdirat(top, name, 0700) != 0) {
         rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "mkdir " AWSSTS_REGISTRY_DIR "/%s: %s", name,
                               strerror(errno));
         close(top);

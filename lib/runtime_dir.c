@@ -190,11 +190,11 @@ static awssts_err make_dir(const struct awssts_as_user *as_user, int pfd, const 
     int e = 0;
     if (pst->st_uid == pw->pw_uid) {
         if ((rc = awssts_as_user_enter(as_user, ei)) == AWSSTS_OK) {
-            if (mkdirat(pfd, leaf, 0700) != 0 && errno != EEXIST)
+            if (awssts_mkdirat(pfd, leaf, 0700) != 0)
                 e = errno;
             rc = awssts_as_user_leave(as_user, rc, ei);
         }
-    } else if (mkdirat(pfd, leaf, 0700) != 0 && errno != EEXIST) {
+    } else if (awssts_mkdirat(pfd, leaf, 0700) != 0) {
         e = errno;
     }
     if (rc == AWSSTS_OK && e != 0)
@@ -242,7 +242,9 @@ awssts_err awssts_runtime_open(const struct awssts_settings *s, const struct pas
     int pfd = -1;
     struct stat pst;
     char leaf[256];
-    awssts_err rc = open_parent(pw, path, create, &pfd, &pst, leaf, sizeof(leaf), ei);
+    awssts_err rc = awssts_path_reachable(path, pw->pw_uid, ei);
+    if (rc == AWSSTS_OK)
+        rc = open_parent(pw, path, create, &pfd, &pst, leaf, sizeof(leaf), ei);
     if (rc != AWSSTS_OK)
         return rc;
     int fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -306,7 +308,11 @@ awssts_err awssts_runtime_check(const struct awssts_settings *s, const struct pa
     int pfd = -1;
     struct stat pst;
     char leaf[256];
-    awssts_err rc = open_parent(pw, path, false, &pfd, &pst, leaf, sizeof(leaf), ei);
+    /* The user reads the files as itself: the way down must let it through. */
+    awssts_err rc = awssts_path_reachable(path, pw->pw_uid, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    rc = open_parent(pw, path, false, &pfd, &pst, leaf, sizeof(leaf), ei);
     if (rc == AWSSTS_E_NOT_FOUND && is_default_own(pw, path))
         return check_own_parent_to_make(path, ei);
     if (rc != AWSSTS_OK)

@@ -24,11 +24,20 @@
 
 #define HANDOFF_DATA "pam_aws_sts_handoff"
 
-static void free_text(pam_handle_t *pamh, void *data, int status)
+/* What auth keeps with pam_set_data: the text, and the name of the file
+ * it also wrote, so that the file removed is the login's own. */
+struct handoff_data {
+    char token[AWSSTS_ID_LEN + 1];
+    char *text;
+};
+
+static void free_data(pam_handle_t *pamh, void *data, int status)
 {
     (void)pamh;
     (void)status;
-    awssts_secret_free(data);
+    struct handoff_data *d = data;
+    awssts_secret_free(d->text);
+    free(d);
 }
 
 static awssts_err put_creds(struct awssts_credfile *cf, const char *section,
@@ -218,10 +227,33 @@ awssts_err pas_handoff_stage(pam_handle_t *pamh, const struct awssts_settings *s
         if (pam_putenv(pamh, env) != PAM_SUCCESS)
             rc = awssts_error_set(ei, AWSSTS_E_INTERNAL, "pam_putenv failed");
     }
-    if (rc == AWSSTS_OK && pam_set_data(pamh, HANDOFF_DATA, text, free_text) == PAM_SUCCESS)
-        return AWSSTS_OK;
+    struct handoff_data *d = rc == AWSSTS_OK ? calloc(1, sizeof(*d)) : NULL;
+    if (d != NULL) {
+        memcpy(d->token, token, sizeof(d->token));
+        d->text = text;
+        if (pam_set_data(pamh, HANDOFF_DATA, d, free_data) == PAM_SUCCESS)
+            return AWSSTS_OK;
+        free(d);
+    }
     awssts_secret_free(text);
     return rc == AWSSTS_OK ? awssts_error_set(ei, AWSSTS_E_INTERNAL, "pam_set_data failed") : rc;
+}
+
+/* The hand-off file named tok, read and parsed. */
+static awssts_err read_named(int dfd, const char *tok, const struct passwd *pw,
+                             struct awssts_login_result *out, bool *ours,
+                             struct awssts_error_info *ei)
+{
+    char *text = NULL;
+    struct awssts_file_policy pol = {.owner = 0, .forbidden = 0077};
+    awssts_err rc = awssts_file_read(dfd, tok, &pol, &text, NULL, ei);
+    if (rc == AWSSTS_OK)
+        rc = parse(text, pw, out, ours, ei);
+    else if (rc == AWSSTS_E_NOT_FOUND)
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_IO,
+                              "hand-off %s not found (already used or expired)", tok);
+    awssts_secret_free(text);
+    return rc;
 }
 
 awssts_err pas_handoff_take(pam_handle_t *pamh, const struct awssts_settings *s,
@@ -244,29 +276,21 @@ awssts_err pas_handoff_take(pam_handle_t *pamh, const struct awssts_settings *s,
     if (!have_data && tok[0] == '\0')
         return AWSSTS_E_NOT_FOUND;
 
-    awssts_err rc = AWSSTS_OK;
-    char *text = NULL;
-    int dfd = -1;
+    /* Kept in this process: the data is read, and the file removed is the
+     * one this login's auth wrote, never the one the environment names. */
+    const struct handoff_data *d = have_data ? data : NULL;
     bool ours = false;
-    if (tok[0] != '\0')
-        rc = awssts_staging_open(s, &dfd, ei);
-    if (rc == AWSSTS_OK && !have_data) {
-        struct awssts_file_policy pol = {.owner = 0, .forbidden = 0077};
-        rc = awssts_file_read(dfd, tok, &pol, &text, NULL, ei);
-        if (rc == AWSSTS_OK)
-            rc = parse(text, pw, out, &ours, ei);
-        else if (rc == AWSSTS_E_NOT_FOUND)
-            rc = awssts_error_set(ei, AWSSTS_E_FILE_IO,
-                                  "hand-off %s not found (already used or expired)", tok);
-        awssts_secret_free(text);
-    } else if (rc == AWSSTS_OK) {
-        rc = parse(data, pw, out, &ours, ei);
-    }
+    int dfd = -1;
+    awssts_err rc = awssts_staging_open(s, &dfd, d != NULL ? NULL : ei);
+    if (d != NULL)
+        rc = parse(d->text, pw, out, &ours, ei);
+    else if (rc == AWSSTS_OK)
+        rc = read_named(dfd, tok, pw, out, &ours, ei);
     /* Used once: this login's file goes whatever happened; another user's
      * is left for its own login (or the stale pruning). The variable goes. */
     if (dfd >= 0) {
         if (ours)
-            unlinkat(dfd, tok, 0);
+            unlinkat(dfd, d != NULL ? d->token : tok, 0);
         close(dfd);
     }
     if (tok[0] != '\0')

@@ -3,8 +3,10 @@
  * OpenSSH authenticates in a forked child that keeps only the PAM
  * environment, so the credentials go to a root-only file on tmpfs whose
  * random name (32 hex digits, never a path) is put in the PAM environment;
- * pam_set_data carries the same text for applications that stay in one
- * process. The session phase takes it once and removes file and variable.
+ * pam_set_data carries the same text, and that file's name, for
+ * applications that stay in one process. The session phase takes it once
+ * and removes the variable and the file it was given by: the one it read,
+ * or the one its own auth wrote; never one only the environment names.
  */
 #ifndef PAS_HANDOFF_H
 #define PAS_HANDOFF_H

@@ -1,7 +1,8 @@
 /*
  * Secret hygiene, checked over what tests/hygiene/run-secret-hygiene kept:
- * the syslog, every stderr and stdout, and every file written anywhere while
- * the session was open and after it closed. No secret key, session token or
+ * the syslog, every stderr and stdout, and every file the run wrote while
+ * the session was open and after it closed (in its own directories: $T and
+ * the private /run, /dev/shm, /tmp and /var/tmp of its namespace). No secret key, session token or
  * MFA code may be in any of them, but for the credentials files that exist
  * to hold them; the secrets of keys = ssm: (the parameter's long-term
  * secret, the instance role's) may be in none at all, the peers' own files
@@ -226,8 +227,11 @@ static void test_the_search_finds_secrets(void **state)
     assert_int_equal(m.n, 1);
     free_needles(&m);
     /* keys = ssm:'s secrets have no place to be, so a planted copy outside
-     * the harness, written in the run, shows each is found there, as the
-     * search of the written files takes it (check_written counts it). */
+     * the harness and $T (in /tmp), written in the run, shows each is found
+     * there, as the search of the written files takes it (check_written
+     * counts it). A copy in a file older than the run, outside the run's
+     * directories, would not be found, and need not be: the run did not
+     * write it. */
     struct needles one = {.n = 0}, all;
     ssm_secrets(&all);
     for (int i = 0; i < all.n; i++) {

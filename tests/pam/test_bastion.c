@@ -422,6 +422,53 @@ static void test_foreign_handoff_left_alone(void **state)
     login_close(&owner);
 }
 
+/* A login whose hand-off came through pam_set_data, while the PAM
+ * environment names another login's file: that file is not the one read,
+ * so it stays; this login's own file goes. */
+static void test_named_handoff_not_read_left_alone(void **state)
+{
+    (void)state;
+    struct login owner, other;
+    login_start(&owner, "awssts", "hana", code_at(30));
+    bool handoff = false;
+    assert_true(login_auth_in_child(&owner, &handoff));
+    assert_true(handoff);
+    char owner_path[128], env[128], other_path[128];
+    const char *token = pam_getenv(owner.ph, "PAM_AWS_STS_HANDOFF");
+    assert_non_null(token);
+    snprintf(owner_path, sizeof(owner_path), "/run/aws-sts/staging/%s", token);
+    snprintf(env, sizeof(env), "PAM_AWS_STS_HANDOFF=%s", token);
+
+    /* Auth in this process: the data is kept with pam_set_data as well. */
+    login_start(&other, "awssts", "hugo", code_at(0));
+    login_auth_ok(&other, "hugo");
+    const char *own = pam_getenv(other.ph, "PAM_AWS_STS_HANDOFF");
+    assert_non_null(own);
+    snprintf(other_path, sizeof(other_path), "/run/aws-sts/staging/%s", own);
+    assert_true(exists(other_path));
+    assert_int_equal(pam_putenv(other.ph, env), PAM_SUCCESS);
+    assert_int_equal(pam_setcred(other.ph, PAM_ESTABLISH_CRED), PAM_SUCCESS);
+    bool owner_kept = exists(owner_path), own_left = exists(other_path);
+    assert_int_equal(pam_open_session(other.ph, 0), PAM_SUCCESS);
+    login_close(&other);
+
+    /* The owner's login still works, and uses its file up. Both logins
+     * end before any verdict, so that a failure leaves no session open. */
+    int owner_rc = pam_setcred(owner.ph, PAM_ESTABLISH_CRED);
+    if (owner_rc == PAM_SUCCESS) {
+        assert_int_equal(pam_open_session(owner.ph, 0), PAM_SUCCESS);
+        login_close(&owner);
+    } else {
+        login_finish(&owner);
+    }
+    if (!owner_kept)
+        fail_msg("hugo's login removed hana's hand-off %s, which it did not read", owner_path);
+    if (own_left)
+        fail_msg("hugo's login left its own hand-off %s", other_path);
+    assert_int_equal(owner_rc, PAM_SUCCESS);
+    assert_false(exists(owner_path));
+}
+
 /* An error text with quotes cannot forge fields of the log line. */
 static void test_error_text_is_escaped(void **state)
 {
@@ -518,6 +565,7 @@ int main(void)
         cmocka_unit_test(test_lock_wait_is_bounded),
         cmocka_unit_test(test_one_deadline_per_login),
         cmocka_unit_test(test_foreign_handoff_left_alone),
+        cmocka_unit_test(test_named_handoff_not_read_left_alone),
         cmocka_unit_test(test_error_text_is_escaped),
         cmocka_unit_test(test_reused_pid_is_not_a_session),
         cmocka_unit_test(test_environment_steered_nothing),
