@@ -589,6 +589,10 @@ static void test_reused_pid_is_not_a_session(void **state)
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    /* Start times are in clock ticks (10 ms): the crashed login takes about
+     * that long, and an impostor started within the same tick would be the
+     * same process to anyone. A reused PID comes much later than that. */
+    usleep(30000);
     pid_t impostor = fork_with_pid(pid);
 
     login_full(&l, "awssts", "remy", code_at(30));
