@@ -68,6 +68,10 @@ static const struct {
     [AWSSTS_E_RATE_LIMITED] = {"rate_limited",
         "too many logins started by this local user (su, sudo): try again after the time the "
         "detail names"},
+    /* Not a network fault: the log must not send anyone looking at STS. */
+    [AWSSTS_E_LOCK_TIMEOUT] = {"lock_timeout",
+        "another login, logout or awssts command of the same user held a lock for too long: "
+        "try again; if it persists, look for a stopped process holding it (/proc/locks)"},
 };
 
 AWSSTS_API const char *awssts_strerror(awssts_err err)

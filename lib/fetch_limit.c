@@ -148,7 +148,7 @@ awssts_err awssts_fetch_limit_take(int dirfd, uid_t caller, uid_t target, long l
         return rc;
     /* Only this caller's logins take this lock: a caller that stops its own
      * su while it holds it delays no one else. */
-    if ((rc = awssts_lock_wait(lfd, LOCK_EX, LOCK_WAIT_MS, ei)) == AWSSTS_E_TIMEOUT)
+    if ((rc = awssts_lock_wait(lfd, LOCK_EX, LOCK_WAIT_MS, ei)) == AWSSTS_E_LOCK_TIMEOUT)
         rc = awssts_error_set(ei, AWSSTS_E_RATE_LIMITED,
                               "another login of uid %u holds its fetch count: SSM not called",
                               (unsigned)caller);

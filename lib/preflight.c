@@ -19,17 +19,23 @@ awssts_err awssts_preflight_runtime(const struct awssts_settings *s, const struc
 {
     memset(out, 0, sizeof(*out));
     out->source = AWSSTS_RUNTIME_AT_SESSION;
-    /* Looked at, never made: a login that fails here leaves nothing. */
+    /* Looked at, never made: a login that fails here leaves nothing. And
+     * without the registry's lock: this runs before the user is
+     * authenticated, for any caller (su), who may stop it at will and would
+     * hold the lock that the user's logins and logouts need. It is advice:
+     * setcred chooses again under the lock, and decides. */
     struct awssts_registry reg;
-    awssts_err rc = awssts_registry_lock(pw->pw_uid, false, AWSSTS_REGISTRY_WAIT_MS(s), &reg, ei);
+    awssts_err rc = awssts_registry_look(pw->pw_uid, &reg, ei);
     bool have = rc == AWSSTS_OK;
     if (rc != AWSSTS_OK && rc != AWSSTS_E_NOT_FOUND)
         return rc;
     char *path = out->runtime_dir;
     size_t len = sizeof(out->runtime_dir);
     rc = awssts_runtime_choose(s, pw, have ? &reg : NULL, false, path, len, &out->source, ei);
-    out->live_sessions = out->source == AWSSTS_RUNTIME_LIVE;
     awssts_registry_unlock(&reg);
+    if (rc == AWSSTS_E_NOT_FOUND && have) /* a last logout removed it as we read */
+        rc = awssts_runtime_choose(s, pw, NULL, false, path, len, &out->source, ei);
+    out->live_sessions = out->source == AWSSTS_RUNTIME_LIVE;
     if (rc != AWSSTS_OK)
         return rc;
     if (out->source != AWSSTS_RUNTIME_AT_SESSION)

@@ -85,6 +85,7 @@ awssts_err awssts_registry_lock(uid_t uid, bool create, long wait_ms, struct aws
 {
     r->fd = -1;
     r->uid = uid;
+    r->locked = true;
     /* A last logout removes the directory while we wait for its lock: then
      * the one we hold is gone, and a new one is made. */
     for (int attempt = 0; attempt < 3; attempt++) {
@@ -95,7 +96,7 @@ awssts_err awssts_registry_lock(uid_t uid, bool create, long wait_ms, struct aws
         rc = awssts_lock_wait(fd, LOCK_EX, wait_ms, ei);
         if (rc != AWSSTS_OK) {
             close(fd);
-            if (rc == AWSSTS_E_TIMEOUT)
+            if (rc == AWSSTS_E_LOCK_TIMEOUT)
                 awssts_error_prefix(ei, "the user's session registry");
             return rc;
         }
@@ -107,6 +108,16 @@ awssts_err awssts_registry_lock(uid_t uid, bool create, long wait_ms, struct aws
         close(fd);
     }
     return awssts_error_set(ei, AWSSTS_E_FILE_IO, "the user's session registry was removed repeatedly");
+}
+
+awssts_err awssts_registry_look(uid_t uid, struct awssts_registry *r, struct awssts_error_info *ei)
+{
+    /* Root's alone, and every file in it written by rename: a read beside
+     * a login or logout is whole, at worst out of date. */
+    r->fd = -1;
+    r->uid = uid;
+    r->locked = false;
+    return open_registry(uid, false, &r->fd, ei);
 }
 
 void awssts_registry_unlock(struct awssts_registry *r)
@@ -173,22 +184,31 @@ static awssts_err each_entry(int dfd, bool (*fn)(int dfd, const char *name, void
     return rc;
 }
 
-/* Until one is alive; dead ones are dropped on the way. */
+struct alive_walk {
+    bool tidy; /* drop dead entries: only under the lock */
+    bool alive;
+};
+
+/* Until one is alive; dead ones are dropped on the way (tidy). */
 static bool drop_dead(int dfd, const char *name, void *ctx)
 {
+    struct alive_walk *w = ctx;
     struct awssts_holder h;
     if (entry_alive(dfd, name, &h)) {
-        *(bool *)ctx = true;
+        w->alive = true;
         return false;
     }
-    unlinkat(dfd, name, 0);
+    if (w->tidy)
+        unlinkat(dfd, name, 0);
     return true;
 }
 
-static awssts_err any_alive(int dfd, bool *alive, struct awssts_error_info *ei)
+static awssts_err any_alive(int dfd, bool tidy, bool *alive, struct awssts_error_info *ei)
 {
-    *alive = false;
-    return each_entry(dfd, drop_dead, alive, ei);
+    struct alive_walk w = {tidy, false};
+    awssts_err rc = each_entry(dfd, drop_dead, &w, ei);
+    *alive = w.alive;
+    return rc;
 }
 
 struct holders {
@@ -241,7 +261,7 @@ awssts_err awssts_registry_directory(const struct awssts_registry *r, char *dir,
 awssts_err awssts_registry_live(const struct awssts_registry *r, bool *live, char *dir, size_t len,
                              struct awssts_error_info *ei)
 {
-    awssts_err rc = any_alive(r->fd, live, ei);
+    awssts_err rc = any_alive(r->fd, r->locked, live, ei);
     if (rc == AWSSTS_OK && *live && dir != NULL)
         rc = awssts_registry_directory(r, dir, len, ei);
     return rc;
@@ -250,8 +270,8 @@ awssts_err awssts_registry_live(const struct awssts_registry *r, bool *live, cha
 awssts_err awssts_registry_add(const struct awssts_registry *r, const char *id, const char *dir,
                             struct awssts_error_info *ei)
 {
-    if (!awssts_id_valid(id))
-        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "bad session id");
+    if (!awssts_id_valid(id) || !r->locked)
+        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "bad session id or registry not locked");
     unsigned long long start = awssts_process_start_time(getpid());
     if (start == 0)
         return awssts_error_set(ei, AWSSTS_E_FILE_IO, "/proc/%ld/stat unreadable (is /proc mounted?)",
@@ -271,17 +291,19 @@ awssts_err awssts_registry_remove(const struct awssts_registry *r, const char *i
                                struct awssts_error_info *ei)
 {
     *last = false;
-    if (!awssts_id_valid(id))
-        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "bad session id");
+    if (!awssts_id_valid(id) || !r->locked)
+        return awssts_error_set(ei, AWSSTS_E_INTERNAL, "bad session id or registry not locked");
     unlinkat(r->fd, id, 0);
     bool alive = false;
-    awssts_err rc = any_alive(r->fd, &alive, ei);
+    awssts_err rc = any_alive(r->fd, true, &alive, ei);
     *last = rc == AWSSTS_OK && !alive;
     return rc;
 }
 
 void awssts_registry_forget(struct awssts_registry *r)
 {
+    if (!r->locked)
+        return;
     /* Entries left are dead (any_alive dropped them) or temporary files. */
     int fd = openat(r->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;

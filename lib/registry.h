@@ -22,16 +22,25 @@
 #define AWSSTS_REGISTRY_WAIT_MS(s) (((s)->timeout + 5) * 1000)
 
 struct awssts_registry {
-    int fd; /* the user's registry directory, locked; -1 when closed */
+    int fd; /* the user's registry directory; -1 when closed */
     uid_t uid;
+    bool locked; /* false: only looked at (awssts_registry_look) */
 };
 
 /* Open (with create: making it) and lock the user's registry, waiting at
  * most wait_ms for another login or logout of the same user. Without
- * create, a user with no registry gets AWSSTS_E_NOT_FOUND. */
+ * create, a user with no registry gets AWSSTS_E_NOT_FOUND. Never before
+ * the user is authenticated: whoever runs auth (su: any local user) may
+ * stop it, and would hold the lock the user's logins and logouts need. */
 awssts_err awssts_registry_lock(uid_t uid, bool create, long wait_ms, struct awssts_registry *r,
                              struct awssts_error_info *ei);
 void awssts_registry_unlock(struct awssts_registry *r);
+
+/* Open the user's registry without its lock, to read only (the check
+ * before the prompt): awssts_registry_live then drops nothing, and add,
+ * remove and forget refuse. AWSSTS_E_NOT_FOUND when the user has none.
+ * Close with awssts_registry_unlock. */
+awssts_err awssts_registry_look(uid_t uid, struct awssts_registry *r, struct awssts_error_info *ei);
 
 /* Drop the entries of sessions that are gone; *live tells whether one is
  * still running, and then dir (when not NULL) is where they keep their files. */

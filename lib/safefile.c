@@ -161,8 +161,8 @@ AWSSTS_API awssts_err awssts_lock_wait(int fd, int operation, long wait_ms,
             return awssts_error_set(ei, AWSSTS_E_FILE_IO, "lock: %s", strerror(errno));
         long left = (long)(deadline - awssts_now_ms());
         if (left <= 0)
-            return awssts_error_set(ei, AWSSTS_E_TIMEOUT, "gave up waiting for the lock after %ld ms",
-                                    wait_ms);
+            return awssts_error_set(ei, AWSSTS_E_LOCK_TIMEOUT,
+                                    "gave up waiting for the lock after %ld ms", wait_ms);
         awssts_sleep_ms(pause < left ? pause : left);
         if (pause < 100)
             pause *= 2;

@@ -365,9 +365,76 @@ static void test_lock_wait_is_bounded(void **state)
     /* The user's timeout (3 s) bounds the wait; the STS call comes first. */
     assert_true(took < 3000 + 6000);
     assert_int_equal(pam_log_count("user=lox", "gave up waiting for the lock"), 1);
+    /* A lock held too long is said to be one, never blamed on STS. */
+    assert_int_equal(pam_log_count("user=lox", "STS did not answer"), 0);
     login_finish(&b);
     login_close(&a);
     assert_nothing_left("lox");
+}
+
+/* Hold a lock on path (a directory) in a child until killed. */
+static pid_t hold_lock_of(const char *path)
+{
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(ready[0]);
+        int fd = open(path, O_RDONLY | O_DIRECTORY);
+        if (fd < 0 || flock(fd, LOCK_EX) != 0 || write(ready[1], "y", 1) != 1)
+            _exit(1);
+        pause();
+        _exit(0);
+    }
+    close(ready[1]);
+    char c = 0;
+    struct pollfd pfd = {.fd = ready[0], .events = POLLIN};
+    assert_int_equal(poll(&pfd, 1, 10000), 1);
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    close(ready[0]);
+    return pid;
+}
+
+/* Auth runs for any caller before the user is authenticated (su runs it for
+ * another user, who may stop it at will): it must not hold, nor wait for,
+ * a lock that the user's logins and logouts need. Here the user's registry
+ * is locked for as long as the test likes; auth goes on to the prompt at
+ * once (a malformed code: refused, STS not called). */
+static void test_auth_holds_no_registry_lock(void **state)
+{
+    (void)state;
+    char reg[64];
+    snprintf(reg, sizeof(reg), "/run/aws-sts/sessions/%u", (unsigned)uid_of("fred"));
+    /* As the module makes them, modes exact whatever the umask. */
+    const struct {
+        const char *path;
+        mode_t mode;
+    } dirs[] = {{"/run/aws-sts", 0755}, {"/run/aws-sts/sessions", 0700}, {reg, 0700}};
+    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+        if (mkdir(dirs[i].path, dirs[i].mode) == 0)
+            assert_int_equal(chmod(dirs[i].path, dirs[i].mode), 0);
+        else
+            assert_true(errno == EEXIST && i < 2); /* the user's registry is this test's */
+    }
+    pid_t holder = hold_lock_of(reg);
+
+    struct login l;
+    login_start(&l, "awssts", "fred", "notacode");
+    long long t0 = now_ms();
+    int rc = pam_authenticate(l.ph, 0);
+    long long took = now_ms() - t0;
+    kill(holder, SIGKILL);
+    waitpid(holder, NULL, 0);
+    rmdir(reg);
+    print_message("auth with fred's registry locked: %s after %lld ms\n", pam_strerror(l.ph, rc),
+                  took);
+    assert_int_equal(l.script.next, 1); /* prompted */
+    assert_int_equal(rc, PAM_AUTH_ERR);
+    assert_true(took < 2000);
+    login_finish(&l);
+    assert_int_equal(pam_log_count("user=fred outcome=bad_code_format", "STS not called"), 1);
+    assert_nothing_left("fred");
 }
 
 /* One deadline for all of a login's STS calls: two answers of 1.8 s each
@@ -522,6 +589,10 @@ static void test_reused_pid_is_not_a_session(void **state)
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    /* Start times are in clock ticks (10 ms): the crashed login takes about
+     * that long, and an impostor started within the same tick would be the
+     * same process to anyone. A reused PID comes much later than that. */
+    usleep(30000);
     pid_t impostor = fork_with_pid(pid);
 
     login_full(&l, "awssts", "remy", code_at(30));
@@ -563,6 +634,7 @@ int main(void)
         cmocka_unit_test(test_local_fault_before_sts),
         cmocka_unit_test(test_proxy_password_stays_root_s),
         cmocka_unit_test(test_lock_wait_is_bounded),
+        cmocka_unit_test(test_auth_holds_no_registry_lock),
         cmocka_unit_test(test_one_deadline_per_login),
         cmocka_unit_test(test_foreign_handoff_left_alone),
         cmocka_unit_test(test_named_handoff_not_read_left_alone),

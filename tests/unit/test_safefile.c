@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 
 static int dir_fd(void)
@@ -124,6 +125,27 @@ static void test_memory_fs_check(void **state)
     }
 }
 
+/* A lock held too long has its own error, whose text names no network:
+ * the log of a login that waited for one must not send anyone to STS. */
+static void test_lock_timeout_text(void **state)
+{
+    (void)state;
+    int holder = dir_fd(), waiter = dir_fd(); /* two open files: flock sees two holders */
+    assert_int_equal(flock(holder, LOCK_EX), 0);
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    awssts_err rc = awssts_lock_wait(waiter, LOCK_EX, 50, &ei);
+    assert_string_equal(awssts_errname(rc), "lock_timeout");
+    char line[600];
+    awssts_error_format(&ei, line, sizeof(line));
+    if (strstr(line, "STS") != NULL || strstr(line, "network") != NULL)
+        fail_msg("a lock timeout reads: %s", line);
+    assert_non_null(strstr(line, "gave up waiting for the lock"));
+    close(holder);
+    assert_int_equal(awssts_lock_wait(waiter, LOCK_EX, 50, NULL), AWSSTS_OK);
+    close(waiter);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -131,6 +153,7 @@ int main(void)
         cmocka_unit_test(test_write_refuses),
         cmocka_unit_test(test_read_refuses),
         cmocka_unit_test(test_memory_fs_check),
+        cmocka_unit_test(test_lock_timeout_text),
     };
     return cmocka_run_group_tests_name("safefile", tests, tmpdir_setup, tmpdir_teardown);
 }

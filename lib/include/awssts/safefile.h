@@ -55,8 +55,8 @@ AWSSTS_API awssts_err awssts_file_write_atomic(int dirfd, const char *name, cons
 
 /*
  * flock(fd, operation) (LOCK_SH or LOCK_EX), waiting at most wait_ms
- * (0: not at all) for whoever holds it: AWSSTS_E_TIMEOUT when the time ran
- * out. A root process never waits for ever on a lock its user can hold.
+ * (0: not at all) for whoever holds it: AWSSTS_E_LOCK_TIMEOUT when the time
+ * ran out. A root process never waits for ever on a lock its user can hold.
  */
 AWSSTS_API awssts_err awssts_lock_wait(int fd, int operation, long wait_ms,
                                        struct awssts_error_info *ei);
