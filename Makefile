@@ -45,7 +45,7 @@ endif
 CC ?= cc
 DEPS_PKGS := libcurl expat libcrypto json-c
 DEPS_CFLAGS := $(shell pkg-config --cflags $(DEPS_PKGS)) -I/usr/include/iniparser
-# libcurl is loaded on first use (lib/curl_api.c), not linked: its headers only.
+# libcurl is loaded on first use (lib/aws/curl_api.c), not linked: its headers only.
 DEPS_LIBS   := $(shell pkg-config --libs expat libcrypto json-c) -liniparser -lpthread -ldl
 
 WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
@@ -56,7 +56,7 @@ LD_HARDEN := -Wl,-z,relro,-z,now -Wl,-z,noexecstack -Wl,--as-needed $(SANLD)
 
 LIB_CFLAGS := $(BASE_CFLAGS) -DAWSSTS_VERSION=\"$(VERSION)\" -fvisibility=hidden -Ilib -Ilib/include $(DEPS_CFLAGS)
 
-LIB_SRCS := $(wildcard lib/*.c)
+LIB_SRCS := $(wildcard lib/*/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 
 SONAME  := libawssts.so.$(SOVERSION)
@@ -306,7 +306,7 @@ lint:
 	cppcheck --enable=warning,style,portability,performance --std=c11 --inline-suppr -q \
 	    --error-exitcode=1 -D_GNU_SOURCE -DAWSSTS_VERSION='"$(VERSION)"' -Ilib -Ilib/include \
 	    -Ipam -Ihelper lib pam helper tests/tools
-	clang-tidy -quiet lib/*.c pam/*.c helper/*.c -- $(LINT_FLAGS)
+	clang-tidy -quiet lib/*/*.c pam/*.c helper/*.c -- $(LINT_FLAGS)
 	@echo "lint: cppcheck and clang-tidy clean"
 
 demo:

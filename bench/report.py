@@ -168,7 +168,7 @@ plot '%s' using 1:3:xtic(2) with boxes lc rgb '#4a7fb5', '' using 1:3:4:5 with y
         "  to 1.6 between runs on this two-core machine, where the Python STS shares the cores.",
         "- **credential-process** does no network call. It used to cost 7.6 ms, because linking",
         "  libcurl made every start map its libraries (`awssts --version` took 5.6 ms); libcurl is",
-        "  now loaded on the first STS call only (`lib/curl_api.c`), and a start takes under 2 ms.",
+        "  now loaded on the first STS call only (`lib/aws/curl_api.c`), and a start takes under 2 ms.",
         "- **Peak RSS** of a process that calls STS is bounded by the same libraries (section 3).",
         "- **Sessions already open**: the session registry used to be one file rewritten whole,",
         "  with a liveness check per line, at every open and close (a whole login took 5.1 ms with",

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "awssts/error.h"
-#include "state.h"
+#include "files/state.h"
 
 /* Exit codes (documented in awssts(1)). */
 enum {

@@ -7,27 +7,27 @@
  * non-zero when a login would not get AWS credentials.
  */
 #include "cli.h"
-#include "ssm.h"
+#include "aws/ssm.h"
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <sys/socket.h>
 #include <netdb.h>
-#include "imds.h"
+#include "aws/imds.h"
 #include "awssts/endpoint.h"
 #include "awssts/secret.h"
 #include "awssts/sts.h"
 #include "awssts/validate.h"
-#include "error_set.h"
-#include "hidden_env.h"
-#include "login_plan.h"
-#include "options.h"
-#include "outcome.h"
-#include "preflight.h"
-#include "retry.h"
-#include "settings_login.h"
-#include "staging.h"
-#include "uri.h"
-#include "user_keys.h"
+#include "util/error_set.h"
+#include "util/hidden_env.h"
+#include "login/login_plan.h"
+#include "login/options.h"
+#include "login/outcome.h"
+#include "login/preflight.h"
+#include "util/retry.h"
+#include "login/settings_login.h"
+#include "login/staging.h"
+#include "aws/uri.h"
+#include "login/user_keys.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -5,8 +5,8 @@
  * keeps the role's credentials in the state for the next call.
  */
 #include "cli.h"
-#include "roles.h"
-#include "session_dir.h"
+#include "rules/roles.h"
+#include "files/session_dir.h"
 #include "awssts/secret.h"
 #include "awssts/timeutil.h"
 #include "awssts/validate.h"

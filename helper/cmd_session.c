@@ -1,8 +1,8 @@
 /* Commands on a login's session: status, refresh, credential-process, env, setup-config. */
 #include "cli.h"
-#include "roles.h"
-#include "session_dir.h"
-#include "json.h"
+#include "rules/roles.h"
+#include "files/session_dir.h"
+#include "json/json.h"
 #include "awssts/credfile.h"
 #include "awssts/endpoint.h"
 #include "awssts/secret.h"

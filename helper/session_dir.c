@@ -1,7 +1,7 @@
 /* The login's runtime directory and its two files, as the user. */
 #include "cli.h"
-#include "options.h"
-#include "session_dir.h"
+#include "login/options.h"
+#include "files/session_dir.h"
 
 #include <errno.h>
 #include <fcntl.h>

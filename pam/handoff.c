@@ -4,11 +4,11 @@
 #include "awssts/endpoint.h"
 #include "awssts/safefile.h"
 #include "awssts/secret.h"
-#include "error_set.h"
-#include "id.h"
-#include "paths.h"
-#include "staging.h"
-#include "text.h"
+#include "util/error_set.h"
+#include "util/id.h"
+#include "files/paths.h"
+#include "login/staging.h"
+#include "util/text.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -15,8 +15,8 @@
 #include <security/pam_modules.h>
 
 #include "awssts/error.h"
-#include "login_flow.h"
-#include "options.h"
+#include "aws/login_flow.h"
+#include "login/options.h"
 
 #define PAS_HANDOFF_ENV "PAM_AWS_STS_HANDOFF"
 #define PAS_HANDOFF_MAX_AGE 600

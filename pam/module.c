@@ -7,23 +7,23 @@
  */
 #include "awssts/secret.h"
 #include "awssts/validate.h"
-#include "error_set.h"
-#include "fetch_limit.h"
+#include "util/error_set.h"
+#include "login/fetch_limit.h"
 #include "handoff.h"
-#include "hidden_env.h"
-#include "id.h"
-#include "login_plan.h"
+#include "util/hidden_env.h"
+#include "util/id.h"
+#include "login/login_plan.h"
 #include "user_rights.h"
-#include "audit.h"
-#include "outcome.h"
-#include "preflight.h"
-#include "settings_login.h"
-#include "user_keys.h"
-#include "registry.h"
-#include "retry.h"
+#include "login/audit.h"
+#include "login/outcome.h"
+#include "login/preflight.h"
+#include "login/settings_login.h"
+#include "login/user_keys.h"
+#include "login/registry.h"
+#include "util/retry.h"
 #include "runtime.h"
 #include "settings.h"
-#include "text.h"
+#include "util/text.h"
 
 #include <ctype.h>
 #include <pwd.h>
@@ -157,7 +157,7 @@ static const char *item_text(pam_handle_t *pamh, int item)
     return pam_get_item(pamh, item, &v) == PAM_SUCCESS ? v : NULL;
 }
 
-/* The login's one line (lib/audit.h: key=value or JSON), from the outcome
+/* The login's one line (lib/login/audit.h: key=value or JSON), from the outcome
  * table, and the user's one message; returns the PAM result. */
 static int log_outcome(struct call *c, enum awssts_outcome o, const char *flow,
                        const struct awssts_login_result *l, const struct awssts_error_info *ei)
@@ -255,7 +255,7 @@ static int code_failure(struct call *c, enum awssts_outcome got, const char *flo
     return conv_failed ? PAM_CONV_ERR : rc; /* the application's conversation, not the user */
 }
 
-/* For a caller who is not root, as under su (lib/fetch_limit.h): the code
+/* For a caller who is not root, as under su (lib/login/fetch_limit.h): the code
  * first, six digits, then the caller's fetch limit, and only then may root
  * fetch the target's keys from SSM. A refusal makes no network call. */
 static enum awssts_outcome code_then_limit(struct call *c, char code[8], bool *conv_failed,

@@ -1,11 +1,11 @@
 /* The files of a login and the session's environment, through PAM. */
 #include "runtime.h"
 #include "user_rights.h"
-#include "buf.h"
-#include "error_set.h"
-#include "session_dir.h"
-#include "settings_login.h"
-#include "state.h"
+#include "util/buf.h"
+#include "util/error_set.h"
+#include "files/session_dir.h"
+#include "login/settings_login.h"
+#include "files/state.h"
 
 #include <security/pam_ext.h>
 #include <syslog.h>

@@ -1,4 +1,4 @@
-/* The module's part of the runtime directory (lib/runtime_dir.h chooses,
+/* The module's part of the runtime directory (lib/login/runtime_dir.h chooses,
  * checks, makes and releases it): the files written as the user, the AWS
  * environment exported through PAM, a release's trouble logged. */
 #ifndef PAS_RUNTIME_H
@@ -8,8 +8,8 @@
 #include <security/pam_modules.h>
 
 #include "awssts/error.h"
-#include "login_flow.h"
-#include "runtime_dir.h"
+#include "aws/login_flow.h"
+#include "login/runtime_dir.h"
 
 /* Write credentials and state, as the user, each atomically. */
 awssts_err pas_runtime_write(pam_handle_t *pamh, const struct awssts_settings *s,
@@ -20,7 +20,7 @@ awssts_err pas_runtime_write(pam_handle_t *pamh, const struct awssts_settings *s
 void pas_runtime_release(pam_handle_t *pamh, const struct awssts_settings *s,
                          const struct passwd *pw, const char *path);
 
-/* The session's AWS_* environment (lib/session_dir.h) into PAM's. */
+/* The session's AWS_* environment (lib/files/session_dir.h) into PAM's. */
 awssts_err pas_runtime_export(pam_handle_t *pamh, const struct awssts_settings *s,
                               const char *path, struct awssts_error_info *ei);
 

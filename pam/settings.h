@@ -8,7 +8,7 @@
 #include <sys/types.h>
 
 #include "awssts/error.h"
-#include "options.h"
+#include "login/options.h"
 
 struct pas_args {
     const char *config;   /* config= */

@@ -1,4 +1,4 @@
-/* The user's rights for the library's steps (lib/as_user.h), taken with
+/* The user's rights for the library's steps (lib/login/as_user.h), taken with
  * pam_modutil_drop_priv: the user's fsuid, fsgid and groups. */
 #ifndef PAS_USER_RIGHTS_H
 #define PAS_USER_RIGHTS_H
@@ -7,7 +7,7 @@
 #include <security/pam_modules.h>
 #include <security/pam_modutil.h>
 
-#include "as_user.h"
+#include "login/as_user.h"
 
 struct pas_as_user {
     pam_handle_t *pamh;

@@ -2,7 +2,7 @@
  * document, the role listing, the region and the token. The first byte
  * picks which. Credentials accepted are whole and pass STS's checks;
  * refused ones leave nothing behind. */
-#include "imds.h"
+#include "aws/imds.h"
 #include "awssts/endpoint.h"
 #include "awssts/validate.h"
 

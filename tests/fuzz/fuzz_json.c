@@ -2,7 +2,7 @@
  * accepts serialises, reads back, and serialises to the same text. The
  * writer: the bytes as a value and as a name always make JSON that reads
  * back to them. */
-#include "json.h"
+#include "json/json.h"
 #include "awssts/secret.h"
 
 #include <stdint.h>

@@ -3,7 +3,7 @@
  * an awsJson1.1 error document. The first byte picks which. Whatever is
  * accepted must be whole: keys that pass the keys-file checks, a value as
  * long as it says. */
-#include "ssm.h"
+#include "aws/ssm.h"
 #include "awssts/validate.h"
 
 #include <stdint.h>

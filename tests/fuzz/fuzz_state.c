@@ -1,6 +1,6 @@
 /* The renewal state file: anything accepted serialises and parses again. */
 #include "awssts/secret.h"
-#include "state.h"
+#include "files/state.h"
 
 #include <stdint.h>
 #include <stdlib.h>

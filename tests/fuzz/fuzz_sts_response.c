@@ -1,5 +1,5 @@
 /* The STS response reader on any bytes, for each action. */
-#include "sts_response.h"
+#include "aws/sts_response.h"
 
 #include <stddef.h>
 #include <stdint.h>

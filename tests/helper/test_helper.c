@@ -8,8 +8,8 @@
 
 #include "awssts/credfile.h"
 #include "awssts/secret.h"
-#include "session_tags.h"
-#include "state.h"
+#include "rules/session_tags.h"
+#include "files/state.h"
 
 #include <fcntl.h>
 #include <stdarg.h>

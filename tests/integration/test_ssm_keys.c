@@ -6,10 +6,10 @@
 #include "peer.h"
 
 #include "awssts/secret.h"
-#include "imds.h"
-#include "ssm.h"
-#include "transport.h"
-#include "unsigned_request.h"
+#include "aws/imds.h"
+#include "aws/ssm.h"
+#include "aws/transport.h"
+#include "aws/unsigned_request.h"
 
 #include <unistd.h>
 

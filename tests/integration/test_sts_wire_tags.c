@@ -1,13 +1,13 @@
 /* What STS answers to the session tags libawssts refuses before sending:
  * sent here anyway, through the STS call layer under the request checks
- * (lib/sts_call.h), so the fault STS's rules are shown against the limits
+ * (lib/aws/sts_call.h), so the fault STS's rules are shown against the limits
  * the library holds to (tests/unit/test_assume_role.c). And what STS takes
  * that the library does not: letters and numbers outside ASCII. */
 #include "peer.h"
 
-#include "sts_call.h"
-#include "sts_client.h"
-#include "sts_response.h"
+#include "aws/sts_call.h"
+#include "aws/sts_client.h"
+#include "aws/sts_response.h"
 
 #define ROLE "arn:aws:iam::123456789012:role/ops"
 #define MAX_PARAMS 160

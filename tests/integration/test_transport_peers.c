@@ -5,12 +5,12 @@
  * parameters (the fault STS checks every signature with botocore). */
 #include "peer.h"
 
-#include "aws_request.h"
-#include "http.h"
-#include "sts_call.h"
-#include "sts_client.h"
-#include "transport.h"
-#include "unsigned_request.h"
+#include "aws/aws_request.h"
+#include "aws/http.h"
+#include "aws/sts_call.h"
+#include "aws/sts_client.h"
+#include "aws/transport.h"
+#include "aws/unsigned_request.h"
 
 #define MARGIN_MS 2000
 #define TTL_HEADER "X-aws-ec2-metadata-token-ttl-seconds"

@@ -9,9 +9,9 @@
  * when the committed documentation differs.
  */
 #include "awssts/config.h"
-#include "options.h"
-#include "audit.h"
-#include "outcome.h"
+#include "login/options.h"
+#include "login/audit.h"
+#include "login/outcome.h"
 
 #include <stdio.h>
 #include <string.h>

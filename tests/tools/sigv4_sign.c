@@ -5,7 +5,7 @@
  */
 #include "awssts/secret.h"
 #include "awssts/sigv4.h"
-#include "buf.h"
+#include "util/buf.h"
 
 #include <getopt.h>
 #include <stdbool.h>

@@ -6,7 +6,7 @@
 #include "cm.h"
 
 #include "awssts/sts.h"
-#include "sized.h"
+#include "util/sized.h"
 
 #include <stdio.h>
 #include <stdlib.h>

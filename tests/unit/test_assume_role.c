@@ -6,9 +6,9 @@
 
 #include "awssts/secret.h"
 #include "awssts/sts.h"
-#include "buf.h"
-#include "sized.h"
-#include "sts_ops.h"
+#include "util/buf.h"
+#include "util/sized.h"
+#include "aws/sts_ops.h"
 
 #include <stdio.h>
 #include <stdlib.h>

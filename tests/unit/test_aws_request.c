@@ -3,10 +3,10 @@
  * mapping of failed responses through a protocol's error reader. */
 #include "cm.h"
 
-#include "aws_request.h"
+#include "aws/aws_request.h"
 #include "awssts/sts.h"
-#include "http.h"
-#include "transport.h"
+#include "aws/http.h"
+#include "aws/transport.h"
 
 #include <stdio.h>
 #include <string.h>

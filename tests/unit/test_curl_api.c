@@ -3,7 +3,7 @@
 #include "cm.h"
 
 #include "awssts/sts.h"
-#include "curl_api.h"
+#include "aws/curl_api.h"
 
 #include <dlfcn.h>
 #include <stdbool.h>

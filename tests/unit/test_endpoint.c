@@ -3,7 +3,7 @@
 #include "cm.h"
 
 #include "awssts/endpoint.h"
-#include "service_endpoint.h"
+#include "aws/service_endpoint.h"
 
 #include <stdio.h>
 #include <string.h>

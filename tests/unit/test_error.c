@@ -3,9 +3,9 @@
 #include "cm.h"
 
 #include "awssts/error.h"
-#include "buf.h"
-#include "error_set.h"
-#include "text.h"
+#include "util/buf.h"
+#include "util/error_set.h"
+#include "util/text.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,11 +1,11 @@
-/* The limit on SSM key fetches that local callers cause (lib/fetch_limit.h):
+/* The limit on SSM key fetches that local callers cause (lib/login/fetch_limit.h):
  * who gets the code first, the window, the counts per target and per
  * caller, and the state files a link or another owner's refused. */
 #include "cm.h"
 #include "tmpdir.h"
 
-#include "fetch_limit.h"
-#include "ssm.h"
+#include "login/fetch_limit.h"
+#include "aws/ssm.h"
 
 #include <errno.h>
 

@@ -4,9 +4,9 @@
 #include "cm.h"
 
 #include "awssts/secret.h"
-#include "buf.h"
-#include "form.h"
-#include "sts_call.h"
+#include "util/buf.h"
+#include "aws/form.h"
+#include "aws/sts_call.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * the region, real shapes and hostile ones. */
 #include "cm.h"
 
-#include "imds.h"
+#include "aws/imds.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * their details, the SSM documents it is for. */
 #include "cm.h"
 
-#include "json.h"
+#include "json/json.h"
 #include "awssts/secret.h"
 
 #include <stdio.h>

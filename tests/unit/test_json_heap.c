@@ -2,7 +2,7 @@
  * this program's free and realloc look in every block given back. */
 #include "cm.h"
 
-#include "json.h"
+#include "json/json.h"
 #include "awssts/secret.h"
 
 #include <malloc.h>

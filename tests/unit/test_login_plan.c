@@ -1,9 +1,9 @@
-/* The login's decision (lib/login_plan.c): which device, role, flow and
+/* The login's decision (lib/login/login_plan.c): which device, role, flow and
  * region a user's login gets from the settings and the keys. */
 #include "cm.h"
 
-#include "login_plan.h"
-#include "roles.h"
+#include "login/login_plan.h"
+#include "rules/roles.h"
 
 #include <stdio.h>
 #include <stdlib.h>

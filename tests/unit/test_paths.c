@@ -2,7 +2,7 @@
  * on the umask (su keeps the caller's). */
 #include "cm.h"
 
-#include "paths.h"
+#include "files/paths.h"
 
 #include <stdbool.h>
 #include <stdio.h>

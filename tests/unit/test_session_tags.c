@@ -2,7 +2,7 @@
  * rules before anything is sent, and written back as the state keeps them. */
 #include "cm.h"
 
-#include "session_tags.h"
+#include "rules/session_tags.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,8 +3,8 @@
 #include "cm.h"
 
 #include "awssts/sigv4.h"
-#include "buf.h"
-#include "uri.h"
+#include "util/buf.h"
+#include "aws/uri.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
 #include "cm.h"
 
 #include "awssts/secret.h"
-#include "ssm.h"
+#include "aws/ssm.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 #include "cm.h"
 
 #include "awssts/secret.h"
-#include "state.h"
+#include "files/state.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* The STS response reader: real documents, hostile documents, error mapping. */
 #include "cm.h"
 
-#include "sts_errors.h"
-#include "sts_response.h"
+#include "aws/sts_errors.h"
+#include "aws/sts_response.h"
 
 #include <stdio.h>
 #include <stdlib.h>

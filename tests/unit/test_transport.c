@@ -4,9 +4,9 @@
 #include "cm.h"
 
 #include "awssts/sts.h"
-#include "http.h"
-#include "transport.h"
-#include "unsigned_request.h"
+#include "aws/http.h"
+#include "aws/transport.h"
+#include "aws/unsigned_request.h"
 
 #include <string.h>
 

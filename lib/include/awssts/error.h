@@ -39,7 +39,7 @@ typedef enum {
     AWSSTS_E_IMDS_REFUSED,     /* an HTTP error, or no credentials for the role (Code) */
     AWSSTS_E_IMDS_NO_ROLE,     /* the instance has no IAM role */
     AWSSTS_E_IMDS_BAD_RESPONSE, /* malformed or unsafe answer */
-    AWSSTS_E_RATE_LIMITED,     /* too many key fetches by one local caller (lib/fetch_limit.h) */
+    AWSSTS_E_RATE_LIMITED,     /* too many key fetches by one local caller (lib/login/fetch_limit.h) */
     AWSSTS_E_LOCK_TIMEOUT,     /* a lock another process held for longer than allowed */
     AWSSTS_E__COUNT
 } awssts_err;

@@ -1,0 +1,42 @@
+/* Internal: an AssumeRole request checked and made into its STS call, apart
+ * from sending it, so that tests can read the exact parameters. */
+#ifndef AWSSTS_STS_OPS_H
+#define AWSSTS_STS_OPS_H
+
+#include "awssts/sts.h"
+#include "aws/sts_call.h"
+
+/* Room for the parameter names of the tags (Key and Value each) and of the
+ * transitive keys: "TransitiveTagKeys.member.50" is the longest, and any
+ * size_t fits after "TransitiveTagKeys.member." in 48. */
+#define ASSUME_ROLE_TAG_NAMES (AWSSTS_MAX_SESSION_TAGS * 3)
+
+struct assume_role_call {
+    struct sts_call call;  /* borrows the request's strings and names below */
+    char names[ASSUME_ROLE_TAG_NAMES][48];
+};
+
+/*
+ * The caller's request (any struct_size of this library's versions) checked
+ * as STS would and added to out->call: RoleArn, RoleSessionName,
+ * DurationSeconds, SerialNumber, TokenCode, ExternalId, SourceIdentity,
+ * Tags.member.N.Key/Value, TransitiveTagKeys.member.N, each when set.
+ * Free out->call with awssts_sts_call_free, on failure too.
+ */
+awssts_err awssts_assume_role_prepare(const struct awssts_assume_role_request *given,
+                                      struct assume_role_call *out,
+                                      struct awssts_error_info *ei);
+
+/*
+ * STS's rules for an AssumeRole's Tags and TransitiveTagKeys (at most 50 of
+ * each, the keys' and values' lengths and characters, no aws: prefix, no
+ * two keys alike but for case, each transitive key a tag's), as the call
+ * checks them; also for the configuration, so that a bad tag is refused
+ * where it is written. AWSSTS_E_INVALID_ARGUMENT, the tag named by place
+ * and key, never by value.
+ */
+awssts_err awssts_session_tags_check(const struct awssts_tag *tags, size_t n_tags,
+                                     const char *const *transitive, size_t n_transitive,
+                                     struct awssts_error_info *ei);
+
+#endif

@@ -1,0 +1,137 @@
+/* The runtime directory's contract. */
+#include "files/session_dir.h"
+#include "awssts/config.h"
+#include "awssts/credfile.h"
+#include "awssts/safefile.h"
+#include "awssts/secret.h"
+#include "util/buf.h"
+#include "util/error_set.h"
+#include "files/paths.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+awssts_err awssts_session_dir_check(int dirfd, const char *path, uid_t uid,
+                                    struct awssts_error_info *ei)
+{
+    struct stat st;
+    if (fstat(dirfd, &st) != 0)
+        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "%s: %s", path, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: not a directory", path);
+    if (st.st_uid != uid)
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: owned by uid %u, not by uid %u",
+                                path, (unsigned)st.st_uid, (unsigned)uid);
+    if ((st.st_mode & 0077) != 0)
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: mode %04o, must be 0700", path,
+                                (unsigned)(st.st_mode & 07777));
+    awssts_err rc = awssts_dir_check_memory_fs(dirfd, ei);
+    if (rc != AWSSTS_OK)
+        awssts_error_prefix(ei, path);
+    return rc;
+}
+
+awssts_err awssts_session_write(int dirfd, const struct awssts_state *st,
+                                struct awssts_error_info *ei)
+{
+    char *state = NULL, *creds = NULL;
+    size_t slen = 0, clen = 0;
+    struct awssts_credfile *cf = awssts_credfile_new();
+    awssts_err rc = cf != NULL ? AWSSTS_OK : awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    if (rc == AWSSTS_OK)
+        rc = awssts_credfile_put_credentials(cf, st->profile, awssts_state_current(st),
+                                             st->has_role ? st->role_arn : NULL, ei);
+    /* The named roles written with awssts assume, each in its own section. */
+    for (size_t i = 0; rc == AWSSTS_OK && i < st->n_named; i++)
+        if (st->named[i].profile[0] != '\0')
+            rc = awssts_credfile_put_credentials(cf, st->named[i].profile, &st->named[i].creds,
+                                                 st->named[i].creds.assumed_role_arn, ei);
+    if (rc == AWSSTS_OK && awssts_credfile_serialize(cf, &creds, &clen) != AWSSTS_OK)
+        rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    if (rc == AWSSTS_OK)
+        rc = awssts_state_serialize(st, &state, &slen, ei);
+    /* The state first: a reader that finds new credentials finds their state. */
+    if (rc == AWSSTS_OK)
+        rc = awssts_file_write_atomic(dirfd, AWSSTS_SESSION_STATE, state, slen, 0600, ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_file_write_atomic(dirfd, AWSSTS_SESSION_CREDENTIALS, creds, clen, 0600, ei);
+    awssts_credfile_free(cf);
+    awssts_secret_free(state);
+    awssts_secret_free(creds);
+    return rc;
+}
+
+awssts_err awssts_session_read(int dirfd, uid_t uid, struct awssts_state *st,
+                               struct awssts_error_info *ei)
+{
+    char *text = NULL;
+    size_t len = 0;
+    struct awssts_file_policy pol = {.owner = uid, .forbidden = 0077};
+    awssts_err rc = awssts_file_read(dirfd, AWSSTS_SESSION_STATE, &pol, &text, &len, ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_state_parse(text, len, st, ei);
+    awssts_secret_free(text);
+    return rc;
+}
+
+awssts_err awssts_session_environment(const char *dir, const struct awssts_state *st,
+                                      awssts_session_env_fn emit, void *ctx)
+{
+    struct awssts_buf file;
+    awssts_buf_init(&file, 0);
+    awssts_buf_printf(&file, "%s/" AWSSTS_SESSION_CREDENTIALS, dir);
+    awssts_err rc = file.failed ? AWSSTS_E_NOMEM : emit(ctx, "AWS_SHARED_CREDENTIALS_FILE", file.data);
+    awssts_buf_free(&file);
+    if (rc == AWSSTS_OK && strcmp(st->profile, "default") != 0)
+        rc = emit(ctx, "AWS_PROFILE", st->profile);
+    if (rc == AWSSTS_OK && st->export_region) {
+        rc = emit(ctx, "AWS_REGION", st->region);
+        if (rc == AWSSTS_OK)
+            rc = emit(ctx, "AWS_DEFAULT_REGION", st->region);
+    }
+    /* A VPC endpoint without private DNS: the session's own calls to STS go
+     * where the login's went, for clients that read this. */
+    if (rc == AWSSTS_OK && st->endpoint != NULL && st->export_endpoint)
+        rc = emit(ctx, "AWS_ENDPOINT_URL_STS", st->endpoint);
+    if (rc == AWSSTS_OK)
+        rc = emit(ctx, "AWS_STS_REGIONAL_ENDPOINTS", "regional");
+    return rc;
+}
+
+/* runtime_dir from the configuration's [global], expanded, when readable. */
+static bool configured_dir(const char *config_path, uid_t uid, const char *user, char *out,
+                           size_t len)
+{
+    struct awssts_config *cfg = NULL;
+    struct awssts_file_policy pol = {.owner = 0, .forbidden = 0022};
+    if (config_path == NULL || awssts_config_load(config_path, &pol, &cfg, NULL) != AWSSTS_OK)
+        return false;
+    const char *pattern = awssts_config_get(cfg, "global", "runtime_dir");
+    bool ok = pattern != NULL && pattern[0] == '/' &&
+              awssts_expand_path(pattern, uid, user, out, len, NULL) == AWSSTS_OK;
+    awssts_config_free(cfg);
+    return ok;
+}
+
+size_t awssts_session_candidates(uid_t uid, const char *user, const char *creds_env,
+                                 const char *config_path, char out[][4096], size_t max)
+{
+    size_t n = 0;
+    if (n < max && creds_env != NULL && creds_env[0] == '/') {
+        snprintf(out[n], 4096, "%s", creds_env);
+        char *slash = strrchr(out[n], '/');
+        if (slash != out[n]) {
+            *slash = '\0';
+            n++;
+        }
+    }
+    if (n < max && configured_dir(config_path, uid, user, out[n], 4096))
+        n++;
+    if (n < max)
+        snprintf(out[n++], 4096, "/run/user/%u/aws-sts", (unsigned)uid);
+    if (n < max)
+        snprintf(out[n++], 4096, "/run/aws-sts/%u", (unsigned)uid);
+    return n;
+}

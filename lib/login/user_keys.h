@@ -1,0 +1,61 @@
+/*
+ * Internal: a user's long-term keys, as the module reads them and as
+ * `awssts check --probe` proves them: from the root-owned keys file
+ * (section [USER], read like the configuration file, with iniparser) or,
+ * with keys = home, from the user's ~/.aws/credentials [PROFILE-long-term]
+ * (read as the AWS CLI reads it, with the user's own rights).
+ */
+#ifndef AWSSTS_USER_KEYS_H
+#define AWSSTS_USER_KEYS_H
+
+#include <pwd.h>
+
+#include "login/as_user.h"
+#include "awssts/error.h"
+#include "login/options.h"
+
+struct awssts_user_keys {
+    char *access_key_id;
+    char *secret_access_key;
+    char *mfa_serial;  /* aws_mfa_device or mfa_serial, if present */
+    char *role_arn;    /* assume_role or role_arn, if present */
+    char *source;      /* "FILE [SECTION]" or "ssm:NAME" they were read from */
+    char region[32];   /* keys = ssm: with no region configured: the
+                          instance's, from IMDS, for the login too */
+};
+
+/*
+ * AWSSTS_E_NO_KEYS: the user has none (no keys configured, no [USER]
+ * section; with keys = home, no ~/.aws/credentials or no section in it).
+ * A configured keys file that is missing or unreadable is not that: it is
+ * AWSSTS_E_NOT_FOUND or another error, with the file named. keys =
+ * ssm:NAME reads them from SSM Parameter Store with the instance role
+ * (ssm.h), on a client of s's TLS, CA, proxy and retry settings within one
+ * timeout of its own (the user's typing is never counted against the STS
+ * calls); a parameter that does not exist is AWSSTS_E_NO_KEYS.
+ */
+awssts_err awssts_keys_load(const struct awssts_settings *s, const struct passwd *pw,
+                            const struct awssts_as_user *as_user, struct awssts_user_keys *k,
+                            struct awssts_error_info *ei);
+
+void awssts_user_keys_free(struct awssts_user_keys *k);
+
+/* A user's key values wherever they were read (borrowed strings). */
+struct awssts_key_values {
+    const char *access_key_id;
+    const char *secret_access_key;
+    const char *mfa_serial; /* NULL: none */
+    const char *role_arn;   /* NULL or aws-mfa's "None": none */
+};
+
+/*
+ * The checks every source's keys pass (key id and secret present and of
+ * their shapes, an MFA device that is an ARN or serial, a role that is a
+ * role ARN), then copies into k, with k->source "LABEL [SECTION]" (LABEL
+ * alone when section is NULL). AWSSTS_E_CONFIG naming where, never a value.
+ */
+awssts_err awssts_user_keys_take(const struct awssts_key_values *v, const char *label,
+                                 const char *section, struct awssts_user_keys *k,
+                                 struct awssts_error_info *ei);
+
+#endif
