@@ -7,7 +7,7 @@
  * [PROFILE-SHORTSUFFIX] of the same file, everything else kept as it was.
  */
 #include "cli.h"
-#include "aws/login_flow.h"
+#include "login/login_flow.h"
 #include "awssts/credfile.h"
 #include "awssts/endpoint.h"
 #include "awssts/secret.h"

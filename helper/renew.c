@@ -1,7 +1,7 @@
 /* Renewal: the role again with the MFA session (no code), or, once the MFA
  * session has ended, a new one with a code typed on the terminal. */
 #include "cli.h"
-#include "aws/login_flow.h"
+#include "login/login_flow.h"
 #include "rules/roles.h"
 #include "awssts/credfile.h"
 #include "awssts/safefile.h"

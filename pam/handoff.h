@@ -15,7 +15,7 @@
 #include <security/pam_modules.h>
 
 #include "awssts/error.h"
-#include "aws/login_flow.h"
+#include "login/login_flow.h"
 #include "login/options.h"
 
 #define PAS_HANDOFF_ENV "PAM_AWS_STS_HANDOFF"

@@ -8,7 +8,7 @@
 #include <security/pam_modules.h>
 
 #include "awssts/error.h"
-#include "aws/login_flow.h"
+#include "login/login_flow.h"
 #include "login/runtime_dir.h"
 
 /* Write credentials and state, as the user, each atomically. */

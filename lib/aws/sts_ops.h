@@ -27,16 +27,4 @@ awssts_err awssts_assume_role_prepare(const struct awssts_assume_role_request *g
                                       struct assume_role_call *out,
                                       struct awssts_error_info *ei);
 
-/*
- * STS's rules for an AssumeRole's Tags and TransitiveTagKeys (at most 50 of
- * each, the keys' and values' lengths and characters, no aws: prefix, no
- * two keys alike but for case, each transitive key a tag's), as the call
- * checks them; also for the configuration, so that a bad tag is refused
- * where it is written. AWSSTS_E_INVALID_ARGUMENT, the tag named by place
- * and key, never by value.
- */
-awssts_err awssts_session_tags_check(const struct awssts_tag *tags, size_t n_tags,
-                                     const char *const *transitive, size_t n_transitive,
-                                     struct awssts_error_info *ei);
-
 #endif

@@ -16,13 +16,11 @@
 #include "login/as_user.h"
 #include "awssts/error.h"
 #include "login/options.h"
+#include "login/own_tmpfs.h"
 #include "login/registry.h"
 
 #define AWSSTS_OWN_RUNTIME_DIR "/run/aws-sts/%U"
 #define AWSSTS_LOGIND_DIR "/run/user/%U"
-/* The size of the user's own tmpfs; also how a copy of it is recognised. */
-#define AWSSTS_OWN_TMPFS_BYTES (1024L * 1024L)
-#define AWSSTS_OWN_TMPFS_INODES 256L
 /* What a login's files need, with room to spare: checked before STS. */
 #define AWSSTS_RUNTIME_MIN_FREE_BYTES (64L * 1024L)
 #define AWSSTS_RUNTIME_MIN_FREE_INODES 16L

@@ -4,7 +4,7 @@
 #include "util/error_set.h"
 #include "files/paths.h"
 #include "login/registry.h"
-#include "login/runtime_dir.h"
+#include "login/own_tmpfs.h"
 #include "files/session_dir.h"
 
 #include <errno.h>

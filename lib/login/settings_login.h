@@ -8,10 +8,10 @@
 #define AWSSTS_SETTINGS_LOGIN_H
 
 #include "awssts/sts.h"
-#include "aws/login_flow.h"
+#include "login/login_flow.h"
 #include "login/options.h"
 #include "files/state.h"
-#include "login/user_keys.h"
+#include "login/key_set.h"
 
 /* The connection and role part of a renewal state, borrowing s's strings. */
 void awssts_settings_state(const struct awssts_settings *s, struct awssts_state *st);

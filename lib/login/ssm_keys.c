@@ -1,6 +1,7 @@
 /* keys = ssm:NAME from end to end: the name, the instance role from IMDSv2,
  * GetParameter signed with it, the value as keys. */
 #include "aws/ssm.h"
+#include "login/ssm_keys.h"
 #include "awssts/secret.h"
 #include "util/error_set.h"
 #include "aws/imds.h"

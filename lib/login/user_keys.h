@@ -11,18 +11,10 @@
 #include <pwd.h>
 
 #include "login/as_user.h"
+#include "login/key_set.h"
 #include "awssts/error.h"
 #include "login/options.h"
 
-struct awssts_user_keys {
-    char *access_key_id;
-    char *secret_access_key;
-    char *mfa_serial;  /* aws_mfa_device or mfa_serial, if present */
-    char *role_arn;    /* assume_role or role_arn, if present */
-    char *source;      /* "FILE [SECTION]" or "ssm:NAME" they were read from */
-    char region[32];   /* keys = ssm: with no region configured: the
-                          instance's, from IMDS, for the login too */
-};
 
 /*
  * AWSSTS_E_NO_KEYS: the user has none (no keys configured, no [USER]
@@ -37,25 +29,5 @@ struct awssts_user_keys {
 awssts_err awssts_keys_load(const struct awssts_settings *s, const struct passwd *pw,
                             const struct awssts_as_user *as_user, struct awssts_user_keys *k,
                             struct awssts_error_info *ei);
-
-void awssts_user_keys_free(struct awssts_user_keys *k);
-
-/* A user's key values wherever they were read (borrowed strings). */
-struct awssts_key_values {
-    const char *access_key_id;
-    const char *secret_access_key;
-    const char *mfa_serial; /* NULL: none */
-    const char *role_arn;   /* NULL or aws-mfa's "None": none */
-};
-
-/*
- * The checks every source's keys pass (key id and secret present and of
- * their shapes, an MFA device that is an ARN or serial, a role that is a
- * role ARN), then copies into k, with k->source "LABEL [SECTION]" (LABEL
- * alone when section is NULL). AWSSTS_E_CONFIG naming where, never a value.
- */
-awssts_err awssts_user_keys_take(const struct awssts_key_values *v, const char *label,
-                                 const char *section, struct awssts_user_keys *k,
-                                 struct awssts_error_info *ei);
 
 #endif

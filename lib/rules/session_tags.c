@@ -1,7 +1,7 @@
 /* Parsing, checking and writing back the session tags of a login. */
 #include "rules/session_tags.h"
 #include "util/error_set.h"
-#include "aws/sts_ops.h"
+#include "rules/tag_rules.h"
 #include "rules/template.h"
 
 #include <stdbool.h>

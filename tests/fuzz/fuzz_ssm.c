@@ -4,6 +4,7 @@
  * accepted must be whole: keys that pass the keys-file checks, a value as
  * long as it says. */
 #include "aws/ssm.h"
+#include "login/ssm_keys.h"
 #include "awssts/validate.h"
 
 #include <stdint.h>

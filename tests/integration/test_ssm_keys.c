@@ -8,6 +8,7 @@
 #include "awssts/secret.h"
 #include "aws/imds.h"
 #include "aws/ssm.h"
+#include "login/ssm_keys.h"
 #include "aws/transport.h"
 #include "aws/unsigned_request.h"
 

@@ -6,6 +6,7 @@
 
 #include "login/fetch_limit.h"
 #include "aws/ssm.h"
+#include "login/ssm_keys.h"
 
 #include <errno.h>
 

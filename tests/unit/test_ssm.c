@@ -4,6 +4,7 @@
 
 #include "awssts/secret.h"
 #include "aws/ssm.h"
+#include "login/ssm_keys.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* A login's STS calls, in the order the flow gives, on one client. */
-#include "aws/login_flow.h"
+#include "login/login_flow.h"
 #include "awssts/secret.h"
 #include "awssts/validate.h"
 #include "util/error_set.h"

@@ -1,6 +1,6 @@
 /* A parameter's value as a user's keys: a JSON object of strings under the
  * names a keys file uses, checked as a keys file's are (user_keys.c). */
-#include "aws/ssm.h"
+#include "login/ssm_keys.h"
 #include "util/error_set.h"
 #include "json/json.h"
 
