@@ -41,7 +41,7 @@ start_fault() { # name cert [extra options]
     "$PY" "$HERE/fault_sts.py" --cert "$PEERS/pki/$2.pem" --key "$PEERS/pki/$2.key" \
         --port-file "$PEERS/$1.port" --log "$PEERS/$1.log" --issued-log "$PEERS/$1.issued" \
         --totp-secret "$TOTP_SECRET" --trust-policy "bastion=$TRUST_POLICY" \
-        --hang-seconds 20 ${3:-} > "$PEERS/$1.out" 2>&1 &
+        --hang-seconds 20 ${3:+"$3"} > "$PEERS/$1.out" 2>&1 &
     echo $! >> "$PEERS/pids"
     wait_for_file "$PEERS/$1.port" $! "$1"
 }
