@@ -45,6 +45,42 @@ static const char *env_or(const char *name, const char *dflt)
     return (v != NULL && *v != '\0') ? v : dflt;
 }
 
+/* aws-mfa's --log-level: false (said) for a level it does not have. */
+static bool set_log_level(const char *level)
+{
+    if (strcasecmp(level, "DEBUG") == 0)
+        cli_verbosity = 0;
+    else if (strcasecmp(level, "INFO") == 0)
+        cli_verbosity = 1;
+    else if (strcasecmp(level, "WARNING") == 0 || strcasecmp(level, "WARN") == 0)
+        cli_verbosity = 2;
+    else if (strcasecmp(level, "ERROR") == 0 || strcasecmp(level, "CRITICAL") == 0)
+        cli_verbosity = 3;
+    else {
+        cli_error("--log-level takes DEBUG, INFO, WARNING, ERROR or CRITICAL");
+        return false;
+    }
+    return true;
+}
+
+/* --duration or MFA_STS_DURATION (dur), else aws-mfa's default for the
+ * kind of login; false (said) when out of STS's range. */
+static bool parse_duration(const char *dur, struct login_opts *o)
+{
+    o->duration = o->role ? 3600 : 43200;
+    if (dur == NULL)
+        return true;
+    char *end = NULL;
+    errno = 0;
+    o->duration = strtol(dur, &end, 10);
+    long max = o->role ? AWSSTS_ROLE_DURATION_MAX : AWSSTS_SESSION_DURATION_MAX;
+    if (errno || *end || o->duration < 900 || o->duration > max) {
+        cli_error("--duration must be 900..%ld seconds", max);
+        return false;
+    }
+    return true;
+}
+
 static int parse(int argc, char **argv, struct login_opts *o)
 {
     static const struct option opts[] = {
@@ -98,18 +134,8 @@ static int parse(int argc, char **argv, struct login_opts *o)
         case 'c': o->ca_bundle = optarg; break;
         case 'C': o->credentials_file = optarg; break;
         case 'l':
-            if (strcasecmp(optarg, "DEBUG") == 0)
-                cli_verbosity = 0;
-            else if (strcasecmp(optarg, "INFO") == 0)
-                cli_verbosity = 1;
-            else if (strcasecmp(optarg, "WARNING") == 0 || strcasecmp(optarg, "WARN") == 0)
-                cli_verbosity = 2;
-            else if (strcasecmp(optarg, "ERROR") == 0 || strcasecmp(optarg, "CRITICAL") == 0)
-                cli_verbosity = 3;
-            else {
-                cli_error("--log-level takes DEBUG, INFO, WARNING, ERROR or CRITICAL");
+            if (!set_log_level(optarg))
                 return EXIT_USAGE;
-            }
             break;
         case 'h': printf("%s", usage); return EXIT_OK;
         default: fprintf(stderr, "%s", usage); return EXIT_USAGE;
@@ -121,17 +147,8 @@ static int parse(int argc, char **argv, struct login_opts *o)
     }
     if (o->role != NULL && (strcasecmp(o->role, "none") == 0 || *o->role == '\0'))
         o->role = NULL;
-    o->duration = o->role ? 3600 : 43200;
-    if (dur != NULL) {
-        char *end = NULL;
-        errno = 0;
-        o->duration = strtol(dur, &end, 10);
-        long max = o->role ? AWSSTS_ROLE_DURATION_MAX : AWSSTS_SESSION_DURATION_MAX;
-        if (errno || *end || o->duration < 900 || o->duration > max) {
-            cli_error("--duration must be 900..%ld seconds", max);
-            return EXIT_USAGE;
-        }
-    }
+    if (!parse_duration(dur, o))
+        return EXIT_USAGE;
     if (!awssts_valid_profile_name(o->profile)) {
         cli_error("'%s' is not a profile name", o->profile);
         return EXIT_USAGE;
@@ -281,165 +298,199 @@ static int setup(struct awssts_credfile *cf, const char *path, mode_t mode, cons
     return rc;
 }
 
+/* One login's file and the names and keys it found there. */
+struct login_file {
+    char path[4096];
+    mode_t mode;
+    struct awssts_credfile *cf;
+    char lsec[160], ssec[160], regbuf[64];
+    const char *id, *secret, *region;
+};
+
+/* The credentials file, loaded (new with --setup when there is none). */
+static int load_file(const struct login_opts *o, struct login_file *f)
+{
+    int rc = credentials_path(o, f->path, sizeof(f->path));
+    if (rc != EXIT_OK)
+        return rc;
+    struct stat fst;
+    f->mode = stat(f->path, &fst) == 0 ? fst.st_mode & 0777 : 0600;
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    /* Ours, and nobody else may write it: it decides which keys we send. */
+    struct awssts_file_policy pol = {.owner = getuid(), .forbidden = 0022};
+    awssts_err arc = awssts_credfile_load(AT_FDCWD, f->path, &pol, &f->cf, &ei);
+    if (arc == AWSSTS_E_NOT_FOUND && o->setup)
+        arc = (f->cf = awssts_credfile_new()) ? AWSSTS_OK : AWSSTS_E_NOMEM;
+    if (arc != AWSSTS_OK) {
+        cli_error("%s", ei.detail[0] ? ei.detail : awssts_strerror(arc));
+        return EXIT_FAILURE_OTHER;
+    }
+    return EXIT_OK;
+}
+
+/* The sections, the long-term keys, the device, the role and the region,
+ * from the options first and the long-term section second, as aws-mfa. */
+static int resolve(struct login_opts *o, struct login_file *f)
+{
+    long_section(f->lsec, sizeof(f->lsec), o->profile, o);
+    short_section(f->ssec, sizeof(f->ssec), o->profile, o);
+    if (strcmp(f->lsec, f->ssec) == 0) {
+        cli_error("the long-term and short-term sections are both [%s]: "
+                  "--long-term-suffix cannot equal --short-term-suffix", f->lsec);
+        return EXIT_USAGE;
+    }
+    f->id = awssts_credfile_get(f->cf, f->lsec, "aws_access_key_id");
+    f->secret = awssts_credfile_get(f->cf, f->lsec, "aws_secret_access_key");
+    if (!awssts_credfile_has_section(f->cf, f->lsec) || f->id == NULL || f->secret == NULL) {
+        cli_error("%s: no [%s] with aws_access_key_id and aws_secret_access_key (see awssts login --setup)",
+                  f->path, f->lsec);
+        return EXIT_FAILURE_OTHER;
+    }
+    if (o->device == NULL)
+        o->device = awssts_credfile_get(f->cf, f->lsec, "aws_mfa_device");
+    if (o->role == NULL) {
+        const char *r = awssts_credfile_get(f->cf, f->lsec, "assume_role");
+        if (r != NULL && strcasecmp(r, "none") != 0)
+            o->role = r;
+        if (o->role != NULL && getenv("MFA_STS_DURATION") == NULL && o->duration == 43200)
+            o->duration = 3600;
+    }
+    if (o->device == NULL || !awssts_valid_mfa_serial(o->device)) {
+        cli_error("no MFA device: give --device, set MFA_DEVICE or aws_mfa_device in [%s]", f->lsec);
+        return EXIT_USAGE;
+    }
+    f->region = find_region(o, f->regbuf, sizeof(f->regbuf));
+    if (f->region == NULL) {
+        cli_error("no region: give --region or set one for the profile (the global STS endpoint is never used)");
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* Credentials for the same role that are still valid: nothing to do (said). */
+static bool still_valid(const struct login_opts *o, const struct login_file *f)
+{
+    const char *exp = awssts_credfile_get(f->cf, f->ssec, "expiration");
+    const char *had_role = awssts_credfile_get(f->cf, f->ssec, "assumed_role_arn");
+    time_t when;
+    bool same_role = (o->role == NULL && had_role == NULL) ||
+                     (o->role != NULL && had_role != NULL && strcmp(o->role, had_role) == 0);
+    if (o->force || exp == NULL || !same_role || awssts_time_parse(exp, &when) != AWSSTS_OK ||
+        when <= time(NULL))
+        return false;
+    printf("Your credentials are still valid for %ld seconds. They will expire at %s\n",
+           (long)(when - time(NULL)), exp);
+    return true;
+}
+
+/* The code: --token, --token - (standard input) or a prompt on the terminal. */
+static int read_code(const struct login_opts *o, char *code, size_t len)
+{
+    if (o->token != NULL && strcmp(o->token, "-") == 0) {
+        /* From standard input: out of the command line that ps shows. */
+        stdin_line(code, len);
+        if (!awssts_valid_mfa_code(code)) {
+            cli_error("--token -: standard input did not hold a six-digit code");
+            return EXIT_USAGE;
+        }
+        return EXIT_OK;
+    }
+    if (o->token != NULL) {
+        snprintf(code, len, "%s", o->token);
+        return EXIT_OK;
+    }
+    char prompt[512];
+    snprintf(prompt, sizeof(prompt), "Enter AWS MFA code for device [%s] (renewing for %ld seconds):",
+             o->device, o->duration);
+    if (tty_prompt(prompt, true, code, len) != EXIT_OK) {
+        cli_error("no terminal to ask for the MFA code: give --token");
+        return EXIT_USAGE;
+    }
+    if (!awssts_valid_mfa_code(code)) {
+        cli_error("the MFA code must be six digits");
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* STS with the code, aws-mfa's way: AssumeRole with the code when there is
+ * a role, GetSessionToken otherwise. */
+static int call_sts(const struct login_opts *o, const struct login_file *f, const char *code,
+                    struct awssts_login_result *r)
+{
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    struct awssts_client_options co = {.struct_size = sizeof(co), .region = f->region, .endpoint = o->endpoint,
+                                       .ca_file = o->ca_bundle, .user_agent = "awssts-login",
+                                       .proxy = env_or("HTTPS_PROXY", env_or("https_proxy", NULL))};
+    struct awssts_client *c = NULL;
+    if (awssts_client_new(&co, &c, &ei) != AWSSTS_OK) {
+        cli_error_info("configuration", &ei);
+        return EXIT_USAGE;
+    }
+    struct passwd *pw = getpwuid(getuid());
+    struct awssts_login_plan plan = {
+        .flow = AWSSTS_FLOW_DIRECT,
+        .mfa_serial = o->device,
+        .role_arn = o->role,
+        .role_session_name = o->session_name ? o->session_name : (pw ? pw->pw_name : "awssts"),
+        .session_duration = o->role ? 0 : o->duration,
+        .role_duration = o->role ? o->duration : 0,
+    };
+    if (o->role != NULL)
+        cli_info("assuming %s for %ld seconds via %s", o->role, o->duration, awssts_client_host(c));
+    else
+        cli_info("fetching session credentials for %ld seconds via %s", o->duration,
+                 awssts_client_host(c));
+    struct awssts_keys lt = {f->id, f->secret, NULL};
+    int rc = EXIT_OK;
+    if (awssts_login_run(c, &lt, &plan, code, r, &ei) != AWSSTS_OK) {
+        cli_error_info(r->failed_call ? r->failed_call : "STS", &ei);
+        rc = cli_exit_code(ei.code);
+    }
+    awssts_client_free(c);
+    return rc;
+}
+
+/* The new credentials into the short-term section, the file saved in place. */
+static int save(const struct login_opts *o, struct login_file *f, const struct awssts_login_result *r)
+{
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    const struct awssts_credentials *cr = awssts_login_final(r);
+    if (awssts_credfile_put_credentials(f->cf, f->ssec, cr, o->role, &ei) != AWSSTS_OK) {
+        cli_error_info("credentials", &ei);
+        return EXIT_FAILURE_OTHER;
+    }
+    int rc = cli_save_file(f->cf, f->path, f->mode);
+    char e[20];
+    awssts_time_format_mfa(cr->expiration, e);
+    if (rc == EXIT_OK)
+        cli_info("success: [%s] in %s is valid until %s UTC", f->ssec, f->path, e);
+    return rc;
+}
+
 int cmd_login(int argc, char **argv)
 {
     struct login_opts o;
     int rc = parse(argc, argv, &o);
     if (rc >= 0)
         return rc;
-
-    char path[4096];
-    if ((rc = credentials_path(&o, path, sizeof(path))) != EXIT_OK)
+    struct login_file f = {0};
+    if ((rc = load_file(&o, &f)) != EXIT_OK)
         return rc;
-    struct stat fst;
-    mode_t mode = 0600;
-    if (stat(path, &fst) == 0)
-        mode = fst.st_mode & 0777;
-    struct awssts_credfile *cf = NULL;
-    struct awssts_error_info ei;
-    awssts_error_info_reset(&ei);
-    /* Ours, and nobody else may write it: it decides which keys we send. */
-    struct awssts_file_policy pol = {.owner = getuid(), .forbidden = 0022};
-    awssts_err arc = awssts_credfile_load(AT_FDCWD, path, &pol, &cf, &ei);
-    if (arc == AWSSTS_E_NOT_FOUND && o.setup)
-        arc = (cf = awssts_credfile_new()) ? AWSSTS_OK : AWSSTS_E_NOMEM;
-    if (arc != AWSSTS_OK) {
-        cli_error("%s", ei.detail[0] ? ei.detail : awssts_strerror(arc));
-        return EXIT_FAILURE_OTHER;
-    }
     if (o.setup) {
-        rc = setup(cf, path, mode, &o);
-        awssts_credfile_free(cf);
-        return rc;
+        rc = setup(f.cf, f.path, f.mode, &o);
+    } else if ((rc = resolve(&o, &f)) == EXIT_OK && !still_valid(&o, &f)) {
+        char code[16] = "";
+        struct awssts_login_result r = {0};
+        if ((rc = read_code(&o, code, sizeof(code))) == EXIT_OK &&
+            (rc = call_sts(&o, &f, code, &r)) == EXIT_OK)
+            rc = save(&o, &f, &r);
+        awssts_memzero(code, sizeof(code));
+        awssts_login_result_clear(&r);
     }
-
-    char lsec[160], ssec[160], regbuf[64];
-    long_section(lsec, sizeof(lsec), o.profile, &o);
-    short_section(ssec, sizeof(ssec), o.profile, &o);
-    if (strcmp(lsec, ssec) == 0) {
-        cli_error("the long-term and short-term sections are both [%s]: "
-                  "--long-term-suffix cannot equal --short-term-suffix", lsec);
-        awssts_credfile_free(cf);
-        return EXIT_USAGE;
-    }
-    const char *id = awssts_credfile_get(cf, lsec, "aws_access_key_id");
-    const char *secret = awssts_credfile_get(cf, lsec, "aws_secret_access_key");
-    if (!awssts_credfile_has_section(cf, lsec) || id == NULL || secret == NULL) {
-        cli_error("%s: no [%s] with aws_access_key_id and aws_secret_access_key (see awssts login --setup)",
-                  path, lsec);
-        awssts_credfile_free(cf);
-        return EXIT_FAILURE_OTHER;
-    }
-    if (o.device == NULL)
-        o.device = awssts_credfile_get(cf, lsec, "aws_mfa_device");
-    if (o.role == NULL) {
-        const char *r = awssts_credfile_get(cf, lsec, "assume_role");
-        if (r != NULL && strcasecmp(r, "none") != 0)
-            o.role = r;
-        if (o.role != NULL && getenv("MFA_STS_DURATION") == NULL && o.duration == 43200)
-            o.duration = 3600;
-    }
-    if (o.device == NULL || !awssts_valid_mfa_serial(o.device)) {
-        cli_error("no MFA device: give --device, set MFA_DEVICE or aws_mfa_device in [%s]", lsec);
-        awssts_credfile_free(cf);
-        return EXIT_USAGE;
-    }
-    const char *region = find_region(&o, regbuf, sizeof(regbuf));
-    if (region == NULL) {
-        cli_error("no region: give --region or set one for the profile (the global STS endpoint is never used)");
-        awssts_credfile_free(cf);
-        return EXIT_USAGE;
-    }
-
-    /* Still valid for the same role: nothing to do. */
-    const char *exp = awssts_credfile_get(cf, ssec, "expiration");
-    const char *had_role = awssts_credfile_get(cf, ssec, "assumed_role_arn");
-    time_t when;
-    bool same_role = (o.role == NULL && had_role == NULL) ||
-                     (o.role != NULL && had_role != NULL && strcmp(o.role, had_role) == 0);
-    if (!o.force && exp != NULL && same_role && awssts_time_parse(exp, &when) == AWSSTS_OK &&
-        when > time(NULL)) {
-        printf("Your credentials are still valid for %ld seconds. They will expire at %s\n",
-               (long)(when - time(NULL)), exp);
-        awssts_credfile_free(cf);
-        return EXIT_OK;
-    }
-
-    char code[16] = "";
-    if (o.token != NULL && strcmp(o.token, "-") == 0) {
-        /* From standard input: out of the command line that ps shows. */
-        stdin_line(code, sizeof(code));
-        if (!awssts_valid_mfa_code(code)) {
-            cli_error("--token -: standard input did not hold a six-digit code");
-            awssts_memzero(code, sizeof(code));
-            awssts_credfile_free(cf);
-            return EXIT_USAGE;
-        }
-    } else if (o.token != NULL) {
-        snprintf(code, sizeof(code), "%s", o.token);
-    } else {
-        char prompt[512];
-        snprintf(prompt, sizeof(prompt), "Enter AWS MFA code for device [%s] (renewing for %ld seconds):",
-                 o.device, o.duration);
-        if (tty_prompt(prompt, true, code, sizeof(code)) != EXIT_OK) {
-            cli_error("no terminal to ask for the MFA code: give --token");
-            awssts_credfile_free(cf);
-            return EXIT_USAGE;
-        }
-        if (!awssts_valid_mfa_code(code)) {
-            cli_error("the MFA code must be six digits");
-            awssts_credfile_free(cf);
-            return EXIT_USAGE;
-        }
-    }
-
-    struct awssts_client_options co = {.struct_size = sizeof(co), .region = region, .endpoint = o.endpoint,
-                                       .ca_file = o.ca_bundle, .user_agent = "awssts-login",
-                                       .proxy = env_or("HTTPS_PROXY", env_or("https_proxy", NULL))};
-    struct awssts_client *c = NULL;
-    struct awssts_login_result r = {0};
-    struct awssts_keys lt = {id, secret, NULL};
-    if (awssts_client_new(&co, &c, &ei) != AWSSTS_OK) {
-        cli_error_info("configuration", &ei);
-        rc = EXIT_USAGE;
-    } else {
-        /* aws-mfa's way: AssumeRole with the code when there is a role. */
-        struct passwd *pw = getpwuid(getuid());
-        struct awssts_login_plan plan = {
-            .flow = AWSSTS_FLOW_DIRECT,
-            .mfa_serial = o.device,
-            .role_arn = o.role,
-            .role_session_name = o.session_name ? o.session_name : (pw ? pw->pw_name : "awssts"),
-            .session_duration = o.role ? 0 : o.duration,
-            .role_duration = o.role ? o.duration : 0,
-        };
-        if (o.role != NULL)
-            cli_info("assuming %s for %ld seconds via %s", o.role, o.duration, awssts_client_host(c));
-        else
-            cli_info("fetching session credentials for %ld seconds via %s", o.duration,
-                     awssts_client_host(c));
-        rc = awssts_login_run(c, &lt, &plan, code, &r, &ei) == AWSSTS_OK ? EXIT_OK : -1;
-    }
-    awssts_memzero(code, sizeof(code));
-    awssts_client_free(c);
-    if (rc == -1) {
-        cli_error_info(r.failed_call ? r.failed_call : "STS", &ei);
-        rc = cli_exit_code(ei.code);
-    }
-    const struct awssts_credentials *cr = awssts_login_final(&r);
-    if (rc == EXIT_OK) {
-        if (awssts_credfile_put_credentials(cf, ssec, cr, o.role, &ei) != AWSSTS_OK) {
-            cli_error_info("credentials", &ei);
-            rc = EXIT_FAILURE_OTHER;
-        } else {
-            rc = cli_save_file(cf, path, mode);
-        }
-        char e[20];
-        awssts_time_format_mfa(cr->expiration, e);
-        if (rc == EXIT_OK)
-            cli_info("success: [%s] in %s is valid until %s UTC", ssec, path, e);
-    }
-    awssts_login_result_clear(&r);
-    awssts_credfile_free(cf);
+    awssts_credfile_free(f.cf);
     return rc;
 }

@@ -394,7 +394,11 @@ static int config_path(const char *given, char *out, size_t len)
     return EXIT_OK;
 }
 
-int cmd_setup_config(int argc, char **argv)
+/* The credential_process command: this program, its subcommand and --dir. */
+#define SETUP_CMD_MAX (PATH_MAX + 4200)
+
+/* setup-config's options: the profile's name, the file and the directory. */
+static int parse_setup(int argc, char **argv, const char **name, const char **given, const char **dir)
 {
     static const struct option opts[] = {
         {"profile", required_argument, NULL, 'p'},
@@ -404,30 +408,85 @@ int cmd_setup_config(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *usage = "usage: awssts setup-config [--profile NAME] [--config-file PATH] [--dir DIR]\n";
-    const char *name = "awssts", *given = NULL, *dir = NULL;
     optind = 1;
     int ch;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 'p': name = optarg; break;
-        case 'c': given = optarg; break;
-        case 'd': dir = optarg; break;
+        case 'p': *name = optarg; break;
+        case 'c': *given = optarg; break;
+        case 'd': *dir = optarg; break;
         case 'h': printf("%s", usage); return EXIT_OK;
         default: fprintf(stderr, "%s", usage); return EXIT_USAGE;
         }
     }
-    if (optind != argc || name == NULL || !awssts_valid_profile_name(name)) {
+    if (optind != argc || *name == NULL || !awssts_valid_profile_name(*name)) {
         fprintf(stderr, "%s", usage);
         return EXIT_USAGE;
     }
+    return -1;
+}
+
+/* [profile NAME] running cmd, and one profile NAME-ROLE for each named
+ * role, renewed from the MFA session; all in the session's region. */
+static awssts_err set_profiles(struct awssts_credfile *cf, const char *name, const char *cmd,
+                               const struct awssts_state *st, struct awssts_roles *roles,
+                               struct awssts_error_info *ei)
+{
+    char section[160];
+    snprintf(section, sizeof(section), "%s%s", strcmp(name, "default") ? "profile " : "", name);
+    awssts_err arc = awssts_credfile_set(cf, section, "credential_process", cmd, ei);
+    if (arc == AWSSTS_OK)
+        arc = awssts_credfile_set(cf, section, "region", st->region, ei);
+    if (arc == AWSSTS_OK)
+        arc = awssts_roles_parse(st->roles, roles, ei);
+    for (size_t i = 0; arc == AWSSTS_OK && i < roles->n; i++) {
+        char rsection[160], rcmd[SETUP_CMD_MAX + 64];
+        snprintf(rsection, sizeof(rsection), "profile %s-%s", name, roles->v[i].name);
+        snprintf(rcmd, sizeof(rcmd), "%s --role %s", cmd, roles->v[i].name);
+        arc = awssts_credfile_set(cf, rsection, "credential_process", rcmd, ei);
+        if (arc == AWSSTS_OK)
+            arc = awssts_credfile_set(cf, rsection, "region", st->region, ei);
+    }
+    return arc;
+}
+
+/* The AWS config file at path with the profiles set, saved in place. */
+static awssts_err write_config(const char *path, const char *name, const char *cmd,
+                               const struct awssts_state *st, struct awssts_roles *roles,
+                               struct awssts_error_info *ei)
+{
+    struct awssts_credfile *cf = NULL;
+    struct awssts_file_policy pol = {.owner = getuid(), .forbidden = 0022};
+    mode_t mode = 0600;
+    struct stat fst;
+    if (stat(path, &fst) == 0)
+        mode = fst.st_mode & 0777;
+    awssts_err arc = awssts_credfile_load(AT_FDCWD, path, &pol, &cf, ei);
+    if (arc == AWSSTS_E_NOT_FOUND)
+        arc = (cf = awssts_credfile_new()) ? AWSSTS_OK : AWSSTS_E_NOMEM;
+    if (arc == AWSSTS_OK)
+        arc = set_profiles(cf, name, cmd, st, roles, ei);
+    if (arc == AWSSTS_OK && cli_save_file(cf, path, mode) != EXIT_OK)
+        arc = AWSSTS_E_FILE_IO;
+    awssts_credfile_free(cf);
+    if (arc != AWSSTS_OK && arc != AWSSTS_E_FILE_IO) /* cli_save_file has said why */
+        cli_error("%s: %s", path, ei->detail[0] ? ei->detail : awssts_strerror(arc));
+    return arc;
+}
+
+int cmd_setup_config(int argc, char **argv)
+{
+    const char *name = "awssts", *given = NULL, *dir = NULL;
+    int rc = parse_setup(argc, argv, &name, &given, &dir);
+    if (rc >= 0)
+        return rc;
     struct common c = {.dir = dir};
     struct session_dir sd;
     struct awssts_state st;
-    int rc = load(&c, LOCK_SH, &sd, &st);
-    if (rc != EXIT_OK)
+    if ((rc = load(&c, LOCK_SH, &sd, &st)) != EXIT_OK)
         return rc;
 
-    char path[4096], self[PATH_MAX], cmd[PATH_MAX + 4200], section[160];
+    char path[4096], self[PATH_MAX], cmd[SETUP_CMD_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
     rc = config_path(given, path, sizeof(path));
     if (n <= 0 || rc != EXIT_OK) {
@@ -436,41 +495,11 @@ int cmd_setup_config(int argc, char **argv)
     }
     self[n] = '\0';
     snprintf(cmd, sizeof(cmd), "%s credential-process%s%s", self, dir ? " --dir " : "", dir ? sd.path : "");
-    snprintf(section, sizeof(section), "%s%s", strcmp(name, "default") ? "profile " : "", name);
 
-    struct awssts_credfile *cf = NULL;
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
-    struct awssts_file_policy pol = {.owner = getuid(), .forbidden = 0022};
-    mode_t mode = 0600;
-    struct stat fst;
-    if (stat(path, &fst) == 0)
-        mode = fst.st_mode & 0777;
-    awssts_err arc = awssts_credfile_load(AT_FDCWD, path, &pol, &cf, &ei);
-    if (arc == AWSSTS_E_NOT_FOUND)
-        arc = (cf = awssts_credfile_new()) ? AWSSTS_OK : AWSSTS_E_NOMEM;
-    if (arc == AWSSTS_OK)
-        arc = awssts_credfile_set(cf, section, "credential_process", cmd, &ei);
-    if (arc == AWSSTS_OK)
-        arc = awssts_credfile_set(cf, section, "region", st.region, &ei);
-    /* One profile NAME-ROLE for each named role, renewed from the MFA session. */
     struct awssts_roles roles = {0};
-    if (arc == AWSSTS_OK)
-        arc = awssts_roles_parse(st.roles, &roles, &ei);
-    for (size_t i = 0; arc == AWSSTS_OK && i < roles.n; i++) {
-        char rsection[160], rcmd[sizeof(cmd) + 64];
-        snprintf(rsection, sizeof(rsection), "profile %s-%s", name, roles.v[i].name);
-        snprintf(rcmd, sizeof(rcmd), "%s --role %s", cmd, roles.v[i].name);
-        arc = awssts_credfile_set(cf, rsection, "credential_process", rcmd, &ei);
-        if (arc == AWSSTS_OK)
-            arc = awssts_credfile_set(cf, rsection, "region", st.region, &ei);
-    }
-    if (arc == AWSSTS_OK && cli_save_file(cf, path, mode) != EXIT_OK)
-        arc = AWSSTS_E_FILE_IO;
-    awssts_credfile_free(cf);
-    if (arc != AWSSTS_OK) {
-        if (arc != AWSSTS_E_FILE_IO) /* cli_save_file has said why */
-            cli_error("%s: %s", path, ei.detail[0] ? ei.detail : awssts_strerror(arc));
+    if (write_config(path, name, cmd, &st, &roles, &ei) != AWSSTS_OK) {
         rc = EXIT_FAILURE_OTHER;
     } else {
         printf("profile %s in %s now runs: %s\n", name, path, cmd);

@@ -227,6 +227,94 @@ static struct curl_slist *header_list(const struct awssts_curl_api *api,
     return l;
 }
 
+/* Connection and TLS rules, every one set explicitly: libcurl reads the
+ * environment for what is left unset. */
+static bool set_connection(const struct awssts_curl_api *api, CURL *h, const struct http_settings *s,
+                           const struct http_request *req, const char *scheme,
+                           struct curl_slist *connect_to, long connect_timeout_ms, long timeout_ms)
+{
+    SETOPT(h, CURLOPT_URL, req->url);
+    SETOPT(h, CURLOPT_PROTOCOLS_STR, scheme);
+    SETOPT(h, CURLOPT_REDIR_PROTOCOLS_STR, scheme);
+    SETOPT(h, CURLOPT_FOLLOWLOCATION, 0L);
+    SETOPT(h, CURLOPT_NOSIGNAL, 1L);
+    SETOPT(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    SETOPT(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+    if (s->ca_file != NULL)
+        SETOPT(h, CURLOPT_CAINFO, s->ca_file);
+    if (s->ca_path != NULL)
+        SETOPT(h, CURLOPT_CAPATH, s->ca_path);
+    /* Set explicitly, both: libcurl reads the proxy variables (http_proxy,
+     * NO_PROXY ...) from the environment only for options left unset. */
+    SETOPT(h, CURLOPT_PROXY, s->proxy != NULL && !req->direct ? s->proxy : "");
+    SETOPT(h, CURLOPT_NOPROXY, "");
+    if (connect_to != NULL)
+        SETOPT(h, CURLOPT_CONNECT_TO, connect_to);
+    SETOPT(h, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
+    SETOPT(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+    return true;
+setopt_failed:
+    return false;
+}
+
+/* The request itself and where its answer goes. */
+static bool set_request(const struct awssts_curl_api *api, CURL *h, const struct http_settings *s,
+                        const struct http_request *req, struct curl_slist *hdrs,
+                        struct http_response *resp, char *errbuf)
+{
+    SETOPT(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)AWSSTS_MAX_RESPONSE);
+    if (req->method == HTTP_GET) {
+        SETOPT(h, CURLOPT_HTTPGET, 1L);
+    } else {
+        SETOPT(h, CURLOPT_POST, 1L);
+        SETOPT(h, CURLOPT_POSTFIELDS, req->body != NULL ? req->body : "");
+        SETOPT(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(req->body != NULL ? req->body_len : 0));
+        if (req->method == HTTP_PUT)
+            SETOPT(h, CURLOPT_CUSTOMREQUEST, "PUT");
+    }
+    if (s->user_agent != NULL)
+        SETOPT(h, CURLOPT_USERAGENT, s->user_agent);
+    SETOPT(h, CURLOPT_HTTPHEADER, hdrs);
+    SETOPT(h, CURLOPT_WRITEFUNCTION, on_body);
+    SETOPT(h, CURLOPT_WRITEDATA, resp);
+    SETOPT(h, CURLOPT_HEADERFUNCTION, on_header);
+    SETOPT(h, CURLOPT_HEADERDATA, resp);
+    SETOPT(h, CURLOPT_ERRORBUFFER, errbuf);
+    SETOPT(h, CURLOPT_ACCEPT_ENCODING, "identity");
+    return true;
+setopt_failed:
+    return false;
+}
+
+/* Runs the transfer set up on h; the error, if any, says what failed. */
+static awssts_err run_transfer(const struct awssts_curl_api *api, CURL *h, char *errbuf,
+                               struct http_response *resp, struct awssts_error_info *ei)
+{
+    struct perform p = {api, h, CURLE_OK};
+    /* A setuid host (su, sudo) runs us with the caller's environment: in
+     * that case no look-up or library call of the exchange gets to read it. */
+    if (awssts_secure_mode())
+        awssts_without_environment(perform, &p);
+    else
+        perform(&p);
+    CURLcode cc = p.result;
+    long request_size = 0;
+    api->easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
+    resp->request_sent = request_size > 0;
+    api->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+    api->easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &resp->proxy_status);
+    if (cc != CURLE_OK && resp->proxy_status >= 300)
+        return awssts_error_set(ei, AWSSTS_E_NETWORK, "the proxy refused the tunnel (HTTP %ld%s)",
+                                resp->proxy_status,
+                                resp->proxy_status == 407 ? ": it wants credentials" : "");
+    if (cc != CURLE_OK) {
+        errbuf[CURL_ERROR_SIZE - 1] = '\0';
+        return classify(api, cc, errbuf, resp, ei);
+    }
+    return AWSSTS_OK;
+}
+
 awssts_err awssts_http_exchange(void *handle, const struct http_settings *s,
                                 const struct http_request *req, long connect_timeout_ms,
                                 long timeout_ms, struct http_response *resp,
@@ -255,71 +343,11 @@ awssts_err awssts_http_exchange(void *handle, const struct http_settings *s,
     }
 
     api->easy_reset(h);
-    SETOPT(h, CURLOPT_URL, req->url);
-    SETOPT(h, CURLOPT_PROTOCOLS_STR, scheme);
-    SETOPT(h, CURLOPT_REDIR_PROTOCOLS_STR, scheme);
-    SETOPT(h, CURLOPT_FOLLOWLOCATION, 0L);
-    SETOPT(h, CURLOPT_NOSIGNAL, 1L);
-    SETOPT(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    SETOPT(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-    if (s->ca_file != NULL)
-        SETOPT(h, CURLOPT_CAINFO, s->ca_file);
-    if (s->ca_path != NULL)
-        SETOPT(h, CURLOPT_CAPATH, s->ca_path);
-    /* Set explicitly, both: libcurl reads the proxy variables (http_proxy,
-     * NO_PROXY ...) from the environment only for options left unset. */
-    SETOPT(h, CURLOPT_PROXY, s->proxy != NULL && !req->direct ? s->proxy : "");
-    SETOPT(h, CURLOPT_NOPROXY, "");
-    if (connect_to != NULL)
-        SETOPT(h, CURLOPT_CONNECT_TO, connect_to);
-    SETOPT(h, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
-    SETOPT(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-    SETOPT(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)AWSSTS_MAX_RESPONSE);
-    if (req->method == HTTP_GET) {
-        SETOPT(h, CURLOPT_HTTPGET, 1L);
-    } else {
-        SETOPT(h, CURLOPT_POST, 1L);
-        SETOPT(h, CURLOPT_POSTFIELDS, req->body != NULL ? req->body : "");
-        SETOPT(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(req->body != NULL ? req->body_len : 0));
-        if (req->method == HTTP_PUT)
-            SETOPT(h, CURLOPT_CUSTOMREQUEST, "PUT");
-    }
-    if (s->user_agent != NULL)
-        SETOPT(h, CURLOPT_USERAGENT, s->user_agent);
-    SETOPT(h, CURLOPT_HTTPHEADER, hdrs);
-    SETOPT(h, CURLOPT_WRITEFUNCTION, on_body);
-    SETOPT(h, CURLOPT_WRITEDATA, resp);
-    SETOPT(h, CURLOPT_HEADERFUNCTION, on_header);
-    SETOPT(h, CURLOPT_HEADERDATA, resp);
-    SETOPT(h, CURLOPT_ERRORBUFFER, errbuf);
-    SETOPT(h, CURLOPT_ACCEPT_ENCODING, "identity");
-
-    struct perform p = {api, h, CURLE_OK};
-    /* A setuid host (su, sudo) runs us with the caller's environment: in
-     * that case no look-up or library call of the exchange gets to read it. */
-    if (awssts_secure_mode())
-        awssts_without_environment(perform, &p);
+    if (set_connection(api, h, s, req, scheme, connect_to, connect_timeout_ms, timeout_ms) &&
+        set_request(api, h, s, req, hdrs, resp, errbuf))
+        rc = run_transfer(api, h, errbuf, resp, ei);
     else
-        perform(&p);
-    CURLcode cc = p.result;
-    long request_size = 0;
-    api->easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
-    resp->request_sent = request_size > 0;
-    api->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
-    api->easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &resp->proxy_status);
-    if (cc != CURLE_OK && resp->proxy_status >= 300) {
-        rc = awssts_error_set(ei, AWSSTS_E_NETWORK, "the proxy refused the tunnel (HTTP %ld%s)",
-                              resp->proxy_status,
-                              resp->proxy_status == 407 ? ": it wants credentials" : "");
-    } else if (cc != CURLE_OK) {
-        errbuf[sizeof(errbuf) - 1] = '\0';
-        rc = classify(api, cc, errbuf, resp, ei);
-    }
-    goto out;
-
-setopt_failed:
-    rc = awssts_error_set(ei, AWSSTS_E_INTERNAL, "libcurl refused an option (too old?)");
+        rc = awssts_error_set(ei, AWSSTS_E_INTERNAL, "libcurl refused an option (too old?)");
 out:
     /* The handle keeps pointers to our header lists, body and error buffer. */
     api->easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
