@@ -1,5 +1,5 @@
-/* The files of a login and the session's environment, through PAM. */
-#include "runtime.h"
+/* The login's files in the user's runtime directory, and the session's environment. */
+#include "login_files.h"
 #include "user_rights.h"
 #include "util/buf.h"
 #include "util/error_set.h"
@@ -10,9 +10,9 @@
 #include <security/pam_ext.h>
 #include <syslog.h>
 
-awssts_err pas_runtime_write(pam_handle_t *pamh, const struct awssts_settings *s,
-                             const struct passwd *pw, const struct awssts_runtime *rt,
-                             const struct awssts_login_result *l, struct awssts_error_info *ei)
+awssts_err pas_login_files_write(pam_handle_t *pamh, const struct awssts_settings *s,
+                                 const struct passwd *pw, const struct awssts_runtime *rt,
+                                 const struct awssts_login_result *l, struct awssts_error_info *ei)
 {
     /* The state for awssts, from the settings and this login (borrowed). */
     struct awssts_state st;
@@ -33,8 +33,8 @@ awssts_err pas_runtime_write(pam_handle_t *pamh, const struct awssts_settings *s
     return awssts_as_user_leave(as_user, rc, ei);
 }
 
-void pas_runtime_release(pam_handle_t *pamh, const struct awssts_settings *s,
-                         const struct passwd *pw, const char *path)
+void pas_login_files_release(pam_handle_t *pamh, const struct awssts_settings *s,
+                             const struct passwd *pw, const char *path)
 {
     struct pas_as_user u;
     struct awssts_error_info ei;
@@ -54,8 +54,8 @@ static awssts_err put_env(void *ctx, const char *name, const char *value)
     return prc == PAM_SUCCESS ? AWSSTS_OK : AWSSTS_E_INTERNAL;
 }
 
-awssts_err pas_runtime_export(pam_handle_t *pamh, const struct awssts_settings *s,
-                              const char *path, struct awssts_error_info *ei)
+awssts_err pas_login_files_export(pam_handle_t *pamh, const struct awssts_settings *s,
+                                  const char *path, struct awssts_error_info *ei)
 {
     struct awssts_state st;
     awssts_settings_state(s, &st);
