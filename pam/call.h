@@ -14,7 +14,6 @@
 /* Data this module keeps on the PAM handle between its calls. */
 #define DATA_WRITTEN "pam_aws_sts_written"    /* the directory this handle wrote to */
 #define DATA_SESSION "pam_aws_sts_session_id" /* this handle's open session */
-#define DATA_PENDING "pam_aws_sts_pending"    /* a login taken from its hand-off */
 
 /* Everything one call needs about its user. */
 struct call {

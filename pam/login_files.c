@@ -4,32 +4,21 @@
 #include "util/buf.h"
 #include "util/error_set.h"
 #include "files/session_dir.h"
-#include "login/settings_login.h"
 #include "files/state.h"
 
 #include <security/pam_ext.h>
 #include <syslog.h>
 
-awssts_err pas_login_files_write(pam_handle_t *pamh, const struct awssts_settings *s,
-                                 const struct passwd *pw, const struct awssts_runtime *rt,
-                                 const struct awssts_login_result *l, struct awssts_error_info *ei)
+awssts_err pas_login_files_write(pam_handle_t *pamh, const struct passwd *pw,
+                                 const struct awssts_runtime *rt, const struct awssts_state *st,
+                                 struct awssts_error_info *ei)
 {
-    /* The state for awssts, from the settings and this login (borrowed). */
-    struct awssts_state st;
-    awssts_settings_state(s, &st);
-    st.user = pw->pw_name;
-    st.role_arn = l->role_arn;
-    st.mfa_serial = l->mfa_serial;
-    st.mfa_session = l->session;
-    st.has_mfa_session = l->has_session;
-    st.role = l->role;
-    st.has_role = l->has_role;
     struct pas_as_user u;
     const struct awssts_as_user *as_user = pas_as_user(&u, pamh, pw);
     awssts_err rc = awssts_as_user_enter(as_user, ei);
     if (rc != AWSSTS_OK)
         return rc;
-    rc = awssts_session_write(rt->dirfd, &st, ei);
+    rc = awssts_session_write(rt->dirfd, st, ei);
     return awssts_as_user_leave(as_user, rc, ei);
 }
 
@@ -54,11 +43,9 @@ static awssts_err put_env(void *ctx, const char *name, const char *value)
     return prc == PAM_SUCCESS ? AWSSTS_OK : AWSSTS_E_INTERNAL;
 }
 
-awssts_err pas_login_files_export(pam_handle_t *pamh, const struct awssts_settings *s,
+awssts_err pas_login_files_export(pam_handle_t *pamh, const struct awssts_state *st,
                                   const char *path, struct awssts_error_info *ei)
 {
-    struct awssts_state st;
-    awssts_settings_state(s, &st);
-    awssts_err rc = awssts_session_environment(path, &st, put_env, pamh);
+    awssts_err rc = awssts_session_environment(path, st, put_env, pamh);
     return rc == AWSSTS_OK ? rc : awssts_error_set(ei, rc, "pam_putenv failed");
 }

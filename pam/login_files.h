@@ -9,19 +9,22 @@
 
 #include "awssts/error.h"
 #include "login/login_flow.h"
+#include "files/state.h"
 #include "login/runtime_dir.h"
 
-/* Write credentials and state, as the user, each atomically. */
-awssts_err pas_login_files_write(pam_handle_t *pamh, const struct awssts_settings *s,
-                                 const struct passwd *pw, const struct awssts_runtime *rt,
-                                 const struct awssts_login_result *l, struct awssts_error_info *ei);
+/* Write the login's state and the credentials file, as the user, each
+ * atomically. */
+awssts_err pas_login_files_write(pam_handle_t *pamh, const struct passwd *pw,
+                                 const struct awssts_runtime *rt, const struct awssts_state *st,
+                                 struct awssts_error_info *ei);
 
 /* awssts_runtime_release with the user's rights; what went wrong is logged. */
 void pas_login_files_release(pam_handle_t *pamh, const struct awssts_settings *s,
                              const struct passwd *pw, const char *path);
 
-/* The session's AWS_* environment (lib/files/session_dir.h) into PAM's. */
-awssts_err pas_login_files_export(pam_handle_t *pamh, const struct awssts_settings *s,
+/* The session's AWS_* environment (lib/files/session_dir.h) into PAM's,
+ * from the login's state. */
+awssts_err pas_login_files_export(pam_handle_t *pamh, const struct awssts_state *st,
                                   const char *path, struct awssts_error_info *ei);
 
 #endif

@@ -8,63 +8,71 @@
 #include "util/id.h"
 #include "util/retry.h"
 #include "login/registry.h"
-#include "login/settings_login.h"
+#include "files/state.h"
 
 #include <security/pam_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
-#define DATA_REGION "pam_aws_sts_region" /* the instance's region of this handle's login */
+/* The login's state, from its hand-off: whole until written, then without
+ * its credentials, for the environment of the calls after. */
+#define DATA_STATE "pam_aws_sts_state"
 
-static void free_pending(pam_handle_t *pamh, void *data, int status)
+static void free_state(pam_handle_t *pamh, void *data, int status)
 {
     (void)pamh;
     (void)status;
-    awssts_login_result_clear(data);
+    awssts_state_free(data);
     free(data);
 }
 
-/* The region of this handle's login when the configuration names none
- * (keys = ssm:, the instance's); a session never goes on without one. */
-static awssts_err session_region(struct call *c, struct awssts_error_info *ei)
+/* This handle's login state, if it has one. */
+static struct awssts_state *handle_state(const struct call *c)
 {
-    const char *r = pas_handle_string(c, DATA_REGION);
-    if (c->s.region == NULL && r != NULL)
-        c->s.region = strdup(r); /* NULL again on no memory: refused below */
-    if (c->s.region == NULL)
-        return awssts_error_set(ei, AWSSTS_E_CONFIG,
-                                "no region: none configured, and the login's hand-off has none");
-    return AWSSTS_OK;
+    const void *v = NULL;
+    if (pam_get_data(c->pamh, DATA_STATE, &v) != PAM_SUCCESS || v == NULL)
+        return NULL;
+    /* pam_get_data hands back const what this module stored mutable, below. */
+    struct awssts_state *st;
+    memcpy(&st, &v, sizeof(void *));
+    return st;
 }
 
 /* The login this handle is to write: taken from its hand-off once (file and
- * variable removed) and kept in memory until written. NULL: none (*code
- * PAM_IGNORE), or the hand-off was bad (*code the failure, logged). */
-static struct awssts_login_result *pending_login(struct call *c, int failure_code, int *code)
+ * variable removed) and kept on the handle. NULL: none (*code PAM_IGNORE),
+ * or the hand-off was bad (*code the failure, logged). */
+static struct awssts_state *pending_state(struct call *c, int failure_code, int *code)
 {
-    const void *v = NULL;
-    if (pam_get_data(c->pamh, DATA_PENDING, &v) == PAM_SUCCESS && v != NULL) {
-        /* pam_get_data hands back const what this module stored mutable, below. */
-        struct awssts_login_result *l;
-        memcpy(&l, &v, sizeof(void *));
-        return l;
-    }
+    struct awssts_state *st = handle_state(c);
+    if (st != NULL)
+        return st;
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
-    struct awssts_login_result *l = calloc(1, sizeof(*l));
-    if (l == NULL) {
+    if ((st = calloc(1, sizeof(*st))) == NULL) {
         *code = PAM_BUF_ERR;
         return NULL;
     }
-    awssts_err arc = pas_handoff_take(c->pamh, &c->s, &c->pw, l, &ei);
-    if (arc == AWSSTS_OK && pam_set_data(c->pamh, DATA_PENDING, l, free_pending) == PAM_SUCCESS)
-        return l;
-    awssts_login_result_clear(l);
-    free(l);
+    awssts_err arc = pas_handoff_take(c->pamh, &c->s, &c->pw, st, &ei);
+    if (arc == AWSSTS_OK && pam_set_data(c->pamh, DATA_STATE, st, free_state) == PAM_SUCCESS)
+        return st;
+    awssts_state_free(st);
+    free(st);
     *code =
         arc == AWSSTS_E_NOT_FOUND ? PAM_IGNORE : pas_phase_failed(c, "session", &ei, failure_code);
     return NULL;
+}
+
+/* Written: the credentials leave the handle's memory; the rest of the
+ * state stays for the environment. */
+static void forget_credentials(struct awssts_state *st)
+{
+    awssts_credentials_clear(&st->mfa_session);
+    awssts_credentials_clear(&st->role);
+    for (size_t i = 0; i < st->n_named; i++)
+        awssts_credentials_clear(&st->named[i].creds);
+    st->has_mfa_session = false;
+    st->has_role = false;
 }
 
 /* Files written by a handle whose session then failed, when no other
@@ -99,14 +107,14 @@ static awssts_err register_session(struct call *c, struct awssts_registry *reg, 
 /* The login's files written into path (the user's runtime directory), the
  * session registered, the directory kept on the handle. */
 static awssts_err write_files(struct call *c, struct awssts_registry *reg, const char *path,
-                              const struct awssts_login_result *l, struct awssts_error_info *ei)
+                              const struct awssts_state *st, struct awssts_error_info *ei)
 {
     struct awssts_runtime rt = {.dirfd = -1};
     struct pas_as_user as_user;
     awssts_err rc = awssts_runtime_open(&c->s, &c->pw, pas_as_user(&as_user, c->pamh, &c->pw), path,
                                         true, &rt, ei);
     if (rc == AWSSTS_OK)
-        rc = pas_login_files_write(c->pamh, &c->s, &c->pw, &rt, l, ei);
+        rc = pas_login_files_write(c->pamh, &c->pw, &rt, st, ei);
     awssts_runtime_close(&rt);
     if (rc == AWSSTS_OK)
         rc = register_session(c, reg, path, ei);
@@ -126,7 +134,7 @@ static awssts_err write_files(struct call *c, struct awssts_registry *reg, const
  * the files. *deferred when the directory cannot be chosen yet (sshd's
  * setcred, before pam_systemd has made /run/user/UID).
  */
-static awssts_err write_and_register(struct call *c, struct awssts_login_result *l,
+static awssts_err write_and_register(struct call *c, const struct awssts_state *st,
                                      bool may_make_own, bool *deferred,
                                      struct awssts_error_info *ei)
 {
@@ -156,7 +164,7 @@ static awssts_err write_and_register(struct call *c, struct awssts_login_result 
     }
     long long t0 = awssts_now_us();
     if (rc == AWSSTS_OK)
-        rc = write_files(c, &reg, path, l, ei);
+        rc = write_files(c, &reg, path, st, ei);
     if (rc != AWSSTS_OK && !live && source != AWSSTS_RUNTIME_AT_SESSION)
         undo_first_write(c, &reg, path);
     awssts_registry_unlock(&reg);
@@ -173,32 +181,22 @@ static int write_pending(struct call *c, bool open_session, int failure_code, bo
     awssts_error_info_reset(&ei);
     *done = true;
     int code = PAM_IGNORE;
-    struct awssts_login_result *l = pending_login(c, failure_code, &code);
-    if (l == NULL)
+    struct awssts_state *st = pending_state(c, failure_code, &code);
+    if (st == NULL)
         return code;
-    /* keys = ssm: with no region configured: the one the login used
-     * (the instance's), for the state and the environment, kept on the
-     * handle for the calls after this one. */
-    if (c->s.region == NULL && l->region[0] != '\0') {
-        char *r = strdup(l->region);
-        if (r == NULL || pam_set_data(c->pamh, DATA_REGION, r, pas_free_data) != PAM_SUCCESS) {
-            free(r);
-            return PAM_BUF_ERR;
-        }
-    }
-    if (session_region(c, &ei) != AWSSTS_OK)
-        return pas_phase_failed(c, "session", &ei, failure_code);
     bool deferred = false;
-    awssts_err arc = write_and_register(c, l, open_session, &deferred, &ei);
+    awssts_err arc = write_and_register(c, st, open_session, &deferred, &ei);
     if (arc == AWSSTS_OK && deferred) {
         pas_debug(c, "credentials kept until open_session (no /run/user/%u yet)",
                   (unsigned)c->pw.pw_uid);
         return PAM_SUCCESS;
     }
     /* Written or failed: the login is used up either way. */
-    pam_set_data(c->pamh, DATA_PENDING, NULL, NULL);
-    if (arc != AWSSTS_OK)
+    if (arc != AWSSTS_OK) {
+        pam_set_data(c->pamh, DATA_STATE, NULL, NULL);
         return pas_phase_failed(c, "session", &ei, failure_code);
+    }
+    forget_credentials(st);
     *done = false;
     return PAM_SUCCESS;
 }
@@ -214,12 +212,17 @@ int pas_establish(struct call *c, bool open_session, int failure_code)
     const char *written = pas_handle_string(c, DATA_WRITTEN);
     if (written == NULL) {
         const void *d = NULL;
-        bool any = pam_get_data(c->pamh, DATA_PENDING, &d) == PAM_SUCCESS ||
+        bool any = pam_get_data(c->pamh, DATA_STATE, &d) == PAM_SUCCESS ||
                    pam_getenv(c->pamh, PAS_HANDOFF_ENV) != NULL ||
                    pam_get_data(c->pamh, "pam_aws_sts_handoff", &d) == PAM_SUCCESS;
         if (!any)
             return PAM_IGNORE;
     }
+    /* The configuration is read again, not the login's settings (those
+     * are in its state): it names the staging directory the hand-off is in,
+     * the runtime directory to write to, the registry's lock wait (timeout)
+     * and on_error, all of which the session phase must obey as they are
+     * now. */
     if (pas_call_settings(c, &ei) != AWSSTS_OK) {
         pas_err(c, "session: %s", ei.detail);
         return pas_phase_result(c, failure_code);
@@ -231,9 +234,10 @@ int pas_establish(struct call *c, bool open_session, int failure_code)
             return rc;
         written = pas_handle_string(c, DATA_WRITTEN);
     }
-    if (session_region(c, &ei) != AWSSTS_OK)
-        return pas_phase_failed(c, "session", &ei, failure_code);
-    if (pas_login_files_export(c->pamh, &c->s, written, &ei) != AWSSTS_OK)
+    const struct awssts_state *st = handle_state(c);
+    if (st == NULL)
+        awssts_error_set(&ei, AWSSTS_E_INTERNAL, "the login's state is gone from the handle");
+    if (st == NULL || pas_login_files_export(c->pamh, st, written, &ei) != AWSSTS_OK)
         return pas_phase_failed(c, "session", &ei, failure_code);
     return PAM_SUCCESS;
 }
@@ -286,6 +290,7 @@ static awssts_err unregister(struct call *c, const char *sid, bool *last,
         awssts_registry_forget(&reg);
         /* A session opened again on this handle has no credentials. */
         pam_set_data(c->pamh, DATA_WRITTEN, NULL, NULL);
+        pam_set_data(c->pamh, DATA_STATE, NULL, NULL);
     }
     awssts_registry_unlock(&reg);
     return rc;
