@@ -44,6 +44,13 @@ awssts_err pas_call_settings(struct call *c, struct awssts_error_info *ei)
     return rc;
 }
 
+awssts_err pas_call_session_settings(struct call *c, struct awssts_error_info *ei)
+{
+    awssts_err rc = awssts_settings_load_session(c->args.config, c->user, c->pw.pw_gid, &c->s, ei);
+    c->settings_loaded = true;
+    return rc;
+}
+
 const char *pas_handle_string(const struct call *c, const char *name)
 {
     const void *v = NULL;

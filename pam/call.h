@@ -38,6 +38,9 @@ void pas_call_end(struct call *c);
 /* The user's settings from the configuration (lib/login/options.h). */
 awssts_err pas_call_settings(struct call *c, struct awssts_error_info *ei);
 
+/* Only what the session phase obeys (awssts_settings_load_session). */
+awssts_err pas_call_session_settings(struct call *c, struct awssts_error_info *ei);
+
 /* A string kept on the handle under name; NULL when none. */
 const char *pas_handle_string(const struct call *c, const char *name);
 

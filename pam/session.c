@@ -218,12 +218,12 @@ int pas_establish(struct call *c, bool open_session, int failure_code)
         if (!any)
             return PAM_IGNORE;
     }
-    /* The configuration is read again, not the login's settings (those
-     * are in its state): it names the staging directory the hand-off is in,
-     * the runtime directory to write to, the registry's lock wait (timeout)
-     * and on_error, all of which the session phase must obey as they are
-     * now. */
-    if (pas_call_settings(c, &ei) != AWSSTS_OK) {
+    /* The configuration is read again, but not checked as a login's: what
+     * the login used is in its state. The session must still obey the file
+     * as it is now for where the hand-off is (staging_dir), where to write
+     * (runtime_dir), how long to wait for the registry's lock (timeout) and
+     * what a failure does (on_error). */
+    if (pas_call_session_settings(c, &ei) != AWSSTS_OK) {
         pas_err(c, "session: %s", ei.detail);
         return pas_phase_result(c, failure_code);
     }
@@ -302,7 +302,8 @@ int pas_close_session(struct call *c, const char *sid)
     awssts_error_info_reset(&ei);
     bool last = false;
     long long t0 = awssts_now_us();
-    awssts_err arc = pas_call_settings(c, &ei);
+    /* runtime_dir and timeout, as in pas_establish. */
+    awssts_err arc = pas_call_session_settings(c, &ei);
     if (arc == AWSSTS_OK)
         arc = unregister(c, sid, &last, &ei);
     int rc = PAM_SUCCESS;
