@@ -1,12 +1,15 @@
-/* The hand-off, as a small credentials-format text. */
+/* The hand-off: the login's state in the state file's format (lib/files/
+ * state.h, one writer and one reader), with a [handoff] header the state
+ * reader skips: whom it is for and when it was staged. */
 #include "handoff.h"
 #include "awssts/credfile.h"
-#include "awssts/endpoint.h"
 #include "awssts/safefile.h"
 #include "awssts/secret.h"
 #include "util/error_set.h"
 #include "util/id.h"
 #include "files/paths.h"
+#include "files/state.h"
+#include "login/settings_login.h"
 #include "login/staging.h"
 #include "util/text.h"
 
@@ -23,6 +26,7 @@
 #include <unistd.h>
 
 #define HANDOFF_DATA "pam_aws_sts_handoff"
+#define HEADER "handoff" /* the header's section */
 
 /* What auth keeps with pam_set_data: the text, and the name of the file
  * it also wrote, so that the file removed is the login's own. */
@@ -40,109 +44,85 @@ static void free_data(pam_handle_t *pamh, void *data, int status)
     free(d);
 }
 
-static awssts_err put_creds(struct awssts_credfile *cf, const char *section,
-                            const struct awssts_credentials *c, struct awssts_error_info *ei)
+/* The login's full renewal state (lib/files/state.h), borrowed from s, pw
+ * and l: the settings the login used, its role, device and credentials, and
+ * its region (the instance's when none is configured, keys = ssm:). */
+static void login_state(const struct awssts_settings *s, const struct passwd *pw,
+                        const struct awssts_login_result *l, char *region, size_t region_len,
+                        struct awssts_state *st)
 {
-    char exp[32];
-    snprintf(exp, sizeof(exp), "%lld", (long long)c->expiration);
-    awssts_err rc = awssts_credfile_set(cf, section, "aws_access_key_id", c->access_key_id, ei);
-    if (rc == AWSSTS_OK)
-        rc = awssts_credfile_set(cf, section, "aws_secret_access_key", c->secret_access_key, ei);
-    if (rc == AWSSTS_OK)
-        rc = awssts_credfile_set(cf, section, "aws_session_token", c->session_token, ei);
-    if (rc == AWSSTS_OK)
-        rc = awssts_credfile_set(cf, section, "expiration", exp, ei);
-    if (rc == AWSSTS_OK && c->assumed_role_arn != NULL)
-        rc = awssts_credfile_set(cf, section, "assumed_role_arn", c->assumed_role_arn, ei);
-    return rc;
+    awssts_settings_state(s, st);
+    st->user = pw->pw_name;
+    st->role_arn = l->role_arn;
+    st->mfa_serial = l->mfa_serial;
+    st->mfa_session = l->session;
+    st->has_mfa_session = l->has_session;
+    st->role = l->role;
+    st->has_role = l->has_role;
+    if (st->region == NULL && l->region[0] != '\0') {
+        snprintf(region, region_len, "%s", l->region);
+        st->region = region;
+    }
 }
 
-static awssts_err serialize(const struct passwd *pw, const struct awssts_login_result *l, char **text,
-                            size_t *len, struct awssts_error_info *ei)
+/* The state as its writer writes it, with the [handoff] header added. */
+static awssts_err serialize(const struct awssts_settings *s, const struct passwd *pw,
+                            const struct awssts_login_result *l, char **text, size_t *len,
+                            struct awssts_error_info *ei)
 {
-    struct awssts_credfile *cf = awssts_credfile_new();
-    if (cf == NULL)
-        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    struct awssts_state st;
+    char region[sizeof(l->region)];
+    login_state(s, pw, l, region, sizeof(region), &st);
+    char *state = NULL;
+    size_t state_len = 0;
+    awssts_err rc = awssts_state_serialize(&st, &state, &state_len, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    struct awssts_credfile *cf = NULL;
+    rc = awssts_credfile_parse(state, state_len, &cf, ei);
+    awssts_secret_free(state);
+    if (rc != AWSSTS_OK)
+        return rc;
     char uid[24], now[24];
     snprintf(uid, sizeof(uid), "%u", (unsigned)pw->pw_uid);
     snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
-    awssts_err rc = awssts_credfile_set(cf, "handoff", "user", pw->pw_name, ei);
+    rc = awssts_credfile_set(cf, HEADER, "user", pw->pw_name, ei);
     if (rc == AWSSTS_OK)
-        rc = awssts_credfile_set(cf, "handoff", "uid", uid, ei);
+        rc = awssts_credfile_set(cf, HEADER, "uid", uid, ei);
     if (rc == AWSSTS_OK)
-        rc = awssts_credfile_set(cf, "handoff", "created", now, ei);
-    if (rc == AWSSTS_OK && l->role_arn != NULL)
-        rc = awssts_credfile_set(cf, "handoff", "role_arn", l->role_arn, ei);
-    if (rc == AWSSTS_OK && l->mfa_serial != NULL)
-        rc = awssts_credfile_set(cf, "handoff", "mfa_serial", l->mfa_serial, ei);
-    if (rc == AWSSTS_OK && l->region[0] != '\0')
-        rc = awssts_credfile_set(cf, "handoff", "region", l->region, ei);
-    if (rc == AWSSTS_OK && l->has_session)
-        rc = put_creds(cf, "session", &l->session, ei);
-    if (rc == AWSSTS_OK && l->has_role)
-        rc = put_creds(cf, "role", &l->role, ei);
+        rc = awssts_credfile_set(cf, HEADER, "created", now, ei);
     if (rc == AWSSTS_OK && awssts_credfile_serialize(cf, text, len) != AWSSTS_OK)
         rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
     awssts_credfile_free(cf);
     return rc;
 }
 
-static awssts_err take_creds(const struct awssts_credfile *cf, const char *section,
-                             struct awssts_credentials *c, struct awssts_error_info *ei)
+/* *ours: the header names this very user and uid, so the hand-off is this
+ * login's to use up (or to remove when it is stale or broken). */
+static awssts_err check_header(const struct awssts_credfile *cf, const struct passwd *pw, bool *ours,
+                               struct awssts_error_info *ei)
 {
-    const char *id = awssts_credfile_get(cf, section, "aws_access_key_id");
-    const char *sk = awssts_credfile_get(cf, section, "aws_secret_access_key");
-    const char *tok = awssts_credfile_get(cf, section, "aws_session_token");
-    const char *exp = awssts_credfile_get(cf, section, "expiration");
-    const char *arn = awssts_credfile_get(cf, section, "assumed_role_arn");
-    long e = 0;
-    if (id == NULL || sk == NULL || tok == NULL || exp == NULL ||
-        !awssts_text_parse_long(exp, 1, 0x7fffffffL, &e))
-        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "hand-off: [%s] incomplete", section);
-    c->access_key_id = awssts_secret_dup(id);
-    c->secret_access_key = awssts_secret_dup(sk);
-    c->session_token = awssts_secret_dup(tok);
-    c->assumed_role_arn = arn ? strdup(arn) : NULL;
-    c->expiration = (time_t)e;
-    if (c->access_key_id == NULL || c->secret_access_key == NULL || c->session_token == NULL ||
-        (arn != NULL && c->assumed_role_arn == NULL))
-        return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    const char *user = awssts_credfile_get(cf, HEADER, "user");
+    const char *uid = awssts_credfile_get(cf, HEADER, "uid");
+    const char *created = awssts_credfile_get(cf, HEADER, "created");
+    long uidv = -1, when = 0;
+    if (user == NULL || uid == NULL || created == NULL ||
+        !awssts_text_parse_long(uid, 0, 0x7fffffffL, &uidv) ||
+        !awssts_text_parse_long(created, 0, 0x7fffffffffffL, &when))
+        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "hand-off: header incomplete");
+    if (strcmp(user, pw->pw_name) != 0 || (uid_t)uidv != pw->pw_uid)
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                                "hand-off belongs to %.32s, not to %.32s; left alone", user,
+                                pw->pw_name);
+    *ours = true;
+    if (time(NULL) - when > PAS_HANDOFF_MAX_AGE || when > time(NULL) + 60)
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "hand-off is stale");
     return AWSSTS_OK;
 }
 
-static awssts_err take_all(const struct awssts_credfile *cf, struct awssts_login_result *out,
-                           struct awssts_error_info *ei)
-{
-    const char *role = awssts_credfile_get(cf, "handoff", "role_arn");
-    const char *serial = awssts_credfile_get(cf, "handoff", "mfa_serial");
-    const char *region = awssts_credfile_get(cf, "handoff", "region");
-    awssts_err rc = AWSSTS_OK;
-    if (region != NULL) {
-        struct awssts_endpoint ep;
-        const struct awssts_endpoint_options eo = {.region = region};
-        if (strlen(region) >= sizeof(out->region) || awssts_endpoint_resolve(&eo, &ep, NULL) != AWSSTS_OK)
-            return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "hand-off: region invalid");
-        snprintf(out->region, sizeof(out->region), "%s", region);
-    }
-    if (awssts_credfile_has_section(cf, "session")) {
-        rc = take_creds(cf, "session", &out->session, ei);
-        out->has_session = rc == AWSSTS_OK;
-    }
-    if (rc == AWSSTS_OK && awssts_credfile_has_section(cf, "role")) {
-        rc = take_creds(cf, "role", &out->role, ei);
-        out->has_role = rc == AWSSTS_OK;
-    }
-    if (rc == AWSSTS_OK && ((role != NULL && (out->role_arn = strdup(role)) == NULL) ||
-                            (serial != NULL && (out->mfa_serial = strdup(serial)) == NULL)))
-        rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-    if (rc == AWSSTS_OK && !out->has_session && !out->has_role)
-        rc = awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "hand-off holds no credentials");
-    return rc;
-}
-
-/* *ours: the header names this very user and uid, so the hand-off is this
- * login's to use up (or to remove when it is stale or broken). */
-static awssts_err parse(const char *text, const struct passwd *pw, struct awssts_login_result *out,
+/* The header checked, then the state read by the state reader, which
+ * checks every value as the helper does. */
+static awssts_err parse(const char *text, const struct passwd *pw, struct awssts_state *out,
                         bool *ours, struct awssts_error_info *ei)
 {
     memset(out, 0, sizeof(*out));
@@ -151,28 +131,18 @@ static awssts_err parse(const char *text, const struct passwd *pw, struct awssts
     awssts_err rc = awssts_credfile_parse(text, strlen(text), &cf, ei);
     if (rc != AWSSTS_OK)
         return rc;
-    const char *user = awssts_credfile_get(cf, "handoff", "user");
-    const char *uid = awssts_credfile_get(cf, "handoff", "uid");
-    const char *created = awssts_credfile_get(cf, "handoff", "created");
-    long uidv = -1, when = 0;
-    if (user == NULL || uid == NULL || created == NULL ||
-        !awssts_text_parse_long(uid, 0, 0x7fffffffL, &uidv) ||
-        !awssts_text_parse_long(created, 0, 0x7fffffffffffL, &when)) {
-        rc = awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "hand-off: header incomplete");
-    } else if (strcmp(user, pw->pw_name) != 0 || (uid_t)uidv != pw->pw_uid) {
-        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
-                              "hand-off belongs to %.32s, not to %.32s; left alone", user,
-                              pw->pw_name);
-    } else {
-        *ours = true;
-        if (time(NULL) - when > PAS_HANDOFF_MAX_AGE || when > time(NULL) + 60)
-            rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "hand-off is stale");
-        else
-            rc = take_all(cf, out, ei);
-    }
+    rc = check_header(cf, pw, ours, ei);
     awssts_credfile_free(cf);
+    if (rc == AWSSTS_OK && (rc = awssts_state_parse(text, strlen(text), out, ei)) != AWSSTS_OK)
+        awssts_error_prefix(ei, "hand-off");
+    if (rc == AWSSTS_OK && (out->user == NULL || strcmp(out->user, pw->pw_name) != 0))
+        rc = awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "hand-off: the state is not %.32s's",
+                              pw->pw_name);
+    /* A session never goes on without a region (keys = ssm: takes the instance's). */
+    if (rc == AWSSTS_OK && out->region == NULL)
+        rc = awssts_error_set(ei, AWSSTS_E_CONFIG, "hand-off: no region");
     if (rc != AWSSTS_OK)
-        awssts_login_result_clear(out);
+        awssts_state_free(out);
     return rc;
 }
 
@@ -204,7 +174,7 @@ awssts_err pas_handoff_stage(pam_handle_t *pamh, const struct awssts_settings *s
 {
     char *text = NULL;
     size_t len = 0;
-    awssts_err rc = serialize(pw, l, &text, &len, ei);
+    awssts_err rc = serialize(s, pw, l, &text, &len, ei);
     if (rc != AWSSTS_OK)
         return rc;
 
@@ -241,7 +211,7 @@ awssts_err pas_handoff_stage(pam_handle_t *pamh, const struct awssts_settings *s
 
 /* The hand-off file named tok, read and parsed. */
 static awssts_err read_named(int dfd, const char *tok, const struct passwd *pw,
-                             struct awssts_login_result *out, bool *ours,
+                             struct awssts_state *out, bool *ours,
                              struct awssts_error_info *ei)
 {
     char *text = NULL;
@@ -257,7 +227,7 @@ static awssts_err read_named(int dfd, const char *tok, const struct passwd *pw,
 }
 
 awssts_err pas_handoff_take(pam_handle_t *pamh, const struct awssts_settings *s,
-                            const struct passwd *pw, struct awssts_login_result *out,
+                            const struct passwd *pw, struct awssts_state *out,
                             struct awssts_error_info *ei)
 {
     memset(out, 0, sizeof(*out));

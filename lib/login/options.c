@@ -440,16 +440,10 @@ static awssts_err check_settings(const char *path, const char *user, struct awss
     return AWSSTS_OK;
 }
 
-awssts_err awssts_settings_load(const char *path, const char *user, gid_t gid,
-                                struct awssts_settings *s, struct awssts_error_info *ei)
-{
-    return awssts_settings_load_origins(path, user, gid, s, NULL, ei);
-}
-
-awssts_err awssts_settings_load_origins(const char *path, const char *user, gid_t gid,
-                                        struct awssts_settings *s,
-                                        struct awssts_setting_origin *origins,
-                                        struct awssts_error_info *ei)
+/* whole: the checks of the merged result too (check_settings). */
+static awssts_err load(const char *path, const char *user, gid_t gid, struct awssts_settings *s,
+                       struct awssts_setting_origin *origins, bool whole,
+                       struct awssts_error_info *ei)
 {
     struct awssts_setting_origin local[N_OPTIONS];
     if (origins == NULL)
@@ -487,10 +481,30 @@ awssts_err awssts_settings_load_origins(const char *path, const char *user, gid_
         rc = apply_section(cfg, user_section, s, origins, ei);
         s->user_section = true;
     }
-    if (rc == AWSSTS_OK)
+    if (rc == AWSSTS_OK && whole)
         rc = check_settings(awssts_config_path(cfg), user, s, origins, ei);
     awssts_config_free(cfg);
     return rc;
+}
+
+awssts_err awssts_settings_load(const char *path, const char *user, gid_t gid,
+                                struct awssts_settings *s, struct awssts_error_info *ei)
+{
+    return load(path, user, gid, s, NULL, true, ei);
+}
+
+awssts_err awssts_settings_load_session(const char *path, const char *user, gid_t gid,
+                                        struct awssts_settings *s, struct awssts_error_info *ei)
+{
+    return load(path, user, gid, s, NULL, false, ei);
+}
+
+awssts_err awssts_settings_load_origins(const char *path, const char *user, gid_t gid,
+                                        struct awssts_settings *s,
+                                        struct awssts_setting_origin *origins,
+                                        struct awssts_error_info *ei)
+{
+    return load(path, user, gid, s, origins, true, ei);
 }
 
 void awssts_settings_free(struct awssts_settings *s)

@@ -97,6 +97,15 @@ const struct awssts_option *awssts_options(size_t *count);
 awssts_err awssts_settings_load(const char *path, const char *user, gid_t gid,
                                 struct awssts_settings *s, struct awssts_error_info *ei);
 
+/* The settings a login's session phase obeys (staging_dir, runtime_dir,
+ * timeout, on_error): the file read, its names and every value checked as
+ * by awssts_settings_load, without the checks of the merged result (region,
+ * endpoint, SSM, tags, roles, expansions). What the login itself used
+ * comes from its state, which the state reader checks. */
+awssts_err awssts_settings_load_session(const char *path, const char *user, gid_t gid,
+                                        struct awssts_settings *s,
+                                        struct awssts_error_info *ei);
+
 /* Where a value came from: its section and line; line 0: the table's default. */
 struct awssts_setting_origin {
     char section[300];

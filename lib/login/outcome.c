@@ -37,6 +37,7 @@ static const struct awssts_outcome_def outcomes[AWSSTS_OUT__COUNT] = {
     [AWSSTS_OUT_RATE_LIMITED] = {"rate_limited", NULL, AWSSTS_RESULT_AUTH_ERR, false, LOG_WARNING,
                                  "Too many AWS logins from this account: wait a minute and try again.",
                                  NULL},
+    [AWSSTS_OUT_SESSION_ERROR] = {NULL, NULL, AWSSTS_RESULT_PHASE_ERR, true, LOG_ERR, NULL, NULL},
 };
 
 const struct awssts_outcome_def *awssts_outcome(enum awssts_outcome o)

@@ -1,5 +1,6 @@
 /*
- * Internal: every way a login's auth phase ends: its label in the log line,
+ * Internal: every way a login's auth phase ends (and its session phase's
+ * failure, whose result on_error decides the same way): its label in the log line,
  * its result, the syslog level and what the user is told. One table, which
  * the module's log line reads, awssts check names its problems with, and
  * `make check` compares with the troubleshooting table of docs/bastion.md.
@@ -23,6 +24,9 @@ enum awssts_outcome {
     AWSSTS_OUT_HANDOFF_ERROR,
     AWSSTS_OUT_UNKNOWN_USER,
     AWSSTS_OUT_RATE_LIMITED,
+    /* setcred or open_session could not write or export the login's
+     * credentials; logged as "PHASE: detail", with no outcome= line. */
+    AWSSTS_OUT_SESSION_ERROR,
     AWSSTS_OUT__COUNT
 };
 
@@ -33,10 +37,11 @@ enum awssts_outcome_result {
     AWSSTS_RESULT_UNAVAILABLE,  /* the login fails: PAM_AUTHINFO_UNAVAIL */
     AWSSTS_RESULT_IGNORE,       /* the login goes on without AWS credentials: PAM_IGNORE */
     AWSSTS_RESULT_USER_UNKNOWN, /* PAM_USER_UNKNOWN */
+    AWSSTS_RESULT_PHASE_ERR,    /* the session phase fails: PAM_CRED_ERR or PAM_SESSION_ERR */
 };
 
 struct awssts_outcome_def {
-    const char *label;         /* as logged: outcome=LABEL */
+    const char *label;         /* as logged: outcome=LABEL; NULL: no outcome= line */
     const char *allowed_label; /* instead, when on_error = allow let the login go on; NULL: the same */
     enum awssts_outcome_result result;
     bool soft;                 /* on_error = allow makes it AWSSTS_RESULT_IGNORE */

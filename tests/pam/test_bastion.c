@@ -536,6 +536,53 @@ static void test_named_handoff_not_read_left_alone(void **state)
     assert_false(exists(owner_path));
 }
 
+/* A whole file's text, NUL-ended, in buf. */
+static void slurp(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        fail_msg("%s: %s", path, strerror(errno));
+    size_t n = fread(buf, 1, len - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+}
+
+/* The hand-off is the login's state: auth stages the state the session
+ * then writes, as is, with only the hand-off's own header beside it. */
+static void test_handoff_is_the_state(void **state)
+{
+    (void)state;
+    struct login l;
+    login_start(&l, "awssts", "rita", code_at(0));
+    bool handoff = false;
+    assert_true(login_auth_in_child(&l, &handoff));
+    assert_true(handoff);
+    const char *token = pam_getenv(l.ph, "PAM_AWS_STS_HANDOFF");
+    assert_non_null(token);
+    char staged_path[128], staged[16384], written_path[128], written[16384];
+    snprintf(staged_path, sizeof(staged_path), "/run/aws-sts/staging/%s", token);
+    slurp(staged_path, staged, sizeof(staged));
+    /* The header is the last section, after the blank line that ends the state. */
+    char *header = strstr(staged, "\n\n[handoff]\n");
+    assert_non_null(header);
+    assert_non_null(strstr(header, "\nuser = rita\n"));
+    assert_non_null(strstr(header, "\nuid = "));
+    assert_non_null(strstr(header, "\ncreated = "));
+    header[1] = '\0';
+    assert_non_null(strstr(staged, "[awssts]\nversion = 3\nuser = rita\n"));
+
+    assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), PAM_SUCCESS);
+    assert_int_equal(pam_open_session(l.ph, 0), PAM_SUCCESS);
+    assert_false(exists(staged_path));
+    snprintf(written_path, sizeof(written_path), "/run/aws-sts/%u/state", (unsigned)uid_of("rita"));
+    slurp(written_path, written, sizeof(written));
+    /* Compared before the session closes, which removes the file. */
+    bool same = strcmp(staged, written) == 0;
+    login_close(&l);
+    if (!same)
+        fail_msg("staged state:\n%s\nwritten state:\n%s", staged, written);
+}
+
 /* An error text with quotes cannot forge fields of the log line. */
 static void test_error_text_is_escaped(void **state)
 {
@@ -638,6 +685,7 @@ int main(void)
         cmocka_unit_test(test_one_deadline_per_login),
         cmocka_unit_test(test_foreign_handoff_left_alone),
         cmocka_unit_test(test_named_handoff_not_read_left_alone),
+        cmocka_unit_test(test_handoff_is_the_state),
         cmocka_unit_test(test_error_text_is_escaped),
         cmocka_unit_test(test_reused_pid_is_not_a_session),
         cmocka_unit_test(test_environment_steered_nothing),

@@ -106,7 +106,8 @@ int main(int argc, char **argv)
             puts(o[i].name);
     } else if (strcmp(argv[1], "outcomes") == 0) {
         for (int i = 0; i < AWSSTS_OUT__COUNT; i++) {
-            puts(awssts_outcome(i)->label);
+            if (awssts_outcome(i)->label != NULL) /* not an auth outcome: never logged */
+                puts(awssts_outcome(i)->label);
             if (awssts_outcome(i)->allowed_label != NULL)
                 puts(awssts_outcome(i)->allowed_label);
         }
