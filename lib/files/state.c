@@ -11,6 +11,8 @@
 #include "rules/roles.h"
 #include "util/text.h"
 #include "aws/uri.h"
+#include "aws/imds.h"
+#include "awssts/validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,35 +22,43 @@
 #define NAMED "role:" /* + a role's name: its credentials */
 #define O(f) offsetof(struct awssts_state, f)
 
-static const struct awssts_state_field fields[] = {
-    {"user", AWSSTS_SF_STRING, O(user), 0, 0, 0},
-    {"region", AWSSTS_SF_STRING, O(region), 0, 0, 0},
-    {"endpoint", AWSSTS_SF_STRING, O(endpoint), 0, 0, 0},
-    {"fips", AWSSTS_SF_BOOL, O(fips), 0, 0, 0},
-    {"dualstack", AWSSTS_SF_BOOL, O(dualstack), 0, 0, 0},
-    {"ca_file", AWSSTS_SF_STRING, O(ca_file), 0, 0, 0},
-    {"ca_path", AWSSTS_SF_STRING, O(ca_path), 0, 0, 0},
-    {"proxy", AWSSTS_SF_STRING, O(proxy), 0, 0, 0},
-    {"connect_timeout", AWSSTS_SF_LONG, O(connect_timeout), 1, 60, 3},
-    {"timeout", AWSSTS_SF_LONG, O(timeout), 1, 300, 10},
-    {"profile", AWSSTS_SF_STRING, O(profile), 0, 0, 0},
-    {"flow", AWSSTS_SF_FLOW, O(flow_direct), 0, 0, 0},
-    {"duration", AWSSTS_SF_LONG, O(duration), AWSSTS_SESSION_DURATION_MIN,
-     AWSSTS_SESSION_DURATION_MAX, 43200},
-    {"role_arn", AWSSTS_SF_STRING, O(role_arn), 0, 0, 0},
-    {"role_session_name", AWSSTS_SF_STRING, O(role_session_name), 0, 0, 0},
-    {"role_duration", AWSSTS_SF_LONG, O(role_duration), AWSSTS_ROLE_DURATION_MIN,
-     AWSSTS_ROLE_DURATION_MAX, 3600},
-    {"source_identity", AWSSTS_SF_STRING, O(source_identity), 0, 0, 0},
-    {"roles", AWSSTS_SF_STRING, O(roles), 0, 0, 0},
-    {"tags", AWSSTS_SF_STRING, O(tags), 0, 0, 0},
-    {"transitive_tags", AWSSTS_SF_STRING, O(transitive_tags), 0, 0, 0},
-    {"keys_source", AWSSTS_SF_STRING, O(keys_source), 0, 0, 0},
-    {"external_id", AWSSTS_SF_STRING, O(external_id), 0, 0, 0},
-    {"mfa_serial", AWSSTS_SF_STRING, O(mfa_serial), 0, 0, 0},
-    {"export_region", AWSSTS_SF_BOOL, O(export_region), 0, 0, 1},
-    {"export_endpoint", AWSSTS_SF_BOOL, O(export_endpoint), 0, 0, 1},
+/* [awssts]'s keys, in the order they are written: the file stays byte for
+ * byte what it was. */
+enum {
+    F_user, F_region, F_endpoint, F_fips, F_dualstack, F_ca_file, F_ca_path, F_proxy,
+    F_connect_timeout, F_timeout, F_profile, F_flow, F_duration, F_role_arn, F_role_session_name,
+    F_role_duration, F_source_identity, F_roles, F_tags, F_transitive_tags, F_keys_source,
+    F_external_id, F_mfa_serial, F_export_region, F_export_endpoint, F__COUNT
 };
+
+/* A kept option's field: its name, limits and default from its one row
+ * (files/option_rows.h); a string's absence stays NULL (an old file has
+ * no source_identity: none is sent). */
+#define SF_STRING AWSSTS_SF_STRING
+#define SF_PATH AWSSTS_SF_STRING
+#define SF_BOOL AWSSTS_SF_BOOL
+#define SF_LONG AWSSTS_SF_LONG
+#define SF_FLOW AWSSTS_SF_FLOW
+#define OPT_DEFAULT(v) (v)
+#define OPT_SHOWN(sh) NULL
+#define STATE_KEPT(n, t, sf, d, lo, hi) [F_##n] = {#n, SF_##t, O(sf), (lo), (hi), d},
+#define STATE_NOT_KEPT(n, t, sf, d, lo, hi)
+#define AWSSTS_OPTION(n, t, f, d, lo, hi, g, sec, keep, sf, text) STATE_##keep(n, t, sf, d, lo, hi)
+
+static const struct awssts_state_field fields[F__COUNT] = {
+    /* What the state keeps that is no option: the login's own. */
+    [F_user] = {"user", AWSSTS_SF_STRING, O(user), 0, 0, NULL},
+    [F_role_arn] = {"role_arn", AWSSTS_SF_STRING, O(role_arn), 0, 0, NULL},
+    [F_keys_source] = {"keys_source", AWSSTS_SF_STRING, O(keys_source), 0, 0, NULL},
+    [F_mfa_serial] = {"mfa_serial", AWSSTS_SF_STRING, O(mfa_serial), 0, 0, NULL},
+#include "files/option_rows.h"
+};
+
+#undef AWSSTS_OPTION
+#undef STATE_KEPT
+#undef STATE_NOT_KEPT
+#undef OPT_DEFAULT
+#undef OPT_SHOWN
 
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -182,19 +192,18 @@ static awssts_err field_parse(struct awssts_state *st, const struct awssts_state
         *string_at(st, f) = strdup(v);
         return *string_at(st, f) != NULL ? AWSSTS_OK : awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
     case AWSSTS_SF_BOOL:
-        *bool_at(st, f) = f->dflt != 0;
-        if (v != NULL && !awssts_parse_bool(v, bool_at(st, f)))
+        if (!awssts_parse_bool(v != NULL ? v : f->dflt, bool_at(st, f)))
             return awssts_error_set(ei, AWSSTS_E_CONFIG, "state: %s is not yes or no", f->key);
         return AWSSTS_OK;
     case AWSSTS_SF_LONG:
-        *long_at(st, f) = f->dflt;
-        if (v != NULL && !awssts_text_parse_long(v, f->min, f->max, long_at(st, f)))
+        if (!awssts_text_parse_long(v != NULL ? v : f->dflt, f->min, f->max, long_at(st, f)))
             return awssts_error_set(ei, AWSSTS_E_CONFIG, "state: %s out of range", f->key);
         return AWSSTS_OK;
     case AWSSTS_SF_FLOW:
-        if (v != NULL && strcmp(v, "direct") != 0 && strcmp(v, "session") != 0)
+        v = v != NULL ? v : f->dflt;
+        if (strcmp(v, "direct") != 0 && strcmp(v, "session") != 0)
             return awssts_error_set(ei, AWSSTS_E_CONFIG, "state: flow is not session or direct");
-        *bool_at(st, f) = v != NULL && strcmp(v, "direct") == 0;
+        *bool_at(st, f) = strcmp(v, "direct") == 0;
         return AWSSTS_OK;
     }
     return awssts_error_set(ei, AWSSTS_E_INTERNAL, "state: field %s of unknown type", f->key);

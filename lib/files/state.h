@@ -64,13 +64,15 @@ struct awssts_state {
  * source_identity, roles, tags and named roles; 1 and 2 are still read. */
 #define AWSSTS_STATE_VERSION 3
 
-/* The fields of [awssts], one line each, in the order they are written. */
+/* The fields of [awssts], one line each, in the order they are written; an
+ * option's (files/option_rows.h) with its name, limits and default. */
 enum awssts_state_field_type { AWSSTS_SF_STRING, AWSSTS_SF_BOOL, AWSSTS_SF_LONG, AWSSTS_SF_FLOW };
 struct awssts_state_field {
     const char *key;
     enum awssts_state_field_type type;
     size_t offset;            /* in struct awssts_state */
-    long min, max, dflt;      /* AWSSTS_SF_LONG; dflt also for AWSSTS_SF_BOOL */
+    long min, max;            /* AWSSTS_SF_LONG */
+    const char *dflt;         /* an absent BOOL, LONG or FLOW: as if this were written */
 };
 const struct awssts_state_field *awssts_state_fields(size_t *count);
 

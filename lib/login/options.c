@@ -23,89 +23,25 @@
 #include <string.h>
 #include <strings.h>
 
-#define S(f) offsetof(struct awssts_settings, f)
-#define STR(f) AWSSTS_OPT_STRING, S(f)
-#define PATH(f) AWSSTS_OPT_PATH, S(f)
-#define BOOL(f) AWSSTS_OPT_BOOL, S(f)
-#define LONG(f) AWSSTS_OPT_LONG, S(f)
-/* One row: name, type and field, default (as written; as shown), limits,
- * [global] only, secret, documentation. */
-#define OPT(n, t, off, v, sh, lo, hi, g, sec, d)                                                  \
-    {                                                                                             \
-        .name = (n), .type = (t), .offset = (off), .value = (v), .shown = (sh), .min = (lo),      \
-        .max = (hi), .global_only = (g), .secret = (sec), .doc = (d)                              \
-    }
-#define ROW(...) OPT(__VA_ARGS__)
+/* The table from the rows of files/option_rows.h; a default is shown as code. */
+#define OPT_DEFAULT(v) .value = (v), .shown = "`" v "`"
+#define OPT_SHOWN(sh) .value = NULL, .shown = (sh)
+#define AWSSTS_OPTION(n, t, f, d, lo, hi, g, sec, keep, sf, text)                                 \
+    {.name = #n, .type = AWSSTS_OPT_##t, .offset = offsetof(struct awssts_settings, f), d,         \
+     .min = (lo), .max = (hi), .global_only = (g), .secret = (sec), .state_kept = (keep),          \
+     .doc = (text)},
+#define KEPT true
+#define NOT_KEPT false
 
 static const struct awssts_option options[] = {
-    ROW("region", STR(region), NULL, "(required; with `keys = ssm:` the instance's)", 0, 0, false, false,
-     "signing region and regional endpoint `sts.REGION.amazonaws.com`, e.g. `ap-east-1`; with `keys = ssm:NAME` and none set, the instance's region from IMDS (the log line's `region_from=imds`)"),
-    ROW("endpoint", STR(endpoint), NULL, "", 0, 0, false, false,
-     "`https://host[:port]` override (a VPC endpoint), signed for `region`; `http://` is refused"),
-    ROW("fips", BOOL(fips), "no", "`no`", 0, 0, false, false,
-     "`yes`: the FIPS endpoint `sts-fips.REGION.amazonaws.com`"),
-    ROW("dualstack", BOOL(dualstack), "no", "`no`", 0, 0, false, false,
-     "`yes`: the dual-stack endpoint `sts.REGION.api.aws`"),
-    ROW("keys", STR(keys), NULL, "", 0, 0, false, false,
-     "`/path` of a root-owned keys file (0600 or 0400, one `[USER]` section each); `home`: the user's `~/.aws/credentials`, section `[PROFILE-long-term]`, read with the user's rights and refused when others may read it; or `ssm:NAME`: a SecureString parameter of SSM Parameter Store holding the section's keys as a JSON object, NAME with `%u` (user) or `%U` (uid), read at login with the instance role over IMDSv2, kept in memory only (docs/fleet.md)"),
-    ROW("imds_endpoint", STR(imds_endpoint), NULL, "`http://169.254.169.254`", 0, 0, false, false,
-     "the instance metadata service for `keys = ssm:` (IMDSv2 only): `http://[fd00:ec2::254]` on IPv6-only instances"),
-    ROW("ssm_endpoint", STR(ssm_endpoint), NULL, "", 0, 0, false, false,
-     "`https://host[:port]` override of SSM's regional endpoint `ssm.REGION.amazonaws.com` (a VPC endpoint) for `keys = ssm:`; `fips` and `dualstack` apply as for STS"),
-    ROW("ssm_account", STR(ssm_account), NULL, "", 0, 0, false, false,
-     "for `keys = ssm:`: the 12-digit account whose Parameter Store holds the keys; a parameter of any other account is never used (the metadata service speaks plain HTTP: with `require = yes` too, no answer of someone else's lets a login skip MFA)"),
-    ROW("profile", STR(profile), "default", "`default`", 0, 0, false, false,
-     "profile written in the credentials file; exported as `AWS_PROFILE` when not `default`"),
-    ROW("mfa_serial", STR(mfa_serial), NULL, "from the keys", 0, 0, false, false,
-     "MFA device ARN or serial (`aws_mfa_device` or `mfa_serial` in the keys)"),
-    ROW("role_arn", STR(role_arn), NULL, "from the keys", 0, 0, false, false,
-     "role to assume (`assume_role` or `role_arn` in the keys); none: session credentials only"),
-    ROW("flow", AWSSTS_OPT_FLOW, S(flow), "session", "`session`", 0, 0, false, false,
-     "`session`: GetSessionToken with the code, then AssumeRole with those session credentials (renewable by `awssts` without a code; role duration at most 3600 s); `direct`: AssumeRole with the code (aws-mfa's way, up to the role's maximum)"),
-    ROW("duration", LONG(duration), "43200", "`43200`", AWSSTS_SESSION_DURATION_MIN,
-     AWSSTS_SESSION_DURATION_MAX, false, false, "GetSessionToken seconds (900-129600)"),
-    ROW("role_duration", LONG(role_duration), "3600", "`3600`", AWSSTS_ROLE_DURATION_MIN,
-     AWSSTS_ROLE_DURATION_MAX, false, false,
-     "AssumeRole seconds (900-43200; at most 3600 with `flow = session`)"),
-    ROW("role_session_name", STR(role_session_name), "%u", "`%u`", 0, 0, false, false,
-     "AssumeRole's session name, `[\\w+=,.@-]{2,64}` once `%u` (the user) and `%h` (this host's short name) are filled in; CloudTrail shows it in the role's ARN"),
-    ROW("source_identity", STR(source_identity), "%u", "`%u`", 0, 0, false, false,
-     "`SourceIdentity` sent on every AssumeRole, the module's and `awssts`'s, with `%u` and `%h` as for `role_session_name`; `none`: not sent. STS keeps it through role chaining and refuses another, so CloudTrail names the login in every call made with the role's credentials (GetSessionToken cannot carry it: the role makes a call attributable)"),
-    ROW("tags", STR(tags), NULL, "", 0, 0, false, false,
-     "session tags on every AssumeRole, the module's and `awssts`'s: `KEY=VALUE KEY=VALUE`, `%u` and `%h` in values (`linux_user=%u bastion=%h`); STS's rules checked here (50 at most, keys 1-128 and values 0-256 of ASCII letters, digits, space and `_.:/=+-@`, no `aws:` key, no two keys alike but for case). The role's trust policy must allow `sts:TagSession`"),
-    ROW("transitive_tags", STR(transitive_tags), NULL, "", 0, 0, false, false,
-     "`all`, or keys of `tags`: tags that pass on to roles chained from the login's session"),
-    ROW("roles", STR(roles), NULL, "", 0, 0, false, false,
-     "named roles the user may take from the one MFA session with `awssts assume`, `exec`, `credential-process --role`: `NAME=ARN NAME=ARN`; the login's role is `role_arn`, else the keys' role, else the first listed"),
-    ROW("external_id", STR(external_id), NULL, "", 0, 0, false, false, "passed to AssumeRole"),
-    ROW("runtime_dir", PATH(runtime_dir), NULL, "see [Files](#files)", 0, 0, true, false,
-     "where the user's files go; `%U` uid, `%u` user name; its parent must exist, on tmpfs"),
-    ROW("staging_dir", PATH(staging_dir), "/run/aws-sts/staging", "`/run/aws-sts/staging`", 0, 0,
-     true, false, "root-only hand-off directory, on tmpfs"),
-    ROW("on_error", AWSSTS_OPT_ON_ERROR, S(on_error_allow), "deny", "`deny`", 0, 0, false, false,
-     "`allow`: an STS, network, key, configuration or local failure lets the login go on without credentials (`PAM_IGNORE`) instead of failing it (`PAM_AUTHINFO_UNAVAIL`); a wrong code always fails"),
-    ROW("require", BOOL(require), "no", "`no`", 0, 0, false, false,
-     "`yes`: a user without keys fails (`PAM_AUTH_ERR`) instead of being ignored"),
-    ROW("connect_timeout", LONG(connect_timeout), "3", "`3`", 1, 60, false, false,
-     "seconds to connect"),
-    ROW("timeout", LONG(timeout), "10", "`10`", 1, 300, false, false,
-     "seconds for all of a login's STS calls together, retries included; also the longest wait for the user's own lock"),
-    ROW("ca_file", PATH(ca_file), NULL, "system store", 0, 0, false, false,
-     "CA bundle for the STS endpoint"),
-    ROW("ca_path", PATH(ca_path), NULL, "system store", 0, 0, false, false,
-     "CA directory for the STS endpoint"),
-    ROW("proxy", STR(proxy), NULL, "none", 0, 0, false, true,
-     "HTTPS proxy `http://[user:password@]host:port`; the environment's proxy variables are never used; with credentials, the file must be 0600 (refused otherwise), and they never reach the user's `state` file"),
-    ROW("prompt", STR(prompt), "AWS MFA code: ", "`AWS MFA code: `", 0, 0, false, false,
-     "the prompt"),
-    ROW("export_region", BOOL(export_region), "yes", "`yes`", 0, 0, false, false,
-     "export `AWS_REGION` and `AWS_DEFAULT_REGION`"),
-    ROW("log_format", AWSSTS_OPT_LOG_FORMAT, S(log_format), "keyvalue", "`keyvalue`", 0, 0, true,
-     false, "the login's one log line: `keyvalue` (`name=value`), or `json` (one JSON object a line, the same fields)"),
-    ROW("export_endpoint", BOOL(export_endpoint), "yes", "`yes`", 0, 0, false, false,
-     "with `endpoint` set, export it as `AWS_ENDPOINT_URL_STS`, so that AWS CLIs and SDKs that read it call the same endpoint (the AWS CLI from 2.13; Debian 12's 2.9 does not)"),
-
+#include "files/option_rows.h"
 };
+
+#undef AWSSTS_OPTION
+#undef OPT_DEFAULT
+#undef OPT_SHOWN
+#undef KEPT
+#undef NOT_KEPT
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 

@@ -74,13 +74,14 @@ enum awssts_option_type {
 struct awssts_option {
     const char *name;
     const char *value;       /* the default, as it would be written in the file; NULL: none */
-    const char *shown;       /* the default as the documentation shows it */
+    const char *shown;       /* the docs' default: value as code, else the row's words */
     const char *doc;         /* one line for docs/pam_aws_sts.md and pam_aws_sts.conf(5) */
     size_t offset;           /* in struct awssts_settings */
     long min, max;           /* AWSSTS_OPT_LONG */
     enum awssts_option_type type;
     bool global_only;        /* not in [group:] and [user:] sections */
     bool secret;             /* may hold a password: zeroed when freed */
+    bool state_kept;         /* the renewal state keeps it, under the option's name */
 };
 
 /* The table, in the order the documentation lists it. */

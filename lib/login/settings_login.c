@@ -1,36 +1,33 @@
 /* From a user's settings to the state, the client and the login. */
 #include "login/settings_login.h"
+#include "aws/imds.h"
+#include "awssts/validate.h"
 
 #include <stdio.h>
 #include <string.h>
 
+/* Each option the state keeps, by its row (files/option_rows.h): the flow
+ * is the state's flow_direct, every other value is the same type. */
+#define COPY_STRING(to, from) (to) = (from)
+#define COPY_PATH(to, from) (to) = (from)
+#define COPY_BOOL(to, from) (to) = (from)
+#define COPY_LONG(to, from) (to) = (from)
+#define COPY_FLOW(to, from) (to) = (from) == AWSSTS_FLOW_DIRECT
+#define COPY_KEPT(t, f, sf) COPY_##t(st->sf, s->f);
+#define COPY_NOT_KEPT(t, f, sf)
+#define AWSSTS_OPTION(n, t, f, d, lo, hi, g, sec, keep, sf, text) COPY_##keep(t, f, sf)
+
 void awssts_settings_state(const struct awssts_settings *s, struct awssts_state *st)
 {
     memset(st, 0, sizeof(*st));
-    st->region = s->region;
-    st->endpoint = s->endpoint;
-    st->fips = s->fips;
-    st->dualstack = s->dualstack;
-    st->ca_file = s->ca_file;
-    st->ca_path = s->ca_path;
-    st->proxy = s->proxy;
-    st->connect_timeout = s->connect_timeout;
-    st->timeout = s->timeout;
-    st->profile = s->profile;
-    st->flow_direct = s->flow == AWSSTS_FLOW_DIRECT;
-    st->duration = s->duration;
-    st->role_session_name = s->role_session_name;
-    st->role_duration = s->role_duration;
-    st->external_id = s->external_id;
-    st->source_identity = s->source_identity;
-    st->roles = s->roles;
-    st->tags = s->tags;
+#include "files/option_rows.h"
     /* awssts cannot read SSM with the user's rights: it says so, not "no keys". */
     st->keys_source = s->keys != NULL && strncmp(s->keys, "ssm:", 4) == 0 ? s->keys : NULL;
-    st->transitive_tags = s->transitive_tags;
-    st->export_region = s->export_region;
-    st->export_endpoint = s->export_endpoint;
 }
+
+#undef AWSSTS_OPTION
+#undef COPY_KEPT
+#undef COPY_NOT_KEPT
 
 void awssts_settings_client_options(const struct awssts_settings *s, const char *user_agent,
                                     struct awssts_client_options *o)
