@@ -12,6 +12,8 @@
  *   pam_test_scripts --prepare DIR SERVICES   make the users, groups and keys
  *                                             the scripts declare, and the
  *                                             service files of their stacks
+ *   pam_test_scripts --users FILE...          make those a C program's users
+ *                                             file (tests/pam/users) declares
  *   pam_test_scripts DIR [NAME...]            run the scripts (or those named)
  */
 #include "pam_login.h"
@@ -656,7 +658,7 @@ static bool make_group(const char *dir, const char *g, json_object *members, con
     return append(dir, "group", "\n") && ok;
 }
 
-/* What a script declares, made in dir (the run's). */
+/* What a script or a program's users file declares, made in dir (the run's). */
 static bool make_people(const char *dir, json_object *users, json_object *groups, const char *from)
 {
     bool ok = true;
@@ -676,6 +678,32 @@ static bool declares(json_object *users, const char *name)
                    name) == 0)
             return true;
     return false;
+}
+
+/* --users FILE...: tests/pam/users/PROGRAM.json, the users of a C program
+ * ({"about": ..., "users": [...], "groups": {...}} as in a script). */
+static int users_files(int n, char **files)
+{
+    static const char *const allowed[] = {"about", "users", "groups", NULL};
+    const char *dir = peer_env("PAS_TEST_DIR");
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        char err[400] = "not a JSON object";
+        const char *about;
+        json_object *users, *groups, *o = read_json(files[i], err, sizeof(err));
+        bool ok = o != NULL && json_object_is_type(o, json_type_object) &&
+                  members_ok(o, "the file", allowed, err, sizeof(err)) &&
+                  get_string(o, "about", true, &about, err, sizeof(err)) &&
+                  people_ok(o, &users, &groups, err, sizeof(err));
+        if (!ok) {
+            fprintf(stderr, "pam_test_scripts: %s: %s\n", files[i], err);
+            rc = 1;
+        } else if (!make_people(dir, users, groups, files[i])) {
+            rc = 1;
+        }
+        json_object_put(o);
+    }
+    return rc;
 }
 
 static bool parse_script(const char *path, struct script_def *d, char *err, size_t len)
@@ -1123,8 +1151,10 @@ int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--prepare") == 0)
         return prepare(argv[2], argv[3]);
+    if (argc >= 2 && strcmp(argv[1], "--users") == 0)
+        return users_files(argc - 2, argv + 2);
     if (argc < 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: pam_test_scripts --prepare DIR SERVICES | DIR [NAME...]\n");
+        fprintf(stderr, "usage: pam_test_scripts --prepare DIR SERVICES | --users FILE... | DIR [NAME...]\n");
         return 2;
     }
     char **paths;
