@@ -9,8 +9,11 @@
  * their level. The scripts are read with json-c. Run by
  * tests/pam/run-pam-tests, with its users, services, peers, private /run
  * and hostile environment:
- *   pam_test_scripts --prepare DIR SERVICES   write the service files of
- *                                             the scripts that bring a stack
+ *   pam_test_scripts --prepare DIR SERVICES   make the users, groups and keys
+ *                                             the scripts declare, and the
+ *                                             service files of their stacks
+ *   pam_test_scripts --users FILE...          make those a C program's users
+ *                                             file (tests/pam/users) declares
  *   pam_test_scripts DIR [NAME...]            run the scripts (or those named)
  */
 #include "pam_login.h"
@@ -24,6 +27,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <grp.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <sys/socket.h>
@@ -302,7 +306,7 @@ struct script_def {
     char name[128];
     json_object *root; /* holds every string below */
     const char *about, *service, *user, *authtok;
-    json_object *stack, *config;
+    json_object *stack, *config, *users, *groups;
     struct call calls[MAX_CALLS];
     int n_calls;
     struct turn conv[SCRIPT_EVENTS];
@@ -508,10 +512,204 @@ static json_object *read_json(const char *path, char *err, size_t len)
     return o;
 }
 
+/* ---- users, groups and keys a file declares ------------------------------ */
+
+/* A name for passwd, group and a keys section: no ':', ',', ']' or space. */
+static bool name_ok(const char *s)
+{
+    if (s == NULL || !islower((unsigned char)s[0]) || strlen(s) > 31)
+        return false;
+    for (; *s; s++)
+        if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '-' && *s != '_')
+            return false;
+    return true;
+}
+
+/* "users": [{"name": N, "keys": [LINE...]}] (no "keys": a user without
+ * keys); "groups": {GROUP: [MEMBER...]}. Checked here, made by make_people. */
+static bool people_ok(json_object *o, json_object **users, json_object **groups, char *err, size_t len)
+{
+    static const char *const allowed[] = {"name", "keys", NULL};
+    *groups = NULL;
+    if (!get_array(o, "users", false, users, err, len))
+        return false;
+    for (size_t i = 0; *users != NULL && i < json_object_array_length(*users); i++) {
+        json_object *u = json_object_array_get_idx(*users, i), *keys;
+        const char *name;
+        char what[32];
+        snprintf(what, sizeof(what), "users[%zu]", i);
+        if (!json_object_is_type(u, json_type_object))
+            return bad(err, len, "%s is not an object", what);
+        if (!members_ok(u, what, allowed, err, len) || !get_string(u, "name", true, &name, err, len) ||
+            !get_array(u, "keys", false, &keys, err, len))
+            return false;
+        if (!name_ok(name))
+            return bad(err, len, "%s: \"%s\" is not a user name ([a-z][a-z0-9_-]*)", what, name);
+        for (size_t k = 0; keys != NULL && k < json_object_array_length(keys); k++) {
+            json_object *l = json_object_array_get_idx(keys, k);
+            const char *t = json_object_get_string(l);
+            if (!json_object_is_type(l, json_type_string) || strchr(t, '\n') || t[0] == '[' || strchr(t, '%'))
+                return bad(err, len, "%s: keys[%zu]: one \"key = value\" line, no placeholder", what, k);
+        }
+    }
+    if (!json_object_object_get_ex(o, "groups", groups))
+        return true;
+    if (!json_object_is_type(*groups, json_type_object))
+        return bad(err, len, "\"groups\" is not an object");
+    json_object_object_foreach(*groups, g, members)
+    {
+        if (!name_ok(g) || !json_object_is_type(members, json_type_array))
+            return bad(err, len, "groups: \"%s\": a group name and the array of its members", g);
+        for (size_t k = 0; k < json_object_array_length(members); k++)
+            if (!name_ok(json_object_get_string(json_object_array_get_idx(members, k))))
+                return bad(err, len, "groups: \"%s\": member %zu is not a user name", g, k);
+    }
+    return true;
+}
+
+/* The highest id of the file's entries in [lo, hi), or lo - 1; whether name
+ * is one of them already (any id). passwd: the uid; group: the gid. */
+static long highest_id(const char *path, bool passwd, const char *name, long lo, long hi, bool *taken)
+{
+    FILE *f = fopen(path, "r");
+    long top = lo - 1;
+    *taken = false;
+    if (f == NULL)
+        return top;
+    for (;;) {
+        struct passwd *pw = passwd ? fgetpwent(f) : NULL;
+        struct group *gr = passwd ? NULL : fgetgrent(f);
+        if (pw == NULL && gr == NULL)
+            break;
+        long id = pw ? (long)pw->pw_uid : (long)gr->gr_gid;
+        *taken |= strcmp(pw ? pw->pw_name : gr->gr_name, name) == 0;
+        if (id >= lo && id < hi && id > top)
+            top = id;
+    }
+    fclose(f);
+    return top;
+}
+
+/* One line at the end of dir/file, which exists already (run-pam-tests'). */
+static bool append(const char *dir, const char *file, const char *text)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    int fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        fprintf(stderr, "pam_test_scripts: %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    size_t n = strlen(text);
+    bool ok = write(fd, text, n) == (ssize_t)n;
+    return close(fd) == 0 && ok;
+}
+
+/* A user: passwd and group lines (the next uid below the load users'
+ * 8000), a home of their own (0700), and their keys section in dir/keys. */
+static bool make_user(const char *dir, json_object *u, const char *from)
+{
+    char path[PATH_MAX], line[LINE_MAX_LEN];
+    const char *name = json_object_get_string(json_object_object_get(u, "name"));
+    bool taken;
+    snprintf(path, sizeof(path), "%s/passwd", dir);
+    long uid = highest_id(path, true, name, 5001, 8000, &taken) + 1;
+    if (taken) {
+        fprintf(stderr, "pam_test_scripts: %s: user %s exists already: declare one of its own\n", from, name);
+        return false;
+    }
+    snprintf(line, sizeof(line), "%s:x:%ld:%ld:%s:%s/home/%s:/bin/sh\n", name, uid, uid, name, dir, name);
+    bool ok = append(dir, "passwd", line);
+    snprintf(line, sizeof(line), "%s:x:%ld:\n", name, uid);
+    ok = ok && append(dir, "group", line);
+    snprintf(path, sizeof(path), "%s/home/%s", dir, name);
+    ok = ok && mkdir(path, 0700) == 0 && chown(path, (uid_t)uid, (gid_t)uid) == 0 && chmod(path, 0700) == 0;
+    json_object *keys;
+    if (ok && json_object_object_get_ex(u, "keys", &keys)) {
+        snprintf(line, sizeof(line), "[%s]\n", name);
+        ok = append(dir, "keys", line);
+        for (size_t k = 0; ok && k < json_object_array_length(keys); k++) {
+            snprintf(line, sizeof(line), "%s\n", json_object_get_string(json_object_array_get_idx(keys, k)));
+            ok = append(dir, "keys", line);
+        }
+        ok = ok && append(dir, "keys", "\n");
+    }
+    if (!ok)
+        fprintf(stderr, "pam_test_scripts: %s: user %s: %s\n", from, name, strerror(errno));
+    return ok;
+}
+
+/* A group of its own (gids 6100 to 6999: run-pam-tests' are below). */
+static bool make_group(const char *dir, const char *g, json_object *members, const char *from)
+{
+    char path[PATH_MAX], line[LINE_MAX_LEN];
+    bool taken;
+    snprintf(path, sizeof(path), "%s/group", dir);
+    long gid = highest_id(path, false, g, 6100, 7000, &taken) + 1;
+    if (taken) {
+        fprintf(stderr, "pam_test_scripts: %s: group %s exists already\n", from, g);
+        return false;
+    }
+    snprintf(line, sizeof(line), "%s:x:%ld:", g, gid);
+    bool ok = append(dir, "group", line);
+    for (size_t k = 0; ok && k < json_object_array_length(members); k++)
+        ok = append(dir, "group", k ? "," : "") &&
+             append(dir, "group", json_object_get_string(json_object_array_get_idx(members, k)));
+    return append(dir, "group", "\n") && ok;
+}
+
+/* What a script or a program's users file declares, made in dir (the run's). */
+static bool make_people(const char *dir, json_object *users, json_object *groups, const char *from)
+{
+    bool ok = true;
+    for (size_t i = 0; users != NULL && i < json_object_array_length(users); i++)
+        ok = make_user(dir, json_object_array_get_idx(users, i), from) && ok;
+    if (groups != NULL) {
+        json_object_object_foreach(groups, g, members) ok = make_group(dir, g, members, from) && ok;
+    }
+    return ok;
+}
+
+/* Whether users (a checked "users" array) has one named name. */
+static bool declares(json_object *users, const char *name)
+{
+    for (size_t i = 0; users != NULL && i < json_object_array_length(users); i++)
+        if (strcmp(json_object_get_string(json_object_object_get(json_object_array_get_idx(users, i), "name")),
+                   name) == 0)
+            return true;
+    return false;
+}
+
+/* --users FILE...: tests/pam/users/PROGRAM.json, the users of a C program
+ * ({"about": ..., "users": [...], "groups": {...}} as in a script). */
+static int users_files(int n, char **files)
+{
+    static const char *const allowed[] = {"about", "users", "groups", NULL};
+    const char *dir = peer_env("PAS_TEST_DIR");
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        char err[400] = "not a JSON object";
+        const char *about;
+        json_object *users, *groups, *o = read_json(files[i], err, sizeof(err));
+        bool ok = o != NULL && json_object_is_type(o, json_type_object) &&
+                  members_ok(o, "the file", allowed, err, sizeof(err)) &&
+                  get_string(o, "about", true, &about, err, sizeof(err)) &&
+                  people_ok(o, &users, &groups, err, sizeof(err));
+        if (!ok) {
+            fprintf(stderr, "pam_test_scripts: %s: %s\n", files[i], err);
+            rc = 1;
+        } else if (!make_people(dir, users, groups, files[i])) {
+            rc = 1;
+        }
+        json_object_put(o);
+    }
+    return rc;
+}
+
 static bool parse_script(const char *path, struct script_def *d, char *err, size_t len)
 {
-    static const char *const allowed[] = {"about", "service", "user",   "stack", "config", "authtok",
-                                          "calls", "conversation", "syslog", NULL};
+    static const char *const allowed[] = {"about", "service", "user",   "users",  "groups", "stack",
+                                          "config", "authtok", "calls", "conversation", "syslog", NULL};
     memset(d, 0, sizeof(*d));
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     snprintf(d->name, sizeof(d->name), "%.*s", (int)(strlen(base) - 5), base); /* without .json */
@@ -526,7 +724,7 @@ static bool parse_script(const char *path, struct script_def *d, char *err, size
         !get_string(o, "user", true, &d->user, err, len) ||
         !get_string(o, "authtok", false, &d->authtok, err, len) ||
         !get_array(o, "stack", false, &d->stack, err, len) ||
-        !get_array(o, "config", false, &d->config, err, len))
+        !get_array(o, "config", false, &d->config, err, len) || !people_ok(o, &d->users, &d->groups, err, len))
         return false;
     if (strchr(d->service, '/') != NULL || d->service[0] == '.' || d->service[0] == '\0')
         return bad(err, len, "service \"%s\": not a file name", d->service);
@@ -536,6 +734,12 @@ static bool parse_script(const char *path, struct script_def *d, char *err, size
         return false;
     if (d->config != NULL && d->stack == NULL)
         return bad(err, len, "\"config\" without a \"stack\" that reads it (config=%%CONFIG%%)");
+    /* Self-contained: the script's user and stack are its own, so a new case
+     * is one new file and no other program's users or services move it. */
+    if (d->stack == NULL)
+        return bad(err, len, "\"stack\" missing: a script brings its own service");
+    if (!declares(d->users, d->user))
+        return bad(err, len, "user \"%s\" is not one of the script's \"users\"", d->user);
 
     if (!get_array(o, "calls", true, &a, err, len))
         return false;
@@ -663,7 +867,10 @@ static int prepare(const char *dir, const char *services)
         struct script_def d;
         char err[400];
         /* A script that does not parse fails as its own test, not here. */
-        if (parse_script(paths[i], &d, err, sizeof(err)) && d.stack != NULL) {
+        bool parsed = parse_script(paths[i], &d, err, sizeof(err));
+        if (parsed && !make_people(peer_env("PAS_TEST_DIR"), d.users, d.groups, paths[i]))
+            rc = 1;
+        if (parsed && d.stack != NULL) {
             struct vars v;
             vars_for(&d, &v);
             char file[PATH_MAX];
@@ -944,8 +1151,10 @@ int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--prepare") == 0)
         return prepare(argv[2], argv[3]);
+    if (argc >= 2 && strcmp(argv[1], "--users") == 0)
+        return users_files(argc - 2, argv + 2);
     if (argc < 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: pam_test_scripts --prepare DIR SERVICES | pam_test_scripts DIR [NAME...]\n");
+        fprintf(stderr, "usage: pam_test_scripts --prepare DIR SERVICES | --users FILE... | DIR [NAME...]\n");
         return 2;
     }
     char **paths;
