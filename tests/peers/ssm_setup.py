@@ -10,6 +10,7 @@ KMS key; and in --region the parameters:
   /bastion/keys/alice   SecureString, the keys (aws-mfa's member names)
   /bastion/uid/4242     SecureString, the keys (the AWS CLI's member names)
   /bastion/fault-sts/alice  SecureString, keys of the fault STS (the default flow)
+  /bastion/fault-sts/ssmplan  the same kind, with a device of its own
   /bastion/keys/plain   String: refused, keys must be encrypted at rest
   /bastion/keys/broken  SecureString, truncated JSON
   /bastion/keys/extra   SecureString, a member no keys section has
@@ -105,6 +106,13 @@ def main():
         "aws_access_key_id": "AKIAOKSSMALICE000000",
         "aws_secret_access_key": "faultSTSsecretKEY/0123456789abcdefghijkl",
         "aws_mfa_device": "arn:aws:iam::123456789012:mfa/ssmalice",
+        "assume_role": "arn:aws:iam::123456789012:role/bastion-admin"}))
+    # The same for test_checkplan.c's user, with a device of its own, so
+    # that its login never spends a code test_ssm.c's alice needs.
+    put("/bastion/fault-sts/ssmplan", json.dumps({
+        "aws_access_key_id": "AKIAOKSSMPLAN0000000",
+        "aws_secret_access_key": "faultSTSsecretKEY/0123456789abcdefghijkl",
+        "aws_mfa_device": "arn:aws:iam::123456789012:mfa/ssmplan",
         "assume_role": "arn:aws:iam::123456789012:role/bastion-admin"}))
     put("/bastion/keys/plain", value, "String")
     put("/bastion/keys/broken", value[:60])
