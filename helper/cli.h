@@ -49,6 +49,10 @@ int session_state_read(const struct session_dir *sd, struct awssts_state *st);
 /* Write state and credentials atomically. */
 int session_state_write(const struct session_dir *sd, const struct awssts_state *st);
 
+/* Seconds of credentials awssts wants left before it hands them out (the
+ * AWS CLI's own refresh margin is shorter): below that, it renews first. */
+#define CLI_MIN_REMAINING 300
+
 /*
  * Make sure the current credentials have at least min_remaining seconds
  * left: assume the role again with the MFA session, or (with prompt) start a

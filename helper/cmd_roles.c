@@ -19,8 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MIN_REMAINING 300
-
 /* --dir DIR and one NAME (and, for assume, --profile P); argv[optind...]
  * after "--" for exec. Returns -1 to go on. */
 static int parse(int argc, char **argv, const char *usage, bool with_profile, bool with_command,
@@ -140,7 +138,7 @@ static int with_role(const char *dir, const char *name, role_fn done, void *ctx)
     }
     const struct awssts_credentials *creds = NULL;
     bool called = false;
-    rc = session_renew_named(&sd, &st, name, MIN_REMAINING, &creds, &called);
+    rc = session_renew_named(&sd, &st, name, CLI_MIN_REMAINING, &creds, &called);
     if (rc == EXIT_OK)
         rc = done(&sd, &st, creds, ctx);
     awssts_state_free(&st);

@@ -8,19 +8,19 @@
 #include "awssts/secret.h"
 #include "awssts/timeutil.h"
 #include "awssts/validate.h"
+#include "login/user_keys.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#define DEFAULT_MIN_REMAINING 300
 
 struct common {
     const char *dir;
@@ -42,7 +42,7 @@ static int parse_common(int argc, char **argv, const char *usage, bool with_min,
         {NULL, 0, NULL, 0},
     };
     memset(c, 0, sizeof(*c));
-    c->min_remaining = DEFAULT_MIN_REMAINING;
+    c->min_remaining = CLI_MIN_REMAINING;
     optind = 1;
     int ch;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -379,10 +379,10 @@ int cmd_env(int argc, char **argv)
 }
 
 /* The AWS config file the CLI reads: $AWS_CONFIG_FILE, else ~/.aws/config. */
-static int config_path(const char *given, char *out, size_t len)
+static int aws_config_path(const char *given, char *out, size_t len)
 {
     const char *env = getenv("AWS_CONFIG_FILE");
-    const char *home = getenv("HOME");
+    const char *home = awssts_home_dir(getpwuid(getuid()), getenv("HOME"));
     if (given != NULL)
         snprintf(out, len, "%s", given);
     else if (env != NULL && *env)
@@ -429,7 +429,7 @@ int cmd_setup_config(int argc, char **argv)
 
     char path[4096], self[PATH_MAX], cmd[PATH_MAX + 4200], section[160];
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    rc = config_path(given, path, sizeof(path));
+    rc = aws_config_path(given, path, sizeof(path));
     if (n <= 0 || rc != EXIT_OK) {
         cli_error("cannot find this program or the AWS config file (set HOME or --config-file)");
         goto out;
