@@ -18,6 +18,8 @@
 #include "awssts/sts.h"
 #include "awssts/validate.h"
 #include "util/error_set.h"
+#include "files/paths.h"
+#include "files/runtime_files.h"
 #include "util/hidden_env.h"
 #include "login/login_plan.h"
 #include "login/options.h"
@@ -381,9 +383,11 @@ static void check_directories(struct report *r, const struct awssts_settings *s,
     struct awssts_preflight pf;
     awssts_error_info_reset(&ei);
     awssts_err rc = awssts_preflight_runtime(s, pw, &pf, &ei);
-    if (pf.source == AWSSTS_RUNTIME_AT_SESSION)
-        say("runtime", "/run/user/%u/aws-sts (%s)", (unsigned)pw->pw_uid,
-            awssts_runtime_source_text(pf.source));
+    char at_session[4096] = "";
+    if (pf.source == AWSSTS_RUNTIME_AT_SESSION &&
+        awssts_expand_path(AWSSTS_LOGIND_RUNTIME_DIR, pw->pw_uid, NULL, at_session,
+                           sizeof(at_session), NULL) == AWSSTS_OK)
+        say("runtime", "%s (%s)", at_session, awssts_runtime_source_text(pf.source));
     else if (pf.runtime_dir[0] != '\0')
         say("runtime", "%s (%s)%s", pf.runtime_dir, awssts_runtime_source_text(pf.source),
             rc == AWSSTS_OK ? ": usable" : "");

@@ -64,7 +64,7 @@ static int long_term_keys(const struct awssts_state *st, struct awssts_user_keys
  * waits for this lock). Then lock again and read the state afresh: another
  * process may have renewed meanwhile (*done), or the session ended.
  */
-static int prompt_unlocked(const struct session_dir *sd, struct awssts_state *st,
+static int prompt_unlocked(const struct cli_runtime_dir *sd, struct awssts_state *st,
                            const char *prompt, char *code, size_t len, long min_remaining,
                            bool *done)
 {
@@ -94,7 +94,7 @@ static int prompt_unlocked(const struct session_dir *sd, struct awssts_state *st
 }
 
 /* A new MFA session (and role) from long-term keys and a code from the terminal. */
-static int new_session(struct awssts_client *c, const struct session_dir *sd,
+static int new_session(struct awssts_client *c, const struct cli_runtime_dir *sd,
                        struct awssts_state *st, long min_remaining)
 {
     struct awssts_user_keys k = {0};
@@ -169,7 +169,7 @@ static const char *renewal_proxy(const struct awssts_state *st)
     return st->proxy;
 }
 
-int session_renew(const struct session_dir *sd, struct awssts_state *st, long min_remaining,
+int session_renew(const struct cli_runtime_dir *sd, struct awssts_state *st, long min_remaining,
                   bool prompt, bool *called)
 {
     *called = false;
@@ -239,7 +239,7 @@ static int renewal_client(const struct awssts_state *st, struct awssts_client **
     return awssts_client_new(&o, c, &ei) == AWSSTS_OK ? EXIT_OK : sts_failed("state", &ei);
 }
 
-int session_renew_named(const struct session_dir *sd, struct awssts_state *st, const char *name,
+int session_renew_named(const struct cli_runtime_dir *sd, struct awssts_state *st, const char *name,
                         long min_remaining, const struct awssts_credentials **out, bool *called)
 {
     *called = false;
