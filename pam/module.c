@@ -305,27 +305,14 @@ AWSSTS_API PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int
         rc = code_failure(&c, got, NULL, conv_failed, &ei);
         goto out;
     }
+    /* Keys (a keys failure's outcome among them), device, role, flow and
+     * region: awssts check prepares them with the same call. */
     struct pas_as_user as_user;
-    awssts_err arc = awssts_keys_load(&c.s, &c.pw, pas_as_user(&as_user, pamh, &c.pw), &keys, &ei);
-    t_keys = awssts_now_us();
-    if (arc == AWSSTS_E_NO_KEYS) {
-        /* One line either way; its detail names where no keys were found. */
-        rc = log_outcome(&c, c.s.require ? AWSSTS_OUT_NO_KEYS_REQUIRED : AWSSTS_OUT_NO_KEYS, NULL, NULL,
-                         &ei);
-        goto out;
-    }
-    if (arc != AWSSTS_OK) {
-        /* A keys file the configuration names but that is not there is the
-         * configuration's mistake, never "no keys": it must not let anyone
-         * in without MFA. */
-        rc = log_outcome(&c, arc == AWSSTS_E_NOT_FOUND ? AWSSTS_OUT_CONFIG_ERROR : AWSSTS_OUT_KEYS_ERROR,
-                         NULL, NULL, &ei);
-        goto out;
-    }
-    /* Device, role, flow and region: awssts check decides them with the same call. */
     struct awssts_login_decision plan;
     enum awssts_outcome planned;
-    arc = awssts_login_decide(&c.s, c.user, &keys, &plan, &planned, &ei);
+    awssts_err arc = awssts_login_prepare(&c.s, &c.pw, pas_as_user(&as_user, pamh, &c.pw), &keys,
+                                          &plan, &planned, &ei);
+    t_keys = awssts_now_us();
     const char *flow = plan.flow;
     c.role = plan.role_arn;
     c.region_from_imds = plan.region_from_imds;
