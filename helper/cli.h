@@ -30,7 +30,7 @@ extern int cli_verbosity;
 void cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The runtime directory of a login, opened and locked. */
-struct session_dir {
+struct cli_runtime_dir {
     int fd;
     char path[4096];
 };
@@ -40,14 +40,18 @@ struct session_dir {
  * else /run/user/UID/aws-sts, else /run/aws-sts/UID. It must be ours and
  * not writable by others. lock: LOCK_SH or LOCK_EX.
  */
-int session_dir_open(const char *dir, int lock, struct session_dir *sd);
-void session_dir_close(struct session_dir *sd);
+int runtime_dir_open(const char *dir, int lock, struct cli_runtime_dir *sd);
+void runtime_dir_close(struct cli_runtime_dir *sd);
 
 /* Read the state; refused when another user owns it or others may read or write it. */
-int session_state_read(const struct session_dir *sd, struct awssts_state *st);
+int session_state_read(const struct cli_runtime_dir *sd, struct awssts_state *st);
 
 /* Write state and credentials atomically. */
-int session_state_write(const struct session_dir *sd, const struct awssts_state *st);
+int session_state_write(const struct cli_runtime_dir *sd, const struct awssts_state *st);
+
+/* Seconds of credentials awssts wants left before it hands them out (the
+ * AWS CLI's own refresh margin is shorter): below that, it renews first. */
+#define CLI_MIN_REMAINING 300
 
 /*
  * Make sure the current credentials have at least min_remaining seconds
@@ -55,7 +59,7 @@ int session_state_write(const struct session_dir *sd, const struct awssts_state 
  * new MFA session with a code from /dev/tty when the user's long-term keys
  * are readable. Returns an exit code; *called tells whether STS was called.
  */
-int session_renew(const struct session_dir *sd, struct awssts_state *st, long min_remaining,
+int session_renew(const struct cli_runtime_dir *sd, struct awssts_state *st, long min_remaining,
                   bool prompt, bool *called);
 
 /*
@@ -64,7 +68,7 @@ int session_renew(const struct session_dir *sd, struct awssts_state *st, long mi
  * session, with the login's source identity, and kept in the state. A
  * name not in the login's list is refused here. *out points into st.
  */
-int session_renew_named(const struct session_dir *sd, struct awssts_state *st, const char *name,
+int session_renew_named(const struct cli_runtime_dir *sd, struct awssts_state *st, const char *name,
                         long min_remaining, const struct awssts_credentials **out, bool *called);
 
 struct awssts_credfile;

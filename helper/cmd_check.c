@@ -18,6 +18,8 @@
 #include "awssts/sts.h"
 #include "awssts/validate.h"
 #include "util/error_set.h"
+#include "files/paths.h"
+#include "files/runtime_files.h"
 #include "util/hidden_env.h"
 #include "login/login_plan.h"
 #include "login/options.h"
@@ -279,7 +281,7 @@ static void print_flow(const struct awssts_settings *s, const struct awssts_logi
 static bool check_keys(struct report *r, struct awssts_settings *s, const struct passwd *pw,
                        struct awssts_user_keys *k, bool want_probe, bool *no_keys)
 {
-    const char *imds = s->imds_endpoint ? s->imds_endpoint : "http://169.254.169.254";
+    const char *imds = s->imds_endpoint ? s->imds_endpoint : AWSSTS_IMDS_ENDPOINT;
     int open_to_users = awssts_ssm_keys_template(s->keys) != NULL ? imds_open_to_users(imds) : 0;
     if (open_to_users > 0)
         say("imds", "WARNING: an unprivileged process (uid 65534) can connect to %s: any local "
@@ -292,38 +294,32 @@ static bool check_keys(struct report *r, struct awssts_settings *s, const struct
         /* Reading them is a network call, as the probe's are. */
         say("keys", "%s: read at each login from SSM Parameter Store with the instance role "
             "(IMDSv2 at %s), held in memory only; --probe reads them now", s->keys,
-            s->imds_endpoint ? s->imds_endpoint : "http://169.254.169.254");
+            imds);
         return false;
     }
     struct rights rights = {.pw = pw};
     struct awssts_as_user as_user = {enter, leave, &rights};
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
-    awssts_err rc = awssts_keys_load(s, pw, &as_user, k, &ei);
-    if (rc == AWSSTS_E_NO_KEYS) {
-        *no_keys = true;
-        if (s->require) {
-            problem(r, "keys", AWSSTS_OUT_NO_KEYS_REQUIRED, &ei);
-        } else {
+    /* The module's own preparation, so that what is printed is what it does. */
+    struct awssts_login_decision d;
+    enum awssts_outcome o;
+    awssts_err rc = awssts_login_prepare(s, pw, &as_user, k, &d, &o, &ei);
+    if (!d.keys_loaded) {
+        *no_keys = rc == AWSSTS_E_NO_KEYS;
+        if (o == AWSSTS_OUT_NO_KEYS) {
             char line[600];
             r->without = true;
             say("keys", "none (%s): the module ignores %s (outcome=%s), whose login goes on "
                 "without AWS credentials (require = no)", awssts_error_format(&ei, line, sizeof(line)),
                 pw->pw_name, awssts_outcome_label(AWSSTS_OUT_NO_KEYS, r->on_error_allow));
+        } else {
+            problem(r, "keys", o, &ei);
         }
-        return false;
-    }
-    if (rc != AWSSTS_OK) {
-        /* A configured keys file that is missing is the configuration's mistake. */
-        problem(r, "keys", rc == AWSSTS_E_NOT_FOUND ? AWSSTS_OUT_CONFIG_ERROR : AWSSTS_OUT_KEYS_ERROR, &ei);
         return false;
     }
     size_t n = strlen(k->access_key_id);
     say("keys", "%s: access key %.4s...%s", k->source, k->access_key_id, k->access_key_id + (n > 4 ? n - 4 : n));
-    /* The module's own decision, so that what is printed is what it does. */
-    struct awssts_login_decision d;
-    enum awssts_outcome o;
-    rc = awssts_login_decide(s, pw->pw_name, k, &d, &o, &ei);
     if (d.region_from_imds)
         say("region", "%s: the instance's, from IMDS (no region configured)", d.region);
     if (rc != AWSSTS_OK) {
@@ -387,9 +383,11 @@ static void check_directories(struct report *r, const struct awssts_settings *s,
     struct awssts_preflight pf;
     awssts_error_info_reset(&ei);
     awssts_err rc = awssts_preflight_runtime(s, pw, &pf, &ei);
-    if (pf.source == AWSSTS_RUNTIME_AT_SESSION)
-        say("runtime", "/run/user/%u/aws-sts (%s)", (unsigned)pw->pw_uid,
-            awssts_runtime_source_text(pf.source));
+    char at_session[4096] = "";
+    if (pf.source == AWSSTS_RUNTIME_AT_SESSION &&
+        awssts_expand_path(AWSSTS_LOGIND_RUNTIME_DIR, pw->pw_uid, NULL, at_session,
+                           sizeof(at_session), NULL) == AWSSTS_OK)
+        say("runtime", "%s (%s)", at_session, awssts_runtime_source_text(pf.source));
     else if (pf.runtime_dir[0] != '\0')
         say("runtime", "%s (%s)%s", pf.runtime_dir, awssts_runtime_source_text(pf.source),
             rc == AWSSTS_OK ? ": usable" : "");
@@ -408,7 +406,13 @@ static int usage(FILE *f, int code)
     return code;
 }
 
-int cmd_check(int argc, char **argv)
+struct check_args {
+    const char *user, *config;
+    bool want_probe;
+};
+
+/* The command line; -1 when the check is to be made, else the exit code. */
+static int parse_args(int argc, char **argv, struct check_args *a)
 {
     static const struct option opts[] = {
         {"user", required_argument, NULL, 'u'},
@@ -417,40 +421,99 @@ int cmd_check(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *user = NULL, *config = AWSSTS_DEFAULT_CONFIG;
-    bool want_probe = false;
+    *a = (struct check_args){NULL, AWSSTS_DEFAULT_CONFIG, false};
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 'u': user = optarg; break;
-        case 'c': config = optarg; break;
-        case 'p': want_probe = true; break;
+        case 'u': a->user = optarg; break;
+        case 'c': a->config = optarg; break;
+        case 'p': a->want_probe = true; break;
         case 'h': return usage(stdout, EXIT_OK);
         default: return usage(stderr, EXIT_USAGE);
         }
     }
-    if (optind != argc || user == NULL)
+    if (optind != argc || a->user == NULL)
         return usage(stderr, EXIT_USAGE);
     if (geteuid() != 0) {
         cli_error("check: run it as root: it reads the configuration and keys as the module does");
         return EXIT_USAGE;
     }
-    if (config[0] != '/') {
+    if (a->config[0] != '/') {
         cli_error("check: --config must be an absolute path, as the module's config= is");
         return EXIT_USAGE;
     }
-    if (!awssts_valid_user_name(user)) {
-        cli_error("check: '%.40s' is not a valid user name", user);
+    if (!awssts_valid_user_name(a->user)) {
+        cli_error("check: '%.40s' is not a valid user name", a->user);
         return EXIT_USAGE;
     }
+    return -1;
+}
+
+/* The configuration, then each step in the module's order, so that the
+ * first problem is the one it logs. */
+static void check_login(struct report *r, const struct check_args *a, const struct passwd *pw,
+                        struct awssts_settings *s, struct awssts_setting_origin *origins,
+                        struct awssts_user_keys *keys)
+{
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    say("config", "%s", a->config);
+    awssts_err rc = awssts_settings_load_origins(a->config, a->user, pw->pw_gid, s, origins, &ei);
+    r->on_error_allow = s->on_error_allow;
+    if (rc != AWSSTS_OK) {
+        problem(r, "config", AWSSTS_OUT_CONFIG_ERROR, &ei);
+        return;
+    }
+    print_settings(s, origins);
+    bool no_keys = false;
+    bool have_keys = check_keys(r, s, pw, keys, a->want_probe, &no_keys);
+    if (no_keys)
+        return;
+    check_directories(r, s, pw);
+    check_connection(r, s);
+    if (a->want_probe && have_keys)
+        probe(r, s, keys);
+    else if (a->want_probe)
+        say("probe", "not made: no usable keys");
+}
+
+/* The verdict line and check's exit code. */
+static int result(const struct report *r, const struct check_args *a)
+{
+    const char *n = r->problems == 1 ? "" : "s";
+    if (r->fails) {
+        say("result", "%d problem%s: a login of %s FAILS", r->problems, n, a->user);
+        return CHECK_FAILS;
+    }
+    if (r->without && r->problems > 0) {
+        say("result",
+            "%d problem%s: a login of %s goes on WITHOUT AWS credentials (on_error = allow)",
+            r->problems, n, a->user);
+        return CHECK_NO_CREDENTIALS;
+    }
+    if (r->without) {
+        say("result", "a login of %s goes on without AWS credentials (no keys, require = no)",
+            a->user);
+        return CHECK_NO_CREDENTIALS;
+    }
+    say("result", "ok: a login of %s asks for the MFA code and gets AWS credentials%s", a->user,
+        a->want_probe ? "" : " (keys and network not tried: add --probe)");
+    return CHECK_OK;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    struct check_args a;
+    int code = parse_args(argc, argv, &a);
+    if (code >= 0)
+        return code;
     struct passwd pwbuf, *pw = NULL;
     char buf[4096];
-    if (getpwnam_r(user, &pwbuf, buf, sizeof(buf), &pw) != 0 || pw == NULL) {
-        cli_error("check: no such user: %s", user);
+    if (getpwnam_r(a.user, &pwbuf, buf, sizeof(buf), &pw) != 0 || pw == NULL) {
+        cli_error("check: no such user: %s", a.user);
         return EXIT_USAGE;
     }
-
     struct report r = {0};
     print_groups(pw);
     size_t nopts = 0;
@@ -461,45 +524,9 @@ int cmd_check(int argc, char **argv)
         return EXIT_FAILURE_OTHER;
     }
     struct awssts_settings s;
-    struct awssts_error_info ei;
-    awssts_error_info_reset(&ei);
-    say("config", "%s", config);
-    awssts_err rc = awssts_settings_load_origins(config, user, pw->pw_gid, &s, origins, &ei);
-    bool no_keys = false;
     struct awssts_user_keys keys = {0};
-    r.on_error_allow = s.on_error_allow;
-    if (rc != AWSSTS_OK) {
-        problem(&r, "config", AWSSTS_OUT_CONFIG_ERROR, &ei);
-    } else {
-        print_settings(&s, origins);
-        bool have_keys = check_keys(&r, &s, pw, &keys, want_probe, &no_keys);
-        /* In the module's order, so that the first problem is the one it logs. */
-        if (!no_keys) {
-            check_directories(&r, &s, pw);
-            check_connection(&r, &s);
-            if (want_probe && have_keys)
-                probe(&r, &s, &keys);
-            else if (want_probe)
-                say("probe", "not made: no usable keys");
-        }
-    }
-    int code;
-    const char *n = r.problems == 1 ? "" : "s";
-    if (r.fails) {
-        say("result", "%d problem%s: a login of %s FAILS", r.problems, n, user);
-        code = CHECK_FAILS;
-    } else if (r.without && r.problems > 0) {
-        say("result", "%d problem%s: a login of %s goes on WITHOUT AWS credentials (on_error = allow)",
-            r.problems, n, user);
-        code = CHECK_NO_CREDENTIALS;
-    } else if (r.without) {
-        say("result", "a login of %s goes on without AWS credentials (no keys, require = no)", user);
-        code = CHECK_NO_CREDENTIALS;
-    } else {
-        say("result", "ok: a login of %s asks for the MFA code and gets AWS credentials%s", user,
-            want_probe ? "" : " (keys and network not tried: add --probe)");
-        code = CHECK_OK;
-    }
+    check_login(&r, &a, pw, &s, origins, &keys);
+    code = result(&r, &a);
     awssts_user_keys_free(&keys);
     awssts_settings_free(&s);
     free(origins);

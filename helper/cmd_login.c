@@ -8,6 +8,7 @@
  */
 #include "cli.h"
 #include "login/login_flow.h"
+#include "login/user_keys.h"
 #include "awssts/credfile.h"
 #include "awssts/endpoint.h"
 #include "awssts/secret.h"
@@ -199,15 +200,6 @@ static void short_section(char *out, size_t len, const char *profile, const stru
     section_name(out, len, profile, o->short_suffix, NULL);
 }
 
-static const char *home_dir(void)
-{
-    const char *home = getenv("HOME");
-    struct passwd *pw = getpwuid(getuid());
-    if ((home == NULL || *home == '\0') && pw != NULL)
-        home = pw->pw_dir;
-    return home;
-}
-
 /* aws-mfa's file: ~/.aws/credentials, or --credentials-file. */
 static int credentials_path(const struct login_opts *o, char *out, size_t len)
 {
@@ -215,7 +207,7 @@ static int credentials_path(const struct login_opts *o, char *out, size_t len)
         snprintf(out, len, "%s", o->credentials_file);
         return EXIT_OK;
     }
-    const char *home = home_dir();
+    const char *home = awssts_home_dir(getpwuid(getuid()), getenv("HOME"));
     if (home == NULL) {
         cli_error("HOME is not set");
         return EXIT_FAILURE_OTHER;
@@ -235,7 +227,7 @@ static int file_path(const char *env, const char *leaf, char *out, size_t len)
         snprintf(out, len, "%s", v);
         return EXIT_OK;
     }
-    const char *home = home_dir();
+    const char *home = awssts_home_dir(getpwuid(getuid()), getenv("HOME"));
     if (home == NULL) {
         cli_error("HOME is not set");
         return EXIT_FAILURE_OTHER;
@@ -429,15 +421,12 @@ static int call_sts(const struct login_opts *o, const struct login_file *f, cons
         cli_error_info("configuration", &ei);
         return EXIT_USAGE;
     }
+    /* aws-mfa's way: AssumeRole with the code when there is a role. */
     struct passwd *pw = getpwuid(getuid());
-    struct awssts_login_plan plan = {
-        .flow = AWSSTS_FLOW_DIRECT,
-        .mfa_serial = o->device,
-        .role_arn = o->role,
-        .role_session_name = o->session_name ? o->session_name : (pw ? pw->pw_name : "awssts"),
-        .session_duration = o->role ? 0 : o->duration,
-        .role_duration = o->role ? o->duration : 0,
-    };
+    struct awssts_login_plan plan;
+    awssts_login_plan_aws_mfa(o->device, o->role,
+                              o->session_name ? o->session_name : (pw ? pw->pw_name : "awssts"),
+                              o->duration, &plan);
     if (o->role != NULL)
         cli_info("assuming %s for %ld seconds via %s", o->role, o->duration, awssts_client_host(c));
     else

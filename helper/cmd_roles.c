@@ -6,7 +6,7 @@
  */
 #include "cli.h"
 #include "rules/roles.h"
-#include "files/session_dir.h"
+#include "files/runtime_files.h"
 #include "awssts/secret.h"
 #include "awssts/timeutil.h"
 #include "awssts/validate.h"
@@ -18,8 +18,6 @@
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
-
-#define MIN_REMAINING 300
 
 /* --dir DIR and one NAME (and, for assume, --profile P); argv[optind...]
  * after "--" for exec. Returns -1 to go on. */
@@ -87,13 +85,13 @@ int cmd_roles(int argc, char **argv)
         fprintf(stderr, "%s", usage);
         return EXIT_USAGE;
     }
-    struct session_dir sd;
+    struct cli_runtime_dir sd;
     struct awssts_state st;
-    int rc = session_dir_open(dir, LOCK_SH, &sd);
+    int rc = runtime_dir_open(dir, LOCK_SH, &sd);
     if (rc != EXIT_OK)
         return rc;
     if ((rc = session_state_read(&sd, &st)) != EXIT_OK) {
-        session_dir_close(&sd);
+        runtime_dir_close(&sd);
         return rc;
     }
     struct awssts_roles roles;
@@ -119,32 +117,32 @@ int cmd_roles(int argc, char **argv)
     }
     awssts_roles_free(&roles);
     awssts_state_free(&st);
-    session_dir_close(&sd);
+    runtime_dir_close(&sd);
     return rc;
 }
 
 /* Lock, read, renew NAME's credentials when needed; then run done(ctx). */
-typedef int (*role_fn)(const struct session_dir *sd, struct awssts_state *st,
+typedef int (*role_fn)(const struct cli_runtime_dir *sd, struct awssts_state *st,
                        const struct awssts_credentials *creds, void *ctx);
 
 static int with_role(const char *dir, const char *name, role_fn done, void *ctx)
 {
-    struct session_dir sd;
+    struct cli_runtime_dir sd;
     struct awssts_state st;
-    int rc = session_dir_open(dir, LOCK_EX, &sd);
+    int rc = runtime_dir_open(dir, LOCK_EX, &sd);
     if (rc != EXIT_OK)
         return rc;
     if ((rc = session_state_read(&sd, &st)) != EXIT_OK) {
-        session_dir_close(&sd);
+        runtime_dir_close(&sd);
         return rc;
     }
     const struct awssts_credentials *creds = NULL;
     bool called = false;
-    rc = session_renew_named(&sd, &st, name, MIN_REMAINING, &creds, &called);
+    rc = session_renew_named(&sd, &st, name, CLI_MIN_REMAINING, &creds, &called);
     if (rc == EXIT_OK)
         rc = done(&sd, &st, creds, ctx);
     awssts_state_free(&st);
-    session_dir_close(&sd);
+    runtime_dir_close(&sd);
     return rc;
 }
 
@@ -152,7 +150,7 @@ struct assume_ctx {
     const char *name, *profile;
 };
 
-static int write_profile(const struct session_dir *sd, struct awssts_state *st,
+static int write_profile(const struct cli_runtime_dir *sd, struct awssts_state *st,
                          const struct awssts_credentials *creds, void *vctx)
 {
     const struct assume_ctx *a = vctx;
@@ -194,7 +192,7 @@ struct exec_ctx {
 
 /* The role's credentials in this process's environment, which the command
  * inherits: no profile or credentials file that the CLI might prefer. */
-static int set_environment(const struct session_dir *sd, struct awssts_state *st,
+static int set_environment(const struct cli_runtime_dir *sd, struct awssts_state *st,
                        const struct awssts_credentials *creds, void *vctx)
 {
     (void)sd;

@@ -1,26 +1,26 @@
 /* Commands on a login's session: status, refresh, credential-process, env, setup-config. */
 #include "cli.h"
 #include "rules/roles.h"
-#include "files/session_dir.h"
+#include "files/runtime_files.h"
 #include "json/json.h"
 #include "awssts/credfile.h"
 #include "awssts/endpoint.h"
 #include "awssts/secret.h"
 #include "awssts/timeutil.h"
 #include "awssts/validate.h"
+#include "login/user_keys.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#define DEFAULT_MIN_REMAINING 300
 
 struct common {
     const char *dir;
@@ -42,7 +42,7 @@ static int parse_common(int argc, char **argv, const char *usage, bool with_min,
         {NULL, 0, NULL, 0},
     };
     memset(c, 0, sizeof(*c));
-    c->min_remaining = DEFAULT_MIN_REMAINING;
+    c->min_remaining = CLI_MIN_REMAINING;
     optind = 1;
     int ch;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -84,9 +84,10 @@ bad:
 }
 
 /* Open the directory, read the state, check the profile. */
-static int load(const struct common *c, int lock, struct session_dir *sd, struct awssts_state *st)
+static int load(const struct common *c, int lock, struct cli_runtime_dir *sd,
+                struct awssts_state *st)
 {
-    int rc = session_dir_open(c->dir, lock, sd);
+    int rc = runtime_dir_open(c->dir, lock, sd);
     if (rc != EXIT_OK)
         return rc;
     rc = session_state_read(sd, st);
@@ -96,7 +97,7 @@ static int load(const struct common *c, int lock, struct session_dir *sd, struct
         rc = EXIT_USAGE;
     }
     if (rc != EXIT_OK)
-        session_dir_close(sd);
+        runtime_dir_close(sd);
     return rc;
 }
 
@@ -124,7 +125,7 @@ static int print_json(struct awssts_json *doc, awssts_err rc, struct awssts_erro
 }
 
 /* status --json: what the text form says, as JSON. */
-static int print_status_json(const struct session_dir *sd, const struct awssts_state *st,
+static int print_status_json(const struct cli_runtime_dir *sd, const struct awssts_state *st,
                              const char *host, const char *exp, long left, const char *mfa_exp,
                              long mfa_left)
 {
@@ -168,7 +169,7 @@ int cmd_status(int argc, char **argv)
                           "usage: awssts status [--json] [--dir DIR]\n", false, true, false, &c);
     if (rc >= 0)
         return rc;
-    struct session_dir sd;
+    struct cli_runtime_dir sd;
     struct awssts_state st;
     if ((rc = load(&c, LOCK_SH, &sd, &st)) != EXIT_OK)
         return rc;
@@ -204,14 +205,15 @@ int cmd_status(int argc, char **argv)
             printf("MFA session:  none (the role was assumed directly with the code)\n");
     }
     awssts_state_free(&st);
-    session_dir_close(&sd);
+    runtime_dir_close(&sd);
     if (printed != EXIT_OK)
         return printed;
     return left > 0 ? EXIT_OK : EXIT_LOGIN_NEEDED;
 }
 
 /* What a renewing command prints once the credentials are fresh. */
-typedef void (*print_fn)(const struct session_dir *sd, const struct awssts_state *st, bool called);
+typedef void (*print_fn)(const struct cli_runtime_dir *sd, const struct awssts_state *st,
+                         bool called);
 
 /* Parse, lock exclusively, renew if needed, print. Exclusive: of many
  * callers at once, one renews and the rest reuse its result. */
@@ -222,7 +224,7 @@ static int renew_and_print(int argc, char **argv, const char *usage, bool with_p
     int rc = parse_common(argc, argv, usage, true, false, with_profile, &c);
     if (rc >= 0)
         return rc;
-    struct session_dir sd;
+    struct cli_runtime_dir sd;
     struct awssts_state st;
     if ((rc = load(&c, LOCK_EX, &sd, &st)) != EXIT_OK)
         return rc;
@@ -233,11 +235,12 @@ static int renew_and_print(int argc, char **argv, const char *usage, bool with_p
         fflush(stdout);
     }
     awssts_state_free(&st);
-    session_dir_close(&sd);
+    runtime_dir_close(&sd);
     return rc;
 }
 
-static void print_refresh(const struct session_dir *sd, const struct awssts_state *st, bool called)
+static void print_refresh(const struct cli_runtime_dir *sd, const struct awssts_state *st,
+                          bool called)
 {
     (void)sd;
     long left = (long)(awssts_state_current(st)->expiration - time(NULL));
@@ -277,8 +280,8 @@ static int print_credentials_json(const struct awssts_credentials *cur)
     return print_json(d, rc, &ei);
 }
 
-static void print_credential_process(const struct session_dir *sd, const struct awssts_state *st,
-                                     bool called)
+static void print_credential_process(const struct cli_runtime_dir *sd,
+                                     const struct awssts_state *st, bool called)
 {
     (void)sd;
     (void)called;
@@ -288,7 +291,7 @@ static void print_credential_process(const struct session_dir *sd, const struct 
 /* credential-process --role NAME: a named role's credentials, from the MFA session. */
 static int named_credential_process(const char *dir, const char *name, long min_remaining)
 {
-    struct session_dir sd;
+    struct cli_runtime_dir sd;
     struct awssts_state st;
     struct common c = {.dir = dir};
     int rc = load(&c, LOCK_EX, &sd, &st);
@@ -300,7 +303,7 @@ static int named_credential_process(const char *dir, const char *name, long min_
     if (rc == EXIT_OK)
         rc = print_credentials_json(creds);
     awssts_state_free(&st);
-    session_dir_close(&sd);
+    runtime_dir_close(&sd);
     return rc;
 }
 
@@ -360,7 +363,7 @@ static awssts_err emit_export(void *ctx, const char *name, const char *value)
 }
 
 /* The credentials themselves, then what the login exports (one list, lib's). */
-static void print_env(const struct session_dir *sd, const struct awssts_state *st, bool called)
+static void print_env(const struct cli_runtime_dir *sd, const struct awssts_state *st, bool called)
 {
     (void)called;
     const struct awssts_credentials *cur = awssts_state_current(st);
@@ -379,10 +382,10 @@ int cmd_env(int argc, char **argv)
 }
 
 /* The AWS config file the CLI reads: $AWS_CONFIG_FILE, else ~/.aws/config. */
-static int config_path(const char *given, char *out, size_t len)
+static int aws_config_path(const char *given, char *out, size_t len)
 {
     const char *env = getenv("AWS_CONFIG_FILE");
-    const char *home = getenv("HOME");
+    const char *home = awssts_home_dir(getpwuid(getuid()), getenv("HOME"));
     if (given != NULL)
         snprintf(out, len, "%s", given);
     else if (env != NULL && *env)
@@ -481,14 +484,14 @@ int cmd_setup_config(int argc, char **argv)
     if (rc >= 0)
         return rc;
     struct common c = {.dir = dir};
-    struct session_dir sd;
+    struct cli_runtime_dir sd;
     struct awssts_state st;
     if ((rc = load(&c, LOCK_SH, &sd, &st)) != EXIT_OK)
         return rc;
 
     char path[4096], self[PATH_MAX], cmd[SETUP_CMD_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    rc = config_path(given, path, sizeof(path));
+    rc = aws_config_path(given, path, sizeof(path));
     if (n <= 0 || rc != EXIT_OK) {
         cli_error("cannot find this program or the AWS config file (set HOME or --config-file)");
         goto out;
@@ -513,6 +516,6 @@ int cmd_setup_config(int argc, char **argv)
     awssts_roles_free(&roles);
 out:
     awssts_state_free(&st);
-    session_dir_close(&sd);
+    runtime_dir_close(&sd);
     return rc;
 }

@@ -2,6 +2,7 @@
  * session has ended, a new one with a code typed on the terminal. */
 #include "cli.h"
 #include "login/login_flow.h"
+#include "login/user_keys.h"
 #include "rules/roles.h"
 #include "awssts/credfile.h"
 #include "awssts/safefile.h"
@@ -35,23 +36,6 @@ static int sts_failed(const char *what, const struct awssts_error_info *ei)
     return cli_exit_code(ei->code);
 }
 
-/* The login's plan, from the state it left. */
-static void plan_of(const struct awssts_state *st, struct awssts_login_plan *p)
-{
-    *p = (struct awssts_login_plan){
-        .flow = st->flow_direct ? AWSSTS_FLOW_DIRECT : AWSSTS_FLOW_SESSION,
-        .mfa_serial = st->mfa_serial,
-        .role_arn = st->role_arn,
-        .role_session_name = st->role_session_name ? st->role_session_name : st->user,
-        .session_duration = st->duration,
-        .role_duration = st->role_duration,
-        .external_id = st->external_id,
-        .source_identity = st->source_identity,
-        .tags = &st->tag_list,
-    };
-}
-
-/* ~/.aws/credentials [PROFILE-long-term], the user's own, private. */
 /* Why a renewal needs a new code, for its one error line. */
 static const char *new_code_reason(const struct awssts_state *st)
 {
@@ -60,50 +44,18 @@ static const char *new_code_reason(const struct awssts_state *st)
     return "the MFA session has ended";
 }
 
-/* The user's long-term keys; on failure why holds the reason (for the
- * caller's one line). */
-static int long_term_keys(const struct awssts_state *st, char **id, char **secret, char **serial,
-                          char *why, size_t whylen)
+/* The user's long-term keys, read as the module's keys = home reads them;
+ * on failure why holds the reason (for the caller's one line). */
+static int long_term_keys(const struct awssts_state *st, struct awssts_user_keys *k, char *why,
+                          size_t whylen)
 {
-    const char *home = getenv("HOME");
-    struct passwd *pw = getpwuid(getuid());
-    if (home == NULL && pw != NULL)
-        home = pw->pw_dir;
-    if (home == NULL)
-        return EXIT_LOGIN_NEEDED;
-    char path[4096], section[128];
-    snprintf(path, sizeof(path), "%s/.aws/credentials", home);
-    snprintf(section, sizeof(section), "%s-long-term", st->profile);
-    struct awssts_file_policy pol = {.owner = getuid(), .forbidden = 0077};
-    struct awssts_credfile *cf = NULL;
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
-    if (awssts_credfile_load(AT_FDCWD, path, &pol, &cf, &ei) != AWSSTS_OK) {
-        snprintf(why, whylen, "%s", ei.detail[0] ? ei.detail : awssts_strerror(ei.code));
-        return EXIT_LOGIN_NEEDED;
-    }
-    const char *i = awssts_credfile_get(cf, section, "aws_access_key_id");
-    const char *s = awssts_credfile_get(cf, section, "aws_secret_access_key");
-    const char *m = awssts_credfile_get(cf, section, "aws_mfa_device");
-    if (m == NULL)
-        m = awssts_credfile_get(cf, section, "mfa_serial");
-    int rc = EXIT_LOGIN_NEEDED;
-    if (awssts_valid_access_key_id(i) && awssts_valid_secret_key(s)) {
-        *id = awssts_secret_dup(i);
-        *secret = awssts_secret_dup(s);
-        *serial = m ? strdup(m) : NULL;
-        rc = (*id && *secret && (m == NULL || *serial)) ? EXIT_OK : EXIT_FAILURE_OTHER;
-        if (rc != EXIT_OK) {
-            awssts_secret_free(*id);
-            awssts_secret_free(*secret);
-            free(*serial);
-            *id = *secret = *serial = NULL;
-        }
-    } else {
-        snprintf(why, whylen, "%.400s has no [%.120s] with a key id and secret", path, section);
-    }
-    awssts_credfile_free(cf);
-    return rc;
+    const char *home = awssts_home_dir(getpwuid(getuid()), getenv("HOME"));
+    if (awssts_home_keys_read(home, getuid(), st->profile, k, &ei) == AWSSTS_OK)
+        return EXIT_OK;
+    snprintf(why, whylen, "%s", ei.detail[0] ? ei.detail : awssts_strerror(ei.code));
+    return ei.code == AWSSTS_E_NOMEM ? EXIT_FAILURE_OTHER : EXIT_LOGIN_NEEDED;
 }
 
 /*
@@ -112,7 +64,7 @@ static int long_term_keys(const struct awssts_state *st, char **id, char **secre
  * waits for this lock). Then lock again and read the state afresh: another
  * process may have renewed meanwhile (*done), or the session ended.
  */
-static int prompt_unlocked(const struct session_dir *sd, struct awssts_state *st,
+static int prompt_unlocked(const struct cli_runtime_dir *sd, struct awssts_state *st,
                            const char *prompt, char *code, size_t len, long min_remaining,
                            bool *done)
 {
@@ -142,11 +94,12 @@ static int prompt_unlocked(const struct session_dir *sd, struct awssts_state *st
 }
 
 /* A new MFA session (and role) from long-term keys and a code from the terminal. */
-static int new_session(struct awssts_client *c, const struct session_dir *sd,
+static int new_session(struct awssts_client *c, const struct cli_runtime_dir *sd,
                        struct awssts_state *st, long min_remaining)
 {
-    char *id = NULL, *secret = NULL, *kserial = NULL, why[600] = "";
-    int rc = long_term_keys(st, &id, &secret, &kserial, why, sizeof(why));
+    struct awssts_user_keys k = {0};
+    char why[600] = "";
+    int rc = long_term_keys(st, &k, why, sizeof(why));
     if (rc != EXIT_OK && st->keys_source != NULL) {
         cli_error("%s, and the long-term keys are in SSM Parameter Store (%.200s), which only a "
                   "login on the bastion reads: log in again", new_code_reason(st), st->keys_source);
@@ -157,7 +110,7 @@ static int new_session(struct awssts_client *c, const struct session_dir *sd,
                   why[0] ? why : "~/.aws/credentials");
         return EXIT_LOGIN_NEEDED;
     }
-    const char *serial = st->mfa_serial ? st->mfa_serial : kserial;
+    const char *serial = st->mfa_serial ? st->mfa_serial : k.mfa_serial;
     char prompt[400], code[16] = "", serial_copy[300] = "";
     snprintf(serial_copy, sizeof(serial_copy), "%s", serial ? serial : "");
     snprintf(prompt, sizeof(prompt), "AWS MFA code for %s: ", serial ? serial : "(no device)");
@@ -177,10 +130,10 @@ static int new_session(struct awssts_client *c, const struct session_dir *sd,
     serial = serial_copy;
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
-    struct awssts_keys lt = {id, secret, NULL};
+    struct awssts_keys lt = {k.access_key_id, k.secret_access_key, NULL};
     if (rc == EXIT_OK && !done) {
         struct awssts_login_plan plan;
-        plan_of(st, &plan);
+        awssts_login_plan_of_state(st, &plan);
         plan.mfa_serial = serial;
         struct awssts_login_result r;
         if (awssts_login_run(c, &lt, &plan, code, &r, &ei) != AWSSTS_OK) {
@@ -198,9 +151,7 @@ static int new_session(struct awssts_client *c, const struct session_dir *sd,
         awssts_login_result_clear(&r);
     }
     awssts_memzero(code, sizeof(code));
-    awssts_secret_free(id);
-    awssts_secret_free(secret);
-    free(kserial);
+    awssts_user_keys_free(&k);
     return rc;
 }
 
@@ -218,7 +169,7 @@ static const char *renewal_proxy(const struct awssts_state *st)
     return st->proxy;
 }
 
-int session_renew(const struct session_dir *sd, struct awssts_state *st, long min_remaining,
+int session_renew(const struct cli_runtime_dir *sd, struct awssts_state *st, long min_remaining,
                   bool prompt, bool *called)
 {
     *called = false;
@@ -240,7 +191,7 @@ int session_renew(const struct session_dir *sd, struct awssts_state *st, long mi
     bool session_usable = st->has_mfa_session && st->mfa_session.expiration - now > SESSION_MARGIN;
     if (st->role_arn != NULL && !st->flow_direct && session_usable) {
         struct awssts_login_plan plan;
-        plan_of(st, &plan);
+        awssts_login_plan_of_state(st, &plan);
         struct awssts_credentials role = {0};
         *called = true;
         if (awssts_login_renew_role(c, &st->mfa_session, &plan, &role, &ei) == AWSSTS_OK) {
@@ -288,7 +239,7 @@ static int renewal_client(const struct awssts_state *st, struct awssts_client **
     return awssts_client_new(&o, c, &ei) == AWSSTS_OK ? EXIT_OK : sts_failed("state", &ei);
 }
 
-int session_renew_named(const struct session_dir *sd, struct awssts_state *st, const char *name,
+int session_renew_named(const struct cli_runtime_dir *sd, struct awssts_state *st, const char *name,
                         long min_remaining, const struct awssts_credentials **out, bool *called)
 {
     *called = false;
@@ -335,7 +286,7 @@ int session_renew_named(const struct session_dir *sd, struct awssts_state *st, c
     if (rc != EXIT_OK)
         return rc;
     struct awssts_login_plan plan;
-    plan_of(st, &plan);
+    awssts_login_plan_of_state(st, &plan);
     plan.role_arn = arn;
     struct awssts_credentials role = {0};
     *called = true;

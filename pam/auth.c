@@ -12,7 +12,6 @@
 #include "login/login_plan.h"
 #include "login/preflight.h"
 #include "login/settings_login.h"
-#include "login/user_keys.h"
 
 #include <unistd.h>
 
@@ -58,8 +57,9 @@ static enum awssts_outcome code_then_limit(struct call *c, char code[8], bool *c
     return AWSSTS_OUT_LOCAL_ERROR;
 }
 
-/* Settings, (the code first under su), the keys. */
-static int load_keys(struct auth *a)
+/* Settings, (the code first under su), then the keys and the device,
+ * role, flow and region: awssts check prepares them with the same call. */
+static int prepare_login(struct auth *a)
 {
     struct call *c = a->c;
     if (pas_call_settings(c, &a->ei) != AWSSTS_OK)
@@ -73,37 +73,22 @@ static int load_keys(struct auth *a)
         (got = code_then_limit(c, a->code, &conv_failed, &a->ei)) != AWSSTS_OUT_SUCCESS)
         return code_failure(c, got, NULL, conv_failed, &a->ei);
     struct pas_as_user as_user;
-    awssts_err arc =
-        awssts_keys_load(&c->s, &c->pw, pas_as_user(&as_user, c->pamh, &c->pw), &a->keys, &a->ei);
-    a->t_keys = awssts_now_us();
-    if (arc == AWSSTS_E_NO_KEYS) {
-        /* One line either way; its detail names where no keys were found. */
-        return pas_log_outcome(c, c->s.require ? AWSSTS_OUT_NO_KEYS_REQUIRED : AWSSTS_OUT_NO_KEYS,
-                               NULL, NULL, &a->ei);
-    }
-    if (arc != AWSSTS_OK) {
-        /* A keys file the configuration names but that is not there is the
-         * configuration's mistake, never "no keys": it must not let anyone
-         * in without MFA. */
-        return pas_log_outcome(
-            c, arc == AWSSTS_E_NOT_FOUND ? AWSSTS_OUT_CONFIG_ERROR : AWSSTS_OUT_KEYS_ERROR, NULL,
-            NULL, &a->ei);
-    }
-    return AUTH_GOING;
-}
-
-/* Device, role, flow and region (awssts check decides them with the same
- * call), then everything this host needs for the login, before a code is
- * asked for or spent. */
-static int plan_login(struct auth *a)
-{
-    struct call *c = a->c;
     enum awssts_outcome planned;
-    awssts_err arc = awssts_login_decide(&c->s, c->user, &a->keys, &a->plan, &planned, &a->ei);
+    awssts_err arc = awssts_login_prepare(&c->s, &c->pw, pas_as_user(&as_user, c->pamh, &c->pw),
+                                          &a->keys, &a->plan, &planned, &a->ei);
+    a->t_keys = awssts_now_us();
     c->role = a->plan.role_arn;
     c->region_from_imds = a->plan.region_from_imds;
     if (arc != AWSSTS_OK)
         return pas_log_outcome(c, planned, a->plan.flow, NULL, &a->ei);
+    return AUTH_GOING;
+}
+
+/* Everything this host needs for the login, before a code is asked for or
+ * spent. */
+static int check_host(struct auth *a)
+{
+    struct call *c = a->c;
     if (awssts_preflight_run(&c->s, &c->pw, NULL, &a->ei) != AWSSTS_OK) {
         awssts_error_prefix(&a->ei, "STS not called");
         return pas_log_outcome(c, AWSSTS_OUT_LOCAL_ERROR, a->plan.flow, NULL, &a->ei);
@@ -144,9 +129,9 @@ int pas_authenticate(struct call *c)
     struct auth a = {.c = c};
     awssts_error_info_reset(&a.ei);
     a.t0 = awssts_now_us();
-    int rc = load_keys(&a);
+    int rc = prepare_login(&a);
     if (rc == AUTH_GOING)
-        rc = plan_login(&a);
+        rc = check_host(&a);
     if (rc == AUTH_GOING)
         rc = call_sts(&a);
     awssts_memzero(a.code, sizeof(a.code));

@@ -3,7 +3,7 @@
 #include "user_rights.h"
 #include "util/buf.h"
 #include "util/error_set.h"
-#include "files/session_dir.h"
+#include "files/runtime_files.h"
 #include "files/state.h"
 
 #include <security/pam_ext.h>

@@ -22,7 +22,7 @@ awssts_err pas_login_files_write(pam_handle_t *pamh, const struct passwd *pw,
 void pas_login_files_release(pam_handle_t *pamh, const struct awssts_settings *s,
                              const struct passwd *pw, const char *path);
 
-/* The session's AWS_* environment (lib/files/session_dir.h) into PAM's,
+/* The session's AWS_* environment (lib/files/runtime_files.h) into PAM's,
  * from the login's state. */
 awssts_err pas_login_files_export(pam_handle_t *pamh, const struct awssts_state *st,
                                   const char *path, struct awssts_error_info *ei);

@@ -15,6 +15,35 @@ static long chained_duration(long wanted)
     return wanted > AWSSTS_CHAINED_ROLE_DURATION_MAX ? AWSSTS_CHAINED_ROLE_DURATION_MAX : wanted;
 }
 
+void awssts_login_plan_of_state(const struct awssts_state *st, struct awssts_login_plan *p)
+{
+    *p = (struct awssts_login_plan){
+        .flow = st->flow_direct ? AWSSTS_FLOW_DIRECT : AWSSTS_FLOW_SESSION,
+        .mfa_serial = st->mfa_serial,
+        .role_arn = st->role_arn,
+        .role_session_name = st->role_session_name ? st->role_session_name : st->user,
+        .session_duration = st->duration,
+        .role_duration = st->role_duration,
+        .external_id = st->external_id,
+        .source_identity = st->source_identity,
+        .tags = &st->tag_list,
+    };
+}
+
+void awssts_login_plan_aws_mfa(const char *mfa_serial, const char *role_arn,
+                               const char *role_session_name, long duration,
+                               struct awssts_login_plan *p)
+{
+    *p = (struct awssts_login_plan){
+        .flow = AWSSTS_FLOW_DIRECT,
+        .mfa_serial = mfa_serial,
+        .role_arn = role_arn,
+        .role_session_name = role_session_name,
+        .session_duration = role_arn ? 0 : duration,
+        .role_duration = role_arn ? duration : 0,
+    };
+}
+
 static awssts_err assume(struct awssts_client *c, const struct awssts_keys *signer,
                          const struct awssts_login_plan *plan, long duration, const char *code,
                          struct awssts_credentials *out, struct awssts_error_info *ei)

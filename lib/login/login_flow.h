@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "awssts/sts.h"
+#include "files/state.h"
 #include "login/options.h"
 #include "rules/session_tags.h"
 
@@ -41,6 +42,26 @@ struct awssts_login_result {
     const char *failed_call;           /* "GetSessionToken" or "AssumeRole" when one failed */
     long long latency_ms;
 };
+
+/*
+ * The plan of a login's state: the module's login takes it from the state
+ * its settings give (awssts_settings_state), renewal from the state the
+ * login left, so the role session name, the durations, the external id, the
+ * source identity and the tags of both are the one rule here. The session
+ * name is the state's, else (a state written before it kept one) the user's
+ * name. Strings and tags are borrowed from st.
+ */
+void awssts_login_plan_of_state(const struct awssts_state *st, struct awssts_login_plan *p);
+
+/*
+ * aws-mfa's plan (awssts login): AssumeRole with the code when there is a
+ * role, else GetSessionToken; duration is that one call's. It differs from
+ * the module's on purpose: aws-mfa's users expect its calls, and it has no
+ * external id, source identity or tags to send.
+ */
+void awssts_login_plan_aws_mfa(const char *mfa_serial, const char *role_arn,
+                               const char *role_session_name, long duration,
+                               struct awssts_login_plan *p);
 
 /* The login with a code; out keeps host, request id and latency on failure too. */
 awssts_err awssts_login_run(struct awssts_client *c, const struct awssts_keys *keys,

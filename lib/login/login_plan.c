@@ -1,4 +1,5 @@
-/* The login's device, role, flow and region: one decision for the module and awssts check. */
+/* The login's keys, device, role, flow and region: one preparation for the
+ * module and awssts check. */
 #include "login/login_plan.h"
 
 #include "util/error_set.h"
@@ -56,6 +57,26 @@ awssts_err awssts_login_decide(struct awssts_settings *s, const char *user,
                                 "no mfa_serial for user %s (config or keys file)", user);
     }
     return AWSSTS_OK;
+}
+
+awssts_err awssts_login_prepare(struct awssts_settings *s, const struct passwd *pw,
+                                const struct awssts_as_user *as_user, struct awssts_user_keys *k,
+                                struct awssts_login_decision *d, enum awssts_outcome *o,
+                                struct awssts_error_info *ei)
+{
+    memset(d, 0, sizeof(*d));
+    awssts_err rc = awssts_keys_load(s, pw, as_user, k, ei);
+    if (rc == AWSSTS_E_NO_KEYS) {
+        *o = s->require ? AWSSTS_OUT_NO_KEYS_REQUIRED : AWSSTS_OUT_NO_KEYS;
+        return rc;
+    }
+    if (rc != AWSSTS_OK) {
+        *o = rc == AWSSTS_E_NOT_FOUND ? AWSSTS_OUT_CONFIG_ERROR : AWSSTS_OUT_KEYS_ERROR;
+        return rc;
+    }
+    rc = awssts_login_decide(s, pw->pw_name, k, d, o, ei);
+    d->keys_loaded = true;
+    return rc;
 }
 
 const char *awssts_role_from_text(enum awssts_role_from from)

@@ -14,6 +14,8 @@
 #include "login/outcome.h"
 #include "login/user_keys.h"
 
+#include <pwd.h>
+
 /* Where the login's role comes from. */
 enum awssts_role_from {
     AWSSTS_ROLE_FROM_NONE,   /* no role: session credentials only */
@@ -32,6 +34,7 @@ struct awssts_login_decision {
                               the decision stopped before the role */
     const char *region;    /* s->region, the one STS is called in */
     bool region_from_imds; /* the instance's (keys = ssm: with no region configured) */
+    bool keys_loaded;      /* awssts_login_prepare: the keys were read, the decision made */
 };
 
 /*
@@ -44,6 +47,21 @@ struct awssts_login_decision {
 awssts_err awssts_login_decide(struct awssts_settings *s, const char *user,
                                const struct awssts_user_keys *k, struct awssts_login_decision *d,
                                enum awssts_outcome *o, struct awssts_error_info *ei);
+
+/*
+ * The login's preparation, the one the module's auth and awssts check make:
+ * the user's keys (awssts_keys_load, k, freed by the caller) and then the
+ * decision above. A keys failure has its outcome here, written once: no
+ * keys is AWSSTS_OUT_NO_KEYS, or AWSSTS_OUT_NO_KEYS_REQUIRED with require;
+ * a keys file the configuration names but that is not there is the
+ * configuration's mistake (AWSSTS_OUT_CONFIG_ERROR), never "no keys", so it
+ * never lets anyone in without MFA; any other is AWSSTS_OUT_KEYS_ERROR.
+ * d->keys_loaded tells a keys failure from a decision's.
+ */
+awssts_err awssts_login_prepare(struct awssts_settings *s, const struct passwd *pw,
+                                const struct awssts_as_user *as_user, struct awssts_user_keys *k,
+                                struct awssts_login_decision *d, enum awssts_outcome *o,
+                                struct awssts_error_info *ei);
 
 /* Where the role comes from, for awssts check: "role_arn", ... */
 const char *awssts_role_from_text(enum awssts_role_from from);

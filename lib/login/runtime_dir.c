@@ -7,7 +7,7 @@
 #include "util/error_set.h"
 #include "files/paths.h"
 #include "login/runtime_share.h"
-#include "files/session_dir.h"
+#include "files/runtime_files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +24,9 @@ static bool logind_dir_present(const struct passwd *pw)
 {
     char dir[64];
     struct stat st;
-    snprintf(dir, sizeof(dir), "/run/user/%u", (unsigned)pw->pw_uid);
+    if (awssts_expand_path(AWSSTS_LOGIND_DIR, pw->pw_uid, NULL, dir, sizeof(dir), NULL) !=
+        AWSSTS_OK)
+        return false;
     return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == pw->pw_uid;
 }
 
@@ -72,7 +74,8 @@ awssts_err awssts_runtime_choose(const struct awssts_settings *s, const struct p
         return awssts_expand_path(s->runtime_dir, pw->pw_uid, pw->pw_name, path, len, ei);
     *source = AWSSTS_RUNTIME_LOGIND;
     if (logind_dir_present(pw))
-        return awssts_expand_path(AWSSTS_LOGIND_DIR "/aws-sts", pw->pw_uid, pw->pw_name, path, len, ei);
+        return awssts_expand_path(AWSSTS_LOGIND_RUNTIME_DIR, pw->pw_uid, pw->pw_name, path, len,
+                                  ei);
     *source = AWSSTS_RUNTIME_OWN;
     if (may_make_own)
         return awssts_expand_path(AWSSTS_OWN_RUNTIME_DIR, pw->pw_uid, pw->pw_name, path, len, ei);
@@ -121,7 +124,7 @@ static awssts_err open_parent(const struct passwd *pw, const char *path, bool cr
 static awssts_err check_dir(int fd, const char *path, const struct passwd *pw,
                             struct awssts_error_info *ei)
 {
-    return awssts_session_dir_check(fd, path, pw->pw_uid, ei);
+    return awssts_runtime_dir_check(fd, path, pw->pw_uid, ei);
 }
 
 static awssts_err check_room(int fd, const char *path, struct awssts_error_info *ei)

@@ -14,13 +14,12 @@
 #include <stdbool.h>
 
 #include "login/as_user.h"
+#include "files/runtime_files.h"
 #include "awssts/error.h"
 #include "login/options.h"
 #include "login/own_tmpfs.h"
 #include "login/registry.h"
 
-#define AWSSTS_OWN_RUNTIME_DIR "/run/aws-sts/%U"
-#define AWSSTS_LOGIND_DIR "/run/user/%U"
 /* What a login's files need, with room to spare: checked before STS. */
 #define AWSSTS_RUNTIME_MIN_FREE_BYTES (64L * 1024L)
 #define AWSSTS_RUNTIME_MIN_FREE_INODES 16L

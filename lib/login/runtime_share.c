@@ -5,7 +5,7 @@
 #include "files/paths.h"
 #include "login/registry.h"
 #include "login/own_tmpfs.h"
-#include "files/session_dir.h"
+#include "files/runtime_files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -125,7 +125,7 @@ static awssts_err check_copy(int fd, const char *path, uid_t uid, struct awssts_
     struct statx sx;
     struct statvfs sv;
     const unsigned long want = ST_NOSUID | ST_NODEV | ST_NOEXEC;
-    awssts_err rc = awssts_session_dir_check(fd, path, uid, ei);
+    awssts_err rc = awssts_runtime_dir_check(fd, path, uid, ei);
     if (rc == AWSSTS_OK &&
         (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &sx) != 0 ||
          (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) == 0 ||

@@ -49,17 +49,16 @@ awssts_err awssts_settings_login(const struct awssts_settings *s, const struct a
     awssts_err rc = awssts_client_new(&o, &c, ei);
     if (rc != AWSSTS_OK)
         return rc;
-    struct awssts_login_plan plan = {
-        .flow = s->flow,
-        .mfa_serial = mfa_serial,
-        .role_arn = role_arn,
-        .role_session_name = s->role_session_name,
-        .session_duration = s->duration,
-        .role_duration = s->role_duration,
-        .external_id = s->external_id,
-        .source_identity = s->source_identity,
-        .tags = &s->tag_list,
-    };
+    /* The plan renewal takes from the state, from the state these settings
+     * give; the device and role are the login's decision, and the tags the
+     * settings' own parsed list (the state parses its text when read). */
+    struct awssts_state st;
+    awssts_settings_state(s, &st);
+    struct awssts_login_plan plan;
+    awssts_login_plan_of_state(&st, &plan);
+    plan.mfa_serial = mfa_serial;
+    plan.role_arn = role_arn;
+    plan.tags = &s->tag_list;
     struct awssts_keys lt = {k->access_key_id, k->secret_access_key, NULL};
     rc = awssts_login_run(c, &lt, &plan, code, out, ei);
     snprintf(out->region, sizeof(out->region), "%s", s->region);

@@ -3,7 +3,7 @@
 #include "awssts/safefile.h"
 #include "util/error_set.h"
 #include "files/paths.h"
-#include "files/session_dir.h"
+#include "files/runtime_files.h"
 
 #include <stdbool.h>
 #include <string.h>

@@ -66,26 +66,26 @@ static awssts_err from_root_file(const char *path, const char *user, struct awss
     return rc;
 }
 
-/* The user's ~/.aws/credentials, read as the user, refused when others may read it. */
-static awssts_err from_home(const struct awssts_settings *s, const struct passwd *pw,
-                            const struct awssts_as_user *as_user, struct awssts_user_keys *k,
-                            struct awssts_error_info *ei)
+const char *awssts_home_dir(const struct passwd *pw, const char *env_home)
+{
+    if (env_home != NULL && *env_home != '\0')
+        return env_home;
+    return pw != NULL ? pw->pw_dir : NULL;
+}
+
+awssts_err awssts_home_keys_read(const char *home, uid_t owner, const char *profile,
+                                 struct awssts_user_keys *k, struct awssts_error_info *ei)
 {
     char path[4096], section[128];
-    if (snprintf(path, sizeof(path), "%s/.aws/credentials", pw->pw_dir) >= (int)sizeof(path))
+    memset(k, 0, sizeof(*k));
+    if (home == NULL)
+        return awssts_error_set(ei, AWSSTS_E_NO_KEYS, "no home directory");
+    if (snprintf(path, sizeof(path), "%s/.aws/credentials", home) >= (int)sizeof(path))
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "home directory path too long");
-    snprintf(section, sizeof(section), "%s-long-term", s->profile);
-    awssts_err rc = awssts_as_user_enter(as_user, ei);
-    if (rc != AWSSTS_OK)
-        return rc;
-    struct awssts_file_policy pol = {.owner = pw->pw_uid, .forbidden = 0077};
+    snprintf(section, sizeof(section), "%s-long-term", profile);
+    struct awssts_file_policy pol = {.owner = owner, .forbidden = 0077};
     struct awssts_credfile *cf = NULL;
-    rc = awssts_credfile_load(AT_FDCWD, path, &pol, &cf, ei);
-    awssts_err lrc = awssts_as_user_leave(as_user, AWSSTS_OK, ei);
-    if (lrc != AWSSTS_OK) {
-        awssts_credfile_free(cf);
-        return lrc;
-    }
+    awssts_err rc = awssts_credfile_load(AT_FDCWD, path, &pol, &cf, ei);
     if (rc == AWSSTS_E_NOT_FOUND)
         return awssts_error_set(ei, AWSSTS_E_NO_KEYS, "%s: no such file", path);
     if (rc == AWSSTS_OK && !awssts_credfile_has_section(cf, section)) {
@@ -94,7 +94,25 @@ static awssts_err from_home(const struct awssts_settings *s, const struct passwd
         struct awssts_key_values f = found_in(credfile_value, cf, section);
         rc = awssts_user_keys_take(&f, path, section, k, ei);
     }
-    awssts_credfile_free(cf);
+    awssts_credfile_free(cf); /* wipes the values */
+    return rc;
+}
+
+/* The user's ~/.aws/credentials, read as the user (the password database's
+ * home: the module never trusts the caller's environment). */
+static awssts_err from_home(const struct awssts_settings *s, const struct passwd *pw,
+                            const struct awssts_as_user *as_user, struct awssts_user_keys *k,
+                            struct awssts_error_info *ei)
+{
+    awssts_err rc = awssts_as_user_enter(as_user, ei);
+    if (rc != AWSSTS_OK)
+        return rc;
+    rc = awssts_home_keys_read(awssts_home_dir(pw, NULL), pw->pw_uid, s->profile, k, ei);
+    awssts_err lrc = awssts_as_user_leave(as_user, AWSSTS_OK, ei);
+    if (lrc != AWSSTS_OK) {
+        awssts_user_keys_free(k);
+        return lrc;
+    }
     return rc;
 }
 

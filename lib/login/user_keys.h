@@ -26,6 +26,25 @@
  * timeout of its own (the user's typing is never counted against the STS
  * calls); a parameter that does not exist is AWSSTS_E_NO_KEYS.
  */
+/*
+ * The user's home: env_home ($HOME, which only awssts, run by the user
+ * himself, passes) when set and not empty, else the password database's
+ * (pw may be NULL: then NULL). The module passes NULL: a setuid caller's
+ * environment is not the target user's.
+ */
+const char *awssts_home_dir(const struct passwd *pw, const char *env_home);
+
+/*
+ * The long-term keys of home's .aws/credentials, section
+ * [PROFILE-long-term], under aws-mfa's key names or the AWS CLI's (aws-mfa's
+ * role "None" is no role), checked as every source's keys are. The file
+ * must be owner's with no access for group or others. Read here for the
+ * module's keys = home (with the user's rights) and for awssts's renewal.
+ * AWSSTS_E_NO_KEYS: no home, no file or no section.
+ */
+awssts_err awssts_home_keys_read(const char *home, uid_t owner, const char *profile,
+                                 struct awssts_user_keys *k, struct awssts_error_info *ei);
+
 awssts_err awssts_keys_load(const struct awssts_settings *s, const struct passwd *pw,
                             const struct awssts_as_user *as_user, struct awssts_user_keys *k,
                             struct awssts_error_info *ei);

@@ -1,7 +1,8 @@
 /* The login's runtime directory and its two files, as the user. */
 #include "cli.h"
 #include "login/options.h"
-#include "files/session_dir.h"
+#include "files/paths.h"
+#include "files/runtime_files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,13 +16,37 @@
 
 /* The configuration the module reads, for its runtime_dir: $AWSSTS_CONFIG
  * (a test's, or another config=), else the default. */
-static const char *config_path(void)
+static const char *module_config_path(void)
 {
     const char *v = getenv("AWSSTS_CONFIG");
     return v != NULL && *v == '/' ? v : AWSSTS_DEFAULT_CONFIG;
 }
 
-int session_dir_open(const char *dir, int lock, struct session_dir *sd)
+/* The runtime_dir the module gives this user, resolved as the module
+ * resolves every option (the option table, [global], then the user's
+ * group and user sections) and expanded; false when the configuration
+ * cannot be read or sets none. A uid the password database does not name
+ * (pw NULL) gets [global] and its primary group's sections: its uid stands
+ * for the name, which no [user:] section has, and %u cannot be expanded. */
+static bool configured_runtime_dir(const struct passwd *pw, char *out, size_t len)
+{
+    char uid_name[24];
+    snprintf(uid_name, sizeof(uid_name), "%u", (unsigned)getuid());
+    const char *name = pw != NULL ? pw->pw_name : uid_name;
+    struct awssts_settings s;
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    bool ok =
+        awssts_settings_load(module_config_path(), name, pw ? pw->pw_gid : getgid(), &s, &ei) ==
+            AWSSTS_OK &&
+        s.runtime_dir != NULL &&
+        awssts_expand_path(s.runtime_dir, getuid(), pw ? pw->pw_name : NULL, out, len, NULL) ==
+            AWSSTS_OK;
+    awssts_settings_free(&s);
+    return ok;
+}
+
+int runtime_dir_open(const char *dir, int lock, struct cli_runtime_dir *sd)
 {
     memset(sd, 0, sizeof(*sd));
     sd->fd = -1;
@@ -30,10 +55,10 @@ int session_dir_open(const char *dir, int lock, struct session_dir *sd)
     if (dir != NULL) {
         snprintf(where[n++], sizeof(where[0]), "%s", dir);
     } else {
-        struct passwd *pw = getpwuid(getuid());
-        n = awssts_session_candidates(getuid(), pw ? pw->pw_name : NULL,
-                                      getenv("AWS_SHARED_CREDENTIALS_FILE"), config_path(), where,
-                                      4);
+        char configured[4096];
+        bool has = configured_runtime_dir(getpwuid(getuid()), configured, sizeof(configured));
+        n = awssts_runtime_dir_candidates(getuid(), getenv("AWS_SHARED_CREDENTIALS_FILE"),
+                                          has ? configured : NULL, where, 4);
     }
     int e = ENOENT;
     for (size_t i = 0; i < n && sd->fd < 0; i++) {
@@ -54,27 +79,27 @@ int session_dir_open(const char *dir, int lock, struct session_dir *sd)
     }
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
-    if (awssts_session_dir_check(sd->fd, sd->path, getuid(), &ei) != AWSSTS_OK) {
+    if (awssts_runtime_dir_check(sd->fd, sd->path, getuid(), &ei) != AWSSTS_OK) {
         cli_error("%s: refused: %s", sd->path, ei.detail);
-        session_dir_close(sd);
+        runtime_dir_close(sd);
         return EXIT_FAILURE_OTHER;
     }
     if (flock(sd->fd, lock) != 0) {
         cli_error("%s: lock: %s", sd->path, strerror(errno));
-        session_dir_close(sd);
+        runtime_dir_close(sd);
         return EXIT_FAILURE_OTHER;
     }
     return EXIT_OK;
 }
 
-void session_dir_close(struct session_dir *sd)
+void runtime_dir_close(struct cli_runtime_dir *sd)
 {
     if (sd->fd >= 0)
         close(sd->fd);
     sd->fd = -1;
 }
 
-int session_state_read(const struct session_dir *sd, struct awssts_state *st)
+int session_state_read(const struct cli_runtime_dir *sd, struct awssts_state *st)
 {
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
@@ -90,7 +115,7 @@ int session_state_read(const struct session_dir *sd, struct awssts_state *st)
     return EXIT_OK;
 }
 
-int session_state_write(const struct session_dir *sd, const struct awssts_state *st)
+int session_state_write(const struct cli_runtime_dir *sd, const struct awssts_state *st)
 {
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);

@@ -5,8 +5,8 @@
  * and reading state and credentials, the environment a session gets, and
  * where awssts looks for the directory.
  */
-#ifndef AWSSTS_SESSION_DIR_H
-#define AWSSTS_SESSION_DIR_H
+#ifndef AWSSTS_RUNTIME_FILES_H
+#define AWSSTS_RUNTIME_FILES_H
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -14,11 +14,18 @@
 #include "awssts/error.h"
 #include "files/state.h"
 
+/* Where a user's runtime directory may be, %U the uid (expanded with
+ * awssts_expand_path): here, below lib/login/runtime_dir.h, which chooses
+ * among them, so that awssts looks where the module writes. */
+#define AWSSTS_OWN_RUNTIME_DIR "/run/aws-sts/%U"
+#define AWSSTS_LOGIND_DIR "/run/user/%U"
+#define AWSSTS_LOGIND_RUNTIME_DIR AWSSTS_LOGIND_DIR "/aws-sts"
+
 #define AWSSTS_SESSION_CREDENTIALS "credentials"
 #define AWSSTS_SESSION_STATE "state"
 
 /* The open directory at path is uid's session directory. */
-awssts_err awssts_session_dir_check(int dirfd, const char *path, uid_t uid,
+awssts_err awssts_runtime_dir_check(int dirfd, const char *path, uid_t uid,
                                     struct awssts_error_info *ei);
 
 /* Write state, then the credentials file (st's profile, its current
@@ -37,13 +44,13 @@ awssts_err awssts_session_environment(const char *dir, const struct awssts_state
                                       awssts_session_env_fn emit, void *ctx);
 
 /*
- * Where awssts looks for uid's session, in order, into out (each of len
- * bytes); returns how many: the directory of the credentials file the login
- * exported (creds_env, may be NULL), the configuration's runtime_dir (the
- * file at config_path, when it can be read and sets one), logind's
- * /run/user/UID/aws-sts, the module's own /run/aws-sts/UID.
+ * Where awssts looks for uid's runtime directory, in order, into out (each
+ * of len bytes); returns how many: the directory of the credentials file
+ * the login exported (creds_env, may be NULL), the configuration's
+ * runtime_dir (configured: resolved and expanded by the caller, may be
+ * NULL), logind's /run/user/UID/aws-sts, the module's own /run/aws-sts/UID.
  */
-size_t awssts_session_candidates(uid_t uid, const char *user, const char *creds_env,
-                                 const char *config_path, char out[][4096], size_t max);
+size_t awssts_runtime_dir_candidates(uid_t uid, const char *creds_env, const char *configured,
+                                     char out[][4096], size_t max);
 
 #endif

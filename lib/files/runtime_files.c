@@ -1,5 +1,5 @@
 /* The runtime directory's contract. */
-#include "files/session_dir.h"
+#include "files/runtime_files.h"
 #include "awssts/config.h"
 #include "awssts/credfile.h"
 #include "awssts/safefile.h"
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-awssts_err awssts_session_dir_check(int dirfd, const char *path, uid_t uid,
+awssts_err awssts_runtime_dir_check(int dirfd, const char *path, uid_t uid,
                                     struct awssts_error_info *ei)
 {
     struct stat st;
@@ -100,23 +100,8 @@ awssts_err awssts_session_environment(const char *dir, const struct awssts_state
     return rc;
 }
 
-/* runtime_dir from the configuration's [global], expanded, when readable. */
-static bool configured_dir(const char *config_path, uid_t uid, const char *user, char *out,
-                           size_t len)
-{
-    struct awssts_config *cfg = NULL;
-    struct awssts_file_policy pol = {.owner = 0, .forbidden = 0022};
-    if (config_path == NULL || awssts_config_load(config_path, &pol, &cfg, NULL) != AWSSTS_OK)
-        return false;
-    const char *pattern = awssts_config_get(cfg, "global", "runtime_dir");
-    bool ok = pattern != NULL && pattern[0] == '/' &&
-              awssts_expand_path(pattern, uid, user, out, len, NULL) == AWSSTS_OK;
-    awssts_config_free(cfg);
-    return ok;
-}
-
-size_t awssts_session_candidates(uid_t uid, const char *user, const char *creds_env,
-                                 const char *config_path, char out[][4096], size_t max)
+size_t awssts_runtime_dir_candidates(uid_t uid, const char *creds_env, const char *configured,
+                                     char out[][4096], size_t max)
 {
     size_t n = 0;
     if (n < max && creds_env != NULL && creds_env[0] == '/') {
@@ -127,11 +112,14 @@ size_t awssts_session_candidates(uid_t uid, const char *user, const char *creds_
             n++;
         }
     }
-    if (n < max && configured_dir(config_path, uid, user, out[n], 4096))
+    if (n < max && configured != NULL)
+        snprintf(out[n++], 4096, "%s", configured);
+    /* Neither template has %u: no user name is needed. */
+    if (n < max && awssts_expand_path(AWSSTS_LOGIND_RUNTIME_DIR, uid, NULL, out[n], 4096, NULL) ==
+                       AWSSTS_OK)
         n++;
-    if (n < max)
-        snprintf(out[n++], 4096, "/run/user/%u/aws-sts", (unsigned)uid);
-    if (n < max)
-        snprintf(out[n++], 4096, "/run/aws-sts/%u", (unsigned)uid);
+    if (n < max && awssts_expand_path(AWSSTS_OWN_RUNTIME_DIR, uid, NULL, out[n], 4096, NULL) ==
+                       AWSSTS_OK)
+        n++;
     return n;
 }
