@@ -553,7 +553,7 @@ static void test_handoff_is_the_state(void **state)
 {
     (void)state;
     struct login l;
-    login_start(&l, "awssts", "rita", code_at(0));
+    login_start(&l, "awssts", "stella", code_at(0));
     bool handoff = false;
     assert_true(login_auth_in_child(&l, &handoff));
     assert_true(handoff);
@@ -565,16 +565,16 @@ static void test_handoff_is_the_state(void **state)
     /* The header is the last section, after the blank line that ends the state. */
     char *header = strstr(staged, "\n\n[handoff]\n");
     assert_non_null(header);
-    assert_non_null(strstr(header, "\nuser = rita\n"));
+    assert_non_null(strstr(header, "\nuser = stella\n"));
     assert_non_null(strstr(header, "\nuid = "));
     assert_non_null(strstr(header, "\ncreated = "));
     header[1] = '\0';
-    assert_non_null(strstr(staged, "[awssts]\nversion = 3\nuser = rita\n"));
+    assert_non_null(strstr(staged, "[awssts]\nversion = 3\nuser = stella\n"));
 
     assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), PAM_SUCCESS);
     assert_int_equal(pam_open_session(l.ph, 0), PAM_SUCCESS);
     assert_false(exists(staged_path));
-    snprintf(written_path, sizeof(written_path), "/run/aws-sts/%u/state", (unsigned)uid_of("rita"));
+    snprintf(written_path, sizeof(written_path), "/run/aws-sts/%u/state", (unsigned)uid_of("stella"));
     slurp(written_path, written, sizeof(written));
     /* Compared before the session closes, which removes the file. */
     bool same = strcmp(staged, written) == 0;
