@@ -7,13 +7,23 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Whose file-system rights we hold: the euid's, or the user's taken with
+ * setfsuid (pam_modutil_drop_priv), which leaves the euid 0. An invalid
+ * uid changes nothing and returns the current one. */
+static uid_t current_fsuid(void)
+{
+    return (uid_t)setfsuid((uid_t)-1);
+}
 
 /* mkdirat with the mode set exactly: the umask of a setuid caller (su keeps
  * the caller's) may have taken bits. The mode is set through an O_PATH
  * descriptor, as one made 0000 cannot be opened for reading by its owner,
- * and only on a directory of ours: a name swapped in meanwhile is left alone. */
+ * and only on a directory of ours (made with the rights we hold now): a
+ * name swapped in meanwhile is left alone. */
 int awssts_mkdirat(int dirfd, const char *name, mode_t mode)
 {
     if (mkdirat(dirfd, name, mode) != 0)
@@ -24,7 +34,9 @@ int awssts_mkdirat(int dirfd, const char *name, mode_t mode)
     char proc[64];
     struct stat st;
     snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-    int rc = fstat(fd, &st) == 0 && (st.st_uid != geteuid() || chmod(proc, mode) == 0) ? 0 : -1;
+    int rc = fstat(fd, &st) == 0 && (st.st_uid != current_fsuid() || chmod(proc, mode) == 0)
+                 ? 0
+                 : -1;
     int e = errno;
     close(fd);
     errno = e;

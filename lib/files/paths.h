@@ -16,7 +16,8 @@ awssts_err awssts_open_dir(const char *path, bool create, mode_t last_mode, uid_
                         int *fd, struct awssts_error_info *ei);
 
 /*
- * mkdirat(dirfd, name, mode), with the mode set exactly whatever the umask.
+ * mkdirat(dirfd, name, mode), with the mode set exactly whatever the umask,
+ * as root or with a user's file-system rights (setfsuid).
  * 0 when made or already there; -1 with errno otherwise.
  */
 int awssts_mkdirat(int dirfd, const char *name, mode_t mode);

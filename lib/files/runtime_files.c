@@ -24,8 +24,10 @@ awssts_err awssts_runtime_dir_check(int dirfd, const char *path, uid_t uid,
     if (st.st_uid != uid)
         return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: owned by uid %u, not by uid %u",
                                 path, (unsigned)st.st_uid, (unsigned)uid);
-    if ((st.st_mode & 0077) != 0)
-        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: mode %04o, must be 0700", path,
+    /* Exactly: one the user cannot write fails only after STS took the code. */
+    if ((st.st_mode & 0777) != 0700)
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                                "%s: mode %04o, must be 0700 (chmod 0700 it)", path,
                                 (unsigned)(st.st_mode & 07777));
     awssts_err rc = awssts_dir_check_memory_fs(dirfd, ei);
     if (rc != AWSSTS_OK)

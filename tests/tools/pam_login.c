@@ -4,8 +4,12 @@
  * environment; run COMMAND with it (as a login shell would get it); then
  * close_session. Prompts go to stderr, answers come from stdin.
  *   pam-login SERVICE USER [COMMAND ARGS...]
+ * Built with -DPAM_LOGIN_AS_TARGET (a setuid-root copy standing in for su),
+ * COMMAND runs as the user PAM logged in, as su runs it, never as root.
  */
 #include <security/pam_appl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +50,26 @@ static int step(pam_handle_t *ph, const char *what, int rc)
     return rc;
 }
 
+#ifdef PAM_LOGIN_AS_TARGET
+/* In the command's child: all of root's ids dropped for the target's. */
+static int become_target(pam_handle_t *ph)
+{
+    const void *user = NULL;
+    struct passwd *pw = NULL;
+    if (pam_get_item(ph, PAM_USER, &user) != PAM_SUCCESS || user == NULL ||
+        (pw = getpwnam(user)) == NULL) {
+        fprintf(stderr, "pam-login: no such user to run the command as\n");
+        return -1;
+    }
+    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+        setuid(pw->pw_uid) != 0 || (pw->pw_uid != 0 && setuid(0) == 0)) {
+        perror("pam-login: becoming the user");
+        return -1;
+    }
+    return 0;
+}
+#endif
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -79,6 +103,10 @@ int main(int argc, char **argv)
     if (argc > 3) {
         pid_t pid = fork();
         if (pid == 0) {
+#ifdef PAM_LOGIN_AS_TARGET
+            if (become_target(ph) != 0)
+                _exit(126);
+#endif
             for (char **e = env; e && *e; e++)
                 putenv(*e);
             execvp(argv[3], argv + 3);

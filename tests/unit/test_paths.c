@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <fcntl.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -117,12 +119,54 @@ static void test_reachable(void **state)
                      AWSSTS_E_FILE_UNSAFE);
 }
 
+/* The module makes the user's directory in logind's /run/user/UID with the
+ * user's rights (pam_modutil_drop_priv: setfsuid, the euid stays 0): its
+ * mode is exact too, whatever the caller's umask. */
+static void test_made_as_user_ignores_umask(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip(); /* taking another uid's file-system rights needs root */
+    const uid_t user = 65534;
+    static const mode_t masks[] = {0277, 0777, 0077};
+    char p[512];
+    assert_int_equal(mkdir(tmp_path(p, sizeof(p), "user"), 0700), 0);
+    assert_int_equal(chown(p, user, user), 0);
+    int pfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    assert_true(pfd >= 0);
+    int wrong = 0;
+    for (size_t i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
+        char name[16], rel[32];
+        snprintf(name, sizeof(name), "d%zu", i);
+        mode_t old = umask(masks[i]);
+        setfsgid(user);
+        setfsuid(user);
+        int rc = awssts_mkdirat(pfd, name, 0700);
+        setfsuid(0);
+        setfsgid(0);
+        umask(old);
+        assert_int_equal(rc, 0);
+        snprintf(rel, sizeof(rel), "user/%s", name);
+        struct stat st;
+        assert_int_equal(lstat(tmp_path(p, sizeof(p), rel), &st), 0);
+        assert_int_equal(st.st_uid, user);
+        if ((st.st_mode & 07777) != 0700) {
+            print_error("umask %04o: made %04o, not 0700\n", (unsigned)masks[i],
+                        (unsigned)(st.st_mode & 07777));
+            wrong++;
+        }
+    }
+    close(pfd);
+    assert_int_equal(wrong, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_made_modes_ignore_umask),
         cmocka_unit_test(test_existing_mode_kept),
         cmocka_unit_test(test_reachable),
+        cmocka_unit_test(test_made_as_user_ignores_umask),
     };
     return cmocka_run_group_tests_name("paths", tests, setup, teardown);
 }
