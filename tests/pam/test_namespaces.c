@@ -35,8 +35,9 @@ struct nslogin {
     pid_t pid;
     int report;  /* read end */
     int command; /* write end: 'c' close, 'x' die with the session open, 'u' unmount the dir,
-                  * 'e' become the user in a user namespace of its own, 's' share the dir,
-                  * 'm' mount a tmpfs on dir/sub */
+                  * 'e' become the user in a user namespace of its own with a fake tmpfs,
+                  * 'U' become the user, 'R' stay root in a user namespace of its own,
+                  * 's' share the dir, 'm' mount a tmpfs on dir/sub */
 };
 
 /* The credentials file is the user's, 0600, and holds a key. */
@@ -72,30 +73,47 @@ static int write_text(const char *path, const char *text)
     return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
-/* What a systemd-style session does (user@, run0, machinectl: the process
- * that ran open_session becomes the user's program), and then the user:
- * a user and mount namespace of its own (unshare -Urm), where a tmpfs of
- * its making looks just like the module's, shared so that what the user
- * mounts under it would reach every copy of it. */
-static int become_hostile(const char *dir, uid_t uid)
+/* What a systemd-style session does (user@, run0, machinectl): the process
+ * that ran open_session becomes the user's program. */
+static int become_user(uid_t uid)
 {
-    char map[64];
-    snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
-    char planted[160];
-    snprintf(planted, sizeof(planted), "%s/planted", dir);
-    int fd = -1;
     if (setgroups(0, NULL) != 0 || setresgid(uid, uid, uid) != 0 || setresuid(uid, uid, uid) != 0)
         return 1;
-    if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0 || unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+    return prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0 ? 1 : 0;
+}
+
+/* A user and mount namespace of its own (unshare -Urm), inside mapped to
+ * outside (the uid this process has). */
+static int own_userns(uid_t outside)
+{
+    char map[64];
+    snprintf(map, sizeof(map), "0 %u 1", (unsigned)outside);
+    if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
         return 2;
     if (write_text("/proc/self/setgroups", "deny") != 0 || write_text("/proc/self/uid_map", map) != 0 ||
         write_text("/proc/self/gid_map", map) != 0)
         return 3;
+    return 0;
+}
+
+/* Then the user: a namespace of its own, where a tmpfs of its making looks
+ * just like the module's, shared so that what the user mounts under it
+ * would reach every copy of it. */
+static int become_hostile(const char *dir, uid_t uid)
+{
+    char planted[160];
+    snprintf(planted, sizeof(planted), "%s/planted", dir);
+    int rc = become_user(uid);
+    if (rc == 0)
+        rc = own_userns(uid);
+    if (rc != 0)
+        return rc;
     if (mount("fake", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
               "mode=0700,size=1048576,nr_inodes=256") != 0 ||
         mount(NULL, dir, NULL, MS_SHARED, NULL) != 0)
         return 4;
-    if ((fd = open(planted, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+    int fd = open(planted, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
         return 5;
     close(fd);
     return 0;
@@ -133,9 +151,11 @@ static void child(struct nslogin *n, int report_fd, int command_fd, uid_t uid)
     while (read(command_fd, &c, 1) == 1) {
         if (c == 'x')
             _exit(0); /* a crash: the session stays registered, its namespace goes */
-        if (c == 'u' || c == 'e' || c == 's' || c == 'm') {
+        if (strchr("uesmUR", c) != NULL) {
             r.rc = c == 'u'   ? umount2(r.dir, MNT_DETACH)
                    : c == 'e' ? become_hostile(r.dir, uid)
+                   : c == 'U' ? become_user(uid)
+                   : c == 'R' ? own_userns(0)
                    : c == 's' ? mount(NULL, r.dir, NULL, MS_SHARED, NULL)
                               : mount_sub(r.dir);
             send_report(report_fd, &r);
@@ -500,6 +520,41 @@ static void test_hostile_holder_not_shared(void **state)
     assert_nothing_left("nina");
 }
 
+/* The same checks one at a time: a holder that is now the user (in a
+ * namespace root made), and one that is root in a user namespace of its
+ * own. Neither's tmpfs is taken: the login here mounts one of its own. */
+static void test_holder_user_or_foreign_userns(void **state)
+{
+    (void)state;
+    const char *what[] = {"became the user", "is root in a user namespace of its own"};
+    const char cmd[] = {'U', 'R'};
+    char dir[64];
+    uid_t uid = uid_of("ned");
+    snprintf(dir, sizeof(dir), "/run/aws-sts/%u", (unsigned)uid);
+    for (int i = 0; i < 2; i++) {
+        struct nslogin a;
+        struct report r;
+        ns_start(&a, "ned");
+        ns_read(&a, &r);
+        assert_opened("ned", 0, &r);
+        dev_t theirs = r.dev;
+        ns_command(&a, cmd[i], &r);
+        assert_int_equal(r.rc, 0);
+        struct login l;
+        int rc = login_here(&l, "ned");
+        struct stat st;
+        bool taken = rc == PAM_SUCCESS && stat(dir, &st) == 0 && st.st_dev == theirs;
+        ns_command(&a, 'x', &r);
+        ns_end(&a);
+        if (rc == PAM_SUCCESS)
+            login_close(&l);
+        if (taken)
+            fail_msg("ned's login took the tmpfs of a holder that %s", what[i]);
+        assert_int_equal(rc, PAM_SUCCESS);
+        assert_nothing_left("ned");
+    }
+}
+
 /* A live session's tmpfs that is shared in its namespace (a peer group
  * there): the copy taken here must be private, or whatever is mounted under
  * it there would reach this namespace too. */
@@ -563,6 +618,7 @@ int main(void)
         cmocka_unit_test(test_last_close_from_either_namespace),
         cmocka_unit_test(test_unshareable_refused_before_sts),
         cmocka_unit_test(test_hostile_holder_not_shared),
+        cmocka_unit_test(test_holder_user_or_foreign_userns),
         cmocka_unit_test(test_shared_copy_private),
         cmocka_unit_test(test_logout_unmounts_every_layer),
     };
