@@ -39,36 +39,38 @@ static bool holder_is_root(pid_t pid)
         return false;
     bool root = false;
     while (fgets(line, sizeof(line), f) != NULL) {
-        unsigned long u[4];
-        if (strncmp(line, "Uid:", 4) == 0) {
-            root = sscanf(line + 4, "%lu %lu %lu %lu", &u[0], &u[1], &u[2], &u[3]) == 4 &&
-                   (u[0] | u[1] | u[2] | u[3]) == 0;
-            break;
-        }
+        if (strncmp(line, "Uid:", 4) != 0)
+            continue;
+        /* Exactly four fields, each "0". */
+        char *save = NULL, *field = strtok_r(line + 4, " \t\n", &save);
+        int zeros = 0;
+        for (; field != NULL; field = strtok_r(NULL, " \t\n", &save))
+            zeros = strcmp(field, "0") == 0 && zeros >= 0 ? zeros + 1 : -1;
+        root = zeros == 4;
+        break;
     }
     fclose(f);
     return root;
+}
+
+/* fd is the file at path (the same namespace, for /proc/.../ns files). */
+static bool same_file(int fd, const char *path)
+{
+    struct stat theirs, ours;
+    return fstat(fd, &theirs) == 0 && stat(path, &ours) == 0 && theirs.st_dev == ours.st_dev &&
+           theirs.st_ino == ours.st_ino;
 }
 
 /* The mount namespace nsfd is owned by this process's user namespace: one
  * that a user made (unshare -Urm) is the user's to change, never ours to join. */
 static bool ns_in_our_userns(int nsfd)
 {
-    struct stat theirs, ours;
     int ufd = ioctl(nsfd, NS_GET_USERNS);
     if (ufd < 0)
         return false;
-    bool same = fstat(ufd, &theirs) == 0 && stat("/proc/self/ns/user", &ours) == 0 &&
-                theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+    bool same = same_file(ufd, "/proc/self/ns/user");
     close(ufd);
     return same;
-}
-
-static bool same_file(int fd, const char *path)
-{
-    struct stat theirs, ours;
-    return fstat(fd, &theirs) == 0 && stat(path, &ours) == 0 && theirs.st_dev == ours.st_dev &&
-           theirs.st_ino == ours.st_ino;
 }
 
 /*
@@ -125,7 +127,8 @@ static void send_fd(int sock, int fd)
 static void clone_child(int nsfd, int sock, const char *parent, const char *leaf)
 {
     int pfd = -1, tfd = -1;
-    if (setns(nsfd, CLONE_NEWNS) == 0 && awssts_open_dir(parent, false, 0, 0, &pfd, NULL) == AWSSTS_OK)
+    if (setns(nsfd, CLONE_NEWNS) == 0 &&
+        awssts_open_dir(parent, false, 0, 0, &pfd, NULL) == AWSSTS_OK)
         tfd = open_tree(pfd, leaf, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
     send_fd(sock, tfd);
     char c;
@@ -218,7 +221,8 @@ static awssts_err check_copy(int fd, const char *path, uid_t uid, struct awssts_
          (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) == 0 || fstatvfs(fd, &sv) != 0 ||
          (sv.f_flag & want) != want || sv.f_files != (fsfilcnt_t)AWSSTS_OWN_TMPFS_INODES ||
          sv.f_blocks * sv.f_frsize != (fsblkcnt_t)AWSSTS_OWN_TMPFS_BYTES))
-        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: not the user's own tmpfs there", path);
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: does not look like the module's tmpfs",
+                              path);
     return rc;
 }
 

@@ -90,8 +90,8 @@ static int own_userns(uid_t outside)
     snprintf(map, sizeof(map), "0 %u 1", (unsigned)outside);
     if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
         return 2;
-    if (write_text("/proc/self/setgroups", "deny") != 0 || write_text("/proc/self/uid_map", map) != 0 ||
-        write_text("/proc/self/gid_map", map) != 0)
+    if (write_text("/proc/self/setgroups", "deny") != 0 ||
+        write_text("/proc/self/uid_map", map) != 0 || write_text("/proc/self/gid_map", map) != 0)
         return 3;
     return 0;
 }
