@@ -18,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 static bool logind_dir_present(const struct passwd *pw)
@@ -346,24 +347,45 @@ awssts_err awssts_runtime_check(const struct awssts_settings *s, const struct pa
     return rc;
 }
 
+/* Unmounts at most, on one mount point: far more layers than propagation
+ * stacks there; more means someone keeps mounting, and the admin is told. */
+#define UNMOUNT_LAYERS_MAX 1024
+
+/* Something is mounted on parent/leaf in this namespace: the root of a
+ * mount, even a bind from the parent's own filesystem. */
+static bool mounted_on(int pfd, const char *leaf, const struct stat *pst)
+{
+    struct statx sx;
+    if (statx(pfd, leaf, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_BASIC_STATS, &sx) != 0)
+        return false;
+    if ((sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) != 0)
+        return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+    return makedev(sx.stx_dev_major, sx.stx_dev_minor) != pst->st_dev;
+}
+
 /* Every layer of the user's tmpfs on parent/leaf in this namespace: one
  * shared into the host's namespace comes back to the slave it came from
  * on top of its own (propagation), and the mount point goes only when
- * nothing is mounted on it here. */
+ * nothing is mounted on it here. Layers are taken until none is left,
+ * not a fixed number of them. */
 static awssts_err unmount_all(int pfd, const struct stat *pst, const char *leaf, const char *path,
                               struct awssts_error_info *ei)
 {
     /* Through the parent we hold: the mount we made, nothing a path swap could name. */
     char target[300];
     snprintf(target, sizeof(target), "/proc/self/fd/%d/%s", pfd, leaf);
-    struct stat st;
-    for (int layer = 0; layer < 8; layer++) {
-        if (fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0 || !is_mount_of(&st, pst))
+    for (int layer = 0; layer < UNMOUNT_LAYERS_MAX; layer++) {
+        if (!mounted_on(pfd, leaf, pst))
             return AWSSTS_OK;
         if (umount2(target, MNT_DETACH | UMOUNT_NOFOLLOW) != 0)
             return awssts_error_set(ei, AWSSTS_E_FILE_IO, "unmount %s: %s", path, strerror(errno));
     }
-    return AWSSTS_OK;
+    if (!mounted_on(pfd, leaf, pst))
+        return AWSSTS_OK;
+    return awssts_error_set(ei, AWSSTS_E_FILE_IO,
+                            "%s: still mounted after %d unmounts; something keeps mounting "
+                            "there: find it, then unmount it with umount -R",
+                            path, UNMOUNT_LAYERS_MAX);
 }
 
 awssts_err awssts_runtime_release(const struct awssts_settings *s, const struct passwd *pw,

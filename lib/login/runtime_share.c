@@ -10,11 +10,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/pidfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -24,36 +28,76 @@
 #define SHARE_HOLDERS 8         /* live sessions tried, at most */
 #define SHARE_CHILD_WAIT_MS 5000 /* a child that joins a namespace and clones one mount */
 
-/* The mount namespace of the holder's process, checked to be that very
- * process (its start time, read after the open); -1 when it is gone or
- * is this process's own namespace. */
+/* Process pid runs as root: real, effective, saved and filesystem uid 0
+ * (/proc/PID/status). */
+static bool holder_is_root(pid_t pid)
+{
+    char p[64], line[256];
+    snprintf(p, sizeof(p), "/proc/%ld/status", (long)pid);
+    FILE *f = fopen(p, "re");
+    if (f == NULL)
+        return false;
+    bool root = false;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (strncmp(line, "Uid:", 4) != 0)
+            continue;
+        /* Exactly four fields, each "0". */
+        char *save = NULL, *field = strtok_r(line + 4, " \t\n", &save);
+        int zeros = 0;
+        for (; field != NULL; field = strtok_r(NULL, " \t\n", &save))
+            zeros = strcmp(field, "0") == 0 && zeros >= 0 ? zeros + 1 : -1;
+        root = zeros == 4;
+        break;
+    }
+    fclose(f);
+    return root;
+}
+
+/* fd is the file at path (the same namespace, for /proc/.../ns files). */
+static bool same_file(int fd, const char *path)
+{
+    struct stat theirs, ours;
+    return fstat(fd, &theirs) == 0 && stat(path, &ours) == 0 && theirs.st_dev == ours.st_dev &&
+           theirs.st_ino == ours.st_ino;
+}
+
+/* The mount namespace nsfd is owned by this process's user namespace: one
+ * that a user made (unshare -Urm) is the user's to change, never ours to join. */
+static bool ns_in_our_userns(int nsfd)
+{
+    int ufd = ioctl(nsfd, NS_GET_USERNS);
+    if (ufd < 0)
+        return false;
+    bool same = same_file(ufd, "/proc/self/ns/user");
+    close(ufd);
+    return same;
+}
+
+/*
+ * The mount namespace of the holder's process, or -1: it is gone, or is
+ * this process's own namespace, or is not root's to trust. A registered
+ * process may have become the user since (user@, run0 exec the user's
+ * program), so it must be root now, and its namespace owned by our user
+ * namespace; the start time, read after both, proves it was that very
+ * process throughout.
+ */
 static int holder_namespace(const struct awssts_holder *h)
 {
     char p[64];
     snprintf(p, sizeof(p), "/proc/%ld/ns/mnt", (long)h->pid);
     int fd = open(p, O_RDONLY | O_CLOEXEC);
-    struct stat theirs, ours;
-    if (fd >= 0 && (awssts_process_start_time(h->pid) != h->start || fstat(fd, &theirs) != 0 ||
-                    (stat("/proc/self/ns/mnt", &ours) == 0 && theirs.st_dev == ours.st_dev &&
-                     theirs.st_ino == ours.st_ino))) {
+    if (fd < 0)
+        return -1;
+    if (same_file(fd, "/proc/self/ns/mnt") || !ns_in_our_userns(fd) || !holder_is_root(h->pid) ||
+        awssts_process_start_time(h->pid) != h->start) {
         close(fd);
-        fd = -1;
+        return -1;
     }
     return fd;
 }
 
-/* In the child: join the namespace, clone the one mount at parent/leaf
- * (no link followed, nothing mounted below it taken), send it back. Only
- * syscalls and _exit: a fork of a PAM application runs no atexit handler
- * and touches no PAM state. */
-static void clone_child(int nsfd, int sock, const char *parent, const char *leaf, uid_t uid)
+static void send_fd(int sock, int fd)
 {
-    int pfd = -1;
-    if (setns(nsfd, CLONE_NEWNS) != 0 || awssts_open_dir(parent, false, 0, uid, &pfd, NULL) != AWSSTS_OK)
-        _exit(1);
-    int tfd = open_tree(pfd, leaf, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
-    if (tfd < 0)
-        _exit(2);
     char one = 'm';
     struct iovec iov = {.iov_base = &one, .iov_len = 1};
     union {
@@ -61,14 +105,36 @@ static void clone_child(int nsfd, int sock, const char *parent, const char *leaf
         struct cmsghdr align;
     } u;
     memset(&u, 0, sizeof(u));
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                         .msg_controllen = sizeof(u.buf)};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &tfd, sizeof(int));
-    _exit(sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : 3);
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (fd >= 0) {
+        msg.msg_control = u.buf;
+        msg.msg_controllen = sizeof(u.buf);
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    }
+    (void)sendmsg(sock, &msg, MSG_NOSIGNAL);
+}
+
+/* In the child: join the namespace, clone the one mount at parent/leaf
+ * (no link followed, nothing mounted below it taken), send it back (or a
+ * byte without it), and live on until the parent closes its end, so the
+ * PID it took a pidfd for is still this child. The way to the mount point
+ * is root's alone (trusted uid 0). Only syscalls and _exit: a fork of a
+ * PAM application runs no atexit handler and touches no PAM state. */
+static void clone_child(int nsfd, int sock, const char *parent, const char *leaf)
+{
+    int pfd = -1, tfd = -1;
+    if (setns(nsfd, CLONE_NEWNS) == 0 &&
+        awssts_open_dir(parent, false, 0, 0, &pfd, NULL) == AWSSTS_OK)
+        tfd = open_tree(pfd, leaf, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+    send_fd(sock, tfd);
+    char c;
+    while (read(sock, &c, 1) < 0 && errno == EINTR)
+        ;
+    _exit(0);
 }
 
 /* The descriptor the child sent, or -1 (nothing within the wait). */
@@ -95,8 +161,23 @@ static int receive_fd(int sock)
     return fd;
 }
 
-/* A detached copy of the mount at parent/leaf in the namespace nsfd, or -1. */
-static int clone_from(int nsfd, const char *parent, const char *leaf, uid_t uid)
+/* The child's end: killed through its pidfd and reaped. A child that a
+ * SIGCHLD handler of the application reaped first is not signalled: its
+ * PID may be another process's by now. */
+static void end_child(int pidfd)
+{
+    if (pidfd < 0)
+        return;
+    siginfo_t si;
+    (void)pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+    while (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0 && errno == EINTR)
+        ;
+    close(pidfd);
+}
+
+/* A detached, private copy of the mount at parent/leaf in the namespace
+ * nsfd, or -1. */
+static int clone_from(int nsfd, const char *parent, const char *leaf)
 {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
@@ -104,22 +185,30 @@ static int clone_from(int nsfd, const char *parent, const char *leaf, uid_t uid)
     pid_t pid = fork();
     if (pid == 0) {
         close(sv[0]);
-        clone_child(nsfd, sv[1], parent, leaf, uid);
+        clone_child(nsfd, sv[1], parent, leaf);
     }
     close(sv[1]);
-    int fd = pid > 0 ? receive_fd(sv[0]) : -1;
+    /* The child waits for sv[0] to close: this is still the child's PID. */
+    int pidfd = pid > 0 ? pidfd_open(pid, 0) : -1;
+    int fd = pidfd >= 0 ? receive_fd(sv[0]) : -1;
     close(sv[0]);
-    if (pid > 0) {
-        kill(pid, SIGKILL); /* done, or stuck: either way not waited for longer */
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-            ;
+    end_child(pidfd); /* done, or stuck: either way not waited for longer */
+    /* A copy of a shared mount joins its peer group: what is mounted under
+     * the holder's would reach this namespace too. */
+    struct mount_attr priv = {.propagation = MS_PRIVATE};
+    if (fd >= 0 && mount_setattr(fd, "", AT_EMPTY_PATH, &priv, sizeof(priv)) != 0) {
+        close(fd);
+        fd = -1;
     }
     return fd;
 }
 
-/* The copy is the user's tmpfs as the module mounts it: a mount's root, the
+/* The copy looks like the tmpfs the module mounts: a mount's root, the
  * user's, 0700, in memory, nosuid, nodev, noexec, of the own tmpfs's size
- * (not a bind of some other directory of the user's). */
+ * (not a bind of some other directory of the user's). A user could fake
+ * all of that; what vouches for the copy is where it came from: a holder
+ * that is root, in a namespace of our user namespace, reached through
+ * root's directories only. */
 static awssts_err check_copy(int fd, const char *path, uid_t uid, struct awssts_error_info *ei)
 {
     struct statx sx;
@@ -132,7 +221,8 @@ static awssts_err check_copy(int fd, const char *path, uid_t uid, struct awssts_
          (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) == 0 || fstatvfs(fd, &sv) != 0 ||
          (sv.f_flag & want) != want || sv.f_files != (fsfilcnt_t)AWSSTS_OWN_TMPFS_INODES ||
          sv.f_blocks * sv.f_frsize != (fsblkcnt_t)AWSSTS_OWN_TMPFS_BYTES))
-        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: not the user's own tmpfs there", path);
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: does not look like the module's tmpfs",
+                              path);
     return rc;
 }
 
@@ -154,7 +244,7 @@ awssts_err awssts_runtime_share(const struct passwd *pw, const char *path, int p
             continue;
         if (elsewhere == 0)
             elsewhere = h[i].pid;
-        int tfd = clone_from(nsfd, parent, name, pw->pw_uid);
+        int tfd = clone_from(nsfd, parent, name);
         close(nsfd);
         if (tfd < 0 || check_copy(tfd, path, pw->pw_uid, NULL) != AWSSTS_OK) {
             if (tfd >= 0)

@@ -3,10 +3,13 @@
  * namespace. The module mounts it in the namespace of the login that made
  * it, and a mount made in a slave namespace (a PrivateTmp sshd unit,
  * pam_namespace) never reaches the host's, so a login elsewhere finds a bare
- * root-owned mount point. A live session's namespace holds the tmpfs: a
- * child joins it, takes a detached copy of that one mount (open_tree) and
- * passes it back; the copy is checked and moved onto the mount point here,
- * so both namespaces see one tmpfs and one set of files.
+ * root-owned mount point. A live session's namespace holds the tmpfs: when
+ * the process that opened it is still root and its mount namespace is one
+ * of our user namespace (not one the user made and rules), a child joins
+ * it, takes a detached copy of that one mount (open_tree) through root's
+ * directories and passes it back; the copy is made private (no mount
+ * propagates between it and the holder's) and moved onto the mount point
+ * here, so both namespaces see one tmpfs and one set of files.
  */
 #ifndef AWSSTS_RUNTIME_SHARE_H
 #define AWSSTS_RUNTIME_SHARE_H

@@ -9,11 +9,14 @@
  */
 #include "pam_login.h"
 
+#include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #define AT_ONCE 10
@@ -31,7 +34,10 @@ struct nslogin {
     struct login l;
     pid_t pid;
     int report;  /* read end */
-    int command; /* write end: 'c' close, 'x' die with the session open, 'u' unmount the dir */
+    int command; /* write end: 'c' close, 'x' die with the session open, 'u' unmount the dir,
+                  * 'e' become the user in a user namespace of its own with a fake tmpfs,
+                  * 'U' become the user, 'R' stay root in a user namespace of its own,
+                  * 's' share the dir, 'm' mount a tmpfs on dir/sub */
 };
 
 /* The credentials file is the user's, 0600, and holds a key. */
@@ -58,6 +64,71 @@ static void send_report(int fd, const struct report *r)
         _exit(11);
 }
 
+static int write_text(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? write(fd, text, strlen(text)) : -1;
+    if (fd >= 0)
+        close(fd);
+    return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* What a systemd-style session does (user@, run0, machinectl): the process
+ * that ran open_session becomes the user's program. */
+static int become_user(uid_t uid)
+{
+    if (setgroups(0, NULL) != 0 || setresgid(uid, uid, uid) != 0 || setresuid(uid, uid, uid) != 0)
+        return 1;
+    return prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0 ? 1 : 0;
+}
+
+/* A user and mount namespace of its own (unshare -Urm), inside mapped to
+ * outside (the uid this process has). */
+static int own_userns(uid_t outside)
+{
+    char map[64];
+    snprintf(map, sizeof(map), "0 %u 1", (unsigned)outside);
+    if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+        return 2;
+    if (write_text("/proc/self/setgroups", "deny") != 0 ||
+        write_text("/proc/self/uid_map", map) != 0 || write_text("/proc/self/gid_map", map) != 0)
+        return 3;
+    return 0;
+}
+
+/* Then the user: a namespace of its own, where a tmpfs of its making looks
+ * just like the module's, shared so that what the user mounts under it
+ * would reach every copy of it. */
+static int become_hostile(const char *dir, uid_t uid)
+{
+    char planted[160];
+    snprintf(planted, sizeof(planted), "%s/planted", dir);
+    int rc = become_user(uid);
+    if (rc == 0)
+        rc = own_userns(uid);
+    if (rc != 0)
+        return rc;
+    if (mount("fake", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              "mode=0700,size=1048576,nr_inodes=256") != 0 ||
+        mount(NULL, dir, NULL, MS_SHARED, NULL) != 0)
+        return 4;
+    int fd = open(planted, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return 5;
+    close(fd);
+    return 0;
+}
+
+/* A tmpfs on dir/sub, mounted in the child's namespace. */
+static int mount_sub(const char *dir)
+{
+    char sub[160];
+    snprintf(sub, sizeof(sub), "%s/sub", dir);
+    if (mkdir(sub, 0700) != 0 && errno != EEXIST)
+        return 1;
+    return mount("sub", sub, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k") != 0 ? 2 : 0;
+}
+
 /* The child: never returns, never uses cmocka (its longjmp would run the
  * rest of the suite here). */
 static void child(struct nslogin *n, int report_fd, int command_fd, uid_t uid)
@@ -80,8 +151,13 @@ static void child(struct nslogin *n, int report_fd, int command_fd, uid_t uid)
     while (read(command_fd, &c, 1) == 1) {
         if (c == 'x')
             _exit(0); /* a crash: the session stays registered, its namespace goes */
-        if (c == 'u') {
-            r.rc = umount2(r.dir, MNT_DETACH);
+        if (strchr("uesmUR", c) != NULL) {
+            r.rc = c == 'u'   ? umount2(r.dir, MNT_DETACH)
+                   : c == 'e' ? become_hostile(r.dir, uid)
+                   : c == 'U' ? become_user(uid)
+                   : c == 'R' ? own_userns(0)
+                   : c == 's' ? mount(NULL, r.dir, NULL, MS_SHARED, NULL)
+                              : mount_sub(r.dir);
             send_report(report_fd, &r);
             continue;
         }
@@ -124,7 +200,7 @@ static void ns_read(struct nslogin *n, struct report *r)
         fail_msg("login in child %d did not report", (int)n->pid);
 }
 
-/* Send c; for 'c' and 'u' the child's answer lands in r. */
+/* Send c; for every command but 'x' the child's answer lands in r. */
 static void ns_command(struct nslogin *n, char c, struct report *r)
 {
     assert_int_equal(write(n->command, &c, 1), 1);
@@ -368,6 +444,167 @@ static void test_unshareable_refused_before_sts(void **state)
     assert_nothing_left("ned");
 }
 
+/* Mounts of this namespace at or below path. */
+static int mounts_at(const char *path)
+{
+    FILE *f = fopen("/proc/self/mountinfo", "r");
+    char line[4096];
+    int n = 0;
+    size_t len = strlen(path);
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f) != NULL) {
+        const char *at = line;
+        for (int field = 0; field < 4 && at != NULL; field++)
+            at = (at = strchr(at, ' ')) != NULL ? at + 1 : NULL;
+        if (at != NULL && strncmp(at, path, len) == 0 && (at[len] == ' ' || at[len] == '/'))
+            n++;
+    }
+    fclose(f);
+    return n;
+}
+
+/* A full login of user here, in the test's (the host's) namespace; its
+ * return code, and l is open on success. */
+static int login_here(struct login *l, const char *user)
+{
+    login_start(l, "awssts", user, code_at(0));
+    int rc = pam_authenticate(l->ph, 0);
+    if (rc == PAM_SUCCESS)
+        rc = pam_setcred(l->ph, PAM_ESTABLISH_CRED);
+    if (rc == PAM_SUCCESS)
+        rc = pam_open_session(l->ph, 0);
+    if (rc != PAM_SUCCESS) {
+        pam_end(l->ph, rc);
+        l->ph = NULL;
+    }
+    return rc;
+}
+
+/* The process registered for a live session became the user and made a
+ * user and mount namespace of its own, with a tmpfs that looks like the
+ * module's: a login here must not take anything from it (root would join a
+ * namespace the user rules, and take the user's mount into its own), and
+ * no mount the user makes there may reach this namespace. */
+static void test_hostile_holder_not_shared(void **state)
+{
+    (void)state;
+    struct nslogin a;
+    struct report r;
+    char dir[64], planted[96], sub[96];
+    uid_t uid = uid_of("nina");
+    snprintf(dir, sizeof(dir), "/run/aws-sts/%u", (unsigned)uid);
+    snprintf(planted, sizeof(planted), "%s/planted", dir);
+    snprintf(sub, sizeof(sub), "%s/sub", dir);
+    ns_start(&a, "nina");
+    ns_read(&a, &r);
+    assert_opened("nina", 0, &r);
+    ns_command(&a, 'e', &r);
+    if (r.rc != 0)
+        fail_msg("the holder could not become the user in a namespace of its own: step %d", r.rc);
+    struct login l;
+    int rc = login_here(&l, "nina");
+    bool taken = exists(planted);
+    ns_command(&a, 'm', &r); /* the user mounts under the tmpfs, in its namespace */
+    int pushed = mounts_at(sub);
+    ns_command(&a, 'x', &r);
+    ns_end(&a);
+    if (taken || pushed > 0)
+        fail_msg("nina's login (PAM %d) took the tmpfs of a namespace she owns: her file %s, %d "
+                 "mount(s) of hers at %s in root's namespace",
+                 rc, taken ? "is there" : "is not there", pushed, sub);
+    assert_int_equal(rc, PAM_SUCCESS); /* her own tmpfs, mounted afresh here */
+    char creds[96];
+    snprintf(creds, sizeof(creds), "%s/credentials", dir);
+    assert_user_file(creds, uid, "aws_access_key_id = ASIA");
+    login_close(&l);
+    assert_nothing_left("nina");
+}
+
+/* The same checks one at a time: a holder that is now the user (in a
+ * namespace root made), and one that is root in a user namespace of its
+ * own. Neither's tmpfs is taken: the login here mounts one of its own. */
+static void test_holder_user_or_foreign_userns(void **state)
+{
+    (void)state;
+    const char *what[] = {"became the user", "is root in a user namespace of its own"};
+    const char cmd[] = {'U', 'R'};
+    char dir[64];
+    uid_t uid = uid_of("ned");
+    snprintf(dir, sizeof(dir), "/run/aws-sts/%u", (unsigned)uid);
+    for (int i = 0; i < 2; i++) {
+        struct nslogin a;
+        struct report r;
+        ns_start(&a, "ned");
+        ns_read(&a, &r);
+        assert_opened("ned", 0, &r);
+        dev_t theirs = r.dev;
+        ns_command(&a, cmd[i], &r);
+        assert_int_equal(r.rc, 0);
+        struct login l;
+        int rc = login_here(&l, "ned");
+        struct stat st;
+        bool taken = rc == PAM_SUCCESS && stat(dir, &st) == 0 && st.st_dev == theirs;
+        ns_command(&a, 'x', &r);
+        ns_end(&a);
+        if (rc == PAM_SUCCESS)
+            login_close(&l);
+        if (taken)
+            fail_msg("ned's login took the tmpfs of a holder that %s", what[i]);
+        assert_int_equal(rc, PAM_SUCCESS);
+        assert_nothing_left("ned");
+    }
+}
+
+/* A live session's tmpfs that is shared in its namespace (a peer group
+ * there): the copy taken here must be private, or whatever is mounted under
+ * it there would reach this namespace too. */
+static void test_shared_copy_private(void **state)
+{
+    (void)state;
+    struct nslogin a;
+    struct report r;
+    char sub[96];
+    snprintf(sub, sizeof(sub), "/run/aws-sts/%u/sub", (unsigned)uid_of("noah"));
+    ns_start(&a, "noah");
+    ns_read(&a, &r);
+    assert_opened("noah", 0, &r);
+    ns_command(&a, 's', &r);
+    assert_int_equal(r.rc, 0);
+    struct login l;
+    int rc = login_here(&l, "noah");
+    ns_command(&a, 'm', &r);
+    int pushed = mounts_at(sub);
+    if (rc == PAM_SUCCESS)
+        login_close(&l);
+    ns_command(&a, 'c', &r);
+    ns_end(&a);
+    assert_int_equal(rc, PAM_SUCCESS);
+    if (pushed > 0)
+        fail_msg("a mount under noah's tmpfs in the other namespace reached this one (%d at %s)",
+                 pushed, sub);
+    assert_nothing_left("noah");
+}
+
+/* However many layers are mounted on the user's mount point, the last
+ * logout takes them all and the mount point with them. */
+static void test_logout_unmounts_every_layer(void **state)
+{
+    (void)state;
+    char dir[64], opts[96];
+    uid_t uid = uid_of("nell");
+    snprintf(dir, sizeof(dir), "/run/aws-sts/%u", (unsigned)uid);
+    snprintf(opts, sizeof(opts), "mode=0700,uid=%u,gid=%u,size=64k", (unsigned)uid, (unsigned)uid);
+    struct login l;
+    login_full(&l, "awssts", "nell", code_at(0));
+    for (int i = 0; i < 12; i++)
+        assert_int_equal(mount("layer", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts), 0);
+    login_close(&l);
+    int left = mounts_at(dir);
+    if (left > 0)
+        fail_msg("%d layer(s) still mounted on %s after nell's last logout", left, dir);
+    assert_nothing_left("nell");
+}
+
 int main(void)
 {
     /* As on a host: mounts made here reach the namespaces below. */
@@ -380,6 +617,10 @@ int main(void)
         cmocka_unit_test(test_login_after_namespace_died),
         cmocka_unit_test(test_last_close_from_either_namespace),
         cmocka_unit_test(test_unshareable_refused_before_sts),
+        cmocka_unit_test(test_hostile_holder_not_shared),
+        cmocka_unit_test(test_holder_user_or_foreign_userns),
+        cmocka_unit_test(test_shared_copy_private),
+        cmocka_unit_test(test_logout_unmounts_every_layer),
     };
     return PAM_LOG_RUN("pam_namespaces", tests, "namespaces.log");
 }
