@@ -338,7 +338,7 @@ install: all $(BUILD)/libawssts.pc
 	install -d $(DESTDIR)$(DOCDIR)/examples/sshd_config.d $(DESTDIR)$(DOCDIR)/examples/systemd \
 	    $(DESTDIR)$(DOCDIR)/examples/iam $(DESTDIR)$(PAMCONFIGSDIR)
 	install -m 0644 conf/pam_aws_sts.conf conf/pam_aws_sts.keys.example conf/pam.d-sshd.snippet \
-	    $(DESTDIR)$(DOCDIR)/examples/
+	    conf/check-sshd $(DESTDIR)$(DOCDIR)/examples/
 	install -m 0644 conf/sshd_config.d/pam_aws_sts.conf $(DESTDIR)$(DOCDIR)/examples/sshd_config.d/
 	install -m 0644 conf/systemd/*.mount $(DESTDIR)$(DOCDIR)/examples/systemd/
 	install -m 0644 conf/iam/*.json conf/iam/README.md $(DESTDIR)$(DOCDIR)/examples/iam/
