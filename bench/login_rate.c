@@ -47,7 +47,8 @@ static pam_handle_t *open_one(const char *user)
     pam_handle_t *ph = NULL;
     if (pam_start_confdir(service, user, &pc, confdir, &ph) != PAM_SUCCESS)
         return NULL;
-    if (pam_authenticate(ph, 0) != PAM_SUCCESS || pam_setcred(ph, PAM_ESTABLISH_CRED) != PAM_SUCCESS ||
+    if (pam_authenticate(ph, 0) != PAM_SUCCESS ||
+        pam_setcred(ph, PAM_ESTABLISH_CRED) != PAM_SUCCESS ||
         pam_open_session(ph, 0) != PAM_SUCCESS) {
         pam_end(ph, PAM_AUTH_ERR);
         return NULL;
@@ -78,12 +79,16 @@ int main(int argc, char **argv)
         argv += 2;
         argc -= 2;
         if (keep_open < 1) {
-            fprintf(stderr, "login-rate: --open needs at least 1: the handle's close must not be the last\n");
+            fprintf(
+                stderr,
+                "login-rate: --open needs at least 1: the handle's close must not be the last\n");
             return 2;
         }
     }
     if (argc != 8) {
-        fprintf(stderr, "usage: login-rate [--open K] CONFDIR SERVICE CODE WORKERS LOGINS USER-PREFIX USERS\n");
+        fprintf(
+            stderr,
+            "usage: login-rate [--open K] CONFDIR SERVICE CODE WORKERS LOGINS USER-PREFIX USERS\n");
         return 2;
     }
     confdir = argv[1];
@@ -94,7 +99,8 @@ int main(int argc, char **argv)
     if (workers < 1 || logins < 1 || users < 1)
         return 2;
     size_t total = (size_t)workers * (size_t)logins;
-    uint32_t *lat = mmap(NULL, total * sizeof(*lat), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    uint32_t *lat =
+        mmap(NULL, total * sizeof(*lat), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (lat == MAP_FAILED)
         return 1;
 
@@ -124,7 +130,8 @@ int main(int argc, char **argv)
                     _exit(4);
                 for (int i = 0; i < logins; i++) {
                     long long t0 = now_us();
-                    if (pam_open_session(ph, 0) != PAM_SUCCESS || pam_close_session(ph, 0) != PAM_SUCCESS)
+                    if (pam_open_session(ph, 0) != PAM_SUCCESS ||
+                        pam_close_session(ph, 0) != PAM_SUCCESS)
                         _exit(5);
                     lat[(size_t)w * (size_t)logins + (size_t)i] = (uint32_t)(now_us() - t0);
                 }
@@ -161,7 +168,8 @@ int main(int argc, char **argv)
     }
     qsort(lat, total, sizeof(*lat), cmp_u32);
 #define PCT(p) (lat[(size_t)((double)(total - 1) * (p))] / 1000.0)
-    printf("open=%d workers=%d logins=%zu seconds=%.3f rate=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
+    printf("open=%d workers=%d logins=%zu seconds=%.3f rate=%.1f p50_ms=%.2f p90_ms=%.2f "
+           "p99_ms=%.2f max_ms=%.2f\n",
            keep_open, workers, total, secs, (double)total / secs, PCT(0.50), PCT(0.90), PCT(0.99),
            lat[total - 1] / 1000.0);
     free(pids);

@@ -14,8 +14,8 @@ enum {
     EXIT_FAILURE_OTHER = 1, /* files, configuration */
     EXIT_USAGE = 2,
     EXIT_LOGIN_NEEDED = 3,
-    EXIT_REFUSED = 4,       /* STS said no */
-    EXIT_NETWORK = 5,       /* network, TLS, timeout, STS unavailable */
+    EXIT_REFUSED = 4, /* STS said no */
+    EXIT_NETWORK = 5, /* network, TLS, timeout, STS unavailable */
 };
 
 /* The exit code for a library error. */

@@ -9,7 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int cli_verbosity = 2; /* 0 debug, 1 info, 2 warnings, 3 errors: quiet unless asked (login: aws-mfa's level) */
+int cli_verbosity =
+    2; /* 0 debug, 1 info, 2 warnings, 3 errors: quiet unless asked (login: aws-mfa's level) */
 
 static void message(const char *fmt, va_list ap)
 {

@@ -45,16 +45,16 @@
 
 /* Exit codes of check (awssts-check(1)). */
 enum {
-    CHECK_OK = 0,          /* a login gets AWS credentials */
-    CHECK_FAILS = 1,       /* a login fails */
+    CHECK_OK = 0,             /* a login gets AWS credentials */
+    CHECK_FAILS = 1,          /* a login fails */
     CHECK_NO_CREDENTIALS = 3, /* a login goes on without AWS credentials */
 };
 
 struct report {
-    bool on_error_allow;   /* as the configuration says (so far as it was read) */
+    bool on_error_allow; /* as the configuration says (so far as it was read) */
     int problems;
-    bool fails;            /* a problem fails the login */
-    bool without;          /* the login goes on without AWS credentials */
+    bool fails;   /* a problem fails the login */
+    bool without; /* the login goes on without AWS credentials */
 };
 
 static void say(const char *topic, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -97,7 +97,8 @@ static int enter(void *ctx)
     gid_t gids[NGROUPS_MAX];
     int n = NGROUPS_MAX;
     if ((r->nsaved = getgroups(NGROUPS_MAX, r->saved)) < 0 ||
-        getgrouplist(r->pw->pw_name, r->pw->pw_gid, gids, &n) < 0 || setgroups((size_t)n, gids) != 0)
+        getgrouplist(r->pw->pw_name, r->pw->pw_gid, gids, &n) < 0 ||
+        setgroups((size_t)n, gids) != 0)
         return -1;
     setfsgid(r->pw->pw_gid);
     setfsuid(r->pw->pw_uid);
@@ -127,7 +128,8 @@ static void print_groups(const struct passwd *pw)
         n = 0;
     for (int i = 0; i < n && used < sizeof(line) - 40; i++) {
         struct group *g = getgrgid(gids[i]);
-        int w = g != NULL ? snprintf(line + used, sizeof(line) - used, "%s%s", used ? " " : "", g->gr_name)
+        int w = g != NULL ? snprintf(line + used, sizeof(line) - used, "%s%s", used ? " " : "",
+                                     g->gr_name)
                           : snprintf(line + used, sizeof(line) - used, "%s%u", used ? " " : "",
                                      (unsigned)gids[i]);
         if (w > 0)
@@ -137,7 +139,8 @@ static void print_groups(const struct passwd *pw)
         (unsigned)pw->pw_uid, (unsigned)pw->pw_gid, line[0] ? line : "none");
 }
 
-static void print_settings(const struct awssts_settings *s, const struct awssts_setting_origin *origins)
+static void print_settings(const struct awssts_settings *s,
+                           const struct awssts_setting_origin *origins)
 {
     size_t n = 0;
     const struct awssts_option *opts = awssts_options(&n);
@@ -148,7 +151,8 @@ static void print_settings(const struct awssts_settings *s, const struct awssts_
         else
             snprintf(from, sizeof(from), "default");
         char shown[700];
-        snprintf(shown, sizeof(shown), "%s = %s", opts[i].name, awssts_option_text(&opts[i], s, value, sizeof(value)));
+        snprintf(shown, sizeof(shown), "%s = %s", opts[i].name,
+                 awssts_option_text(&opts[i], s, value, sizeof(value)));
         say(i == 0 ? "settings" : "", "%-44s %s", shown, from);
     }
 }
@@ -168,7 +172,8 @@ static void check_ca(struct report *r, const char *what, const char *path, bool 
         snprintf(ei.detail, sizeof(ei.detail), "%s = %s: %s", what, path, strerror(errno));
     } else if (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
         ei.code = AWSSTS_E_CONFIG;
-        snprintf(ei.detail, sizeof(ei.detail), "%s = %s: not a %s", what, path, dir ? "directory" : "file");
+        snprintf(ei.detail, sizeof(ei.detail), "%s = %s: not a %s", what, path,
+                 dir ? "directory" : "file");
     } else if (access(path, R_OK) != 0) {
         ei.code = AWSSTS_E_FILE_IO;
         snprintf(ei.detail, sizeof(ei.detail), "%s = %s: %s", what, path, strerror(errno));
@@ -216,7 +221,8 @@ static void probe_run(void *arg)
 /* With the environment hidden, as the module sees it under sshd: the
  * administrator's shell may set OPENSSL_CONF, SSL_CERT_FILE, resolver
  * options and the like, which the login would not have. */
-static void probe(struct report *r, const struct awssts_settings *s, const struct awssts_user_keys *k)
+static void probe(struct report *r, const struct awssts_settings *s,
+                  const struct awssts_user_keys *k)
 {
     struct probe_call p = {r, s, k};
     awssts_without_environment(probe_run, &p);
@@ -270,8 +276,10 @@ static void print_flow(const struct awssts_settings *s, const struct awssts_logi
         say("flow", "%s: AssumeRole %s with the code (%ld s; renewing needs a new code)", d->flow,
             d->role_arn, s->role_duration);
     else
-        say("flow", "%s: GetSessionToken with the code (%ld s), then AssumeRole %s "
-            "(%ld s, renewed by awssts without a code)", d->flow, s->duration, d->role_arn,
+        say("flow",
+            "%s: GetSessionToken with the code (%ld s), then AssumeRole %s "
+            "(%ld s, renewed by awssts without a code)",
+            d->flow, s->duration, d->role_arn,
             s->role_duration < AWSSTS_CHAINED_ROLE_DURATION_MAX ? s->role_duration
                                                                 : AWSSTS_CHAINED_ROLE_DURATION_MAX);
 }
@@ -284,17 +292,22 @@ static bool check_keys(struct report *r, struct awssts_settings *s, const struct
     const char *imds = s->imds_endpoint ? s->imds_endpoint : AWSSTS_IMDS_ENDPOINT;
     int open_to_users = awssts_ssm_keys_template(s->keys) != NULL ? imds_open_to_users(imds) : 0;
     if (open_to_users > 0)
-        say("imds", "WARNING: an unprivileged process (uid 65534) can connect to %s: any local "
+        say("imds",
+            "WARNING: an unprivileged process (uid 65534) can connect to %s: any local "
             "user can take the instance role, which reads every user's keys; let only root "
-            "reach it (docs/fleet.md, section 4)", imds);
+            "reach it (docs/fleet.md, section 4)",
+            imds);
     else if (open_to_users < 0)
-        say("imds", "could not test whether unprivileged processes reach %s; let only root "
-            "reach it (docs/fleet.md, section 4)", imds);
+        say("imds",
+            "could not test whether unprivileged processes reach %s; let only root "
+            "reach it (docs/fleet.md, section 4)",
+            imds);
     if (awssts_ssm_keys_template(s->keys) != NULL && !want_probe) {
         /* Reading them is a network call, as the probe's are. */
-        say("keys", "%s: read at each login from SSM Parameter Store with the instance role "
-            "(IMDSv2 at %s), held in memory only; --probe reads them now", s->keys,
-            imds);
+        say("keys",
+            "%s: read at each login from SSM Parameter Store with the instance role "
+            "(IMDSv2 at %s), held in memory only; --probe reads them now",
+            s->keys, imds);
         return false;
     }
     struct rights rights = {.pw = pw};
@@ -310,16 +323,19 @@ static bool check_keys(struct report *r, struct awssts_settings *s, const struct
         if (o == AWSSTS_OUT_NO_KEYS) {
             char line[600];
             r->without = true;
-            say("keys", "none (%s): the module ignores %s (outcome=%s), whose login goes on "
-                "without AWS credentials (require = no)", awssts_error_format(&ei, line, sizeof(line)),
-                pw->pw_name, awssts_outcome_label(AWSSTS_OUT_NO_KEYS, r->on_error_allow));
+            say("keys",
+                "none (%s): the module ignores %s (outcome=%s), whose login goes on "
+                "without AWS credentials (require = no)",
+                awssts_error_format(&ei, line, sizeof(line)), pw->pw_name,
+                awssts_outcome_label(AWSSTS_OUT_NO_KEYS, r->on_error_allow));
         } else {
             problem(r, "keys", o, &ei);
         }
         return false;
     }
     size_t n = strlen(k->access_key_id);
-    say("keys", "%s: access key %.4s...%s", k->source, k->access_key_id, k->access_key_id + (n > 4 ? n - 4 : n));
+    say("keys", "%s: access key %.4s...%s", k->source, k->access_key_id,
+        k->access_key_id + (n > 4 ? n - 4 : n));
     if (d.region_from_imds)
         say("region", "%s: the instance's, from IMDS (no region configured)", d.region);
     if (rc != AWSSTS_OK) {
@@ -345,10 +361,12 @@ static void check_connection(struct report *r, const struct awssts_settings *s)
         problem(r, "endpoint", AWSSTS_OUT_CONFIG_ERROR, &ei);
         return;
     }
-    say("endpoint", "%s (signed for %s)%s", ep.url, s->region, ep.is_global ? "; GLOBAL: v1 tokens" : "");
+    say("endpoint", "%s (signed for %s)%s", ep.url, s->region,
+        ep.is_global ? "; GLOBAL: v1 tokens" : "");
     if (s->endpoint != NULL)
         say("", "the session %s AWS_ENDPOINT_URL_STS=%s (export_endpoint = %s)",
-            s->export_endpoint ? "gets" : "does not get", s->endpoint, s->export_endpoint ? "yes" : "no");
+            s->export_endpoint ? "gets" : "does not get", s->endpoint,
+            s->export_endpoint ? "yes" : "no");
     check_ca(r, "ca_file", s->ca_file, false);
     if (s->ca_path != NULL)
         check_ca(r, "ca_path", s->ca_path, true);
@@ -356,7 +374,8 @@ static void check_connection(struct report *r, const struct awssts_settings *s)
         say("proxy", "none (the environment's proxy variables are never used)");
     } else {
         char proxy[600];
-        say("proxy", "%s", awssts_uri_without_userinfo(s->proxy, proxy, sizeof(proxy)) ? proxy : "(set)");
+        say("proxy", "%s",
+            awssts_uri_without_userinfo(s->proxy, proxy, sizeof(proxy)) ? proxy : "(set)");
     }
     /* The client checks its options (the proxy's form among them) without connecting. */
     struct awssts_client_options o;
@@ -368,15 +387,17 @@ static void check_connection(struct report *r, const struct awssts_settings *s)
 }
 
 /* The module's preflight, half by half, so that each problem is named. */
-static void check_directories(struct report *r, const struct awssts_settings *s, const struct passwd *pw)
+static void check_directories(struct report *r, const struct awssts_settings *s,
+                              const struct passwd *pw)
 {
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
     struct stat st;
     bool exists = lstat(s->staging_dir, &st) == 0;
     if (awssts_staging_check(s, &ei) == AWSSTS_OK)
-        say("staging", exists ? "%s: root's, 0700, in memory, with room"
-                              : "%s: made at the first login, in a directory in memory with room",
+        say("staging",
+            exists ? "%s: root's, 0700, in memory, with room"
+                   : "%s: made at the first login, in a directory in memory with room",
             s->staging_dir);
     else
         problem(r, "staging", AWSSTS_OUT_LOCAL_ERROR, &ei);
@@ -402,7 +423,8 @@ static int usage(FILE *f, int code)
     fputs("usage: awssts check --user NAME [--config FILE] [--probe]   (as root)\n"
           "  what pam_aws_sts would do for NAME's login, and every problem with it\n"
           "  exit: 0 a login gets AWS credentials, 1 a login fails, 2 usage,\n"
-          "        3 a login goes on without AWS credentials\n", f);
+          "        3 a login goes on without AWS credentials\n",
+          f);
     return code;
 }
 
@@ -426,11 +448,19 @@ static int parse_args(int argc, char **argv, struct check_args *a)
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 'u': a->user = optarg; break;
-        case 'c': a->config = optarg; break;
-        case 'p': a->want_probe = true; break;
-        case 'h': return usage(stdout, EXIT_OK);
-        default: return usage(stderr, EXIT_USAGE);
+        case 'u':
+            a->user = optarg;
+            break;
+        case 'c':
+            a->config = optarg;
+            break;
+        case 'p':
+            a->want_probe = true;
+            break;
+        case 'h':
+            return usage(stdout, EXIT_OK);
+        default:
+            return usage(stderr, EXIT_USAGE);
         }
     }
     if (optind != argc || a->user == NULL)

@@ -82,65 +82,105 @@ static bool parse_duration(const char *dur, struct login_opts *o)
     return true;
 }
 
+static const struct option login_options[] = {
+    {"device", required_argument, NULL, 'D'},
+    {"duration", required_argument, NULL, 'd'},
+    {"profile", required_argument, NULL, 'p'},
+    {"long-term-suffix", required_argument, NULL, 'L'},
+    {"long-suffix", required_argument, NULL, 'L'},
+    {"short-term-suffix", required_argument, NULL, 'S'},
+    {"short-suffix", required_argument, NULL, 'S'},
+    {"assume-role", required_argument, NULL, 'a'},
+    {"assume", required_argument, NULL, 'a'},
+    {"role-session-name", required_argument, NULL, 'n'},
+    {"force", no_argument, NULL, 'f'},
+    {"token", required_argument, NULL, 't'},
+    {"mfa-token", required_argument, NULL, 't'},
+    {"region", required_argument, NULL, 'r'},
+    {"setup", no_argument, NULL, 's'},
+    {"log-level", required_argument, NULL, 'l'},
+    {"endpoint-url", required_argument, NULL, 'e'},
+    {"ca-bundle", required_argument, NULL, 'c'},
+    {"credentials-file", required_argument, NULL, 'C'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* One option into o (*dur: --duration's text); -1 to go on, else the exit code. */
+static int take_option(int ch, struct login_opts *o, const char **dur)
+{
+    switch (ch) {
+    case 'D':
+        o->device = optarg;
+        break;
+    case 'd':
+        *dur = optarg;
+        break;
+    case 'p':
+        o->profile = optarg;
+        break;
+    case 'L':
+        o->long_suffix = optarg;
+        break;
+    case 'S':
+        o->short_suffix = optarg;
+        break;
+    case 'a':
+        o->role = optarg;
+        break;
+    case 'n':
+        o->session_name = optarg;
+        break;
+    case 'f':
+        o->force = true;
+        break;
+    case 't':
+        o->token = optarg;
+        break;
+    case 'r':
+        o->region = optarg;
+        break;
+    case 's':
+        o->setup = true;
+        break;
+    case 'e':
+        o->endpoint = optarg;
+        break;
+    case 'c':
+        o->ca_bundle = optarg;
+        break;
+    case 'C':
+        o->credentials_file = optarg;
+        break;
+    case 'l':
+        if (!set_log_level(optarg))
+            return EXIT_USAGE;
+        break;
+    case 'h':
+        printf("%s", usage);
+        return EXIT_OK;
+    default:
+        fprintf(stderr, "%s", usage);
+        return EXIT_USAGE;
+    }
+    return -1;
+}
+
 static int parse(int argc, char **argv, struct login_opts *o)
 {
-    static const struct option opts[] = {
-        {"device", required_argument, NULL, 'D'},
-        {"duration", required_argument, NULL, 'd'},
-        {"profile", required_argument, NULL, 'p'},
-        {"long-term-suffix", required_argument, NULL, 'L'},
-        {"long-suffix", required_argument, NULL, 'L'},
-        {"short-term-suffix", required_argument, NULL, 'S'},
-        {"short-suffix", required_argument, NULL, 'S'},
-        {"assume-role", required_argument, NULL, 'a'},
-        {"assume", required_argument, NULL, 'a'},
-        {"role-session-name", required_argument, NULL, 'n'},
-        {"force", no_argument, NULL, 'f'},
-        {"token", required_argument, NULL, 't'},
-        {"mfa-token", required_argument, NULL, 't'},
-        {"region", required_argument, NULL, 'r'},
-        {"setup", no_argument, NULL, 's'},
-        {"log-level", required_argument, NULL, 'l'},
-        {"endpoint-url", required_argument, NULL, 'e'},
-        {"ca-bundle", required_argument, NULL, 'c'},
-        {"credentials-file", required_argument, NULL, 'C'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     memset(o, 0, sizeof(*o));
     cli_verbosity = 1; /* aws-mfa says what it does unless --log-level quiets it */
     o->device = env_or("MFA_DEVICE", NULL);
     o->profile = env_or("AWS_PROFILE", "default");
-    o->long_suffix = NULL;
-    o->short_suffix = NULL;
     o->role = env_or("MFA_ASSUME_ROLE", NULL);
     o->ca_bundle = env_or("AWS_CA_BUNDLE", NULL);
     const char *dur = env_or("MFA_STS_DURATION", NULL);
     optind = 1;
     int ch;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'D': o->device = optarg; break;
-        case 'd': dur = optarg; break;
-        case 'p': o->profile = optarg; break;
-        case 'L': o->long_suffix = optarg; break;
-        case 'S': o->short_suffix = optarg; break;
-        case 'a': o->role = optarg; break;
-        case 'n': o->session_name = optarg; break;
-        case 'f': o->force = true; break;
-        case 't': o->token = optarg; break;
-        case 'r': o->region = optarg; break;
-        case 's': o->setup = true; break;
-        case 'e': o->endpoint = optarg; break;
-        case 'c': o->ca_bundle = optarg; break;
-        case 'C': o->credentials_file = optarg; break;
-        case 'l':
-            if (!set_log_level(optarg))
-                return EXIT_USAGE;
-            break;
-        case 'h': printf("%s", usage); return EXIT_OK;
-        default: fprintf(stderr, "%s", usage); return EXIT_USAGE;
-        }
+    while ((ch = getopt_long(argc, argv, "h", login_options, NULL)) != -1) {
+        int rc = take_option(ch, o, &dur);
+        if (rc >= 0)
+            return rc;
     }
     if (optind != argc) {
         fprintf(stderr, "%s", usage);
@@ -216,7 +256,8 @@ static int credentials_path(const struct login_opts *o, char *out, size_t len)
     const char *env = getenv("AWS_SHARED_CREDENTIALS_FILE");
     if (env != NULL && *env != '\0' && strcmp(env, out) != 0)
         cli_info("using %s as aws-mfa does; AWS_SHARED_CREDENTIALS_FILE (%s) is not read "
-                 "(--credentials-file FILE to use another)", out, env);
+                 "(--credentials-file FILE to use another)",
+                 out, env);
     return EXIT_OK;
 }
 
@@ -247,8 +288,8 @@ static const char *find_region(const struct login_opts *o, char *buf, size_t len
         struct awssts_file_policy pol = {.owner = getuid(), .forbidden = 0022};
         if (awssts_credfile_load(AT_FDCWD, path, &pol, &cf, NULL) == AWSSTS_OK) {
             char section[160];
-            snprintf(section, sizeof(section), "%s%s", strcmp(o->profile, "default") ? "profile " : "",
-                     o->profile);
+            snprintf(section, sizeof(section), "%s%s",
+                     strcmp(o->profile, "default") ? "profile " : "", o->profile);
             const char *r = awssts_credfile_get(cf, section, "region");
             if (r != NULL)
                 snprintf(buf, len, "%s", r);
@@ -260,7 +301,8 @@ static const char *find_region(const struct login_opts *o, char *buf, size_t len
     return env_or("AWS_REGION", env_or("AWS_DEFAULT_REGION", NULL));
 }
 
-static int setup(struct awssts_credfile *cf, const char *path, mode_t mode, const struct login_opts *o)
+static int setup(struct awssts_credfile *cf, const char *path, mode_t mode,
+                 const struct login_opts *o)
 {
     char profile[65] = "", id[130] = "", secret[260] = "", device[260] = "", section[160];
     if (tty_prompt("Profile [default]: ", true, profile, sizeof(profile)) != EXIT_OK) {
@@ -278,8 +320,10 @@ static int setup(struct awssts_credfile *cf, const char *path, mode_t mode, cons
         !awssts_valid_secret_key(secret) || (*device && !awssts_valid_mfa_serial(device))) {
         cli_error("not saved: the profile, key id, secret or device is malformed");
     } else if (awssts_credfile_set(cf, section, "aws_access_key_id", id, NULL) != AWSSTS_OK ||
-               awssts_credfile_set(cf, section, "aws_secret_access_key", secret, NULL) != AWSSTS_OK ||
-               (*device && awssts_credfile_set(cf, section, "aws_mfa_device", device, NULL) != AWSSTS_OK)) {
+               awssts_credfile_set(cf, section, "aws_secret_access_key", secret, NULL) !=
+                   AWSSTS_OK ||
+               (*device &&
+                awssts_credfile_set(cf, section, "aws_mfa_device", device, NULL) != AWSSTS_OK)) {
         rc = EXIT_FAILURE_OTHER;
     } else {
         rc = cli_save_file(cf, path, mode);
@@ -329,13 +373,15 @@ static int resolve(struct login_opts *o, struct login_file *f)
     short_section(f->ssec, sizeof(f->ssec), o->profile, o);
     if (strcmp(f->lsec, f->ssec) == 0) {
         cli_error("the long-term and short-term sections are both [%s]: "
-                  "--long-term-suffix cannot equal --short-term-suffix", f->lsec);
+                  "--long-term-suffix cannot equal --short-term-suffix",
+                  f->lsec);
         return EXIT_USAGE;
     }
     f->id = awssts_credfile_get(f->cf, f->lsec, "aws_access_key_id");
     f->secret = awssts_credfile_get(f->cf, f->lsec, "aws_secret_access_key");
     if (!awssts_credfile_has_section(f->cf, f->lsec) || f->id == NULL || f->secret == NULL) {
-        cli_error("%s: no [%s] with aws_access_key_id and aws_secret_access_key (see awssts login --setup)",
+        cli_error("%s: no [%s] with aws_access_key_id and aws_secret_access_key (see awssts login "
+                  "--setup)",
                   f->path, f->lsec);
         return EXIT_FAILURE_OTHER;
     }
@@ -349,12 +395,14 @@ static int resolve(struct login_opts *o, struct login_file *f)
             o->duration = 3600;
     }
     if (o->device == NULL || !awssts_valid_mfa_serial(o->device)) {
-        cli_error("no MFA device: give --device, set MFA_DEVICE or aws_mfa_device in [%s]", f->lsec);
+        cli_error("no MFA device: give --device, set MFA_DEVICE or aws_mfa_device in [%s]",
+                  f->lsec);
         return EXIT_USAGE;
     }
     f->region = find_region(o, f->regbuf, sizeof(f->regbuf));
     if (f->region == NULL) {
-        cli_error("no region: give --region or set one for the profile (the global STS endpoint is never used)");
+        cli_error("no region: give --region or set one for the profile (the global STS endpoint is "
+                  "never used)");
         return EXIT_USAGE;
     }
     return EXIT_OK;
@@ -393,8 +441,9 @@ static int read_code(const struct login_opts *o, char *code, size_t len)
         return EXIT_OK;
     }
     char prompt[512];
-    snprintf(prompt, sizeof(prompt), "Enter AWS MFA code for device [%s] (renewing for %ld seconds):",
-             o->device, o->duration);
+    snprintf(prompt, sizeof(prompt),
+             "Enter AWS MFA code for device [%s] (renewing for %ld seconds):", o->device,
+             o->duration);
     if (tty_prompt(prompt, true, code, len) != EXIT_OK) {
         cli_error("no terminal to ask for the MFA code: give --token");
         return EXIT_USAGE;
@@ -413,8 +462,11 @@ static int call_sts(const struct login_opts *o, const struct login_file *f, cons
 {
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
-    struct awssts_client_options co = {.struct_size = sizeof(co), .region = f->region, .endpoint = o->endpoint,
-                                       .ca_file = o->ca_bundle, .user_agent = "awssts-login",
+    struct awssts_client_options co = {.struct_size = sizeof(co),
+                                       .region = f->region,
+                                       .endpoint = o->endpoint,
+                                       .ca_file = o->ca_bundle,
+                                       .user_agent = "awssts-login",
                                        .proxy = env_or("HTTPS_PROXY", env_or("https_proxy", NULL))};
     struct awssts_client *c = NULL;
     if (awssts_client_new(&co, &c, &ei) != AWSSTS_OK) {
@@ -443,7 +495,8 @@ static int call_sts(const struct login_opts *o, const struct login_file *f, cons
 }
 
 /* The new credentials into the short-term section, the file saved in place. */
-static int save(const struct login_opts *o, struct login_file *f, const struct awssts_login_result *r)
+static int save(const struct login_opts *o, struct login_file *f,
+                const struct awssts_login_result *r)
 {
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);

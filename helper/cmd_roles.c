@@ -37,14 +37,19 @@ static int parse(int argc, char **argv, const char *usage, bool with_profile, bo
      * its own; assume takes them on either side of the name. */
     while ((ch = getopt_long(argc, argv, with_command ? "+h" : "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 'd': *dir = optarg; break;
+        case 'd':
+            *dir = optarg;
+            break;
         case 'p':
             if (!with_profile)
                 goto bad;
             *profile = optarg;
             break;
-        case 'h': printf("%s", usage); return EXIT_OK;
-        default: goto bad;
+        case 'h':
+            printf("%s", usage);
+            return EXIT_OK;
+        default:
+            goto bad;
         }
     }
     if (optind >= argc)
@@ -76,9 +81,15 @@ int cmd_roles(int argc, char **argv)
     int ch;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 'd': dir = optarg; break;
-        case 'h': printf("%s", usage); return EXIT_OK;
-        default: fprintf(stderr, "%s", usage); return EXIT_USAGE;
+        case 'd':
+            dir = optarg;
+            break;
+        case 'h':
+            printf("%s", usage);
+            return EXIT_OK;
+        default:
+            fprintf(stderr, "%s", usage);
+            return EXIT_USAGE;
         }
     }
     if (optind != argc) {
@@ -111,8 +122,9 @@ int cmd_roles(int argc, char **argv)
         if (r != NULL && r->creds.access_key_id != NULL)
             awssts_time_format_iso8601(r->creds.expiration, when);
         bool login = st.role_arn != NULL && strcmp(st.role_arn, roles.v[i].arn) == 0;
-        printf("%-16s %s%s%s%s\n", roles.v[i].name, roles.v[i].arn, login ? "  (the login's role)" : "",
-               when[0] && r->creds.expiration > now ? "  credentials until " : "", 
+        printf("%-16s %s%s%s%s\n", roles.v[i].name, roles.v[i].arn,
+               login ? "  (the login's role)" : "",
+               when[0] && r->creds.expiration > now ? "  credentials until " : "",
                when[0] && r->creds.expiration > now ? when : "");
     }
     awssts_roles_free(&roles);
@@ -155,7 +167,8 @@ static int write_profile(const struct cli_runtime_dir *sd, struct awssts_state *
 {
     const struct assume_ctx *a = vctx;
     if (strcmp(a->profile, st->profile) == 0) {
-        cli_error("profile %s holds the login's own credentials: choose another (--profile)", a->profile);
+        cli_error("profile %s holds the login's own credentials: choose another (--profile)",
+                  a->profile);
         return EXIT_USAGE;
     }
     struct awssts_state_role *r = awssts_state_named(st, a->name, false);
@@ -165,7 +178,8 @@ static int write_profile(const struct cli_runtime_dir *sd, struct awssts_state *
         char when[21] = "";
         awssts_time_format_iso8601(creds->expiration, when);
         printf("[%s] in %s/credentials: role %s until %s (renewed by awssts assume, "
-               "credential-process --role %s)\n", a->profile, sd->path, a->name, when, a->name);
+               "credential-process --role %s)\n",
+               a->profile, sd->path, a->name, when, a->name);
     }
     return rc;
 }
@@ -193,7 +207,7 @@ struct exec_ctx {
 /* The role's credentials in this process's environment, which the command
  * inherits: no profile or credentials file that the CLI might prefer. */
 static int set_environment(const struct cli_runtime_dir *sd, struct awssts_state *st,
-                       const struct awssts_credentials *creds, void *vctx)
+                           const struct awssts_credentials *creds, void *vctx)
 {
     (void)sd;
     const struct exec_ctx *x = vctx;
@@ -206,7 +220,8 @@ static int set_environment(const struct cli_runtime_dir *sd, struct awssts_state
     if (setenv("AWS_ACCESS_KEY_ID", creds->access_key_id, 1) != 0 ||
         setenv("AWS_SECRET_ACCESS_KEY", creds->secret_access_key, 1) != 0 ||
         setenv("AWS_SESSION_TOKEN", creds->session_token, 1) != 0 ||
-        setenv("AWS_CREDENTIAL_EXPIRATION", when, 1) != 0 || setenv("AWSSTS_ROLE", x->name, 1) != 0 ||
+        setenv("AWS_CREDENTIAL_EXPIRATION", when, 1) != 0 ||
+        setenv("AWSSTS_ROLE", x->name, 1) != 0 ||
         (st->export_region && (setenv("AWS_REGION", st->region, 1) != 0 ||
                                setenv("AWS_DEFAULT_REGION", st->region, 1) != 0))) {
         cli_error("exec: the environment cannot hold the credentials");

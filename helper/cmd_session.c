@@ -48,7 +48,9 @@ static int parse_common(int argc, char **argv, const char *usage, bool with_min,
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         char *end = NULL;
         switch (ch) {
-        case 'd': c->dir = optarg; break;
+        case 'd':
+            c->dir = optarg;
+            break;
         case 'p':
             if (!with_profile)
                 goto bad;
@@ -165,8 +167,8 @@ static int print_status_json(const struct cli_runtime_dir *sd, const struct awss
 int cmd_status(int argc, char **argv)
 {
     struct common c;
-    int rc = parse_common(argc, argv,
-                          "usage: awssts status [--json] [--dir DIR]\n", false, true, false, &c);
+    int rc = parse_common(argc, argv, "usage: awssts status [--json] [--dir DIR]\n", false, true,
+                          false, &c);
     if (rc >= 0)
         return rc;
     struct cli_runtime_dir sd;
@@ -200,7 +202,9 @@ int cmd_status(int argc, char **argv)
             printf("              %ldh %02ldm left\n", left / 3600, (left % 3600) / 60);
         if (st.has_mfa_session)
             printf("MFA session:  %s, ends %s%s\n", mfa_left > 0 ? "valid" : "ENDED", mfa_exp,
-                   mfa_left > 0 && st.role_arn && !st.flow_direct ? " (renews the role without a code)" : "");
+                   mfa_left > 0 && st.role_arn && !st.flow_direct
+                       ? " (renews the role without a code)"
+                       : "");
         else
             printf("MFA session:  none (the role was assumed directly with the code)\n");
     }
@@ -322,7 +326,8 @@ int cmd_credential_process(int argc, char **argv)
             rest[n++] = argv[i];
     }
     rest[n] = NULL;
-    const char *usage = "usage: awssts credential-process [--profile P | --role NAME] [--dir DIR]\n";
+    const char *usage =
+        "usage: awssts credential-process [--profile P | --role NAME] [--dir DIR]\n";
     if (role != NULL) {
         struct common c;
         int rc = parse_common(n, rest, usage, true, false, false, &c);
@@ -401,7 +406,8 @@ static int aws_config_path(const char *given, char *out, size_t len)
 #define SETUP_CMD_MAX (PATH_MAX + 4200)
 
 /* setup-config's options: the profile's name, the file and the directory. */
-static int parse_setup(int argc, char **argv, const char **name, const char **given, const char **dir)
+static int parse_setup(int argc, char **argv, const char **name, const char **given,
+                       const char **dir)
 {
     static const struct option opts[] = {
         {"profile", required_argument, NULL, 'p'},
@@ -410,16 +416,27 @@ static int parse_setup(int argc, char **argv, const char **name, const char **gi
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *usage = "usage: awssts setup-config [--profile NAME] [--config-file PATH] [--dir DIR]\n";
+    const char *usage =
+        "usage: awssts setup-config [--profile NAME] [--config-file PATH] [--dir DIR]\n";
     optind = 1;
     int ch;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
-        case 'p': *name = optarg; break;
-        case 'c': *given = optarg; break;
-        case 'd': *dir = optarg; break;
-        case 'h': printf("%s", usage); return EXIT_OK;
-        default: fprintf(stderr, "%s", usage); return EXIT_USAGE;
+        case 'p':
+            *name = optarg;
+            break;
+        case 'c':
+            *given = optarg;
+            break;
+        case 'd':
+            *dir = optarg;
+            break;
+        case 'h':
+            printf("%s", usage);
+            return EXIT_OK;
+        default:
+            fprintf(stderr, "%s", usage);
+            return EXIT_USAGE;
         }
     }
     if (optind != argc || *name == NULL || !awssts_valid_profile_name(*name)) {
@@ -497,7 +514,8 @@ int cmd_setup_config(int argc, char **argv)
         goto out;
     }
     self[n] = '\0';
-    snprintf(cmd, sizeof(cmd), "%s credential-process%s%s", self, dir ? " --dir " : "", dir ? sd.path : "");
+    snprintf(cmd, sizeof(cmd), "%s credential-process%s%s", self, dir ? " --dir " : "",
+             dir ? sd.path : "");
 
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
@@ -506,7 +524,8 @@ int cmd_setup_config(int argc, char **argv)
         rc = EXIT_FAILURE_OTHER;
     } else {
         printf("profile %s in %s now runs: %s\n", name, path, cmd);
-        printf("use it with: export AWS_PROFILE=%s (the static [%s] in %s/credentials stays for tools that read files)\n",
+        printf("use it with: export AWS_PROFILE=%s (the static [%s] in %s/credentials stays for "
+               "tools that read files)\n",
                name, st.profile, sd.path);
         for (size_t i = 0; i < roles.n; i++)
             printf("profile %s-%s: role %s (%s)\n", name, roles.v[i].name, roles.v[i].name,

@@ -15,7 +15,8 @@ static const struct {
 } commands[] = {
     {"status", cmd_status, "show the session's role, region and expiry times"},
     {"refresh", cmd_refresh, "renew the role with the MFA session (a new code when it has ended)"},
-    {"credential-process", cmd_credential_process, "print credentials for the AWS CLI's credential_process"},
+    {"credential-process", cmd_credential_process,
+     "print credentials for the AWS CLI's credential_process"},
     {"env", cmd_env, "print export lines for eval"},
     {"setup-config", cmd_setup_config, "make an AWS CLI profile that uses credential-process"},
     {"login", cmd_login, "aws-mfa's workflow: session credentials into ~/.aws/credentials"},
@@ -30,7 +31,9 @@ static void usage(FILE *f)
     fputs("usage: awssts COMMAND [OPTIONS]   (awssts COMMAND --help)\n\n", f);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(f, "  %-20s %s\n", commands[i].name, commands[i].summary);
-    fputs("\nexit: 0 ok, 2 usage, 3 a new login is needed, 4 refused by STS, 5 network or timeout\n", f);
+    fputs(
+        "\nexit: 0 ok, 2 usage, 3 a new login is needed, 4 refused by STS, 5 network or timeout\n",
+        f);
 }
 
 int main(int argc, char **argv)

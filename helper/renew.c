@@ -40,7 +40,8 @@ static int sts_failed(const char *what, const struct awssts_error_info *ei)
 static const char *new_code_reason(const struct awssts_state *st)
 {
     if (st->role_arn != NULL && st->flow_direct)
-        return "the role was assumed directly with the MFA code (flow = direct), so renewing it needs a new code";
+        return "the role was assumed directly with the MFA code (flow = direct), so renewing it "
+               "needs a new code";
     return "the MFA session has ended";
 }
 
@@ -102,7 +103,8 @@ static int new_session(struct awssts_client *c, const struct cli_runtime_dir *sd
     int rc = long_term_keys(st, &k, why, sizeof(why));
     if (rc != EXIT_OK && st->keys_source != NULL) {
         cli_error("%s, and the long-term keys are in SSM Parameter Store (%.200s), which only a "
-                  "login on the bastion reads: log in again", new_code_reason(st), st->keys_source);
+                  "login on the bastion reads: log in again",
+                  new_code_reason(st), st->keys_source);
         return EXIT_LOGIN_NEEDED;
     }
     if (rc != EXIT_OK) {
@@ -208,11 +210,12 @@ int session_renew(const struct cli_runtime_dir *sd, struct awssts_state *st, lon
         if (!prompt) {
             char when[21] = "";
             awssts_time_format_iso8601(st->has_mfa_session ? st->mfa_session.expiration
-                                                            : awssts_state_current(st)->expiration,
+                                                           : awssts_state_current(st)->expiration,
                                        when);
             if (st->role_arn != NULL && st->flow_direct)
                 cli_error("the role was assumed directly with the MFA code (flow = direct) and "
-                          "ends at %s; renewing it needs a new code: log in again", when);
+                          "ends at %s; renewing it needs a new code: log in again",
+                          when);
             else
                 cli_error("the MFA session ended at %s: log in again", when);
         } else {
@@ -258,7 +261,8 @@ int session_renew_named(const struct cli_runtime_dir *sd, struct awssts_state *s
     awssts_roles_free(&roles);
     if (found == NULL) {
         cli_error("role '%.40s' is not one of this login's (awssts roles lists them; IAM decides "
-                  "what may be assumed, this list only what awssts offers)", name);
+                  "what may be assumed, this list only what awssts offers)",
+                  name);
         return EXIT_USAGE;
     }
     struct awssts_state_role *r = awssts_state_named(st, name, true);

@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 /* The configuration the module reads, for its runtime_dir: $AWSSTS_CONFIG
  * (a test's, or another config=), else the default. */
 static const char *module_config_path(void)
@@ -36,12 +35,11 @@ static bool configured_runtime_dir(const struct passwd *pw, char *out, size_t le
     struct awssts_settings s;
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
-    bool ok =
-        awssts_settings_load(module_config_path(), name, pw ? pw->pw_gid : getgid(), &s, &ei) ==
-            AWSSTS_OK &&
-        s.runtime_dir != NULL &&
-        awssts_expand_path(s.runtime_dir, getuid(), pw ? pw->pw_name : NULL, out, len, NULL) ==
-            AWSSTS_OK;
+    bool ok = awssts_settings_load(module_config_path(), name, pw ? pw->pw_gid : getgid(), &s,
+                                   &ei) == AWSSTS_OK &&
+              s.runtime_dir != NULL &&
+              awssts_expand_path(s.runtime_dir, getuid(), pw ? pw->pw_name : NULL, out, len,
+                                 NULL) == AWSSTS_OK;
     awssts_settings_free(&s);
     return ok;
 }
@@ -67,7 +65,8 @@ int runtime_dir_open(const char *dir, int lock, struct cli_runtime_dir *sd)
         if (sd->fd < 0 && errno != ENOENT)
             e = errno;
         /* The exported file's directory, or the one asked for, is the answer. */
-        if (sd->fd < 0 && (dir != NULL || (i == 0 && getenv("AWS_SHARED_CREDENTIALS_FILE") != NULL)))
+        if (sd->fd < 0 &&
+            (dir != NULL || (i == 0 && getenv("AWS_SHARED_CREDENTIALS_FILE") != NULL)))
             break;
     }
     if (sd->fd < 0) {

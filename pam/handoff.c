@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #define HANDOFF_DATA "pam_aws_sts_handoff"
-#define HEADER "handoff" /* the header's section */
+#define HEADER       "handoff" /* the header's section */
 
 /* What auth keeps with pam_set_data: the text, and the name of the file
  * it also wrote, so that the file removed is the login's own. */
@@ -99,8 +99,8 @@ static awssts_err serialize(const struct awssts_settings *s, const struct passwd
 
 /* *ours: the header names this very user and uid, so the hand-off is this
  * login's to use up (or to remove when it is stale or broken). */
-static awssts_err check_header(const struct awssts_credfile *cf, const struct passwd *pw, bool *ours,
-                               struct awssts_error_info *ei)
+static awssts_err check_header(const struct awssts_credfile *cf, const struct passwd *pw,
+                               bool *ours, struct awssts_error_info *ei)
 {
     const char *user = awssts_credfile_get(cf, HEADER, "user");
     const char *uid = awssts_credfile_get(cf, HEADER, "uid");
@@ -211,8 +211,7 @@ awssts_err pas_handoff_stage(pam_handle_t *pamh, const struct awssts_settings *s
 
 /* The hand-off file named tok, read and parsed. */
 static awssts_err read_named(int dfd, const char *tok, const struct passwd *pw,
-                             struct awssts_state *out, bool *ours,
-                             struct awssts_error_info *ei)
+                             struct awssts_state *out, bool *ours, struct awssts_error_info *ei)
 {
     char *text = NULL;
     struct awssts_file_policy pol = {.owner = 0, .forbidden = 0077};

@@ -20,7 +20,7 @@
 #include "login/login_flow.h"
 #include "login/options.h"
 
-#define PAS_HANDOFF_ENV "PAM_AWS_STS_HANDOFF"
+#define PAS_HANDOFF_ENV     "PAM_AWS_STS_HANDOFF"
 #define PAS_HANDOFF_MAX_AGE 600
 
 /* Stage the state of login l: the settings it used, its role, device,

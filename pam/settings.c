@@ -20,4 +20,3 @@ void pas_args_parse(pam_handle_t *pamh, int argc, const char **argv, struct pas_
             pam_syslog(pamh, LOG_WARNING, "unknown module argument '%.60s' ignored", argv[i]);
     }
 }
-

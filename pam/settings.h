@@ -11,13 +11,12 @@
 #include "login/options.h"
 
 struct pas_args {
-    const char *config;   /* config= */
+    const char *config; /* config= */
     bool debug;
     bool use_first_pass;
 };
 
 /* Parse argv; unknown arguments are logged and ignored. */
 void pas_args_parse(pam_handle_t *pamh, int argc, const char **argv, struct pas_args *a);
-
 
 #endif

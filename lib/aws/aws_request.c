@@ -68,12 +68,20 @@ awssts_err awssts_aws_request_sign(const struct aws_request *req, const struct a
     if (req->target != NULL)
         h[nh++] = (struct awssts_header){"X-Amz-Target", req->target};
     const struct awssts_sigv4_request sreq = {
-        .method = "POST", .path = "/", .query = NULL,
-        .headers = h, .n_headers = nh, .body = req->body, .body_len = req->body_len,
+        .method = "POST",
+        .path = "/",
+        .query = NULL,
+        .headers = h,
+        .n_headers = nh,
+        .body = req->body,
+        .body_len = req->body_len,
     };
     const struct awssts_sigv4_params sp = {
-        .access_key_id = keys->access_key_id, .secret_access_key = keys->secret_access_key,
-        .region = req->region, .service = req->service, .amz_date = amz_date,
+        .access_key_id = keys->access_key_id,
+        .secret_access_key = keys->secret_access_key,
+        .region = req->region,
+        .service = req->service,
+        .amz_date = amz_date,
     };
     rc = awssts_sigv4_sign(&sreq, &sp, &out->sig, ei);
     if (rc != AWSSTS_OK)
@@ -103,9 +111,8 @@ awssts_err awssts_aws_request_error(const struct aws_request *req, const struct 
                                     struct awssts_error_info *ei)
 {
     if (resp->status >= 300 && resp->status < 400)
-        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE,
-                                "HTTP %ld redirect%s%s not followed", resp->status,
-                                resp->location[0] ? " to " : "", resp->location);
+        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "HTTP %ld redirect%s%s not followed",
+                                resp->status, resp->location[0] ? " to " : "", resp->location);
     struct aws_error_doc doc;
     memset(&doc, 0, sizeof(doc));
     if (!req->protocol->read_error(resp->body.data, resp->body.len, req->operation, &doc) ||
@@ -176,11 +183,17 @@ awssts_err awssts_aws_request_send(struct transport *t, const struct awssts_keys
         return rc;
     struct signing s = {.req = req, .keys = keys};
     const struct http_request hreq = {
-        .method = HTTP_POST, .url = req->url, .allow_http = false,
-        .body = req->body, .body_len = req->body_len,
+        .method = HTTP_POST,
+        .url = req->url,
+        .allow_http = false,
+        .body = req->body,
+        .body_len = req->body_len,
     };
     const struct transport_attempt how = {
-        .prepare = prepare, .judge = judge, .finish = finish, .ctx = &s,
+        .prepare = prepare,
+        .judge = judge,
+        .finish = finish,
+        .ctx = &s,
     };
     return awssts_transport_send(t, &hreq, &how, resp, ei);
 }

@@ -33,16 +33,16 @@ struct aws_protocol {
 };
 
 struct aws_request {
-    const char *service;       /* signing name: "sts", "ssm" */
+    const char *service; /* signing name: "sts", "ssm" */
     const char *region;
-    const char *url;           /* https://host[:port]/; the path signed is "/" */
-    const char *host;          /* the Host header as signed: host[:port] */
-    const char *target;        /* X-Amz-Target (awsJson), NULL for Query */
+    const char *url;    /* https://host[:port]/; the path signed is "/" */
+    const char *host;   /* the Host header as signed: host[:port] */
+    const char *target; /* X-Amz-Target (awsJson), NULL for Query */
     const char *content_type;
     const char *body;
     size_t body_len;
-    const char *operation;     /* STS's action or awsJson's target, for read_error */
-    bool replay_unsafe;        /* the server may consume something in it once (an MFA code) */
+    const char *operation; /* STS's action or awsJson's target, for read_error */
+    bool replay_unsafe;    /* the server may consume something in it once (an MFA code) */
     const struct aws_protocol *protocol;
 };
 
@@ -54,7 +54,7 @@ struct aws_signed {
     struct awssts_buf line[AWS_SIGNED_LINES];
     const char *lines[AWS_SIGNED_LINES]; /* "Name: value", Authorization last */
     size_t n;
-    struct awssts_sigv4_result sig;      /* canonical request, string to sign */
+    struct awssts_sigv4_result sig; /* canonical request, string to sign */
 };
 
 /* Sign req with keys at amz_date (YYYYMMDDTHHMMSSZ): Content-Type, Host,

@@ -16,9 +16,9 @@
 #define LIBCURL_SONAME "libcurl.so.4"
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
-static struct awssts_curl_api table;  /* written once, inside pthread_once */
-static bool loaded;                   /* likewise */
-static char load_error[200];          /* likewise */
+static struct awssts_curl_api table; /* written once, inside pthread_once */
+static bool loaded;                  /* likewise */
+static char load_error[200];         /* likewise */
 
 static bool resolve(void *lib, const char *name, void *field, size_t size)
 {

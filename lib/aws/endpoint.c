@@ -10,11 +10,11 @@
 #include <strings.h>
 
 struct partition {
-    const char *prefix;      /* region prefix that selects the partition */
+    const char *prefix; /* region prefix that selects the partition */
     const char *dns_suffix;
     const char *dualstack_suffix; /* NULL: no dual-stack endpoints */
-    bool fips;               /* FIPS endpoints exist */
-    bool fips_is_regular;    /* GovCloud: the regular endpoint is FIPS (STS's and SSM's) */
+    bool fips;                    /* FIPS endpoints exist */
+    bool fips_is_regular;         /* GovCloud: the regular endpoint is FIPS (STS's and SSM's) */
 };
 
 static const struct partition partitions[] = {
@@ -66,8 +66,7 @@ static awssts_err parse_override(const char *url, bool sts, struct awssts_endpoi
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "endpoint %s: plain http is refused, use https://", url);
     if (strncasecmp(url, "https://", 8) != 0)
-        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "endpoint must start with https://");
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "endpoint must start with https://");
     const char *h = url + 8;
     size_t hostlen = 0;
     if (*h == '[') {
@@ -98,8 +97,9 @@ static awssts_err parse_override(const char *url, bool sts, struct awssts_endpoi
     }
     size_t authority = (size_t)(p - h);
     if (!(*p == '\0' || (p[0] == '/' && p[1] == '\0')))
-        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "endpoint: only https://host[:port]/ is allowed (no path, user or query)");
+        return awssts_error_set(
+            ei, AWSSTS_E_INVALID_ARGUMENT,
+            "endpoint: only https://host[:port]/ is allowed (no path, user or query)");
     if (authority >= sizeof(out->host))
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "endpoint: host name too long");
     memcpy(out->host, h, authority);
@@ -138,8 +138,8 @@ awssts_err awssts_service_endpoint_resolve(const char *service,
             break;
         }
     if (o->fips && !pt->fips)
-        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "no FIPS %s endpoint in region %s", shown, o->region);
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "no FIPS %s endpoint in region %s",
+                                shown, o->region);
     if (o->dualstack && pt->dualstack_suffix == NULL)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "no dual-stack %s endpoint in region %s", shown, o->region);

@@ -25,8 +25,8 @@ awssts_err awssts_form_add(struct form *f, const char *name, const char *value,
     if (f->n == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 16;
         /* Pointers only (values are borrowed): realloc leaves no secret behind. */
-        struct form_param *p = cap <= SIZE_MAX / sizeof(*p) ? realloc(f->items, cap * sizeof(*p))
-                                                           : NULL;
+        struct form_param *p =
+            cap <= SIZE_MAX / sizeof(*p) ? realloc(f->items, cap * sizeof(*p)) : NULL;
         if (p == NULL) {
             f->failed = true;
             return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);

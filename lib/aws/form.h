@@ -8,14 +8,14 @@
 #include "awssts/error.h"
 
 struct form_param {
-    const char *name;   /* borrowed: must outlive the form */
-    const char *value;  /* likewise */
+    const char *name;  /* borrowed: must outlive the form */
+    const char *value; /* likewise */
 };
 
 struct form {
     struct form_param *items;
     size_t n, cap;
-    bool failed;  /* sticky: an add failed, so the list is incomplete */
+    bool failed; /* sticky: an add failed, so the list is incomplete */
 };
 
 void awssts_form_init(struct form *f);

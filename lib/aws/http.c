@@ -177,10 +177,10 @@ static void perform(void *arg)
     p->result = p->api->easy_perform(p->handle);
 }
 
-#define SETOPT(h, opt, val)                                                   \
-    do {                                                                      \
-        if (api->easy_setopt((h), (opt), (val)) != CURLE_OK)                  \
-            goto setopt_failed;                                               \
+#define SETOPT(h, opt, val)                                                                        \
+    do {                                                                                           \
+        if (api->easy_setopt((h), (opt), (val)) != CURLE_OK)                                       \
+            goto setopt_failed;                                                                    \
     } while (0)
 
 /* The scheme of url when this request may use it; NULL otherwise. */
@@ -229,9 +229,10 @@ static struct curl_slist *header_list(const struct awssts_curl_api *api,
 
 /* Connection and TLS rules, every one set explicitly: libcurl reads the
  * environment for what is left unset. */
-static bool set_connection(const struct awssts_curl_api *api, CURL *h, const struct http_settings *s,
-                           const struct http_request *req, const char *scheme,
-                           struct curl_slist *connect_to, long connect_timeout_ms, long timeout_ms)
+static bool set_connection(const struct awssts_curl_api *api, CURL *h,
+                           const struct http_settings *s, const struct http_request *req,
+                           const char *scheme, struct curl_slist *connect_to,
+                           long connect_timeout_ms, long timeout_ms)
 {
     SETOPT(h, CURLOPT_URL, req->url);
     SETOPT(h, CURLOPT_PROTOCOLS_STR, scheme);

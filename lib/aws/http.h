@@ -15,7 +15,7 @@
 struct http_settings {
     const char *ca_file;
     const char *ca_path;
-    const char *proxy;      /* NULL: none, whatever the environment says */
+    const char *proxy; /* NULL: none, whatever the environment says */
     const char *connect_to;
     const char *user_agent;
 };
@@ -33,18 +33,18 @@ struct http_request {
     bool direct;
     const char *const *header_lines; /* "Name: value" */
     size_t n_headers;
-    const char *body;                /* PUT and POST; NULL is empty */
+    const char *body; /* PUT and POST; NULL is empty */
     size_t body_len;
 };
 
 struct http_response {
-    long status;              /* 0 when no response arrived */
-    struct awssts_buf body;   /* capped at AWSSTS_MAX_RESPONSE */
+    long status;               /* 0 when no response arrived */
+    struct awssts_buf body;    /* capped at AWSSTS_MAX_RESPONSE */
     struct awssts_buf headers; /* the final response's "name: value\n" lines, sanitised */
-    char request_id[80];      /* x-amzn-RequestId header, sanitised */
-    char location[128];       /* Location header of a redirect, sanitised */
-    bool request_sent;        /* bytes of the request reached the socket */
-    long proxy_status;        /* the proxy's answer to CONNECT; 0 without a proxy */
+    char request_id[80];       /* x-amzn-RequestId header, sanitised */
+    char location[128];        /* Location header of a redirect, sanitised */
+    bool request_sent;         /* bytes of the request reached the socket */
+    long proxy_status;         /* the proxy's answer to CONNECT; 0 without a proxy */
 };
 
 /* Load libcurl and curl_global_init it, exactly once per process

@@ -8,16 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TOKEN_PATH "/latest/api/token"
-#define ROLES_PATH "/latest/meta-data/iam/security-credentials/"
-#define REGION_PATH "/latest/meta-data/placement/region"
-#define TTL_HEADER "X-aws-ec2-metadata-token-ttl-seconds"
+#define TOKEN_PATH   "/latest/api/token"
+#define ROLES_PATH   "/latest/meta-data/iam/security-credentials/"
+#define REGION_PATH  "/latest/meta-data/placement/region"
+#define TTL_HEADER   "X-aws-ec2-metadata-token-ttl-seconds"
 #define TOKEN_HEADER "X-aws-ec2-metadata-token"
 
 struct imds {
     struct transport *t;
-    char base[256];     /* http://host[:port] */
-    char *token_line;   /* "X-aws-ec2-metadata-token: TOKEN", for awssts_secret_free */
+    char base[256];   /* http://host[:port] */
+    char *token_line; /* "X-aws-ec2-metadata-token: TOKEN", for awssts_secret_free */
     long connect_timeout_ms;
     long attempt_timeout_ms;
     unsigned max_attempts;
@@ -58,17 +58,21 @@ static awssts_err imds_failure(const struct imds *m, awssts_err rc, const char *
 
 /* One request with the session's limits, straight to the service. */
 static awssts_err imds_request(const struct imds *m, enum http_method method, const char *path,
-                               const char *header, const char *step,
-                               struct http_response *resp, struct awssts_error_info *ei)
+                               const char *header, const char *step, struct http_response *resp,
+                               struct awssts_error_info *ei)
 {
     char url[512];
     snprintf(url, sizeof(url), "%s%s", m->base, path);
     const char *lines[1] = {header};
     const struct unsigned_request r = {
-        .method = method, .url = url, .header_lines = lines, .n_headers = 1,
+        .method = method,
+        .url = url,
+        .header_lines = lines,
+        .n_headers = 1,
         .connect_timeout_ms = m->connect_timeout_ms,
         .attempt_timeout_ms = m->attempt_timeout_ms,
-        .max_attempts = m->max_attempts, .direct = true,
+        .max_attempts = m->max_attempts,
+        .direct = true,
     };
     awssts_err rc = awssts_unsigned_send(m->t, &r, resp, ei);
     return rc == AWSSTS_OK ? AWSSTS_OK : imds_failure(m, rc, step, ei);
@@ -87,8 +91,7 @@ static awssts_err imds_get(const struct imds *m, const char *path, const char *s
 static awssts_err take_options(struct imds *m, const struct imds_options *o,
                                struct awssts_error_info *ei)
 {
-    const char *endpoint = o->endpoint != NULL && *o->endpoint ? o->endpoint
-                                                              : AWSSTS_IMDS_ENDPOINT;
+    const char *endpoint = o->endpoint != NULL && *o->endpoint ? o->endpoint : AWSSTS_IMDS_ENDPOINT;
     awssts_err rc = awssts_imds_endpoint_parse(endpoint, m->base, sizeof(m->base), ei);
     if (rc != AWSSTS_OK)
         return rc;
@@ -97,16 +100,16 @@ static awssts_err take_options(struct imds *m, const struct imds_options *o,
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "IMDS: negative timeout, or a token TTL over %d s",
                                 AWSSTS_IMDS_TOKEN_TTL_MAX);
-    m->connect_timeout_ms = o->connect_timeout_ms ? o->connect_timeout_ms
-                                                  : AWSSTS_IMDS_CONNECT_TIMEOUT_MS;
-    m->attempt_timeout_ms = o->attempt_timeout_ms ? o->attempt_timeout_ms
-                                                  : AWSSTS_IMDS_ATTEMPT_TIMEOUT_MS;
+    m->connect_timeout_ms =
+        o->connect_timeout_ms ? o->connect_timeout_ms : AWSSTS_IMDS_CONNECT_TIMEOUT_MS;
+    m->attempt_timeout_ms =
+        o->attempt_timeout_ms ? o->attempt_timeout_ms : AWSSTS_IMDS_ATTEMPT_TIMEOUT_MS;
     m->max_attempts = o->max_attempts ? o->max_attempts : AWSSTS_IMDS_MAX_ATTEMPTS;
     return AWSSTS_OK;
 }
 
-awssts_err awssts_imds_open(struct transport *t, const struct imds_options *o,
-                            struct imds **out, struct awssts_error_info *ei)
+awssts_err awssts_imds_open(struct transport *t, const struct imds_options *o, struct imds **out,
+                            struct awssts_error_info *ei)
 {
     *out = NULL;
     if (t == NULL || o == NULL)

@@ -22,13 +22,13 @@
 #include "awssts/sts.h"
 #include "aws/transport.h"
 
-#define AWSSTS_IMDS_ENDPOINT "http://169.254.169.254"
-#define AWSSTS_IMDS_ENDPOINT_IPV6 "http://[fd00:ec2::254]"
+#define AWSSTS_IMDS_ENDPOINT           "http://169.254.169.254"
+#define AWSSTS_IMDS_ENDPOINT_IPV6      "http://[fd00:ec2::254]"
 #define AWSSTS_IMDS_CONNECT_TIMEOUT_MS 1000
 #define AWSSTS_IMDS_ATTEMPT_TIMEOUT_MS 1000
-#define AWSSTS_IMDS_MAX_ATTEMPTS 2
+#define AWSSTS_IMDS_MAX_ATTEMPTS       2
 /* The token lives as long as one login needs it, not the service's 6 hours. */
-#define AWSSTS_IMDS_TOKEN_TTL 60
+#define AWSSTS_IMDS_TOKEN_TTL     60
 #define AWSSTS_IMDS_TOKEN_TTL_MAX 21600
 /* IAM's limit on a role name. */
 #define AWSSTS_IMDS_ROLE_MAX 64
@@ -59,8 +59,8 @@ struct imds_credentials {
  * error, 401 and 403 included), AWSSTS_E_IMDS_BAD_RESPONSE (a token that
  * is not one), AWSSTS_E_INVALID_ARGUMENT (options). ei is required.
  */
-awssts_err awssts_imds_open(struct transport *t, const struct imds_options *o,
-                            struct imds **out, struct awssts_error_info *ei);
+awssts_err awssts_imds_open(struct transport *t, const struct imds_options *o, struct imds **out,
+                            struct awssts_error_info *ei);
 
 /* Zero the token and free. NULL is fine. */
 void awssts_imds_close(struct imds *m);
@@ -102,14 +102,12 @@ awssts_err awssts_imds_endpoint_host_port(const char *url, char host[256], char 
 bool awssts_imds_token_valid(const char *s, size_t len);
 
 /* The one role name of a security-credentials listing. */
-awssts_err awssts_imds_read_role(const char *body, size_t len,
-                                 char role[AWSSTS_IMDS_ROLE_MAX + 1],
+awssts_err awssts_imds_read_role(const char *body, size_t len, char role[AWSSTS_IMDS_ROLE_MAX + 1],
                                  struct awssts_error_info *ei);
 
 /* The credentials document of a role (lib/json), checked; out->role is left
  * as it was. On failure out holds nothing. */
-awssts_err awssts_imds_read_credentials(const char *body, size_t len,
-                                        struct imds_credentials *out,
+awssts_err awssts_imds_read_credentials(const char *body, size_t len, struct imds_credentials *out,
                                         struct awssts_error_info *ei);
 
 /* A region name, alone on its line. */

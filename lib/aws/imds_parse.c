@@ -32,8 +32,9 @@ static awssts_err endpoint_split(const char *url, struct endpoint_parts *e,
 {
     *e = (struct endpoint_parts){url, NULL, url, 0, 0};
     if (url == NULL || strncasecmp(url, "http://", 7) != 0)
-        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "imds_endpoint must be http://HOST[:PORT] (the service has no https)");
+        return awssts_error_set(
+            ei, AWSSTS_E_INVALID_ARGUMENT,
+            "imds_endpoint must be http://HOST[:PORT] (the service has no https)");
     const char *h = url + 7;
     size_t hostlen = 0;
     if (*h == '[') {
@@ -146,8 +147,7 @@ static bool role_name_valid(const char *s, size_t n)
     return true;
 }
 
-awssts_err awssts_imds_read_role(const char *body, size_t len,
-                                 char role[AWSSTS_IMDS_ROLE_MAX + 1],
+awssts_err awssts_imds_read_role(const char *body, size_t len, char role[AWSSTS_IMDS_ROLE_MAX + 1],
                                  struct awssts_error_info *ei)
 {
     role[0] = '\0';
@@ -252,12 +252,12 @@ static awssts_err check_fields(const struct awssts_json *d, const char **id, con
     if (*exp <= time(NULL))
         return awssts_error_set(ei, AWSSTS_E_CLOCK_SKEW,
                                 "the role's credentials expire at %.40s, already past by this "
-                                "host's clock", expiration);
+                                "host's clock",
+                                expiration);
     return AWSSTS_OK;
 }
 
-awssts_err awssts_imds_read_credentials(const char *body, size_t len,
-                                        struct imds_credentials *out,
+awssts_err awssts_imds_read_credentials(const char *body, size_t len, struct imds_credentials *out,
                                         struct awssts_error_info *ei)
 {
     out->access_key_id = out->secret_access_key = out->session_token = NULL;

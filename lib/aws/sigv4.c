@@ -16,17 +16,16 @@
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
 
 struct canon_header {
-    char *name;    /* lower case */
-    char *value;   /* trimmed, inner runs of white space folded to one space */
-    size_t order;  /* position in the request, so duplicates keep their order */
+    char *name;   /* lower case */
+    char *value;  /* trimmed, inner runs of white space folded to one space */
+    size_t order; /* position in the request, so duplicates keep their order */
 };
 
 static bool is_token_char(unsigned char c)
 {
-    return c > 0x20 && c < 0x7f && c != ':' && c != '(' && c != ')' && c != ',' &&
-           c != ';' && c != '"' && c != '/' && c != '[' && c != ']' && c != '?' &&
-           c != '=' && c != '{' && c != '}' && c != '\\' && c != '<' && c != '>' &&
-           c != '@';
+    return c > 0x20 && c < 0x7f && c != ':' && c != '(' && c != ')' && c != ',' && c != ';' &&
+           c != '"' && c != '/' && c != '[' && c != ']' && c != '?' && c != '=' && c != '{' &&
+           c != '}' && c != '\\' && c != '<' && c != '>' && c != '@';
 }
 
 static char *lower_dup(const char *s)
@@ -76,11 +75,10 @@ static void free_headers(struct canon_header *h, size_t n)
     free(h);
 }
 
-static awssts_err check_params(const struct awssts_sigv4_params *p,
-                               struct awssts_error_info *ei)
+static awssts_err check_params(const struct awssts_sigv4_params *p, struct awssts_error_info *ei)
 {
-    if (p->access_key_id == NULL || *p->access_key_id == '\0' ||
-        p->secret_access_key == NULL || *p->secret_access_key == '\0')
+    if (p->access_key_id == NULL || *p->access_key_id == '\0' || p->secret_access_key == NULL ||
+        *p->secret_access_key == '\0')
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "sigv4: access key missing");
     const char *scoped[] = {p->access_key_id, p->region, p->service};
     for (size_t i = 0; i < 3; i++) {
@@ -182,8 +180,7 @@ AWSSTS_API awssts_err awssts_sigv4_sign(const struct awssts_sigv4_request *req,
                                         struct awssts_error_info *ei)
 {
     if (req == NULL || params == NULL || out == NULL || req->method == NULL ||
-        (req->n_headers > 0 && req->headers == NULL) ||
-        (req->body_len > 0 && req->body == NULL))
+        (req->n_headers > 0 && req->headers == NULL) || (req->body_len > 0 && req->body == NULL))
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "sigv4: missing request");
     memset(out, 0, sizeof(*out));
     awssts_err rc = check_params(params, ei);
@@ -225,9 +222,8 @@ AWSSTS_API awssts_err awssts_sigv4_sign(const struct awssts_sigv4_request *req,
         goto done;
     }
     awssts_hex(digest, sizeof(digest), creq_hex);
-    awssts_buf_printf(&sts, SIGV4_ALGORITHM "\n%s\n%.8s/%s/%s/aws4_request\n%s",
-                      params->amz_date, params->amz_date, params->region, params->service,
-                      creq_hex);
+    awssts_buf_printf(&sts, SIGV4_ALGORITHM "\n%s\n%.8s/%s/%s/aws4_request\n%s", params->amz_date,
+                      params->amz_date, params->region, params->service, creq_hex);
 
     unsigned char key[AWSSTS_SHA256_LEN], sig[AWSSTS_SHA256_LEN];
     char sig_hex[2 * AWSSTS_SHA256_LEN + 1];
@@ -242,9 +238,9 @@ AWSSTS_API awssts_err awssts_sigv4_sign(const struct awssts_sigv4_request *req,
     awssts_hex(sig, sizeof(sig), sig_hex);
     awssts_buf_printf(&authz,
                       SIGV4_ALGORITHM " Credential=%s/%.8s/%s/%s/aws4_request, "
-                      "SignedHeaders=%s, Signature=%s",
-                      params->access_key_id, params->amz_date, params->region,
-                      params->service, signed_list.data, sig_hex);
+                                      "SignedHeaders=%s, Signature=%s",
+                      params->access_key_id, params->amz_date, params->region, params->service,
+                      signed_list.data, sig_hex);
     if (authz.failed) {
         rc = awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
         goto done;

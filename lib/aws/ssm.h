@@ -20,10 +20,10 @@
 #include "awssts/sts.h"
 #include "aws/transport.h"
 
-#define AWSSTS_SSM_TARGET "AmazonSSM.GetParameter"
+#define AWSSTS_SSM_TARGET       "AmazonSSM.GetParameter"
 #define AWSSTS_SSM_CONTENT_TYPE "application/x-amz-json-1.1"
 /* SSM's limit on a parameter name, and on its levels. */
-#define AWSSTS_SSM_NAME_MAX 1011
+#define AWSSTS_SSM_NAME_MAX   1011
 #define AWSSTS_SSM_LEVELS_MAX 15
 
 /* NAME of "ssm:NAME", or NULL when keys is not an SSM source. */
@@ -54,7 +54,7 @@ awssts_err awssts_ssm_request_body(const char *name, char **body, size_t *len,
 
 /* A parameter as GetParameter returned it. */
 struct ssm_parameter {
-    char *value;      /* decrypted; for awssts_secret_free */
+    char *value; /* decrypted; for awssts_secret_free */
     size_t value_len;
     char account[13]; /* of Parameter.ARN, "" when it has none */
 };

@@ -68,7 +68,8 @@ awssts_err awssts_ssm_read_response(const char *body, size_t len, const char *na
     if (rc == AWSSTS_OK && strcmp(type, "SecureString") != 0)
         rc = awssts_error_set(ei, AWSSTS_E_CONFIG,
                               "SSM parameter %.200s is not a SecureString: keys must be "
-                              "encrypted with KMS", name);
+                              "encrypted with KMS",
+                              name);
     /* arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME: whose store answered. */
     const char *arn = NULL;
     if (rc == AWSSTS_OK && awssts_json_get_string(p, "ARN", &arn, NULL) == AWSSTS_OK) {
@@ -97,7 +98,8 @@ static void explain(awssts_err rc, const char *name, struct awssts_error_info *e
     } else if (rc == AWSSTS_E_ACCESS_DENIED && awssts_ssm_error_is_kms(ei->aws_code, ei->message)) {
         awssts_error_set(ei, rc,
                          "KMS refused to decrypt SSM parameter %.200s: the instance role needs "
-                         "kms:Decrypt on its key", name);
+                         "kms:Decrypt on its key",
+                         name);
     } else {
         char prefix[300];
         snprintf(prefix, sizeof(prefix), "SSM GetParameter %.200s", name);

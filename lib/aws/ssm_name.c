@@ -95,21 +95,24 @@ static awssts_err check_template(const char *tmpl, struct awssts_error_info *ei)
         if (p[1] != 'u' && p[1] != 'U')
             return awssts_error_set(ei, AWSSTS_E_CONFIG,
                                     "keys = ssm:%.200s: only %%u (user) and %%U (uid) may follow "
-                                    "a %%", tmpl);
+                                    "a %%",
+                                    tmpl);
         per_user = true;
         p++;
     }
     if (!per_user)
         return awssts_error_set(ei, AWSSTS_E_CONFIG,
                                 "keys = ssm:%.200s: the name needs %%u or %%U, or every user "
-                                "would get the same keys", tmpl);
+                                "would get the same keys",
+                                tmpl);
     /* What the template adds must be a name with any user in it. */
     char probe[AWSSTS_SSM_NAME_MAX * 2];
     if (!expand(tmpl, "u", "0", probe, sizeof(probe)) || !awssts_ssm_name_valid(probe))
         return awssts_error_set(ei, AWSSTS_E_CONFIG,
                                 "keys = ssm:%.200s: not a name SSM accepts (1-1011 of "
                                 "[A-Za-z0-9_.-/], a path from /, no empty, . or .. level, at most "
-                                "15 levels, not beginning with aws or ssm)", tmpl);
+                                "15 levels, not beginning with aws or ssm)",
+                                tmpl);
     return AWSSTS_OK;
 }
 

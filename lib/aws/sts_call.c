@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#define STS_API_VERSION "2011-06-15"
+#define STS_API_VERSION   "2011-06-15"
 #define FORM_CONTENT_TYPE "application/x-www-form-urlencoded; charset=utf-8"
 
 void awssts_sts_call_init(struct sts_call *call, const char *action)
@@ -56,8 +56,7 @@ static void copy_field(char *dst, size_t len, const char *src)
 }
 
 /* <ErrorResponse><Error><Code>...; the same reader as for a success. */
-static bool read_error(const char *body, size_t len, const char *action,
-                       struct aws_error_doc *out)
+static bool read_error(const char *body, size_t len, const char *action, struct aws_error_doc *out)
 {
     struct sts_response doc;
     awssts_err rc = awssts_sts_response_parse(body, len, action, &doc, NULL);

@@ -11,9 +11,9 @@
 
 struct sts_call {
     const char *action;
-    struct form params;  /* any number, in order; borrowed values */
-    bool carries_mfa;    /* a TokenCode is in the request: no blind replay */
-    char duration[16];   /* DurationSeconds' text, borrowed by params */
+    struct form params; /* any number, in order; borrowed values */
+    bool carries_mfa;   /* a TokenCode is in the request: no blind replay */
+    char duration[16];  /* DurationSeconds' text, borrowed by params */
 };
 
 void awssts_sts_call_init(struct sts_call *call, const char *action);

@@ -9,8 +9,7 @@
 #include <string.h>
 
 AWSSTS_API awssts_err awssts_client_new(const struct awssts_client_options *given,
-                                        struct awssts_client **out,
-                                        struct awssts_error_info *ei)
+                                        struct awssts_client **out, struct awssts_error_info *ei)
 {
     if (given == NULL || out == NULL)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "client: no options");
@@ -30,14 +29,21 @@ AWSSTS_API awssts_err awssts_client_new(const struct awssts_client_options *give
              o->user_agent ? " " : "", o->user_agent ? o->user_agent : "");
     awssts_text_sanitize(user_agent);
     const struct transport_options to = {
-        .ca_file = o->ca_file, .ca_path = o->ca_path, .proxy = o->proxy,
-        .connect_to = o->connect_to, .connect_timeout_ms = o->connect_timeout_ms,
-        .timeout_ms = o->timeout_ms, .max_attempts = o->max_attempts, .user_agent = user_agent,
+        .ca_file = o->ca_file,
+        .ca_path = o->ca_path,
+        .proxy = o->proxy,
+        .connect_to = o->connect_to,
+        .connect_timeout_ms = o->connect_timeout_ms,
+        .timeout_ms = o->timeout_ms,
+        .max_attempts = o->max_attempts,
+        .user_agent = user_agent,
     };
     awssts_err rc = awssts_transport_new(&to, &c->transport, ei);
     if (rc == AWSSTS_OK) {
         struct awssts_endpoint_options eo = {
-            .region = o->region, .override = o->endpoint, .fips = o->fips,
+            .region = o->region,
+            .override = o->endpoint,
+            .fips = o->fips,
             .dualstack = o->dualstack,
         };
         rc = awssts_endpoint_resolve(&eo, &c->endpoint, ei);

@@ -15,15 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static awssts_err check_mfa_pair(const char *serial, const char *code,
-                                 struct awssts_error_info *ei)
+static awssts_err check_mfa_pair(const char *serial, const char *code, struct awssts_error_info *ei)
 {
     if ((serial == NULL) != (code == NULL))
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "MFA serial number and code go together");
     if (serial != NULL && !awssts_valid_mfa_serial(serial))
-        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "MFA serial must be arn:aws:iam::ACCOUNT:mfa/NAME or a device serial");
+        return awssts_error_set(
+            ei, AWSSTS_E_INVALID_ARGUMENT,
+            "MFA serial must be arn:aws:iam::ACCOUNT:mfa/NAME or a device serial");
     if (code != NULL && !awssts_valid_mfa_code(code))
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "MFA code must be six digits");
     return AWSSTS_OK;
@@ -34,13 +34,13 @@ static awssts_err check_mfa_pair(const char *serial, const char *code,
  * default) and the MFA pair; then DurationSeconds, SerialNumber and
  * TokenCode join the call.
  */
-static awssts_err add_duration_and_mfa(struct sts_call *call, int duration,
-                                       int min, int max, const char *what, const char *serial,
-                                       const char *code, struct awssts_error_info *ei)
+static awssts_err add_duration_and_mfa(struct sts_call *call, int duration, int min, int max,
+                                       const char *what, const char *serial, const char *code,
+                                       struct awssts_error_info *ei)
 {
     if (duration != 0 && (duration < min || duration > max))
-        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "%s must be %d..%d seconds",
-                                what, min, max);
+        return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "%s must be %d..%d seconds", what,
+                                min, max);
     awssts_err rc = check_mfa_pair(serial, code, ei);
     if (rc != AWSSTS_OK)
         return rc;
@@ -91,13 +91,14 @@ static awssts_err take_credentials(struct sts_response *r, struct awssts_credent
         return awssts_error_set(ei, AWSSTS_E_CLOCK_SKEW,
                                 "credentials expire at %s, already past by this host's clock",
                                 f[STS_F_EXPIRATION]);
-    if (want_role && (!valid_identifier(f[STS_F_ROLE_ARN], 2048) ||
-                      !valid_identifier(f[STS_F_ROLE_ID], 256)))
+    if (want_role &&
+        (!valid_identifier(f[STS_F_ROLE_ARN], 2048) || !valid_identifier(f[STS_F_ROLE_ID], 256)))
         return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE,
                                 "AssumedRoleUser missing or with unexpected characters");
     if (f[STS_F_SOURCE_IDENTITY] != NULL && *f[STS_F_SOURCE_IDENTITY] != '\0' &&
         !awssts_valid_source_identity(f[STS_F_SOURCE_IDENTITY]))
-        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "SourceIdentity has unexpected characters");
+        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE,
+                                "SourceIdentity has unexpected characters");
 
     /* Move the strings; the response no longer owns them. */
     out->access_key_id = f[STS_F_ACCESS_KEY_ID];
@@ -120,8 +121,7 @@ static awssts_err take_credentials(struct sts_response *r, struct awssts_credent
 
 static awssts_err run_credentials_call(struct awssts_client *c, const struct awssts_keys *keys,
                                        const struct sts_call *call, bool want_role,
-                                       struct awssts_credentials *out,
-                                       struct awssts_error_info *ei)
+                                       struct awssts_credentials *out, struct awssts_error_info *ei)
 {
     struct sts_response r;
     awssts_err rc = awssts_sts_call(c, keys, call, &r, ei);
@@ -150,16 +150,15 @@ AWSSTS_API awssts_err awssts_get_session_token(struct awssts_client *c,
     const struct awssts_session_token_request *req = &copy;
     /* One version so far: 0.1.0's. */
     static const size_t sizes[] = {sizeof(struct awssts_session_token_request)};
-    awssts_err src = awssts_sized_copy(&copy, sizeof(copy), given, sizes, 1,
-                                       "GetSessionToken request", ei);
+    awssts_err src =
+        awssts_sized_copy(&copy, sizeof(copy), given, sizes, 1, "GetSessionToken request", ei);
     if (src != AWSSTS_OK)
         return src;
     struct sts_call call;
     awssts_sts_call_init(&call, "GetSessionToken");
-    awssts_err rc = add_duration_and_mfa(&call, req->duration_seconds,
-                                         AWSSTS_SESSION_DURATION_MIN, AWSSTS_SESSION_DURATION_MAX,
-                                         "session duration", req->serial_number, req->token_code,
-                                         ei);
+    awssts_err rc = add_duration_and_mfa(&call, req->duration_seconds, AWSSTS_SESSION_DURATION_MIN,
+                                         AWSSTS_SESSION_DURATION_MAX, "session duration",
+                                         req->serial_number, req->token_code, ei);
     if (rc == AWSSTS_OK)
         rc = run_credentials_call(c, keys, &call, false, out, ei);
     awssts_sts_call_free(&call);
@@ -189,7 +188,8 @@ static const size_t assume_role_sizes[] = {
     sizeof(struct awssts_assume_role_request), /* with session tags */
 };
 
-static awssts_err add_tags(struct assume_role_call *ar, const struct awssts_assume_role_request *req,
+static awssts_err add_tags(struct assume_role_call *ar,
+                           const struct awssts_assume_role_request *req,
                            struct awssts_error_info *ei)
 {
     awssts_err rc = AWSSTS_OK;
@@ -211,8 +211,7 @@ static awssts_err add_tags(struct assume_role_call *ar, const struct awssts_assu
 }
 
 awssts_err awssts_assume_role_prepare(const struct awssts_assume_role_request *given,
-                                      struct assume_role_call *out,
-                                      struct awssts_error_info *ei)
+                                      struct assume_role_call *out, struct awssts_error_info *ei)
 {
     awssts_sts_call_init(&out->call, "AssumeRole");
     struct awssts_assume_role_request copy;
@@ -241,9 +240,9 @@ awssts_err awssts_assume_role_prepare(const struct awssts_assume_role_request *g
     if (rc == AWSSTS_OK)
         rc = awssts_sts_call_add(&out->call, "RoleSessionName", req->role_session_name, ei);
     if (rc == AWSSTS_OK)
-        rc = add_duration_and_mfa(&out->call, req->duration_seconds,
-                                  AWSSTS_ROLE_DURATION_MIN, AWSSTS_ROLE_DURATION_MAX,
-                                  "role duration", req->serial_number, req->token_code, ei);
+        rc = add_duration_and_mfa(&out->call, req->duration_seconds, AWSSTS_ROLE_DURATION_MIN,
+                                  AWSSTS_ROLE_DURATION_MAX, "role duration", req->serial_number,
+                                  req->token_code, ei);
     if (rc == AWSSTS_OK)
         rc = awssts_sts_call_add(&out->call, "ExternalId", req->external_id, ei);
     /* Exactly when set: STS keeps a session's source identity through
@@ -255,8 +254,7 @@ awssts_err awssts_assume_role_prepare(const struct awssts_assume_role_request *g
     return rc;
 }
 
-AWSSTS_API awssts_err awssts_assume_role(struct awssts_client *c,
-                                         const struct awssts_keys *keys,
+AWSSTS_API awssts_err awssts_assume_role(struct awssts_client *c, const struct awssts_keys *keys,
                                          const struct awssts_assume_role_request *given,
                                          struct awssts_credentials *out,
                                          struct awssts_error_info *ei)
@@ -296,8 +294,7 @@ AWSSTS_API awssts_err awssts_get_caller_identity(struct awssts_client *c,
     awssts_sts_call_free(&call);
     if (rc == AWSSTS_OK) {
         const char *acct = r.field[STS_F_ACCOUNT];
-        bool acct_ok = acct != NULL && strlen(acct) == 12 &&
-                       strspn(acct, "0123456789") == 12;
+        bool acct_ok = acct != NULL && strlen(acct) == 12 && strspn(acct, "0123456789") == 12;
         if (!acct_ok || !valid_identifier(r.field[STS_F_ARN], 2048) ||
             !valid_identifier(r.field[STS_F_USER_ID], 256)) {
             rc = awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE,

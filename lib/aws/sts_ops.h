@@ -12,7 +12,7 @@
 #define ASSUME_ROLE_TAG_NAMES (AWSSTS_MAX_SESSION_TAGS * 3)
 
 struct assume_role_call {
-    struct sts_call call;  /* borrows the request's strings and names below */
+    struct sts_call call; /* borrows the request's strings and names below */
     char names[ASSUME_ROLE_TAG_NAMES][48];
 };
 
@@ -24,7 +24,6 @@ struct assume_role_call {
  * Free out->call with awssts_sts_call_free, on failure too.
  */
 awssts_err awssts_assume_role_prepare(const struct awssts_assume_role_request *given,
-                                      struct assume_role_call *out,
-                                      struct awssts_error_info *ei);
+                                      struct assume_role_call *out, struct awssts_error_info *ei);
 
 #endif

@@ -13,7 +13,7 @@
 
 #define MAX_DEPTH 16
 #define MAX_FIELD ((size_t)16 * 1024)
-#define MAX_NAME 64
+#define MAX_NAME  64
 
 struct field_rule {
     const char *parent; /* NULL: any element whose name ends in "Result" */
@@ -45,10 +45,10 @@ struct parse_state {
     struct sts_response *out;
     char stack[MAX_DEPTH][MAX_NAME];
     int depth;
-    int capture;          /* index into rules, or -1 */
+    int capture; /* index into rules, or -1 */
     int capture_depth;
     struct awssts_buf text;
-    char fault[128];      /* why we stopped the parser */
+    char fault[128]; /* why we stopped the parser */
 };
 
 /* Names without a namespace prefix ("sts:Foo" -> "Foo"). */
@@ -99,8 +99,8 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     st->depth++;
 
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-        bool parent_ok = rules[i].parent ? strcmp(parent, rules[i].parent) == 0
-                                         : ends_with(parent, "Result");
+        bool parent_ok =
+            rules[i].parent ? strcmp(parent, rules[i].parent) == 0 : ends_with(parent, "Result");
         if (parent_ok && strcmp(ln, rules[i].name) == 0) {
             if (st->out->field[rules[i].field] != NULL) {
                 fail(st, "a field appears twice");
@@ -121,8 +121,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
     if (st->capture >= 0 && st->depth == st->capture_depth) {
         enum sts_field f = rules[st->capture].field;
         size_t n = 0;
-        const char *v = awssts_text_span_trim(st->text.data ? st->text.data : "",
-                                              st->text.len, &n);
+        const char *v = awssts_text_span_trim(st->text.data ? st->text.data : "", st->text.len, &n);
         char *copy = malloc(n + 1);
         if (copy == NULL) {
             fail(st, "out of memory");
@@ -143,31 +142,44 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
     if (st->capture < 0 || len <= 0)
         return;
     if (!awssts_buf_append(&st->text, s, (size_t)len))
-        fail(st, st->text.len + (size_t)len > MAX_FIELD ? "a value is over 16 KiB"
-                                                        : "out of memory");
+        fail(st,
+             st->text.len + (size_t)len > MAX_FIELD ? "a value is over 16 KiB" : "out of memory");
 }
 
 static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
                                const XML_Char *pubid, int has_internal)
 {
-    (void)name; (void)sysid; (void)pubid; (void)has_internal;
+    (void)name;
+    (void)sysid;
+    (void)pubid;
+    (void)has_internal;
     fail(ud, "a DOCTYPE is not allowed");
 }
 
 static void XMLCALL on_entity_decl(void *ud, const XML_Char *name, int is_param,
-                                   const XML_Char *value, int value_len,
-                                   const XML_Char *base, const XML_Char *sysid,
-                                   const XML_Char *pubid, const XML_Char *notation)
+                                   const XML_Char *value, int value_len, const XML_Char *base,
+                                   const XML_Char *sysid, const XML_Char *pubid,
+                                   const XML_Char *notation)
 {
-    (void)name; (void)is_param; (void)value; (void)value_len; (void)base;
-    (void)sysid; (void)pubid; (void)notation;
+    (void)name;
+    (void)is_param;
+    (void)value;
+    (void)value_len;
+    (void)base;
+    (void)sysid;
+    (void)pubid;
+    (void)notation;
     fail(ud, "an entity declaration is not allowed");
 }
 
 static int XMLCALL on_external_entity(XML_Parser p, const XML_Char *ctx, const XML_Char *base,
                                       const XML_Char *sysid, const XML_Char *pubid)
 {
-    (void)p; (void)ctx; (void)base; (void)sysid; (void)pubid;
+    (void)p;
+    (void)ctx;
+    (void)base;
+    (void)sysid;
+    (void)pubid;
     return XML_STATUS_ERROR;
 }
 
@@ -213,8 +225,7 @@ static void *zrealloc(void *p, size_t n)
 static const XML_Memory_Handling_Suite zeroing_memory = {zalloc, zrealloc, zfree};
 
 awssts_err awssts_sts_response_parse(const char *body, size_t len, const char *action,
-                                     struct sts_response *out,
-                                     struct awssts_error_info *ei)
+                                     struct sts_response *out, struct awssts_error_info *ei)
 {
     memset(out, 0, sizeof(*out));
     if (body == NULL || len == 0)

@@ -10,12 +10,12 @@
 #include <string.h>
 
 struct transport {
-    void *http;  /* CURL easy handle, kept for connection reuse */
-    struct http_settings settings;  /* points at the copies below */
+    void *http;                    /* CURL easy handle, kept for connection reuse */
+    struct http_settings settings; /* points at the copies below */
     char *ca_file, *ca_path, *proxy, *connect_to, *user_agent;
     long connect_timeout_ms;
     long timeout_ms;
-    long long deadline_ms;  /* of all requests together, from the first; 0 before it */
+    long long deadline_ms; /* of all requests together, from the first; 0 before it */
     unsigned max_attempts;
 };
 
@@ -54,10 +54,10 @@ awssts_err awssts_transport_new(const struct transport_options *o, struct transp
         awssts_transport_free(t);
         return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
     }
-    t->settings = (struct http_settings){t->ca_file, t->ca_path, t->proxy, t->connect_to,
-                                         t->user_agent};
-    t->connect_timeout_ms = o->connect_timeout_ms ? o->connect_timeout_ms
-                                                  : AWSSTS_DEFAULT_CONNECT_TIMEOUT_MS;
+    t->settings =
+        (struct http_settings){t->ca_file, t->ca_path, t->proxy, t->connect_to, t->user_agent};
+    t->connect_timeout_ms =
+        o->connect_timeout_ms ? o->connect_timeout_ms : AWSSTS_DEFAULT_CONNECT_TIMEOUT_MS;
     t->timeout_ms = o->timeout_ms ? o->timeout_ms : AWSSTS_DEFAULT_TIMEOUT_MS;
     t->max_attempts = o->max_attempts ? o->max_attempts : AWSSTS_DEFAULT_MAX_ATTEMPTS;
     *out = t;

@@ -11,14 +11,14 @@
 #include "aws/http.h"
 
 struct transport_options {
-    const char *ca_file;       /* optional CA bundle */
-    const char *ca_path;       /* optional CA directory */
-    const char *proxy;         /* optional; NULL: no proxy, environment ignored */
-    const char *connect_to;    /* optional curl CONNECT_TO "host:port:addr:port" */
-    long connect_timeout_ms;   /* 0: AWSSTS_DEFAULT_CONNECT_TIMEOUT_MS */
-    long timeout_ms;           /* 0: AWSSTS_DEFAULT_TIMEOUT_MS, all requests together */
-    unsigned max_attempts;     /* 0: AWSSTS_DEFAULT_MAX_ATTEMPTS */
-    const char *user_agent;    /* the whole User-Agent value; NULL: none */
+    const char *ca_file;     /* optional CA bundle */
+    const char *ca_path;     /* optional CA directory */
+    const char *proxy;       /* optional; NULL: no proxy, environment ignored */
+    const char *connect_to;  /* optional curl CONNECT_TO "host:port:addr:port" */
+    long connect_timeout_ms; /* 0: AWSSTS_DEFAULT_CONNECT_TIMEOUT_MS */
+    long timeout_ms;         /* 0: AWSSTS_DEFAULT_TIMEOUT_MS, all requests together */
+    unsigned max_attempts;   /* 0: AWSSTS_DEFAULT_MAX_ATTEMPTS */
+    const char *user_agent;  /* the whole User-Agent value; NULL: none */
 };
 
 struct transport;

@@ -51,14 +51,20 @@ awssts_err awssts_unsigned_send(struct transport *t, const struct unsigned_reque
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "unsigned request: http:// or https:// only");
     const struct http_request req = {
-        .method = r->method, .url = r->url, .allow_http = true, .direct = r->direct,
-        .header_lines = r->header_lines, .n_headers = r->n_headers,
+        .method = r->method,
+        .url = r->url,
+        .allow_http = true,
+        .direct = r->direct,
+        .header_lines = r->header_lines,
+        .n_headers = r->n_headers,
         .body = r->method == HTTP_PUT ? r->body : NULL,
         .body_len = r->method == HTTP_PUT ? r->body_len : 0,
     };
     const struct transport_attempt how = {
-        .judge = judge, .connect_timeout_ms = r->connect_timeout_ms,
-        .attempt_timeout_ms = r->attempt_timeout_ms, .max_attempts = r->max_attempts,
+        .judge = judge,
+        .connect_timeout_ms = r->connect_timeout_ms,
+        .attempt_timeout_ms = r->attempt_timeout_ms,
+        .max_attempts = r->max_attempts,
     };
     return awssts_transport_send(t, &req, &how, resp, ei);
 }
@@ -68,19 +74,26 @@ awssts_err awssts_unsigned_get(struct transport *t, const char *url,
                                struct http_response *resp, struct awssts_error_info *ei)
 {
     const struct unsigned_request r = {
-        .method = HTTP_GET, .url = url, .header_lines = header_lines, .n_headers = n_headers,
+        .method = HTTP_GET,
+        .url = url,
+        .header_lines = header_lines,
+        .n_headers = n_headers,
     };
     return awssts_unsigned_send(t, &r, resp, ei);
 }
 
 awssts_err awssts_unsigned_put(struct transport *t, const char *url,
-                               const char *const *header_lines, size_t n_headers,
-                               const char *body, size_t body_len, struct http_response *resp,
+                               const char *const *header_lines, size_t n_headers, const char *body,
+                               size_t body_len, struct http_response *resp,
                                struct awssts_error_info *ei)
 {
     const struct unsigned_request r = {
-        .method = HTTP_PUT, .url = url, .header_lines = header_lines, .n_headers = n_headers,
-        .body = body, .body_len = body_len,
+        .method = HTTP_PUT,
+        .url = url,
+        .header_lines = header_lines,
+        .n_headers = n_headers,
+        .body = body,
+        .body_len = body_len,
     };
     return awssts_unsigned_send(t, &r, resp, ei);
 }

@@ -25,23 +25,23 @@ awssts_err awssts_unsigned_get(struct transport *t, const char *url,
 
 /* PUT body (may be NULL) to url; otherwise as awssts_unsigned_get. */
 awssts_err awssts_unsigned_put(struct transport *t, const char *url,
-                               const char *const *header_lines, size_t n_headers,
-                               const char *body, size_t body_len, struct http_response *resp,
+                               const char *const *header_lines, size_t n_headers, const char *body,
+                               size_t body_len, struct http_response *resp,
                                struct awssts_error_info *ei);
 
 /* Any of the two with limits of its own, for a caller that knows its
  * server (the instance metadata service: awssts_imds_*). */
 struct unsigned_request {
-    enum http_method method;   /* HTTP_GET or HTTP_PUT */
+    enum http_method method; /* HTTP_GET or HTTP_PUT */
     const char *url;
     const char *const *header_lines;
     size_t n_headers;
-    const char *body;          /* PUT only; NULL is empty */
+    const char *body; /* PUT only; NULL is empty */
     size_t body_len;
-    long connect_timeout_ms;   /* 0: the transport's; never more than it */
-    long attempt_timeout_ms;   /* 0: what is left of the deadline */
-    unsigned max_attempts;     /* 0: the transport's; never more than it */
-    bool direct;               /* never through the configured proxy */
+    long connect_timeout_ms; /* 0: the transport's; never more than it */
+    long attempt_timeout_ms; /* 0: what is left of the deadline */
+    unsigned max_attempts;   /* 0: the transport's; never more than it */
+    bool direct;             /* never through the configured proxy */
 };
 
 /* As awssts_unsigned_get and awssts_unsigned_put, with r's limits. */

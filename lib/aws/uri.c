@@ -7,8 +7,8 @@
 
 static bool is_unreserved(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-           (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '~';
 }
 
 bool awssts_uri_encode(struct awssts_buf *out, const char *s, size_t len, bool keep_slash)
@@ -164,8 +164,8 @@ bool awssts_uri_canonical_query(struct awssts_buf *out, const char *query)
             const char *eq = memchr(p, '=', (size_t)(stop - p));
             const char *kend = eq ? eq : stop;
             pairs[npairs].key = query_component(p, (size_t)(kend - p));
-            pairs[npairs].value = eq ? query_component(eq + 1, (size_t)(stop - eq - 1))
-                                     : query_component("", 0);
+            pairs[npairs].value =
+                eq ? query_component(eq + 1, (size_t)(stop - eq - 1)) : query_component("", 0);
             ok = pairs[npairs].key != NULL && pairs[npairs].value != NULL;
             npairs++;
         }
@@ -175,8 +175,7 @@ bool awssts_uri_canonical_query(struct awssts_buf *out, const char *query)
     if (ok) {
         qsort(pairs, npairs, sizeof(*pairs), pair_cmp);
         for (size_t i = 0; ok && i < npairs; i++)
-            ok = awssts_buf_printf(out, "%s%s=%s", i ? "&" : "", pairs[i].key,
-                                   pairs[i].value);
+            ok = awssts_buf_printf(out, "%s%s=%s", i ? "&" : "", pairs[i].key, pairs[i].value);
     }
     for (size_t i = 0; i < npairs; i++) {
         awssts_secret_free(pairs[i].key);

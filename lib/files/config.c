@@ -134,8 +134,8 @@ static awssts_err locate_lines(struct awssts_config *cfg, const char *text, size
                                     cfg->path, lineno);
         if (t[tn - 1] == '\\')
             return awssts_error_set(ei, AWSSTS_E_CONFIG,
-                                    "%s: line %zu: a line continued with '\\' is not read", cfg->path,
-                                    lineno);
+                                    "%s: line %zu: a line continued with '\\' is not read",
+                                    cfg->path, lineno);
         if (*t == '[') {
             char *name = NULL;
             if (t[tn - 1] != ']' || tn < 3 || memchr(t + 1, ']', tn - 2) != NULL ||
@@ -167,15 +167,17 @@ static awssts_err locate_lines(struct awssts_config *cfg, const char *text, size
         char *key = lower_trimmed(t, (size_t)(eq - t));
         if (key == NULL)
             return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-        if (key[0] == '\0' || strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen(key)) {
+        if (key[0] == '\0' ||
+            strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen(key)) {
             free(key);
             return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: line %zu: bad key name", cfg->path,
                                     lineno);
         }
         const struct entry *twice = find_entry(cfg, section, key);
         if (twice != NULL) {
-            awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: line %zu: %s given twice in [%s] (also line %zu)",
-                             cfg->path, lineno, key, section, twice->line);
+            awssts_error_set(ei, AWSSTS_E_CONFIG,
+                             "%s: line %zu: %s given twice in [%s] (also line %zu)", cfg->path,
+                             lineno, key, section, twice->line);
             free(key);
             return AWSSTS_E_CONFIG;
         }
@@ -185,10 +187,8 @@ static awssts_err locate_lines(struct awssts_config *cfg, const char *text, size
     return AWSSTS_OK;
 }
 
-AWSSTS_API awssts_err awssts_config_load(const char *path,
-                                         const struct awssts_file_policy *policy,
-                                         struct awssts_config **out,
-                                         struct awssts_error_info *ei)
+AWSSTS_API awssts_err awssts_config_load(const char *path, const struct awssts_file_policy *policy,
+                                         struct awssts_config **out, struct awssts_error_info *ei)
 {
     *out = NULL;
     pthread_once(&ini_once, ini_init);
@@ -213,8 +213,10 @@ AWSSTS_API awssts_err awssts_config_load(const char *path,
         char fdpath[64];
         snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
         if ((cfg->dict = iniparser_load(fdpath)) == NULL)
-            rc = awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: iniparser could not read it "
-                                  "(is /proc mounted?)", path);
+            rc = awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                  "%s: iniparser could not read it "
+                                  "(is /proc mounted?)",
+                                  path);
     }
     close(fd);
     if (rc != AWSSTS_OK) {
@@ -240,7 +242,6 @@ AWSSTS_API void awssts_config_free(struct awssts_config *cfg)
     free(cfg->path);
     free(cfg);
 }
-
 
 AWSSTS_API const char *awssts_config_path(const struct awssts_config *cfg)
 {
@@ -288,8 +289,7 @@ static bool entry_name(char *buf, size_t len, const char *section, const char *k
 AWSSTS_API bool awssts_config_has_section(const struct awssts_config *cfg, const char *section)
 {
     char name[512];
-    return entry_name(name, sizeof(name), section, NULL) &&
-           iniparser_find_entry(cfg->dict, name);
+    return entry_name(name, sizeof(name), section, NULL) && iniparser_find_entry(cfg->dict, name);
 }
 
 AWSSTS_API const char *awssts_config_get(const struct awssts_config *cfg, const char *section,
@@ -318,8 +318,8 @@ AWSSTS_API bool awssts_parse_bool(const char *s, bool *out)
     return false;
 }
 
-AWSSTS_API awssts_err awssts_config_get_bool(const struct awssts_config *cfg,
-                                             const char *section, const char *key, bool *out,
+AWSSTS_API awssts_err awssts_config_get_bool(const struct awssts_config *cfg, const char *section,
+                                             const char *key, bool *out,
                                              struct awssts_error_info *ei)
 {
     const char *v = awssts_config_get(cfg, section, key);
@@ -331,9 +331,8 @@ AWSSTS_API awssts_err awssts_config_get_bool(const struct awssts_config *cfg,
     return AWSSTS_OK;
 }
 
-AWSSTS_API awssts_err awssts_config_get_long(const struct awssts_config *cfg,
-                                             const char *section, const char *key, long min,
-                                             long max, long *out,
+AWSSTS_API awssts_err awssts_config_get_long(const struct awssts_config *cfg, const char *section,
+                                             const char *key, long min, long max, long *out,
                                              struct awssts_error_info *ei)
 {
     const char *v = awssts_config_get(cfg, section, key);
@@ -346,11 +345,10 @@ AWSSTS_API awssts_err awssts_config_get_long(const struct awssts_config *cfg,
     return AWSSTS_OK;
 }
 
-AWSSTS_API void awssts_config_unknown_keys(const struct awssts_config *cfg, const char *section,
-                                           const char *const *known,
-                                           void (*warn)(void *ctx, const char *section,
-                                                        const char *key),
-                                           void *ctx)
+AWSSTS_API void
+awssts_config_unknown_keys(const struct awssts_config *cfg, const char *section,
+                           const char *const *known,
+                           void (*warn)(void *ctx, const char *section, const char *key), void *ctx)
 {
     char sec[512];
     if (!entry_name(sec, sizeof(sec), section, NULL))

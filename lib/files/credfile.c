@@ -15,11 +15,11 @@
 enum line_kind { LINE_OTHER, LINE_SECTION, LINE_KEY };
 
 struct cf_line {
-    char *text;         /* the line as written, without newline */
+    char *text; /* the line as written, without newline */
     enum line_kind kind;
-    char *name;         /* section name, or key (as written) */
-    char *value;        /* trimmed value for LINE_KEY */
-    size_t section;     /* index of the owning LINE_SECTION, or SIZE_MAX */
+    char *name;     /* section name, or key (as written) */
+    char *value;    /* trimmed value for LINE_KEY */
+    size_t section; /* index of the owning LINE_SECTION, or SIZE_MAX */
 };
 
 struct awssts_credfile {
@@ -126,9 +126,8 @@ static size_t find_key(const struct awssts_credfile *cf, size_t sec, const char 
 }
 
 /* Classify one line; sets name/value for sections and keys. */
-static awssts_err classify_line(struct awssts_credfile *cf, struct cf_line *l,
-                                size_t *current, size_t index, size_t lineno,
-                                struct awssts_error_info *ei)
+static awssts_err classify_line(struct awssts_credfile *cf, struct cf_line *l, size_t *current,
+                                size_t index, size_t lineno, struct awssts_error_info *ei)
 {
     const char *t = l->text;
     size_t n = 0;
@@ -150,8 +149,8 @@ static awssts_err classify_line(struct awssts_credfile *cf, struct cf_line *l,
         if (!valid_section(l->name))
             return awssts_error_set(ei, AWSSTS_E_CONFIG, "line %zu: bad section name", lineno);
         if (find_section(cf, l->name) != NO_SECTION)
-            return awssts_error_set(ei, AWSSTS_E_CONFIG, "line %zu: section [%s] repeated",
-                                    lineno, l->name);
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "line %zu: section [%s] repeated", lineno,
+                                    l->name);
         l->kind = LINE_SECTION;
         l->section = NO_SECTION;
         *current = index;
@@ -163,8 +162,7 @@ static awssts_err classify_line(struct awssts_credfile *cf, struct cf_line *l,
     if (klen >= n)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "line %zu: expected 'key = value'", lineno);
     if (*current == NO_SECTION)
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "line %zu: key before any [section]",
-                                lineno);
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "line %zu: key before any [section]", lineno);
     size_t kn = 0;
     const char *key = awssts_text_span_trim(s, klen, &kn);
     if (!valid_key(key, kn))
@@ -176,8 +174,8 @@ static awssts_err classify_line(struct awssts_credfile *cf, struct cf_line *l,
     if (l->name == NULL || l->value == NULL)
         return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
     if (find_key(cf, *current, l->name) != NO_SECTION)
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "line %zu: key %s repeated in [%s]",
-                                lineno, l->name, cf->lines[*current].name);
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "line %zu: key %s repeated in [%s]", lineno,
+                                l->name, cf->lines[*current].name);
     l->kind = LINE_KEY;
     return AWSSTS_OK;
 }
@@ -236,8 +234,8 @@ AWSSTS_API awssts_err awssts_credfile_load(int dirfd, const char *path,
     return rc;
 }
 
-AWSSTS_API const char *awssts_credfile_get(const struct awssts_credfile *cf,
-                                           const char *section, const char *key)
+AWSSTS_API const char *awssts_credfile_get(const struct awssts_credfile *cf, const char *section,
+                                           const char *key)
 {
     size_t s = find_section(cf, section);
     if (s == NO_SECTION)
@@ -246,8 +244,7 @@ AWSSTS_API const char *awssts_credfile_get(const struct awssts_credfile *cf,
     return k == NO_SECTION ? NULL : cf->lines[k].value;
 }
 
-AWSSTS_API int awssts_credfile_has_section(const struct awssts_credfile *cf,
-                                           const char *section)
+AWSSTS_API int awssts_credfile_has_section(const struct awssts_credfile *cf, const char *section)
 {
     return find_section(cf, section) != NO_SECTION;
 }
@@ -256,9 +253,8 @@ AWSSTS_API awssts_err awssts_credfile_set(struct awssts_credfile *cf, const char
                                           const char *key, const char *value,
                                           struct awssts_error_info *ei)
 {
-    if (section == NULL || !valid_section(section) || key == NULL ||
-        !valid_key(key, strlen(key)) || value == NULL ||
-        awssts_text_has_ctl(value, strlen(value)))
+    if (section == NULL || !valid_section(section) || key == NULL || !valid_key(key, strlen(key)) ||
+        value == NULL || awssts_text_has_ctl(value, strlen(value)))
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "credentials file: bad section, key or value");
     char *text = NULL;
@@ -336,8 +332,7 @@ AWSSTS_API void awssts_credfile_unset(struct awssts_credfile *cf, const char *se
         delete_line(cf, k);
 }
 
-AWSSTS_API void awssts_credfile_remove_section(struct awssts_credfile *cf,
-                                               const char *section)
+AWSSTS_API void awssts_credfile_remove_section(struct awssts_credfile *cf, const char *section)
 {
     size_t s = find_section(cf, section);
     if (s == NO_SECTION)
@@ -388,12 +383,9 @@ AWSSTS_API awssts_err awssts_credfile_put_credentials(struct awssts_credfile *cf
         cr->session_token == NULL || awssts_time_format_mfa(cr->expiration, exp) != AWSSTS_OK)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "incomplete credentials");
     const char *pairs[][2] = {
-        {"assumed_role", role_arn ? "True" : "False"},
-        {"aws_access_key_id", cr->access_key_id},
-        {"aws_secret_access_key", cr->secret_access_key},
-        {"aws_session_token", cr->session_token},
-        {"aws_security_token", cr->session_token},
-        {"expiration", exp},
+        {"assumed_role", role_arn ? "True" : "False"},    {"aws_access_key_id", cr->access_key_id},
+        {"aws_secret_access_key", cr->secret_access_key}, {"aws_session_token", cr->session_token},
+        {"aws_security_token", cr->session_token},        {"expiration", exp},
     };
     for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
         awssts_err rc = awssts_credfile_set(cf, section, pairs[i][0], pairs[i][1], ei);

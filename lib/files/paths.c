@@ -34,9 +34,8 @@ int awssts_mkdirat(int dirfd, const char *name, mode_t mode)
     char proc[64];
     struct stat st;
     snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-    int rc = fstat(fd, &st) == 0 && (st.st_uid != current_fsuid() || chmod(proc, mode) == 0)
-                 ? 0
-                 : -1;
+    int rc =
+        fstat(fd, &st) == 0 && (st.st_uid != current_fsuid() || chmod(proc, mode) == 0) ? 0 : -1;
     int e = errno;
     close(fd);
     errno = e;
@@ -51,8 +50,8 @@ static awssts_err check_component(int fd, const char *path, size_t upto, const c
     struct stat st;
     if (fstat(fd, &st) != 0 || (st.st_uid != 0 && st.st_uid != trusted_uid))
         return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
-                                "%s: component '%s' is owned by uid %u, not root",
-                                path, comp, (unsigned)st.st_uid);
+                                "%s: component '%s' is owned by uid %u, not root", path, comp,
+                                (unsigned)st.st_uid);
     /* Root's must let others through; the user's, the user. */
     mode_t search = st.st_uid == trusted_uid ? S_IXUSR : S_IXOTH;
     if (searchable && (st.st_mode & search) == 0)
@@ -81,8 +80,7 @@ static awssts_err walk(const char *path, bool create, mode_t last_mode, uid_t tr
                        bool searchable, int *fd_out, struct awssts_error_info *ei)
 {
     *fd_out = -1;
-    if (path == NULL || path[0] != '/' || strstr(path, "/../") != NULL ||
-        strlen(path) >= 4096)
+    if (path == NULL || path[0] != '/' || strstr(path, "/../") != NULL || strlen(path) >= 4096)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%.100s: not a clean absolute path",
                                 path ? path : "");
     int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -122,8 +120,8 @@ static awssts_err walk(const char *path, bool create, mode_t last_mode, uid_t tr
         close(fd);
         if (next < 0)
             return walk_error(e, path, comp, ei);
-        awssts_err rc = check_component(next, path, (size_t)(p + n - path), comp, trusted_uid,
-                                        searchable, ei);
+        awssts_err rc =
+            check_component(next, path, (size_t)(p + n - path), comp, trusted_uid, searchable, ei);
         if (rc != AWSSTS_OK) {
             close(next);
             return rc;
@@ -173,14 +171,15 @@ awssts_err awssts_open_existing_ancestor(const char *path, int *fd, char *at, si
             return rc;
         }
         char parent[4096];
-        if ((rc = awssts_split_path(cur, parent, sizeof(parent), leaf, sizeof(leaf), ei)) != AWSSTS_OK)
+        if ((rc = awssts_split_path(cur, parent, sizeof(parent), leaf, sizeof(leaf), ei)) !=
+            AWSSTS_OK)
             return rc;
         memcpy(cur, parent, strlen(parent) + 1);
     }
 }
 
 awssts_err awssts_split_path(const char *path, char *parent, size_t plen, char *leaf, size_t llen,
-                          struct awssts_error_info *ei)
+                             struct awssts_error_info *ei)
 {
     size_t n = strlen(path);
     while (n > 1 && path[n - 1] == '/')
@@ -190,7 +189,8 @@ awssts_err awssts_split_path(const char *path, char *parent, size_t plen, char *
         if (path[i] == '/')
             slash = path + i;
     if (slash == NULL || path[0] != '/' || slash == path + n - 1)
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%.100s: not an absolute directory path", path);
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%.100s: not an absolute directory path",
+                                path);
     size_t pl = slash == path ? 1 : (size_t)(slash - path);
     size_t ll = n - (size_t)(slash - path) - 1;
     if (pl >= plen || ll >= llen || ll == 0)
@@ -205,7 +205,7 @@ awssts_err awssts_split_path(const char *path, char *parent, size_t plen, char *
 }
 
 awssts_err awssts_expand_path(const char *pattern, uid_t uid, const char *user, char *out,
-                           size_t len, struct awssts_error_info *ei)
+                              size_t len, struct awssts_error_info *ei)
 {
     size_t o = 0;
     char uid_text[24];

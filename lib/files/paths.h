@@ -13,7 +13,7 @@
  * missing components are made as root, mode 0755 (the last one: last_mode).
  */
 awssts_err awssts_open_dir(const char *path, bool create, mode_t last_mode, uid_t trusted_uid,
-                        int *fd, struct awssts_error_info *ei);
+                           int *fd, struct awssts_error_info *ei);
 
 /*
  * mkdirat(dirfd, name, mode), with the mode set exactly whatever the umask,
@@ -41,11 +41,11 @@ awssts_err awssts_open_existing_ancestor(const char *path, int *fd, char *at, si
 
 /* Split "/a/b/c" into parent "/a/b" and leaf "c" (buffers of PATH_MAX). */
 awssts_err awssts_split_path(const char *path, char *parent, size_t plen, char *leaf, size_t llen,
-                          struct awssts_error_info *ei);
+                             struct awssts_error_info *ei);
 
 /* Replace %U with the uid and %u with the user name (user may be NULL when
  * the pattern has no %u). */
 awssts_err awssts_expand_path(const char *pattern, uid_t uid, const char *user, char *out,
-                           size_t len, struct awssts_error_info *ei);
+                              size_t len, struct awssts_error_info *ei);
 
 #endif

@@ -84,7 +84,8 @@ awssts_err awssts_session_environment(const char *dir, const struct awssts_state
     struct awssts_buf file;
     awssts_buf_init(&file, 0);
     awssts_buf_printf(&file, "%s/" AWSSTS_SESSION_CREDENTIALS, dir);
-    awssts_err rc = file.failed ? AWSSTS_E_NOMEM : emit(ctx, "AWS_SHARED_CREDENTIALS_FILE", file.data);
+    awssts_err rc =
+        file.failed ? AWSSTS_E_NOMEM : emit(ctx, "AWS_SHARED_CREDENTIALS_FILE", file.data);
     awssts_buf_free(&file);
     if (rc == AWSSTS_OK && strcmp(st->profile, "default") != 0)
         rc = emit(ctx, "AWS_PROFILE", st->profile);
@@ -117,11 +118,11 @@ size_t awssts_runtime_dir_candidates(uid_t uid, const char *creds_env, const cha
     if (n < max && configured != NULL)
         snprintf(out[n++], 4096, "%s", configured);
     /* Neither template has %u: no user name is needed. */
-    if (n < max && awssts_expand_path(AWSSTS_LOGIND_RUNTIME_DIR, uid, NULL, out[n], 4096, NULL) ==
-                       AWSSTS_OK)
+    if (n < max &&
+        awssts_expand_path(AWSSTS_LOGIND_RUNTIME_DIR, uid, NULL, out[n], 4096, NULL) == AWSSTS_OK)
         n++;
-    if (n < max && awssts_expand_path(AWSSTS_OWN_RUNTIME_DIR, uid, NULL, out[n], 4096, NULL) ==
-                       AWSSTS_OK)
+    if (n < max &&
+        awssts_expand_path(AWSSTS_OWN_RUNTIME_DIR, uid, NULL, out[n], 4096, NULL) == AWSSTS_OK)
         n++;
     return n;
 }

@@ -17,12 +17,12 @@
 /* Where a user's runtime directory may be, %U the uid (expanded with
  * awssts_expand_path): here, below lib/login/runtime_dir.h, which chooses
  * among them, so that awssts looks where the module writes. */
-#define AWSSTS_OWN_RUNTIME_DIR "/run/aws-sts/%U"
-#define AWSSTS_LOGIND_DIR "/run/user/%U"
+#define AWSSTS_OWN_RUNTIME_DIR    "/run/aws-sts/%U"
+#define AWSSTS_LOGIND_DIR         "/run/user/%U"
 #define AWSSTS_LOGIND_RUNTIME_DIR AWSSTS_LOGIND_DIR "/aws-sts"
 
 #define AWSSTS_SESSION_CREDENTIALS "credentials"
-#define AWSSTS_SESSION_STATE "state"
+#define AWSSTS_SESSION_STATE       "state"
 
 /* The open directory at path is uid's session directory. */
 awssts_err awssts_runtime_dir_check(int dirfd, const char *path, uid_t uid,

@@ -30,8 +30,8 @@ AWSSTS_API awssts_err awssts_fd_read(int fd, const char *label,
     if (!S_ISREG(st.st_mode))
         return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: not a regular file", label);
     if (policy != NULL && !policy->any_owner && st.st_uid != policy->owner)
-        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: owned by uid %u, expected %u",
-                                label, (unsigned)st.st_uid, (unsigned)policy->owner);
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: owned by uid %u, expected %u", label,
+                                (unsigned)st.st_uid, (unsigned)policy->owner);
     if (policy != NULL && (st.st_mode & policy->forbidden) != 0)
         return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
                                 "%s: mode %04o is too open (must clear %04o)", label,
@@ -85,9 +85,8 @@ AWSSTS_API awssts_err awssts_file_open(int dirfd, const char *path, int *fd_out,
 }
 
 AWSSTS_API awssts_err awssts_file_read(int dirfd, const char *path,
-                                       const struct awssts_file_policy *policy,
-                                       char **out, size_t *out_len,
-                                       struct awssts_error_info *ei)
+                                       const struct awssts_file_policy *policy, char **out,
+                                       size_t *out_len, struct awssts_error_info *ei)
 {
     int fd;
     *out = NULL;

@@ -18,29 +18,51 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAIN "awssts"
+#define MAIN  "awssts"
 #define NAMED "role:" /* + a role's name: its credentials */
-#define O(f) offsetof(struct awssts_state, f)
+#define O(f)  offsetof(struct awssts_state, f)
 
 /* [awssts]'s keys, in the order they are written: the file stays byte for
  * byte what it was. */
 enum {
-    F_user, F_region, F_endpoint, F_fips, F_dualstack, F_ca_file, F_ca_path, F_proxy,
-    F_connect_timeout, F_timeout, F_profile, F_flow, F_duration, F_role_arn, F_role_session_name,
-    F_role_duration, F_source_identity, F_roles, F_tags, F_transitive_tags, F_keys_source,
-    F_external_id, F_mfa_serial, F_export_region, F_export_endpoint, F__COUNT
+    F_user,
+    F_region,
+    F_endpoint,
+    F_fips,
+    F_dualstack,
+    F_ca_file,
+    F_ca_path,
+    F_proxy,
+    F_connect_timeout,
+    F_timeout,
+    F_profile,
+    F_flow,
+    F_duration,
+    F_role_arn,
+    F_role_session_name,
+    F_role_duration,
+    F_source_identity,
+    F_roles,
+    F_tags,
+    F_transitive_tags,
+    F_keys_source,
+    F_external_id,
+    F_mfa_serial,
+    F_export_region,
+    F_export_endpoint,
+    F__COUNT
 };
 
 /* A kept option's field: its name, limits and default from its one row
  * (files/option_rows.h); a string's absence stays NULL (an old file has
  * no source_identity: none is sent). */
-#define SF_STRING AWSSTS_SF_STRING
-#define SF_PATH AWSSTS_SF_STRING
-#define SF_BOOL AWSSTS_SF_BOOL
-#define SF_LONG AWSSTS_SF_LONG
-#define SF_FLOW AWSSTS_SF_FLOW
-#define OPT_DEFAULT(v) (v)
-#define OPT_SHOWN(sh) NULL
+#define SF_STRING                       AWSSTS_SF_STRING
+#define SF_PATH                         AWSSTS_SF_STRING
+#define SF_BOOL                         AWSSTS_SF_BOOL
+#define SF_LONG                         AWSSTS_SF_LONG
+#define SF_FLOW                         AWSSTS_SF_FLOW
+#define OPT_DEFAULT(v)                  (v)
+#define OPT_SHOWN(sh)                   NULL
 #define STATE_KEPT(n, t, sf, d, lo, hi) [F_##n] = {#n, SF_##t, O(sf), (lo), (hi), d},
 #define STATE_NOT_KEPT(n, t, sf, d, lo, hi)
 #define AWSSTS_OPTION(n, t, f, d, lo, hi, g, sec, keep, sf, text) STATE_##keep(n, t, sf, d, lo, hi)
@@ -101,10 +123,8 @@ static awssts_err put_creds(struct awssts_credfile *cf, const char *section,
     if (awssts_time_format_iso8601(c->expiration, exp) != AWSSTS_OK)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "state: bad expiration");
     const char *pairs[][2] = {
-        {"aws_access_key_id", c->access_key_id},
-        {"aws_secret_access_key", c->secret_access_key},
-        {"aws_session_token", c->session_token},
-        {"expiration", exp},
+        {"aws_access_key_id", c->access_key_id},   {"aws_secret_access_key", c->secret_access_key},
+        {"aws_session_token", c->session_token},   {"expiration", exp},
         {"assumed_role_arn", c->assumed_role_arn},
     };
     for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
@@ -210,8 +230,7 @@ static awssts_err field_parse(struct awssts_state *st, const struct awssts_state
 }
 
 static awssts_err take_creds(const struct awssts_credfile *cf, const char *section,
-                             struct awssts_credentials *c, bool *have,
-                             struct awssts_error_info *ei)
+                             struct awssts_credentials *c, bool *have, struct awssts_error_info *ei)
 {
     *have = false;
     if (!awssts_credfile_has_section(cf, section))
@@ -229,7 +248,8 @@ static awssts_err take_creds(const struct awssts_credfile *cf, const char *secti
     c->secret_access_key = awssts_secret_dup(sk);
     c->session_token = awssts_secret_dup(tok);
     c->assumed_role_arn = arn ? strdup(arn) : NULL;
-    if (!c->access_key_id || !c->secret_access_key || !c->session_token || (arn && !c->assumed_role_arn))
+    if (!c->access_key_id || !c->secret_access_key || !c->session_token ||
+        (arn && !c->assumed_role_arn))
         return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
     *have = true;
     return AWSSTS_OK;
@@ -361,9 +381,12 @@ awssts_err awssts_state_parse(const char *text, size_t len, struct awssts_state 
         (st->source_identity != NULL && !awssts_valid_source_identity(st->source_identity)) ||
         !roles_valid(st->roles) ||
         (st->keys_source != NULL && strncmp(st->keys_source, "ssm:", 4) != 0) ||
-        awssts_session_tags_parse(st->tags, st->transitive_tags, NULL, &st->tag_list, NULL) != AWSSTS_OK ||
+        awssts_session_tags_parse(st->tags, st->transitive_tags, NULL, &st->tag_list, NULL) !=
+            AWSSTS_OK ||
         (!st->has_mfa_session && !st->has_role))
-        rc = awssts_error_set(ei, AWSSTS_E_CONFIG, "state: region, endpoint, profile, role, source identity, roles, tags or credentials invalid");
+        rc = awssts_error_set(ei, AWSSTS_E_CONFIG,
+                              "state: region, endpoint, profile, role, source identity, roles, "
+                              "tags or credentials invalid");
 out:
     awssts_credfile_free(cf);
     if (rc != AWSSTS_OK)

@@ -20,8 +20,8 @@ extern "C" {
 
 /* A named role (roles =) taken from the MFA session, kept for renewals. */
 struct awssts_state_role {
-    char name[33];          /* as in roles */
-    char profile[65];       /* its section in the credentials file; "": not written there */
+    char name[33];    /* as in roles */
+    char profile[65]; /* its section in the credentials file; "": not written there */
     struct awssts_credentials creds;
 };
 
@@ -35,24 +35,24 @@ struct awssts_state {
     char *profile;
     char *role_arn;
     char *role_session_name;
-    char *source_identity;  /* sent again on every renewal (version 3) */
-    char *roles;            /* NAME=ARN ... (version 3) */
-    char *tags;             /* KEY=VALUE ..., as sent (version 3) */
-    char *keys_source;      /* keys = ssm:NAME of the login, NULL for keys on disk (version 3) */
-    char *transitive_tags;  /* KEY ... (version 3) */
+    char *source_identity; /* sent again on every renewal (version 3) */
+    char *roles;           /* NAME=ARN ... (version 3) */
+    char *tags;            /* KEY=VALUE ..., as sent (version 3) */
+    char *keys_source;     /* keys = ssm:NAME of the login, NULL for keys on disk (version 3) */
+    char *transitive_tags; /* KEY ... (version 3) */
     char *external_id;
     char *mfa_serial;
-    long connect_timeout;   /* seconds */
-    long timeout;           /* seconds */
-    long duration;          /* GetSessionToken seconds */
+    long connect_timeout; /* seconds */
+    long timeout;         /* seconds */
+    long duration;        /* GetSessionToken seconds */
     long role_duration;
     struct awssts_credentials mfa_session;
     struct awssts_credentials role;
     bool fips;
     bool dualstack;
-    bool flow_direct;       /* false: session flow */
-    bool export_region;     /* AWS_REGION and AWS_DEFAULT_REGION (version 2; 1: yes) */
-    bool export_endpoint;   /* AWS_ENDPOINT_URL_STS when endpoint is set (version 2; 1: yes) */
+    bool flow_direct;     /* false: session flow */
+    bool export_region;   /* AWS_REGION and AWS_DEFAULT_REGION (version 2; 1: yes) */
+    bool export_endpoint; /* AWS_ENDPOINT_URL_STS when endpoint is set (version 2; 1: yes) */
     bool has_mfa_session;
     bool has_role;
     struct awssts_state_role *named; /* [role:NAME] (version 3) */
@@ -70,31 +70,31 @@ enum awssts_state_field_type { AWSSTS_SF_STRING, AWSSTS_SF_BOOL, AWSSTS_SF_LONG,
 struct awssts_state_field {
     const char *key;
     enum awssts_state_field_type type;
-    size_t offset;            /* in struct awssts_state */
-    long min, max;            /* AWSSTS_SF_LONG */
-    const char *dflt;         /* an absent BOOL, LONG or FLOW: as if this were written */
+    size_t offset;    /* in struct awssts_state */
+    long min, max;    /* AWSSTS_SF_LONG */
+    const char *dflt; /* an absent BOOL, LONG or FLOW: as if this were written */
 };
 const struct awssts_state_field *awssts_state_fields(size_t *count);
 
 /* The text of the state file, for awssts_secret_free. A proxy's credentials
  * are never written. */
-awssts_err awssts_state_serialize(const struct awssts_state *st, char **text,
-                                             size_t *len, struct awssts_error_info *ei);
+awssts_err awssts_state_serialize(const struct awssts_state *st, char **text, size_t *len,
+                                  struct awssts_error_info *ei);
 
 /* Parse; every value checked as when it was first accepted. */
 awssts_err awssts_state_parse(const char *text, size_t len, struct awssts_state *st,
-                                         struct awssts_error_info *ei);
+                              struct awssts_error_info *ei);
 
 /* The credentials the user holds: the role's, else the MFA session's. */
 const struct awssts_credentials *awssts_state_current(const struct awssts_state *st);
 
 /* Client options from the state (borrowed strings). */
-void awssts_state_client_options(const struct awssts_state *st,
-                                            struct awssts_client_options *o);
+void awssts_state_client_options(const struct awssts_state *st, struct awssts_client_options *o);
 
 /* The named role's entry; with create, a new empty one when there is none
  * (NULL only when out of memory). */
-struct awssts_state_role *awssts_state_named(struct awssts_state *st, const char *name, bool create);
+struct awssts_state_role *awssts_state_named(struct awssts_state *st, const char *name,
+                                             bool create);
 
 void awssts_state_free(struct awssts_state *st);
 

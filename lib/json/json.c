@@ -50,13 +50,19 @@ void awssts_json_free(struct awssts_json *doc)
 const char *awssts_json_type_phrase(const struct json_object *o)
 {
     switch (json_object_get_type(o)) {
-    case json_type_null: return "null";
-    case json_type_boolean: return "a boolean";
+    case json_type_null:
+        return "null";
+    case json_type_boolean:
+        return "a boolean";
     case json_type_double:
-    case json_type_int: return "a number";
-    case json_type_object: return "an object";
-    case json_type_array: return "an array";
-    case json_type_string: return "a string";
+    case json_type_int:
+        return "a number";
+    case json_type_object:
+        return "an object";
+    case json_type_array:
+        return "an array";
+    case json_type_string:
+        return "a string";
     }
     return "of an unknown type";
 }

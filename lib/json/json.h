@@ -21,7 +21,7 @@
 
 /* The reader refuses texts longer than this and nesting deeper than this
  * (the outermost object is level 1). SSM responses are a few KiB, two deep. */
-#define AWSSTS_JSON_MAX_SIZE ((size_t)64 * 1024)
+#define AWSSTS_JSON_MAX_SIZE  ((size_t)64 * 1024)
 #define AWSSTS_JSON_MAX_DEPTH 8
 
 /* A JSON object: the document itself or one nested in it. */
@@ -64,8 +64,8 @@ enum awssts_json_style {
  * escaped. *text is for awssts_secret_free (it may hold secrets); len may be
  * NULL. json-c's own output buffer is sized before and zeroed after.
  */
-awssts_err awssts_json_serialize(struct awssts_json *doc, enum awssts_json_style style,
-                                 char **text, size_t *len, struct awssts_error_info *ei);
+awssts_err awssts_json_serialize(struct awssts_json *doc, enum awssts_json_style style, char **text,
+                                 size_t *len, struct awssts_error_info *ei);
 
 /* ---- reading ---- */
 
@@ -97,8 +97,7 @@ awssts_err awssts_json_get_string(const struct awssts_json *obj, const char *nam
 
 /* The object member name of obj; errors as for awssts_json_get_string. */
 awssts_err awssts_json_get_object(const struct awssts_json *obj, const char *name,
-                                  const struct awssts_json **child,
-                                  struct awssts_error_info *ei);
+                                  const struct awssts_json **child, struct awssts_error_info *ei);
 
 /*
  * The member names of an object in document order:

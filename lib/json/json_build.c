@@ -13,8 +13,7 @@ static const char REPLACEMENT[] = "\xef\xbf\xbd"; /* U+FFFD */
 
 /* Check obj and name, and that the name is new: json-c would replace a
  * member silently, and the reader refuses a name given twice. */
-static awssts_err check_add(struct awssts_json *obj, const char *name,
-                            struct awssts_error_info *ei)
+static awssts_err check_add(struct awssts_json *obj, const char *name, struct awssts_error_info *ei)
 {
     if (obj == NULL || name == NULL)
         return awssts_error_set(ei, AWSSTS_E_INTERNAL, "JSON member without an object or a name");
@@ -41,8 +40,8 @@ static awssts_err nomem(const char *name, struct awssts_error_info *ei)
 static awssts_err add(struct awssts_json *obj, const char *name, struct json_object *val,
                       struct awssts_error_info *ei)
 {
-    if (json_object_object_add_ex(awssts_json_jo(obj), name, val,
-                                  JSON_C_OBJECT_ADD_KEY_IS_NEW) != 0) {
+    if (json_object_object_add_ex(awssts_json_jo(obj), name, val, JSON_C_OBJECT_ADD_KEY_IS_NEW) !=
+        0) {
         awssts_json_free(awssts_json_handle(val));
         return nomem(name, ei);
     }

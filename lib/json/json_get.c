@@ -27,9 +27,9 @@ static awssts_err member(const struct awssts_json *obj, const char *name, enum j
         return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "JSON member \"%.*s\" is missing", w,
                                 name);
     if (json_object_get_type(*val) != want) {
-        awssts_err rc = awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE,
-                                         "JSON member \"%.*s\" is %s, not %s", w, name,
-                                         awssts_json_type_phrase(*val), want_phrase);
+        awssts_err rc =
+            awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "JSON member \"%.*s\" is %s, not %s", w,
+                             name, awssts_json_type_phrase(*val), want_phrase);
         *val = NULL;
         return rc;
     }

@@ -52,9 +52,8 @@ static awssts_err refused(struct json_tokener *tok, size_t len, struct awssts_er
 static awssts_err check_bytes(const char *text, size_t len, struct awssts_error_info *ei)
 {
     if (len > AWSSTS_JSON_MAX_SIZE)
-        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE,
-                                "JSON text of %zu bytes, more than %zu", len,
-                                AWSSTS_JSON_MAX_SIZE);
+        return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "JSON text of %zu bytes, more than %zu",
+                                len, AWSSTS_JSON_MAX_SIZE);
     const char *nul = memchr(text, '\0', len);
     if (nul != NULL)
         return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "JSON text has a NUL byte at byte %zu",

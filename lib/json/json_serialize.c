@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define INDENT 2       /* json-c's pretty indent per level */
-#define SCALAR_MAX 64  /* an integer, a boolean, null, or a double as read */
-#define SLACK 64       /* to spare: json-c moves its buffer when a write would fill it */
+#define INDENT     2  /* json-c's pretty indent per level */
+#define SCALAR_MAX 64 /* an integer, a boolean, null, or a double as read */
+#define SLACK      64 /* to spare: json-c moves its buffer when a write would fill it */
 
 /* More than the text of a document can take, in either style, summed over
  * a visit of json-c's. json-c escapes a byte into at most six ("\u001f"). */
@@ -88,8 +88,8 @@ static bool fill(struct json_object *o, int byte, int len)
     return r != NULL;
 }
 
-awssts_err awssts_json_serialize(struct awssts_json *doc, enum awssts_json_style style,
-                                 char **text, size_t *len, struct awssts_error_info *ei)
+awssts_err awssts_json_serialize(struct awssts_json *doc, enum awssts_json_style style, char **text,
+                                 size_t *len, struct awssts_error_info *ei)
 {
     if (len != NULL)
         *len = 0;
@@ -102,7 +102,7 @@ awssts_err awssts_json_serialize(struct awssts_json *doc, enum awssts_json_style
     struct json_object *o = awssts_json_jo(doc);
     int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
                 (style == AWSSTS_JSON_PRETTY ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
-                                            : JSON_C_TO_STRING_PLAIN);
+                                             : JSON_C_TO_STRING_PLAIN);
     size_t room = bound(o) + SLACK;
     if (room > INT_MAX / 2)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "JSON document too large");

@@ -241,8 +241,10 @@ static awssts_err step(struct scan *sc)
     struct level *l = &sc->lv[sc->depth - 1];
     char c = sc->s[sc->i];
     switch (c) {
-    case '{': return open_level(sc, true);
-    case '[': return open_level(sc, false);
+    case '{':
+        return open_level(sc, true);
+    case '[':
+        return open_level(sc, false);
     case '}':
     case ']':
         if (l->object != (c == '}'))
@@ -258,7 +260,8 @@ static awssts_err step(struct scan *sc)
     case ':':
         sc->i++;
         return AWSSTS_OK;
-    case '\'': return bad(sc, "string in single quotes");
+    case '\'':
+        return bad(sc, "string in single quotes");
     case '"': {
         size_t start = sc->i;
         awssts_err rc = string(sc);

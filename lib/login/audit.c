@@ -21,9 +21,23 @@ static const struct field {
     size_t offset;
     enum kind kind;
 } fields[] = {
-#define T(f) {#f, offsetof(struct awssts_audit, f), TEXT}
-    T(user), T(outcome), T(region), T(region_from), T(endpoint), T(flow), T(call), T(role_arn),
-    T(source_identity), T(access_key_id), T(rhost), T(tty), T(request_id),
+#define T(f)                                                                                       \
+    {                                                                                              \
+#f, offsetof(struct awssts_audit, f), TEXT                                                 \
+    }
+    T(user),
+    T(outcome),
+    T(region),
+    T(region_from),
+    T(endpoint),
+    T(flow),
+    T(call),
+    T(role_arn),
+    T(source_identity),
+    T(access_key_id),
+    T(rhost),
+    T(tty),
+    T(request_id),
     {"latency_ms", offsetof(struct awssts_audit, latency_ms), NUMBER},
     T(error),
 #undef T

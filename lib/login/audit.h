@@ -17,21 +17,21 @@ enum awssts_log_format { AWSSTS_LOG_KEYVALUE, AWSSTS_LOG_JSON };
 
 /* NULL for a field: "-" in key=value, null in JSON. */
 struct awssts_audit {
-    const char *user;            /* NULL: a name that is no valid user name: "(invalid)" */
-    const char *outcome;         /* the outcome table's label */
+    const char *user;    /* NULL: a name that is no valid user name: "(invalid)" */
+    const char *outcome; /* the outcome table's label */
     const char *region;
-    const char *region_from;     /* "config", or "imds": the instance's (keys = ssm:) */
-    const char *endpoint;        /* the STS host[:port] called */
-    const char *flow;            /* session-token, session+role, direct-role */
-    const char *call;            /* the STS call that failed */
+    const char *region_from; /* "config", or "imds": the instance's (keys = ssm:) */
+    const char *endpoint;    /* the STS host[:port] called */
+    const char *flow;        /* session-token, session+role, direct-role */
+    const char *call;        /* the STS call that failed */
     const char *role_arn;
     const char *source_identity;
-    const char *access_key_id;   /* of the credentials the session gets */
-    const char *rhost;           /* PAM_RHOST: the SSH client's address */
-    const char *tty;             /* PAM_TTY */
-    const char *request_id;      /* STS's, of the last call */
+    const char *access_key_id; /* of the credentials the session gets */
+    const char *rhost;         /* PAM_RHOST: the SSH client's address */
+    const char *tty;           /* PAM_TTY */
+    const char *request_id;    /* STS's, of the last call */
     long long latency_ms;
-    const char *error;           /* the error's text, for a failure */
+    const char *error; /* the error's text, for a failure */
 };
 
 /* One line (no newline) in format f, in *line (free()). */

@@ -55,13 +55,15 @@ static awssts_err open_lock(int dirfd, const char *name, int *fd, struct awssts_
         *fd = openat(dirfd, name, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (*fd < 0)
         return awssts_error_set(ei, errno == ELOOP ? AWSSTS_E_FILE_UNSAFE : AWSSTS_E_FILE_IO,
-                                "%s: %s", name, errno == ELOOP ? "is a symbolic link" : strerror(errno));
+                                "%s: %s", name,
+                                errno == ELOOP ? "is a symbolic link" : strerror(errno));
     struct stat st;
     awssts_err rc = AWSSTS_OK;
     bool seen = fstat(*fd, &st) == 0;
     if (seen && (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 0077) != 0))
-        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: must be a regular file of uid %u, mode 0600",
-                              name, (unsigned)geteuid());
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                              "%s: must be a regular file of uid %u, mode 0600", name,
+                              (unsigned)geteuid());
     else if (!seen || fchmod(*fd, 0600) != 0) /* fchmod: whatever the caller's umask left */
         rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "%s: %s", name, strerror(errno));
     if (rc != AWSSTS_OK) {
@@ -86,11 +88,12 @@ static awssts_err read_fetches(int dirfd, const char *name, long long now, struc
     if (rc != AWSSTS_OK)
         return rc;
     size_t lines = 0;
-    for (char *save = NULL, *l = strtok_r(text, "\n", &save); l != NULL; l = strtok_r(NULL, "\n", &save)) {
+    for (char *save = NULL, *l = strtok_r(text, "\n", &save); l != NULL;
+         l = strtok_r(NULL, "\n", &save)) {
         struct fetch one;
         if (++lines > MAX_LINES || !parse_line(l, &one)) {
-            rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: not a file of fetch counts (line %zu)",
-                                  name, lines);
+            rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                                  "%s: not a file of fetch counts (line %zu)", name, lines);
             break;
         }
         /* A time ahead of now is kept: the clock does not go back. */
@@ -132,8 +135,9 @@ static awssts_err within_limits(const struct fetch *f, size_t n, uid_t caller, u
     return awssts_error_set(ei, AWSSTS_E_RATE_LIMITED,
                             "uid %u made %zu key fetches for uid %u and %zu in all in %d s "
                             "(at most %d and %d): SSM not called; try again in %lld s",
-                            (unsigned)caller, for_target, (unsigned)target, n, AWSSTS_FETCH_WINDOW_S,
-                            AWSSTS_FETCH_PER_TARGET, AWSSTS_FETCH_PER_CALLER, wait > 0 ? wait : 1);
+                            (unsigned)caller, for_target, (unsigned)target, n,
+                            AWSSTS_FETCH_WINDOW_S, AWSSTS_FETCH_PER_TARGET, AWSSTS_FETCH_PER_CALLER,
+                            wait > 0 ? wait : 1);
 }
 
 awssts_err awssts_fetch_limit_take(int dirfd, uid_t caller, uid_t target, long long now,
@@ -175,7 +179,8 @@ awssts_err awssts_fetch_limit_check(uid_t caller, uid_t target, struct awssts_er
     struct stat st;
     struct timespec ts;
     if (fstat(dfd, &st) != 0 || st.st_uid != 0 || (st.st_mode & 0077) != 0)
-        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, AWSSTS_FETCH_LIMIT_DIR ": must be root's, mode 0700");
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                              AWSSTS_FETCH_LIMIT_DIR ": must be root's, mode 0700");
     else if (clock_gettime(CLOCK_BOOTTIME, &ts) != 0)
         rc = awssts_error_set(ei, AWSSTS_E_INTERNAL, "CLOCK_BOOTTIME: %s", strerror(errno));
     else

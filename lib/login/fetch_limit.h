@@ -20,9 +20,9 @@
 
 #include "awssts/error.h"
 
-#define AWSSTS_FETCH_LIMIT_DIR "/run/aws-sts/fetch"
-#define AWSSTS_FETCH_WINDOW_S 60  /* the window the counts are over */
-#define AWSSTS_FETCH_PER_TARGET 3 /* fetches per caller and target in a window */
+#define AWSSTS_FETCH_LIMIT_DIR  "/run/aws-sts/fetch"
+#define AWSSTS_FETCH_WINDOW_S   60 /* the window the counts are over */
+#define AWSSTS_FETCH_PER_TARGET 3  /* fetches per caller and target in a window */
 #define AWSSTS_FETCH_PER_CALLER 10 /* fetches per caller, all targets, in a window */
 
 /*

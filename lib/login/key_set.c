@@ -30,8 +30,7 @@ awssts_err awssts_user_keys_take(const struct awssts_key_values *f, const char *
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s MFA device is not an ARN or serial",
                                 where);
     /* aws-mfa writes "None" when there is no role. */
-    const char *role = f->role_arn != NULL && strcmp(f->role_arn, "None") != 0 ? f->role_arn
-                                                                              : NULL;
+    const char *role = f->role_arn != NULL && strcmp(f->role_arn, "None") != 0 ? f->role_arn : NULL;
     if (role != NULL && !awssts_valid_role_arn(role))
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s role is not a role ARN", where);
     k->access_key_id = awssts_secret_dup(f->access_key_id);

@@ -11,10 +11,10 @@
 struct awssts_user_keys {
     char *access_key_id;
     char *secret_access_key;
-    char *mfa_serial;  /* aws_mfa_device or mfa_serial, if present */
-    char *role_arn;    /* assume_role or role_arn, if present */
-    char *source;      /* "FILE [SECTION]" or "ssm:NAME" they were read from */
-    char region[32];   /* keys = ssm: with no region configured: the
+    char *mfa_serial; /* aws_mfa_device or mfa_serial, if present */
+    char *role_arn;   /* assume_role or role_arn, if present */
+    char *source;     /* "FILE [SECTION]" or "ssm:NAME" they were read from */
+    char region[32];  /* keys = ssm: with no region configured: the
                           instance's, from IMDS, for the login too */
 };
 

@@ -48,7 +48,8 @@ static awssts_err assume(struct awssts_client *c, const struct awssts_keys *sign
                          const struct awssts_login_plan *plan, long duration, const char *code,
                          struct awssts_credentials *out, struct awssts_error_info *ei)
 {
-    struct awssts_assume_role_request req = {.struct_size = sizeof(req),
+    struct awssts_assume_role_request req = {
+        .struct_size = sizeof(req),
         .role_arn = plan->role_arn,
         .role_session_name = plan->role_session_name,
         .duration_seconds = (int)duration,
@@ -80,7 +81,8 @@ awssts_err awssts_login_run(struct awssts_client *c, const struct awssts_keys *k
     awssts_err rc = AWSSTS_OK;
     bool direct = plan->role_arn != NULL && plan->flow == AWSSTS_FLOW_DIRECT;
     if (!direct) {
-        struct awssts_session_token_request req = {.struct_size = sizeof(req),
+        struct awssts_session_token_request req = {
+            .struct_size = sizeof(req),
             .duration_seconds = (int)plan->session_duration,
             .serial_number = plan->mfa_serial,
             .token_code = code,
@@ -95,8 +97,7 @@ awssts_err awssts_login_run(struct awssts_client *c, const struct awssts_keys *k
         if (direct) {
             rc = assume(c, keys, plan, plan->role_duration, code, &out->role, ei);
         } else {
-            struct awssts_keys signer = {out->session.access_key_id,
-                                         out->session.secret_access_key,
+            struct awssts_keys signer = {out->session.access_key_id, out->session.secret_access_key,
                                          out->session.session_token};
             rc = assume(c, &signer, plan, chained_duration(plan->role_duration), NULL, &out->role,
                         ei);

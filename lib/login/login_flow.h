@@ -19,13 +19,13 @@
 
 struct awssts_login_plan {
     enum awssts_flow flow;
-    const char *mfa_serial;         /* required with a code */
-    const char *role_arn;           /* NULL: the MFA session's credentials are the user's */
+    const char *mfa_serial; /* required with a code */
+    const char *role_arn;   /* NULL: the MFA session's credentials are the user's */
     const char *role_session_name;
-    long session_duration;          /* GetSessionToken seconds; 0: STS's default */
-    long role_duration;             /* AssumeRole seconds; 0: STS's default */
+    long session_duration; /* GetSessionToken seconds; 0: STS's default */
+    long role_duration;    /* AssumeRole seconds; 0: STS's default */
     const char *external_id;
-    const char *source_identity;    /* sent on every AssumeRole when set */
+    const char *source_identity;            /* sent on every AssumeRole when set */
     const struct awssts_session_tags *tags; /* sent on every AssumeRole; NULL: none */
 };
 
@@ -34,12 +34,12 @@ struct awssts_login_result {
     struct awssts_credentials role;    /* the role's credentials, when there is a role */
     bool has_session;
     bool has_role;
-    char *role_arn;                    /* the plan's, kept for the state and the hand-off */
+    char *role_arn; /* the plan's, kept for the state and the hand-off */
     char *mfa_serial;
-    char host[256];                    /* the endpoint's Host, for the log */
-    char region[32];                   /* the region STS was called in */
-    char request_id[80];               /* of the last call */
-    const char *failed_call;           /* "GetSessionToken" or "AssumeRole" when one failed */
+    char host[256];          /* the endpoint's Host, for the log */
+    char region[32];         /* the region STS was called in */
+    char request_id[80];     /* of the last call */
+    const char *failed_call; /* "GetSessionToken" or "AssumeRole" when one failed */
     long long latency_ms;
 };
 

@@ -25,12 +25,19 @@
 
 /* The table from the rows of files/option_rows.h; a default is shown as code. */
 #define OPT_DEFAULT(v) .value = (v), .shown = "`" v "`"
-#define OPT_SHOWN(sh) .value = NULL, .shown = (sh)
-#define AWSSTS_OPTION(n, t, f, d, lo, hi, g, sec, keep, sf, text)                                 \
-    {.name = #n, .type = AWSSTS_OPT_##t, .offset = offsetof(struct awssts_settings, f), d,         \
-     .min = (lo), .max = (hi), .global_only = (g), .secret = (sec), .state_kept = (keep),          \
+#define OPT_SHOWN(sh)  .value = NULL, .shown = (sh)
+#define AWSSTS_OPTION(n, t, f, d, lo, hi, g, sec, keep, sf, text)                                  \
+    {.name = #n,                                                                                   \
+     .type = AWSSTS_OPT_##t,                                                                       \
+     .offset = offsetof(struct awssts_settings, f),                                                \
+     d,                                                                                            \
+     .min = (lo),                                                                                  \
+     .max = (hi),                                                                                  \
+     .global_only = (g),                                                                           \
+     .secret = (sec),                                                                              \
+     .state_kept = (keep),                                                                         \
      .doc = (text)},
-#define KEPT true
+#define KEPT     true
 #define NOT_KEPT false
 
 static const struct awssts_option options[] = {
@@ -70,8 +77,8 @@ static awssts_err apply(const struct awssts_option *o, const char *v, const char
     switch (o->type) {
     case AWSSTS_OPT_PATH:
         if (v[0] != '/')
-            return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s %s = '%.60s': must be an absolute path",
-                                    where, o->name, v);
+            return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                    "%s %s = '%.60s': must be an absolute path", where, o->name, v);
         /* fall through */
     case AWSSTS_OPT_STRING:
         if (awssts_text_has_ctl(v, strlen(v)))
@@ -132,7 +139,8 @@ static awssts_err apply_section(const struct awssts_config *cfg, const char *sec
             continue;
         size_t line = awssts_config_line(cfg, section, options[i].name);
         char where[400];
-        snprintf(where, sizeof(where), "%s: line %zu: [%s]", awssts_config_path(cfg), line, section);
+        snprintf(where, sizeof(where), "%s: line %zu: [%s]", awssts_config_path(cfg), line,
+                 section);
         awssts_err rc = apply(&options[i], v, where, s, ei);
         if (rc != AWSSTS_OK)
             return rc;
@@ -155,7 +163,8 @@ static void first_unknown(void *ctx, const char *section, const char *key)
     struct unknown *u = ctx;
     if (u->message[0] == '\0')
         snprintf(u->message, sizeof(u->message), "%s: line %zu: [%s] unknown key '%.60s'",
-                 awssts_config_path(u->cfg), awssts_config_line(u->cfg, section, key), section, key);
+                 awssts_config_path(u->cfg), awssts_config_line(u->cfg, section, key), section,
+                 key);
 }
 
 /*
@@ -164,7 +173,8 @@ static void first_unknown(void *ctx, const char *section, const char *key)
  * A typo anywhere is the configuration's fault, never silently ignored: a
  * misspelled role_arn would log users in without their role.
  */
-awssts_err awssts_settings_check_names(const struct awssts_config *cfg, struct awssts_error_info *ei)
+awssts_err awssts_settings_check_names(const struct awssts_config *cfg,
+                                       struct awssts_error_info *ei)
 {
     const char *known[N_OPTIONS + 1];
     for (size_t i = 0; i < N_OPTIONS; i++)
@@ -176,19 +186,19 @@ awssts_err awssts_settings_check_names(const struct awssts_config *cfg, struct a
         bool global = strcmp(sec, "global") == 0;
         if (!global && !((strncmp(sec, "group:", 6) == 0 && sec[6] != '\0') ||
                          (strncmp(sec, "user:", 5) == 0 && sec[5] != '\0')))
-            return awssts_error_set(ei, AWSSTS_E_CONFIG,
-                                    "%s: line %zu: unknown section [%.60s] (global, group:NAME or user:NAME)",
-                                    path, awssts_config_line(cfg, sec, NULL), sec);
+            return awssts_error_set(
+                ei, AWSSTS_E_CONFIG,
+                "%s: line %zu: unknown section [%.60s] (global, group:NAME or user:NAME)", path,
+                awssts_config_line(cfg, sec, NULL), sec);
         struct unknown u = {.cfg = cfg};
         awssts_config_unknown_keys(cfg, sec, known, first_unknown, &u);
         if (u.message[0] != '\0')
             return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s", u.message);
         for (size_t j = 0; !global && j < N_OPTIONS; j++)
             if (options[j].global_only && awssts_config_get(cfg, sec, options[j].name) != NULL)
-                return awssts_error_set(ei, AWSSTS_E_CONFIG,
-                                        "%s: line %zu: [%s] %s is allowed in [global] only", path,
-                                        awssts_config_line(cfg, sec, options[j].name), sec,
-                                        options[j].name);
+                return awssts_error_set(
+                    ei, AWSSTS_E_CONFIG, "%s: line %zu: [%s] %s is allowed in [global] only", path,
+                    awssts_config_line(cfg, sec, options[j].name), sec, options[j].name);
         /* A proxy's password in a file every user may read would be
          * theirs, whichever section holds it. The file is root's and nobody
          * else may write it (checked on the open file), so its path still
@@ -201,11 +211,12 @@ awssts_err awssts_settings_check_names(const struct awssts_config *cfg, struct a
             (!awssts_uri_without_userinfo(proxy, bare_proxy, sizeof(bare_proxy)) ||
              strcmp(bare_proxy, proxy) != 0) &&
             (stat(path, &cst) != 0 || (cst.st_mode & 0044) != 0))
-            return awssts_error_set(ei, AWSSTS_E_CONFIG,
-                                    "%s: line %zu: [%s] proxy carries a user name and password, but "
-                                    "others may read the file: make it 0600 (awssts finds the "
-                                    "session without it)",
-                                    path, awssts_config_line(cfg, sec, "proxy"), sec);
+            return awssts_error_set(
+                ei, AWSSTS_E_CONFIG,
+                "%s: line %zu: [%s] proxy carries a user name and password, but "
+                "others may read the file: make it 0600 (awssts finds the "
+                "session without it)",
+                path, awssts_config_line(cfg, sec, "proxy"), sec);
     }
     return AWSSTS_OK;
 }
@@ -246,7 +257,8 @@ static awssts_err expand_in_place(char **slot, const char *user, const char *at,
     awssts_error_info_reset(&tei);
     if (awssts_template_expand(*slot, user, out, sizeof(out), &tei) != AWSSTS_OK)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s %s", at, tei.detail);
-    return set_string(slot, out) == AWSSTS_OK ? AWSSTS_OK : awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
+    return set_string(slot, out) == AWSSTS_OK ? AWSSTS_OK
+                                              : awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
 }
 
 /* "FILE: line N: [SECTION]" of the value that option name came from, or
@@ -265,8 +277,9 @@ static const char *origin_of(const char *path, const struct awssts_setting_origi
 
 /* keys = ssm:NAME, imds_endpoint and ssm_endpoint: each a name or URL the
  * login could use, named at its line; the template with this user in it. */
-static awssts_err check_ssm(const struct awssts_settings *s, const char *user, char *at, size_t atlen,
-                            const char *path, const struct awssts_setting_origin *origins,
+static awssts_err check_ssm(const struct awssts_settings *s, const char *user, char *at,
+                            size_t atlen, const char *path,
+                            const struct awssts_setting_origin *origins,
                             struct awssts_error_info *ei)
 {
 #define AT(name) origin_of(path, origins, (name), at, atlen)
@@ -277,20 +290,24 @@ static awssts_err check_ssm(const struct awssts_settings *s, const char *user, c
     /* The uid is not known here: %U as 0 has the shape of every uid. */
     /* With this user in it: a name SSM would refuse for them (a reserved
      * prefix, too long) is the configuration's mistake too, found here. */
-    if (tmpl != NULL && awssts_ssm_name_expand(tmpl, user, 0, name, sizeof(name), &sei) != AWSSTS_OK)
+    if (tmpl != NULL &&
+        awssts_ssm_name_expand(tmpl, user, 0, name, sizeof(name), &sei) != AWSSTS_OK)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s keys: %s", AT("keys"), sei.detail);
     if (s->imds_endpoint != NULL &&
         awssts_imds_endpoint_parse(s->imds_endpoint, base, sizeof(base), &sei) != AWSSTS_OK)
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s imds_endpoint: %s", AT("imds_endpoint"), sei.detail);
-    if (s->ssm_account != NULL && (strlen(s->ssm_account) != 12 ||
-                                   strspn(s->ssm_account, "0123456789") != 12))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s ssm_account must be 12 digits", AT("ssm_account"));
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s imds_endpoint: %s", AT("imds_endpoint"),
+                                sei.detail);
+    if (s->ssm_account != NULL &&
+        (strlen(s->ssm_account) != 12 || strspn(s->ssm_account, "0123456789") != 12))
+        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s ssm_account must be 12 digits",
+                                AT("ssm_account"));
     if (s->ssm_endpoint != NULL) {
         struct awssts_endpoint ep;
-        const struct awssts_endpoint_options eo = {s->region ? s->region : "us-east-1", s->ssm_endpoint,
-                                                   s->fips, s->dualstack};
+        const struct awssts_endpoint_options eo = {s->region ? s->region : "us-east-1",
+                                                   s->ssm_endpoint, s->fips, s->dualstack};
         if (awssts_service_endpoint_resolve("ssm", &eo, &ep, &sei) != AWSSTS_OK)
-            return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s ssm_endpoint: %s", AT("ssm_endpoint"), sei.detail);
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s ssm_endpoint: %s", AT("ssm_endpoint"),
+                                    sei.detail);
     }
     return AWSSTS_OK;
 #undef AT
@@ -298,12 +315,16 @@ static awssts_err check_ssm(const struct awssts_settings *s, const char *user, c
 
 /* Checks on the merged result, so each mistake is named once, at the line
  * that set the value. */
-static awssts_err check_settings(const char *path, const char *user, struct awssts_settings *s,
-                                 const struct awssts_setting_origin *origins,
-                                 struct awssts_error_info *ei)
+/* A value's place in the configuration, for messages: "FILE: line N: [SECTION]". */
+#define AT(name) origin_of(path, origins, (name), at, sizeof(at))
+
+/* The values expanded once for the user (session name, source identity,
+ * tags) and the named roles, as the state keeps them for the renewals. */
+static awssts_err expand_for_user(const char *path, const char *user, struct awssts_settings *s,
+                                  const struct awssts_setting_origin *origins,
+                                  struct awssts_error_info *ei)
 {
     char at[600];
-#define AT(name) origin_of(path, origins, (name), at, sizeof(at))
     awssts_err rc = expand_in_place(&s->role_session_name, user, AT("role_session_name"), ei);
     if (rc != AWSSTS_OK)
         return rc;
@@ -314,16 +335,19 @@ static awssts_err check_settings(const char *path, const char *user, struct awss
     if ((rc = expand_in_place(&s->source_identity, user, AT("source_identity"), ei)) != AWSSTS_OK)
         return rc;
     if (s->source_identity != NULL && !awssts_valid_source_identity(s->source_identity))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG,
-                                "%s source_identity '%.64s' must be 2-64 of letters, digits and +=,.@_- (STS's rule)",
-                                AT("source_identity"), s->source_identity);
+        return awssts_error_set(
+            ei, AWSSTS_E_CONFIG,
+            "%s source_identity '%.64s' must be 2-64 of letters, digits and +=,.@_- (STS's rule)",
+            AT("source_identity"), s->source_identity);
     struct awssts_error_info rei;
     awssts_error_info_reset(&rei);
     /* Expanded once, here: the state keeps them as sent, for the renewals. */
-    if (awssts_session_tags_parse(s->tags, s->transitive_tags, user, &s->tag_list, &rei) != AWSSTS_OK)
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s %s",
-                                AT(strncmp(rei.detail, "transitive_tags", 15) == 0
-                                       ? "transitive_tags" : "tags"), rei.detail);
+    if (awssts_session_tags_parse(s->tags, s->transitive_tags, user, &s->tag_list, &rei) !=
+        AWSSTS_OK)
+        return awssts_error_set(
+            ei, AWSSTS_E_CONFIG, "%s %s",
+            AT(strncmp(rei.detail, "transitive_tags", 15) == 0 ? "transitive_tags" : "tags"),
+            rei.detail);
     free(s->tags);
     free(s->transitive_tags);
     if (awssts_session_tags_format(&s->tag_list, &s->tags, &s->transitive_tags) != AWSSTS_OK)
@@ -331,8 +355,15 @@ static awssts_err check_settings(const char *path, const char *user, struct awss
     awssts_error_info_reset(&rei);
     if (awssts_roles_parse(s->roles, &s->role_list, &rei) != AWSSTS_OK)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s %s", AT("roles"), rei.detail);
-    if ((rc = check_ssm(s, user, at, sizeof(at), path, origins, ei)) != AWSSTS_OK)
-        return rc;
+    return AWSSTS_OK;
+}
+
+/* The region, or the instance's with keys = ssm:, and an endpoint it gives. */
+static awssts_err check_endpoint(const char *path, const char *user,
+                                 const struct awssts_settings *s,
+                                 const struct awssts_setting_origin *origins,
+                                 struct awssts_error_info *ei)
+{
     /* With keys = ssm: and no region, the instance's, known at login. */
     bool region_from_imds = s->region == NULL && awssts_ssm_keys_template(s->keys) != NULL;
     if (s->region == NULL && !region_from_imds)
@@ -342,38 +373,72 @@ static awssts_err check_settings(const char *path, const char *user, struct awss
                                          s->fips, s->dualstack};
     struct awssts_error_info epi;
     awssts_error_info_reset(&epi);
-    if (awssts_endpoint_resolve(&eo, &ep, &epi) != AWSSTS_OK)
+    if (awssts_endpoint_resolve(&eo, &ep, &epi) != AWSSTS_OK) {
+        char at[600];
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: %s",
                                 AT(s->endpoint != NULL ? "endpoint" : "region"), epi.detail);
+    }
+    return AWSSTS_OK;
+}
+
+/* Each value's shape, and the limits that tie two values together. */
+static awssts_err check_shapes(const char *path, const struct awssts_settings *s,
+                               const struct awssts_setting_origin *origins,
+                               struct awssts_error_info *ei)
+{
+    char at[600];
     if (!awssts_valid_profile_name(s->profile))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s profile '%.40s' is not a valid profile name",
-                                AT("profile"), s->profile);
+        return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                "%s profile '%.40s' is not a valid profile name", AT("profile"),
+                                s->profile);
     if (s->mfa_serial != NULL && !awssts_valid_mfa_serial(s->mfa_serial))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s mfa_serial is not an MFA device ARN or serial",
+        return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                "%s mfa_serial is not an MFA device ARN or serial",
                                 AT("mfa_serial"));
     if (s->role_arn != NULL && !awssts_valid_role_arn(s->role_arn))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s role_arn is not arn:aws:iam::ACCOUNT:role/NAME",
+        return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                "%s role_arn is not arn:aws:iam::ACCOUNT:role/NAME",
                                 AT("role_arn"));
     if (!awssts_valid_session_name(s->role_session_name))
         return awssts_error_set(ei, AWSSTS_E_CONFIG,
-                                "%s role_session_name '%.64s' must be 2-64 of letters, digits and +=,.@_- (set it for short user names)",
+                                "%s role_session_name '%.64s' must be 2-64 of letters, digits and "
+                                "+=,.@_- (set it for short user names)",
                                 AT("role_session_name"), s->role_session_name);
     if (s->external_id != NULL && !awssts_valid_external_id(s->external_id))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s external_id must be 2-1224 of letters, digits and +=,.@:/_-",
-                                AT("external_id"));
-    if (s->role_arn != NULL && s->flow == AWSSTS_FLOW_SESSION && s->role_duration > AWSSTS_CHAINED_ROLE_DURATION_MAX)
         return awssts_error_set(ei, AWSSTS_E_CONFIG,
-                                "%s role_duration %ld exceeds %d: STS limits a role assumed with session credentials to 1 hour (use flow = direct for longer)",
-                                AT("role_duration"), s->role_duration, AWSSTS_CHAINED_ROLE_DURATION_MAX);
+                                "%s external_id must be 2-1224 of letters, digits and +=,.@:/_-",
+                                AT("external_id"));
+    if (s->role_arn != NULL && s->flow == AWSSTS_FLOW_SESSION &&
+        s->role_duration > AWSSTS_CHAINED_ROLE_DURATION_MAX)
+        return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                "%s role_duration %ld exceeds %d: STS limits a role assumed with "
+                                "session credentials to 1 hour (use flow = direct for longer)",
+                                AT("role_duration"), s->role_duration,
+                                AWSSTS_CHAINED_ROLE_DURATION_MAX);
     if (s->connect_timeout > s->timeout)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s connect_timeout exceeds timeout",
                                 AT("connect_timeout"));
     if (s->keys != NULL && strcmp(s->keys, "home") != 0 && s->keys[0] != '/' &&
         awssts_ssm_keys_template(s->keys) == NULL)
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "%s keys must be 'home', an absolute path or ssm:NAME",
-                                AT("keys"));
-#undef AT
+        return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                "%s keys must be 'home', an absolute path or ssm:NAME", AT("keys"));
     return AWSSTS_OK;
+}
+
+#undef AT
+
+static awssts_err check_settings(const char *path, const char *user, struct awssts_settings *s,
+                                 const struct awssts_setting_origin *origins,
+                                 struct awssts_error_info *ei)
+{
+    awssts_err rc = expand_for_user(path, user, s, origins, ei);
+    if (rc == AWSSTS_OK) {
+        char at[600];
+        rc = check_ssm(s, user, at, sizeof(at), path, origins, ei);
+    }
+    if (rc == AWSSTS_OK)
+        rc = check_endpoint(path, user, s, origins, ei);
+    return rc == AWSSTS_OK ? check_shapes(path, s, origins, ei) : rc;
 }
 
 /* whole: the checks of the merged result too (check_settings). */

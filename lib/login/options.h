@@ -27,30 +27,30 @@ struct awssts_settings {
     char *endpoint;
     bool fips;
     bool dualstack;
-    char *keys;            /* path of the root keys file, "home", or "ssm:NAME" */
-    char *imds_endpoint;   /* keys = ssm:; NULL: http://169.254.169.254 */
-    char *ssm_endpoint;    /* keys = ssm:; NULL: SSM's regional endpoint */
-    char *ssm_account;     /* keys = ssm:; the store's account, NULL: not checked */
+    char *keys;          /* path of the root keys file, "home", or "ssm:NAME" */
+    char *imds_endpoint; /* keys = ssm:; NULL: http://169.254.169.254 */
+    char *ssm_endpoint;  /* keys = ssm:; NULL: SSM's regional endpoint */
+    char *ssm_account;   /* keys = ssm:; the store's account, NULL: not checked */
     char *profile;
     char *mfa_serial;
     char *role_arn;
     enum awssts_flow flow;
-    long duration;         /* GetSessionToken */
+    long duration; /* GetSessionToken */
     long role_duration;
-    char *role_session_name; /* expanded (%u, %h) */
-    char *source_identity;   /* expanded; NULL: none sent */
-    char *tags;              /* KEY=VALUE ..., expanded once checked */
-    char *transitive_tags;   /* KEY ..., "all" made the list once checked */
+    char *role_session_name;             /* expanded (%u, %h) */
+    char *source_identity;               /* expanded; NULL: none sent */
+    char *tags;                          /* KEY=VALUE ..., expanded once checked */
+    char *transitive_tags;               /* KEY ..., "all" made the list once checked */
     struct awssts_session_tags tag_list; /* tags, parsed */
-    char *roles;             /* NAME=ARN ..., as written */
-    struct awssts_roles role_list; /* roles, parsed */
+    char *roles;                         /* NAME=ARN ..., as written */
+    struct awssts_roles role_list;       /* roles, parsed */
     char *external_id;
-    char *runtime_dir;     /* pattern with %U and %u, NULL: the default search */
+    char *runtime_dir; /* pattern with %U and %u, NULL: the default search */
     char *staging_dir;
     bool on_error_allow;
     bool require;
-    long connect_timeout;  /* seconds */
-    long timeout;          /* seconds */
+    long connect_timeout; /* seconds */
+    long timeout;         /* seconds */
     char *ca_file;
     char *ca_path;
     char *proxy;
@@ -58,12 +58,12 @@ struct awssts_settings {
     bool export_region;
     bool export_endpoint;
     enum awssts_log_format log_format;
-    bool user_section;     /* a [user:] or [group:] section matched */
+    bool user_section; /* a [user:] or [group:] section matched */
 };
 
 enum awssts_option_type {
     AWSSTS_OPT_STRING,
-    AWSSTS_OPT_PATH,     /* an absolute path */
+    AWSSTS_OPT_PATH, /* an absolute path */
     AWSSTS_OPT_BOOL,
     AWSSTS_OPT_LONG,
     AWSSTS_OPT_FLOW,
@@ -73,15 +73,15 @@ enum awssts_option_type {
 
 struct awssts_option {
     const char *name;
-    const char *value;       /* the default, as it would be written in the file; NULL: none */
-    const char *shown;       /* the docs' default: value as code, else the row's words */
-    const char *doc;         /* one line for docs/pam_aws_sts.md and pam_aws_sts.conf(5) */
-    size_t offset;           /* in struct awssts_settings */
-    long min, max;           /* AWSSTS_OPT_LONG */
+    const char *value; /* the default, as it would be written in the file; NULL: none */
+    const char *shown; /* the docs' default: value as code, else the row's words */
+    const char *doc;   /* one line for docs/pam_aws_sts.md and pam_aws_sts.conf(5) */
+    size_t offset;     /* in struct awssts_settings */
+    long min, max;     /* AWSSTS_OPT_LONG */
     enum awssts_option_type type;
-    bool global_only;        /* not in [group:] and [user:] sections */
-    bool secret;             /* may hold a password: zeroed when freed */
-    bool state_kept;         /* the renewal state keeps it, under the option's name */
+    bool global_only; /* not in [group:] and [user:] sections */
+    bool secret;      /* may hold a password: zeroed when freed */
+    bool state_kept;  /* the renewal state keeps it, under the option's name */
 };
 
 /* The table, in the order the documentation lists it. */
@@ -104,8 +104,7 @@ awssts_err awssts_settings_load(const char *path, const char *user, gid_t gid,
  * endpoint, SSM, tags, roles, expansions). What the login itself used
  * comes from its state, which the state reader checks. */
 awssts_err awssts_settings_load_session(const char *path, const char *user, gid_t gid,
-                                        struct awssts_settings *s,
-                                        struct awssts_error_info *ei);
+                                        struct awssts_settings *s, struct awssts_error_info *ei);
 
 /* Where a value came from: its section and line; line 0: the table's default. */
 struct awssts_setting_origin {

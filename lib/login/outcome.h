@@ -41,12 +41,13 @@ enum awssts_outcome_result {
 };
 
 struct awssts_outcome_def {
-    const char *label;         /* as logged: outcome=LABEL; NULL: no outcome= line */
-    const char *allowed_label; /* instead, when on_error = allow let the login go on; NULL: the same */
+    const char *label; /* as logged: outcome=LABEL; NULL: no outcome= line */
+    const char
+        *allowed_label; /* instead, when on_error = allow let the login go on; NULL: the same */
     enum awssts_outcome_result result;
-    bool soft;                 /* on_error = allow makes it AWSSTS_RESULT_IGNORE */
-    int level;                 /* syslog priority */
-    const char *message;       /* to the user, through the conversation; NULL: none */
+    bool soft;                   /* on_error = allow makes it AWSSTS_RESULT_IGNORE */
+    int level;                   /* syslog priority */
+    const char *message;         /* to the user, through the conversation; NULL: none */
     const char *allowed_message; /* instead, when on_error = allow let the login go on */
 };
 

@@ -16,8 +16,8 @@
 
 struct awssts_preflight {
     enum awssts_runtime_source source;
-    char runtime_dir[4096];    /* empty with AWSSTS_RUNTIME_AT_SESSION */
-    bool live_sessions;        /* the user has open sessions */
+    char runtime_dir[4096]; /* empty with AWSSTS_RUNTIME_AT_SESSION */
+    bool live_sessions;     /* the user has open sessions */
 };
 
 /* The staging directory, then the runtime directory the login would use.

@@ -55,7 +55,8 @@ static awssts_err open_registry(uid_t uid, bool create, int *fd, struct awssts_e
     struct stat st;
     if (fstat(top, &st) != 0 || st.st_uid != 0 || (st.st_mode & 0077) != 0) {
         close(top);
-        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, AWSSTS_REGISTRY_DIR ": must be root's, mode 0700");
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                                AWSSTS_REGISTRY_DIR ": must be root's, mode 0700");
     }
     char name[24];
     snprintf(name, sizeof(name), "%u", (unsigned)uid);
@@ -74,14 +75,14 @@ static awssts_err open_registry(uid_t uid, bool create, int *fd, struct awssts_e
     if (fstat(*fd, &st) != 0 || st.st_uid != 0 || (st.st_mode & 0077) != 0) {
         close(*fd);
         *fd = -1;
-        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, AWSSTS_REGISTRY_DIR "/%s: must be root's, mode 0700",
-                                name);
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                                AWSSTS_REGISTRY_DIR "/%s: must be root's, mode 0700", name);
     }
     return AWSSTS_OK;
 }
 
 awssts_err awssts_registry_lock(uid_t uid, bool create, long wait_ms, struct awssts_registry *r,
-                             struct awssts_error_info *ei)
+                                struct awssts_error_info *ei)
 {
     r->fd = -1;
     r->uid = uid;
@@ -107,7 +108,8 @@ awssts_err awssts_registry_lock(uid_t uid, bool create, long wait_ms, struct aws
         }
         close(fd);
     }
-    return awssts_error_set(ei, AWSSTS_E_FILE_IO, "the user's session registry was removed repeatedly");
+    return awssts_error_set(ei, AWSSTS_E_FILE_IO,
+                            "the user's session registry was removed repeatedly");
 }
 
 awssts_err awssts_registry_look(uid_t uid, struct awssts_registry *r, struct awssts_error_info *ei)
@@ -162,14 +164,16 @@ static awssts_err each_entry(int dfd, bool (*fn)(int dfd, const char *name, void
 {
     int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* an offset of its own */
     if (fd < 0)
-        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "read the session registry: %s", strerror(errno));
+        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "read the session registry: %s",
+                                strerror(errno));
     _Alignas(struct dirent64) char buf[1024];
     awssts_err rc = AWSSTS_OK;
     bool more = true;
     while (more) {
         ssize_t n = getdents64(fd, buf, sizeof(buf));
         if (n < 0)
-            rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "read the session registry: %s", strerror(errno));
+            rc = awssts_error_set(ei, AWSSTS_E_FILE_IO, "read the session registry: %s",
+                                  strerror(errno));
         if (n <= 0)
             break;
         for (ssize_t off = 0; off < n && more;) {
@@ -242,7 +246,7 @@ awssts_err awssts_registry_holders(uid_t uid, struct awssts_holder *out, size_t 
 }
 
 awssts_err awssts_registry_directory(const struct awssts_registry *r, char *dir, size_t len,
-                                  struct awssts_error_info *ei)
+                                     struct awssts_error_info *ei)
 {
     char *text = NULL;
     struct awssts_file_policy pol = {.owner = 0, .forbidden = 0077};
@@ -259,7 +263,7 @@ awssts_err awssts_registry_directory(const struct awssts_registry *r, char *dir,
 }
 
 awssts_err awssts_registry_live(const struct awssts_registry *r, bool *live, char *dir, size_t len,
-                             struct awssts_error_info *ei)
+                                struct awssts_error_info *ei)
 {
     awssts_err rc = any_alive(r->fd, r->locked, live, ei);
     if (rc == AWSSTS_OK && *live && dir != NULL)
@@ -268,14 +272,14 @@ awssts_err awssts_registry_live(const struct awssts_registry *r, bool *live, cha
 }
 
 awssts_err awssts_registry_add(const struct awssts_registry *r, const char *id, const char *dir,
-                            struct awssts_error_info *ei)
+                               struct awssts_error_info *ei)
 {
     if (!awssts_id_valid(id) || !r->locked)
         return awssts_error_set(ei, AWSSTS_E_INTERNAL, "bad session id or registry not locked");
     unsigned long long start = awssts_process_start_time(getpid());
     if (start == 0)
-        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "/proc/%ld/stat unreadable (is /proc mounted?)",
-                                (long)getpid());
+        return awssts_error_set(ei, AWSSTS_E_FILE_IO,
+                                "/proc/%ld/stat unreadable (is /proc mounted?)", (long)getpid());
     char entry[64], where[4200];
     int n = snprintf(entry, sizeof(entry), "%ld %llu\n", (long)getpid(), start);
     int m = snprintf(where, sizeof(where), "%s\n", dir);
@@ -288,7 +292,7 @@ awssts_err awssts_registry_add(const struct awssts_registry *r, const char *id, 
 }
 
 awssts_err awssts_registry_remove(const struct awssts_registry *r, const char *id, bool *last,
-                               struct awssts_error_info *ei)
+                                  struct awssts_error_info *ei)
 {
     *last = false;
     if (!awssts_id_valid(id) || !r->locked)

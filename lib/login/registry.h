@@ -33,7 +33,7 @@ struct awssts_registry {
  * the user is authenticated: whoever runs auth (su: any local user) may
  * stop it, and would hold the lock the user's logins and logouts need. */
 awssts_err awssts_registry_lock(uid_t uid, bool create, long wait_ms, struct awssts_registry *r,
-                             struct awssts_error_info *ei);
+                                struct awssts_error_info *ei);
 void awssts_registry_unlock(struct awssts_registry *r);
 
 /* Open the user's registry without its lock, to read only (the check
@@ -45,20 +45,20 @@ awssts_err awssts_registry_look(uid_t uid, struct awssts_registry *r, struct aws
 /* Drop the entries of sessions that are gone; *live tells whether one is
  * still running, and then dir (when not NULL) is where they keep their files. */
 awssts_err awssts_registry_live(const struct awssts_registry *r, bool *live, char *dir, size_t len,
-                             struct awssts_error_info *ei);
+                                struct awssts_error_info *ei);
 
 /* Where the user's files were put last (also when no session is live), or
  * AWSSTS_E_NOT_FOUND. */
 awssts_err awssts_registry_directory(const struct awssts_registry *r, char *dir, size_t len,
-                                  struct awssts_error_info *ei);
+                                     struct awssts_error_info *ei);
 
 /* Record session id (32 hex digits) of this process, its files in dir. */
 awssts_err awssts_registry_add(const struct awssts_registry *r, const char *id, const char *dir,
-                            struct awssts_error_info *ei);
+                               struct awssts_error_info *ei);
 
 /* Remove session id; *last when no other session of the user still runs. */
 awssts_err awssts_registry_remove(const struct awssts_registry *r, const char *id, bool *last,
-                               struct awssts_error_info *ei);
+                                  struct awssts_error_info *ei);
 
 /* A live session of the user: the process that opened it. */
 struct awssts_holder {

@@ -89,8 +89,8 @@ awssts_err awssts_runtime_choose(const struct awssts_settings *s, const struct p
 static bool is_default_own(const struct passwd *pw, const char *path)
 {
     char own[4096];
-    return awssts_expand_path(AWSSTS_OWN_RUNTIME_DIR, pw->pw_uid, pw->pw_name, own, sizeof(own), NULL) ==
-               AWSSTS_OK &&
+    return awssts_expand_path(AWSSTS_OWN_RUNTIME_DIR, pw->pw_uid, pw->pw_name, own, sizeof(own),
+                              NULL) == AWSSTS_OK &&
            strcmp(own, path) == 0;
 }
 
@@ -130,7 +130,8 @@ static awssts_err check_dir(int fd, const char *path, const struct passwd *pw,
 
 static awssts_err check_room(int fd, const char *path, struct awssts_error_info *ei)
 {
-    awssts_err rc = awssts_dir_check_room(fd, AWSSTS_RUNTIME_MIN_FREE_BYTES, AWSSTS_RUNTIME_MIN_FREE_INODES, ei);
+    awssts_err rc = awssts_dir_check_room(fd, AWSSTS_RUNTIME_MIN_FREE_BYTES,
+                                          AWSSTS_RUNTIME_MIN_FREE_INODES, ei);
     if (rc != AWSSTS_OK)
         awssts_error_prefix(ei, path);
     return rc;
@@ -154,8 +155,8 @@ static awssts_err open_errno(int e, const char *path, struct awssts_error_info *
     if (e == ENOENT)
         return awssts_error_set(ei, AWSSTS_E_NOT_FOUND, "%s: does not exist", path);
     if (e == ELOOP || e == ENOTDIR)
-        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s: is a symbolic link or not a directory",
-                                path);
+        return awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                                "%s: is a symbolic link or not a directory", path);
     return awssts_error_set(ei, AWSSTS_E_FILE_IO, "%s: %s", path, strerror(e));
 }
 
@@ -178,8 +179,8 @@ static awssts_err mount_own_tmpfs(int fd, const struct passwd *pw, const char *p
              (unsigned)pw->pw_uid, (unsigned)pw->pw_gid, AWSSTS_OWN_TMPFS_BYTES,
              AWSSTS_OWN_TMPFS_INODES);
     if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) != 0)
-        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "mount a tmpfs for %s on %s: %s",
-                                pw->pw_name, path, strerror(errno));
+        return awssts_error_set(ei, AWSSTS_E_FILE_IO, "mount a tmpfs for %s on %s: %s", pw->pw_name,
+                                path, strerror(errno));
     return AWSSTS_OK;
 }
 
@@ -222,7 +223,8 @@ static awssts_err fill_mount_point(int pfd, const char *leaf, const struct passw
                                    const char *path, bool made, int *fd,
                                    struct awssts_error_info *ei)
 {
-    awssts_err rc = made ? AWSSTS_E_NOT_FOUND : awssts_runtime_share(pw, path, pfd, leaf, false, ei);
+    awssts_err rc =
+        made ? AWSSTS_E_NOT_FOUND : awssts_runtime_share(pw, path, pfd, leaf, false, ei);
     if (rc == AWSSTS_E_NOT_FOUND)
         rc = mount_own_tmpfs(*fd, pw, path, ei);
     close(*fd);
@@ -294,7 +296,8 @@ static awssts_err check_own_parent_to_make(const char *path, struct awssts_error
         return rc;
     struct stat st;
     if (fstat(fd, &st) != 0 || st.st_uid != 0 || (st.st_mode & 0022) != 0)
-        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s would be made in %s, which must be root's and closed to others",
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                              "%s would be made in %s, which must be root's and closed to others",
                               path, at);
     else if ((rc = awssts_dir_check_memory_fs(fd, ei)) != AWSSTS_OK)
         awssts_error_prefix(ei, at);
@@ -306,7 +309,7 @@ static awssts_err check_own_parent_to_make(const char *path, struct awssts_error
 }
 
 awssts_err awssts_runtime_check(const struct awssts_settings *s, const struct passwd *pw,
-                             const char *path, struct awssts_error_info *ei)
+                                const char *path, struct awssts_error_info *ei)
 {
     (void)s;
     int pfd = -1;
@@ -327,11 +330,13 @@ awssts_err awssts_runtime_check(const struct awssts_settings *s, const struct pa
         /* Where the module mounts the user's tmpfs: shared from a live
          * session's namespace, or refused here; else mounted afresh. */
         bool to_mount = fstat(fd, &st) == 0 && is_bare_mount_point(&st, &pst);
-        if (to_mount && (rc = awssts_runtime_share(pw, path, pfd, leaf, true, ei)) == AWSSTS_E_NOT_FOUND)
-            rc = can_mount() ? AWSSTS_OK
-                             : awssts_error_set(ei, AWSSTS_E_FILE_IO,
-                                                "%s: cannot mount the user's tmpfs here (no CAP_SYS_ADMIN)",
-                                                path);
+        if (to_mount &&
+            (rc = awssts_runtime_share(pw, path, pfd, leaf, true, ei)) == AWSSTS_E_NOT_FOUND)
+            rc = can_mount()
+                     ? AWSSTS_OK
+                     : awssts_error_set(ei, AWSSTS_E_FILE_IO,
+                                        "%s: cannot mount the user's tmpfs here (no CAP_SYS_ADMIN)",
+                                        path);
         else if (!to_mount && (rc = check_dir(fd, path, pw, ei)) == AWSSTS_OK)
             rc = check_room(fd, path, ei);
         close(fd);
@@ -425,7 +430,8 @@ awssts_err awssts_runtime_release(const struct awssts_settings *s, const struct 
         urc = awssts_as_user_leave(as_user, urc, NULL);
     }
     if (urc != AWSSTS_OK && rc == AWSSTS_OK)
-        rc = awssts_error_set(ei, urc, "%s: the files could not be removed with the user's rights", path);
+        rc = awssts_error_set(ei, urc, "%s: the files could not be removed with the user's rights",
+                              path);
     close(fd);
     if (own_tmpfs) {
         awssts_err mrc = unmount_all(pfd, &pst, leaf, path, ei);

@@ -21,7 +21,7 @@
 #include "login/registry.h"
 
 /* What a login's files need, with room to spare: checked before STS. */
-#define AWSSTS_RUNTIME_MIN_FREE_BYTES (64L * 1024L)
+#define AWSSTS_RUNTIME_MIN_FREE_BYTES  (64L * 1024L)
 #define AWSSTS_RUNTIME_MIN_FREE_INODES 16L
 
 /* Where the user's files would go, and why. */
@@ -68,7 +68,7 @@ void awssts_runtime_close(struct awssts_runtime *rt);
 /* Room for the files in the directory at path, or in the directory it
  * would be made in: the checks of awssts_runtime_open, made before STS. */
 awssts_err awssts_runtime_check(const struct awssts_settings *s, const struct passwd *pw,
-                             const char *path, struct awssts_error_info *ei);
+                                const char *path, struct awssts_error_info *ei);
 
 /* After the user's last session: remove the files, and the directory where
  * the module made it (unmounting the user's tmpfs). A missing directory

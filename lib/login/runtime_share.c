@@ -25,7 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define SHARE_HOLDERS 8         /* live sessions tried, at most */
+#define SHARE_HOLDERS       8    /* live sessions tried, at most */
 #define SHARE_CHILD_WAIT_MS 5000 /* a child that joins a namespace and clones one mount */
 
 /* Process pid runs as root: real, effective, saved and filesystem uid 0
@@ -149,8 +149,8 @@ static int receive_fd(int sock)
         char buf[CMSG_SPACE(sizeof(int))];
         struct cmsghdr align;
     } u;
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                         .msg_controllen = sizeof(u.buf)};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
     if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
         return -1;
     struct cmsghdr *c = CMSG_FIRSTHDR(&msg);

@@ -9,11 +9,11 @@
 /* Each option the state keeps, by its row (files/option_rows.h): the flow
  * is the state's flow_direct, every other value is the same type. */
 #define COPY_STRING(to, from) (to) = (from)
-#define COPY_PATH(to, from) (to) = (from)
-#define COPY_BOOL(to, from) (to) = (from)
-#define COPY_LONG(to, from) (to) = (from)
-#define COPY_FLOW(to, from) (to) = (from) == AWSSTS_FLOW_DIRECT
-#define COPY_KEPT(t, f, sf) COPY_##t(st->sf, s->f);
+#define COPY_PATH(to, from)   (to) = (from)
+#define COPY_BOOL(to, from)   (to) = (from)
+#define COPY_LONG(to, from)   (to) = (from)
+#define COPY_FLOW(to, from)   (to) = (from) == AWSSTS_FLOW_DIRECT
+#define COPY_KEPT(t, f, sf)   COPY_##t(st->sf, s->f);
 #define COPY_NOT_KEPT(t, f, sf)
 #define AWSSTS_OPTION(n, t, f, d, lo, hi, g, sec, keep, sf, text) COPY_##keep(t, f, sf)
 

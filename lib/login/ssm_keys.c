@@ -15,7 +15,9 @@ static awssts_err ssm_endpoint(const struct ssm_keys_request *r, const char *reg
                                struct awssts_endpoint *ep, struct awssts_error_info *ei)
 {
     const struct awssts_endpoint_options eo = {
-        .region = region, .override = r->ssm_endpoint, .fips = r->fips,
+        .region = region,
+        .override = r->ssm_endpoint,
+        .fips = r->fips,
         .dualstack = r->dualstack,
     };
     awssts_err rc = awssts_service_endpoint_resolve("ssm", &eo, ep, ei);
@@ -49,8 +51,8 @@ awssts_err awssts_ssm_user_keys(struct transport *t, const struct ssm_keys_reque
     if (t == NULL || r == NULL)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "SSM keys: nothing to read");
     char name[AWSSTS_SSM_NAME_MAX + 1];
-    awssts_err rc = awssts_ssm_name_expand(r->name_template, r->user, r->uid, name,
-                                           sizeof(name), ei);
+    awssts_err rc =
+        awssts_ssm_name_expand(r->name_template, r->user, r->uid, name, sizeof(name), ei);
     if (rc != AWSSTS_OK)
         return rc;
     /* A configured region and endpoint are checked before any request. */

@@ -33,7 +33,7 @@ struct ssm_keys_request {
     const char *ssm_endpoint;  /* https://host[:port] override (VPC endpoint); NULL: regional */
     bool fips;
     bool dualstack;
-    const char *account;       /* ssm_account: the parameter's ARN must be in it; NULL: any */
+    const char *account; /* ssm_account: the parameter's ARN must be in it; NULL: any */
 };
 
 /*

@@ -8,9 +8,12 @@
 #include <string.h>
 
 static const char *const members[] = {
-    "aws_access_key_id", "aws_secret_access_key",
-    "aws_mfa_device", "mfa_serial",  /* aws-mfa's name, the AWS CLI's */
-    "assume_role", "role_arn",
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_mfa_device",
+    "mfa_serial", /* aws-mfa's name, the AWS CLI's */
+    "assume_role",
+    "role_arn",
     NULL,
 };
 
@@ -39,8 +42,8 @@ static awssts_err optional(const struct awssts_json *d, const char *name, const 
 }
 
 /* One of two names for the same thing; both is ambiguous. */
-static awssts_err one_of(const struct awssts_json *d, const char *a, const char *b,
-                         const char **v, struct awssts_error_info *ei)
+static awssts_err one_of(const struct awssts_json *d, const char *a, const char *b, const char **v,
+                         struct awssts_error_info *ei)
 {
     const char *va = NULL, *vb = NULL;
     awssts_err rc = optional(d, a, &va, ei);

@@ -48,12 +48,14 @@ awssts_err awssts_staging_check(const struct awssts_settings *s, struct awssts_e
         if ((rc = awssts_staging_open(s, &dfd, ei)) != AWSSTS_OK)
             return rc;
     } else if (fstat(dfd, &st) != 0 || st.st_uid != 0 || (st.st_mode & 0022) != 0) {
-        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE, "%s would be made in %s, which must be root's and closed to others",
+        rc = awssts_error_set(ei, AWSSTS_E_FILE_UNSAFE,
+                              "%s would be made in %s, which must be root's and closed to others",
                               s->staging_dir, at);
     } else if ((rc = awssts_dir_check_memory_fs(dfd, ei)) != AWSSTS_OK) {
         awssts_error_prefix(ei, at);
     }
-    if (rc == AWSSTS_OK && (rc = awssts_dir_check_room(dfd, AWSSTS_STAGING_MIN_FREE, 4, ei)) != AWSSTS_OK)
+    if (rc == AWSSTS_OK &&
+        (rc = awssts_dir_check_room(dfd, AWSSTS_STAGING_MIN_FREE, 4, ei)) != AWSSTS_OK)
         awssts_error_prefix(ei, at);
     close(dfd);
     return rc;

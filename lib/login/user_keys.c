@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static const char *either(const char *a, const char *b)
 {
     return a != NULL ? a : b;

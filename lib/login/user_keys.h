@@ -15,7 +15,6 @@
 #include "awssts/error.h"
 #include "login/options.h"
 
-
 /*
  * AWSSTS_E_NO_KEYS: the user has none (no keys configured, no [USER]
  * section; with keys = home, no ~/.aws/credentials or no section in it).

@@ -43,13 +43,15 @@ static awssts_err add(struct awssts_roles *r, const char *word, size_t len,
     const char *eq = memchr(word, '=', len);
     size_t nlen = eq != NULL ? (size_t)(eq - word) : 0;
     if (eq == NULL || nlen == 0 || nlen > AWSSTS_ROLE_NAME_MAX)
-        return awssts_error_set(ei, AWSSTS_E_CONFIG,
-                                "roles: '%.*s' is not NAME=ARN (NAME 1-32 of letters, digits, _ . -)",
-                                (int)(len < 80 ? len : 80), word);
+        return awssts_error_set(
+            ei, AWSSTS_E_CONFIG,
+            "roles: '%.*s' is not NAME=ARN (NAME 1-32 of letters, digits, _ . -)",
+            (int)(len < 80 ? len : 80), word);
     struct awssts_role one = {0};
     memcpy(one.name, word, nlen);
     if (!awssts_role_name_valid(one.name))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "roles: '%s' is not a role name (letters, digits, _ . -)",
+        return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                "roles: '%s' is not a role name (letters, digits, _ . -)",
                                 one.name);
     if (awssts_roles_find(r, one.name) != NULL)
         return awssts_error_set(ei, AWSSTS_E_CONFIG, "roles: '%s' is named twice", one.name);

@@ -14,7 +14,7 @@
 
 #include "awssts/error.h"
 
-#define AWSSTS_ROLES_MAX 32
+#define AWSSTS_ROLES_MAX     32
 #define AWSSTS_ROLE_NAME_MAX 32
 
 struct awssts_role {

@@ -52,7 +52,8 @@ static awssts_err add_tag(struct awssts_session_tags *t, const char *word, size_
     size_t klen = (size_t)(eq - word);
     char pattern[4 * AWSSTS_TAG_VALUE_MAX], value[4 * AWSSTS_TAG_VALUE_MAX];
     if (len - klen - 1 >= sizeof(pattern))
-        return awssts_error_set(ei, AWSSTS_E_CONFIG, "tags: %.*s's value is longer than %d characters",
+        return awssts_error_set(ei, AWSSTS_E_CONFIG,
+                                "tags: %.*s's value is longer than %d characters",
                                 (int)(klen < 80 ? klen : 80), word, AWSSTS_TAG_VALUE_MAX);
     memcpy(pattern, eq + 1, len - klen - 1);
     pattern[len - klen - 1] = '\0';
@@ -95,8 +96,7 @@ static awssts_err add_transitive(struct awssts_session_tags *t, const char *key,
 }
 
 awssts_err awssts_session_tags_parse(const char *tags, const char *transitive, const char *user,
-                                     struct awssts_session_tags *out,
-                                     struct awssts_error_info *ei)
+                                     struct awssts_session_tags *out, struct awssts_error_info *ei)
 {
     memset(out, 0, sizeof(*out));
     awssts_err rc = AWSSTS_OK;
@@ -105,7 +105,8 @@ awssts_err awssts_session_tags_parse(const char *tags, const char *transitive, c
         rc = add_tag(out, p, n, user, ei);
     p = transitive != NULL ? transitive : "";
     size_t n = next_word(&p);
-    if (rc == AWSSTS_OK && n == 3 && strncasecmp(p, "all", 3) == 0 && next_word(&(const char *){p + 3}) == 0) {
+    if (rc == AWSSTS_OK && n == 3 && strncasecmp(p, "all", 3) == 0 &&
+        next_word(&(const char *){p + 3}) == 0) {
         for (size_t i = 0; rc == AWSSTS_OK && i < out->n_tags; i++)
             rc = add_transitive(out, out->tags[i].key, strlen(out->tags[i].key), ei);
     } else {
@@ -118,7 +119,8 @@ awssts_err awssts_session_tags_parse(const char *tags, const char *transitive, c
         if (awssts_session_tags_check(out->tags, out->n_tags, (const char *const *)out->transitive,
                                       out->n_transitive, &cei) != AWSSTS_OK)
             rc = awssts_error_set(ei, AWSSTS_E_CONFIG, "%s: %s",
-                                  strncmp(cei.detail, "transitive", 10) == 0 ? "transitive_tags" : "tags",
+                                  strncmp(cei.detail, "transitive", 10) == 0 ? "transitive_tags"
+                                                                             : "tags",
                                   cei.detail);
     }
     if (rc != AWSSTS_OK)

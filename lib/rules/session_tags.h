@@ -14,9 +14,9 @@
 #include "awssts/sts.h"
 
 struct awssts_session_tags {
-    struct awssts_tag *tags;   /* owned keys and values */
+    struct awssts_tag *tags; /* owned keys and values */
     size_t n_tags;
-    char **transitive;         /* owned; keys of tags, as the tags spell them */
+    char **transitive; /* owned; keys of tags, as the tags spell them */
     size_t n_transitive;
 };
 
@@ -27,8 +27,7 @@ struct awssts_session_tags {
  * (in any case), or NULL/empty for none. AWSSTS_E_CONFIG with the reason.
  */
 awssts_err awssts_session_tags_parse(const char *tags, const char *transitive, const char *user,
-                                     struct awssts_session_tags *out,
-                                     struct awssts_error_info *ei);
+                                     struct awssts_session_tags *out, struct awssts_error_info *ei);
 
 /* As the state keeps them: "KEY=VALUE ..." and "KEY ..." (NULL when none). */
 awssts_err awssts_session_tags_format(const struct awssts_session_tags *t, char **tags,

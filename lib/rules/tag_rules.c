@@ -59,8 +59,8 @@ awssts_err awssts_session_tags_check(const struct awssts_tag *tags, size_t n_tag
                                 req->n_transitive_tag_keys);
     if (req->n_tags > AWSSTS_MAX_SESSION_TAGS)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                "%zu session tags, STS takes at most %d",
-                                req->n_tags, AWSSTS_MAX_SESSION_TAGS);
+                                "%zu session tags, STS takes at most %d", req->n_tags,
+                                AWSSTS_MAX_SESSION_TAGS);
     if (req->n_transitive_tag_keys > AWSSTS_MAX_SESSION_TAGS)
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                 "%zu transitive tag keys, STS takes at most %d",
@@ -68,15 +68,15 @@ awssts_err awssts_session_tags_check(const struct awssts_tag *tags, size_t n_tag
     for (size_t i = 0; i < req->n_tags; i++) {
         const struct awssts_tag *t = &req->tags[i];
         if (t->key == NULL)
-            return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                    "session tag %zu has no key", i + 1);
+            return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "session tag %zu has no key",
+                                    i + 1);
         if (!awssts_valid_tag_key(t->key))
-            return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "session tag %zu has %s",
-                                    i + 1, key_problem(t->key));
+            return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "session tag %zu has %s", i + 1,
+                                    key_problem(t->key));
         if (t->value == NULL)
-            return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                    "session tag %zu (key \"%s\") has no value (\"\" for an empty one)",
-                                    i + 1, t->key);
+            return awssts_error_set(
+                ei, AWSSTS_E_INVALID_ARGUMENT,
+                "session tag %zu (key \"%s\") has no value (\"\" for an empty one)", i + 1, t->key);
         if (!awssts_valid_tag_value(t->value))
             return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                     "session tag %zu (key \"%s\") has a value %s", i + 1, t->key,
@@ -94,16 +94,16 @@ awssts_err awssts_session_tags_check(const struct awssts_tag *tags, size_t n_tag
     for (size_t i = 0; i < req->n_transitive_tag_keys; i++) {
         const char *k = req->transitive_tag_keys[i];
         if (k == NULL || !awssts_valid_tag_key(k))
-            return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
-                                    "transitive tag key %zu has %s", i + 1,
-                                    k == NULL ? "no text" : key_problem(k));
+            return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "transitive tag key %zu has %s",
+                                    i + 1, k == NULL ? "no text" : key_problem(k));
         bool found = false;
         for (size_t j = 0; j < req->n_tags && !found; j++)
             found = same_key(req->tags[j].key, k);
         if (!found)
             return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT,
                                     "transitive tag key %zu (\"%s\") is not the key of a session "
-                                    "tag of the request", i + 1, k);
+                                    "tag of the request",
+                                    i + 1, k);
     }
     return AWSSTS_OK;
 }

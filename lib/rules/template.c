@@ -38,7 +38,8 @@ awssts_err awssts_template_expand(const char *pattern, const char *user, char *o
             p++;
         }
         if (o + n >= len)
-            return awssts_error_set(ei, AWSSTS_E_CONFIG, "'%.60s': too long once expanded", pattern);
+            return awssts_error_set(ei, AWSSTS_E_CONFIG, "'%.60s': too long once expanded",
+                                    pattern);
         memcpy(out + o, add, n);
         o += n;
     }

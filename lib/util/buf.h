@@ -6,11 +6,11 @@
 #include <stddef.h>
 
 struct awssts_buf {
-    char *data;    /* always NUL-terminated when non-NULL */
+    char *data; /* always NUL-terminated when non-NULL */
     size_t len;
     size_t cap;
-    size_t limit;  /* 0: no limit; else appends past it fail */
-    bool failed;   /* sticky: an append ran out of memory or past the limit */
+    size_t limit; /* 0: no limit; else appends past it fail */
+    bool failed;  /* sticky: an append ran out of memory or past the limit */
 };
 
 void awssts_buf_init(struct awssts_buf *b, size_t limit);

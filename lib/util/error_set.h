@@ -5,8 +5,7 @@
 #include "awssts/error.h"
 
 /* Record code and a printf-style detail (sanitised); returns code. ei may be NULL. */
-awssts_err awssts_error_set(struct awssts_error_info *ei, awssts_err code,
-                            const char *fmt, ...)
+awssts_err awssts_error_set(struct awssts_error_info *ei, awssts_err code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Put "prefix: " before the detail (truncated to fit). ei may be NULL. */

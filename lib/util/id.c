@@ -15,5 +15,6 @@ bool awssts_id_new(char out[AWSSTS_ID_LEN + 1])
 
 bool awssts_id_valid(const char *s)
 {
-    return s != NULL && strlen(s) == AWSSTS_ID_LEN && strspn(s, "0123456789abcdef") == AWSSTS_ID_LEN;
+    return s != NULL && strlen(s) == AWSSTS_ID_LEN &&
+           strspn(s, "0123456789abcdef") == AWSSTS_ID_LEN;
 }

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 
 #define AWSSTS_BACKOFF_BASE_MS 100
-#define AWSSTS_BACKOFF_CAP_MS 2000
+#define AWSSTS_BACKOFF_CAP_MS  2000
 
 /* Milliseconds on CLOCK_MONOTONIC. */
 long long awssts_now_ms(void);

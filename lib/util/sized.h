@@ -19,8 +19,8 @@
  * field, whose bytes would then be read as half a pointer.
  */
 static inline awssts_err awssts_sized_copy(void *full, size_t full_size, const void *caller,
-                                           const size_t *sizes, size_t n_sizes,
-                                           const char *what, struct awssts_error_info *ei)
+                                           const size_t *sizes, size_t n_sizes, const char *what,
+                                           struct awssts_error_info *ei)
 {
     size_t given;
     memcpy(&given, caller, sizeof(given));

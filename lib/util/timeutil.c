@@ -20,14 +20,13 @@ static bool digits(const char *s, int n, int *out)
 AWSSTS_API awssts_err awssts_time_parse(const char *s, time_t *out)
 {
     int Y, M, D, h, m, sec;
-    if (s == NULL || strlen(s) < 19 || !digits(s, 4, &Y) || s[4] != '-' ||
-        !digits(s + 5, 2, &M) || s[7] != '-' || !digits(s + 8, 2, &D) ||
-        (s[10] != 'T' && s[10] != ' ') || !digits(s + 11, 2, &h) || s[13] != ':' ||
-        !digits(s + 14, 2, &m) || s[16] != ':' || !digits(s + 17, 2, &sec))
+    if (s == NULL || strlen(s) < 19 || !digits(s, 4, &Y) || s[4] != '-' || !digits(s + 5, 2, &M) ||
+        s[7] != '-' || !digits(s + 8, 2, &D) || (s[10] != 'T' && s[10] != ' ') ||
+        !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &m) || s[16] != ':' ||
+        !digits(s + 17, 2, &sec))
         return AWSSTS_E_INVALID_ARGUMENT;
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (Y < 1970 || M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 || m > 59 ||
-        sec > 60)
+    if (Y < 1970 || M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 || m > 59 || sec > 60)
         return AWSSTS_E_INVALID_ARGUMENT;
     bool leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
     if (M == 2 && D == 29 && !leap)

@@ -23,9 +23,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (awssts_credfile_parse(text, len, &again, NULL) != AWSSTS_OK)
         abort();
     awssts_credfile_get(cf, "default", "aws_access_key_id");
-    char key[] = "ASIAFUZZ000000000001", secret[] = "fuzzsecretfuzzsecret", token[] = "fuzztokenfuzztoken";
-    struct awssts_credentials cr = {.access_key_id = key, .secret_access_key = secret,
-                                    .session_token = token, .expiration = 2000000000};
+    char key[] = "ASIAFUZZ000000000001", secret[] = "fuzzsecretfuzzsecret",
+         token[] = "fuzztokenfuzztoken";
+    struct awssts_credentials cr = {.access_key_id = key,
+                                    .secret_access_key = secret,
+                                    .session_token = token,
+                                    .expiration = 2000000000};
     awssts_credfile_put_credentials(again, "default", &cr, NULL, NULL);
     awssts_credfile_remove_section(again, "default");
     awssts_secret_free(text);

@@ -23,8 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *override = strchr(copy, '|');
     if (override != NULL)
         *override++ = '\0';
-    struct awssts_endpoint_options o = {.region = copy, .override = override,
-                                        .fips = data[0] & 1, .dualstack = (data[0] >> 1) & 1};
+    struct awssts_endpoint_options o = {
+        .region = copy, .override = override, .fips = data[0] & 1, .dualstack = (data[0] >> 1) & 1};
     struct awssts_endpoint e;
     if (awssts_endpoint_resolve(&o, &e, NULL) == AWSSTS_OK) {
         if (strncmp(e.url, "https://", 8) != 0 || strpbrk(e.host, " \t\r\n/?#@") != NULL)

@@ -23,8 +23,7 @@ static void credentials(const char *body, size_t len)
             !awssts_valid_secret_key(c.secret_access_key) ||
             !awssts_valid_session_token(c.session_token) || c.expiration <= 0)
             abort();
-    } else if (c.access_key_id != NULL || c.secret_access_key != NULL ||
-               c.session_token != NULL) {
+    } else if (c.access_key_id != NULL || c.secret_access_key != NULL || c.session_token != NULL) {
         abort();
     }
     awssts_imds_credentials_clear(&c);

@@ -27,7 +27,8 @@ static void walk(const struct awssts_json *obj)
             abort();
         bool is_string = awssts_json_get_string(obj, name, &s, NULL) == AWSSTS_OK;
         bool is_object = awssts_json_get_object(obj, name, &child, NULL) == AWSSTS_OK;
-        if ((is_string && (s == NULL || child != NULL)) || (is_object && (child == NULL || is_string)))
+        if ((is_string && (s == NULL || child != NULL)) ||
+            (is_object && (child == NULL || is_string)))
             abort();
         if (is_object)
             walk(child);

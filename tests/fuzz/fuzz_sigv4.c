@@ -34,13 +34,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             h[nh].value = field[i + 1];
         }
         struct awssts_sigv4_request req = {
-            .method = field[0], .path = field[1], .query = field[2], .headers = h,
-            .n_headers = nh, .body = field[nf - 1], .body_len = strlen(field[nf - 1]),
+            .method = field[0],
+            .path = field[1],
+            .query = field[2],
+            .headers = h,
+            .n_headers = nh,
+            .body = field[nf - 1],
+            .body_len = strlen(field[nf - 1]),
         };
         struct awssts_sigv4_params prm = {
             .access_key_id = "AKIDEXAMPLE",
             .secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            .region = "us-east-1", .service = "sts", .amz_date = "20150830T123600Z",
+            .region = "us-east-1",
+            .service = "sts",
+            .amz_date = "20150830T123600Z",
         };
         struct awssts_sigv4_result r;
         if (awssts_sigv4_sign(&req, &prm, &r, NULL) == AWSSTS_OK) {

@@ -19,12 +19,12 @@ static void keys(const char *value, size_t len)
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
     awssts_err rc = awssts_ssm_keys_from_value(value, len, "ssm:/fuzz/u", &k, &ei);
-    if (rc == AWSSTS_OK && (!awssts_valid_access_key_id(k.access_key_id) ||
-                            !awssts_valid_secret_key(k.secret_access_key) ||
-                            strcmp(k.source, "ssm:/fuzz/u") != 0))
+    if (rc == AWSSTS_OK &&
+        (!awssts_valid_access_key_id(k.access_key_id) ||
+         !awssts_valid_secret_key(k.secret_access_key) || strcmp(k.source, "ssm:/fuzz/u") != 0))
         abort();
-    if (rc != AWSSTS_OK && (k.access_key_id != NULL || k.secret_access_key != NULL ||
-                            rc != AWSSTS_E_CONFIG))
+    if (rc != AWSSTS_OK &&
+        (k.access_key_id != NULL || k.secret_access_key != NULL || rc != AWSSTS_E_CONFIG))
         abort();
     awssts_user_keys_free(&k);
 }

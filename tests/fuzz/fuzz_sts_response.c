@@ -14,8 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct sts_response r;
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
-    if (awssts_sts_response_parse((const char *)data + 1, size - 1, actions[data[0] % 3], &r, &ei) ==
-        AWSSTS_OK)
+    if (awssts_sts_response_parse((const char *)data + 1, size - 1, actions[data[0] % 3], &r,
+                                  &ei) == AWSSTS_OK)
         awssts_sts_response_free(&r);
     return 0;
 }

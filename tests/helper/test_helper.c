@@ -97,24 +97,36 @@ static const char *session_keys_source = NULL; /* keys = ssm: of the login */
 
 static void make_session_via(char session_key[32], const char *proxy)
 {
-    struct awssts_client_options o = {.struct_size = sizeof(o), .region = "us-east-1", .endpoint = peer_env("FAULT_CLOCK_URL"),
+    struct awssts_client_options o = {.struct_size = sizeof(o),
+                                      .region = "us-east-1",
+                                      .endpoint = peer_env("FAULT_CLOCK_URL"),
                                       .ca_file = peer_env("TEST_CA")};
     struct awssts_client *c = NULL;
     assert_int_equal(awssts_client_new(&o, &c, NULL), AWSSTS_OK);
     char serial[80], code[7];
     snprintf(serial, sizeof(serial), "arn:aws:iam::123456789012:mfa/hana%d", ++serial_n);
     totp_now(code);
-    struct awssts_keys lt = {"AKIAOKHANA0000000001", "faultSTSsecretKEY/0123456789abcdefghijkl", NULL};
-    struct awssts_session_token_request sreq = {.struct_size = sizeof(sreq), .duration_seconds = 43200, .serial_number = serial,
-                                               .token_code = code};
+    struct awssts_keys lt = {"AKIAOKHANA0000000001", "faultSTSsecretKEY/0123456789abcdefghijkl",
+                             NULL};
+    struct awssts_session_token_request sreq = {.struct_size = sizeof(sreq),
+                                                .duration_seconds = 43200,
+                                                .serial_number = serial,
+                                                .token_code = code};
     struct awssts_state st = {
-        .user = (char[]){"hana"}, .region = (char[]){"us-east-1"},
+        .user = (char[]){"hana"},
+        .region = (char[]){"us-east-1"},
         .endpoint = (char *)(uintptr_t)peer_env("FAULT_CLOCK_URL"),
-        .ca_file = (char *)(uintptr_t)peer_env("TEST_CA"), .connect_timeout = 3, .timeout = 10,
-        .profile = (char[]){"default"}, .duration = 43200,
+        .ca_file = (char *)(uintptr_t)peer_env("TEST_CA"),
+        .connect_timeout = 3,
+        .timeout = 10,
+        .profile = (char[]){"default"},
+        .duration = 43200,
         .role_arn = (char[]){"arn:aws:iam::123456789012:role/mfa-admin"},
-        .role_session_name = (char[]){"hana"}, .role_duration = 3600, .mfa_serial = serial,
-        .proxy = (char *)(uintptr_t)proxy, .export_region = session_exports_region,
+        .role_session_name = (char[]){"hana"},
+        .role_duration = 3600,
+        .mfa_serial = serial,
+        .proxy = (char *)(uintptr_t)proxy,
+        .export_region = session_exports_region,
         .roles = (char *)(uintptr_t)session_roles,
         .source_identity = (char *)(uintptr_t)session_source_identity,
         .tags = (char *)(uintptr_t)session_tags,
@@ -122,8 +134,11 @@ static void make_session_via(char session_key[32], const char *proxy)
         .keys_source = (char *)(uintptr_t)session_keys_source,
     };
     if (session_direct) {
-        struct awssts_assume_role_request rreq = {.struct_size = sizeof(rreq), .role_arn = st.role_arn, .role_session_name = "hana",
-                                                  .duration_seconds = 3600, .serial_number = serial,
+        struct awssts_assume_role_request rreq = {.struct_size = sizeof(rreq),
+                                                  .role_arn = st.role_arn,
+                                                  .role_session_name = "hana",
+                                                  .duration_seconds = 3600,
+                                                  .serial_number = serial,
                                                   .token_code = code};
         assert_int_equal(awssts_assume_role(c, &lt, &rreq, &st.role, NULL), AWSSTS_OK);
         st.flow_direct = true;
@@ -133,11 +148,15 @@ static void make_session_via(char session_key[32], const char *proxy)
         st.has_mfa_session = true;
         struct awssts_keys sk = {st.mfa_session.access_key_id, st.mfa_session.secret_access_key,
                                  st.mfa_session.session_token};
-        struct awssts_assume_role_request rreq = {.struct_size = sizeof(rreq), .role_arn = st.role_arn, .role_session_name = "hana",
+        struct awssts_assume_role_request rreq = {.struct_size = sizeof(rreq),
+                                                  .role_arn = st.role_arn,
+                                                  .role_session_name = "hana",
                                                   .duration_seconds = 3600,
                                                   .source_identity = session_source_identity};
         struct awssts_session_tags tl;
-        assert_int_equal(awssts_session_tags_parse(session_tags, session_transitive, NULL, &tl, NULL), AWSSTS_OK);
+        assert_int_equal(
+            awssts_session_tags_parse(session_tags, session_transitive, NULL, &tl, NULL),
+            AWSSTS_OK);
         rreq.tags = tl.tags;
         rreq.n_tags = tl.n_tags;
         rreq.transitive_tag_keys = (const char *const *)tl.transitive;
@@ -157,7 +176,8 @@ static void make_session_via(char session_key[32], const char *proxy)
     write_user_file(DIR "/state", text, len, 0600);
     awssts_secret_free(text);
     struct awssts_credfile *cf = awssts_credfile_new();
-    assert_int_equal(awssts_credfile_put_credentials(cf, "default", &st.role, st.role_arn, NULL), AWSSTS_OK);
+    assert_int_equal(awssts_credfile_put_credentials(cf, "default", &st.role, st.role_arn, NULL),
+                     AWSSTS_OK);
     assert_int_equal(awssts_credfile_serialize(cf, &text, &len), AWSSTS_OK);
     write_user_file(DIR "/credentials", text, len, 0600);
     awssts_secret_free(text);
@@ -199,7 +219,9 @@ static void test_status_and_cached_credentials(void **state)
     assert_int_equal(clock_log_count("\"action\"", NULL), calls); /* valid: no STS call */
 
     /* env output evaluates in a shell. */
-    run_as_user(&r, SESSION_ENV, "eval \"$(%s env)\" && echo \"$AWS_REGION $AWS_STS_REGIONAL_ENDPOINTS ${AWS_ACCESS_KEY_ID%%%%????????????????}\"",
+    run_as_user(&r, SESSION_ENV,
+                "eval \"$(%s env)\" && echo \"$AWS_REGION $AWS_STS_REGIONAL_ENDPOINTS "
+                "${AWS_ACCESS_KEY_ID%%%%????????????????}\"",
                 peer_env("AWSSTS_BIN"));
     assert_int_equal(r.rc, 0);
     assert_string_equal(r.out, "us-east-1 regional ASIA\n");
@@ -223,7 +245,9 @@ static void test_aws_cli_past_role_expiry(void **state)
     /* The set-up's own AssumeRole was signed with the session too. */
     int before = clock_log_count("\"action\": \"AssumeRole\"", frag);
     int signed_before = clock_log_count(frag, "\"token\": true");
-    run_as_user(&r, env, "faketime -f +61m aws sts get-caller-identity --profile awssts --endpoint-url %s --output text",
+    run_as_user(&r, env,
+                "faketime -f +61m aws sts get-caller-identity --profile awssts --endpoint-url %s "
+                "--output text",
                 peer_env("FAULT_CLOCK_URL"));
     if (r.rc != 0)
         fail_msg("aws: %s", r.err);
@@ -232,7 +256,9 @@ static void test_aws_cli_past_role_expiry(void **state)
     assert_int_equal(clock_log_count(frag, "\"token\": true"), signed_before + 1);
 
     /* Once renewed, the next calls reuse it. */
-    run_as_user(&r, env, "faketime -f +62m aws sts get-caller-identity --profile awssts --endpoint-url %s --output text",
+    run_as_user(&r, env,
+                "faketime -f +62m aws sts get-caller-identity --profile awssts --endpoint-url %s "
+                "--output text",
                 peer_env("FAULT_CLOCK_URL"));
     assert_int_equal(r.rc, 0);
     assert_int_equal(clock_log_count("\"action\": \"AssumeRole\"", frag), before + 1);
@@ -253,7 +279,8 @@ static void test_twenty_at_once_make_one_call(void **state)
     struct run r;
     /* Twenty processes started together, an hour later; each prints its JSON. */
     run_as_user(&r, SESSION_ENV,
-                "for i in $(seq 1 20); do faketime -f +61m %s credential-process > %s/cp.$i 2>&1 & done; wait; "
+                "for i in $(seq 1 20); do faketime -f +61m %s credential-process > %s/cp.$i 2>&1 & "
+                "done; wait; "
                 "cat %s/cp.*",
                 peer_env("AWSSTS_BIN"), "$HOME", "$HOME");
     assert_int_equal(r.rc, 0);
@@ -271,7 +298,8 @@ static void test_mfa_session_ended(void **state)
     make_session(skey);
     int calls = clock_log_count("\"action\"", NULL);
     struct run r;
-    run_as_user(&r, SESSION_ENV, "faketime -f +13h %s credential-process </dev/null", peer_env("AWSSTS_BIN"));
+    run_as_user(&r, SESSION_ENV, "faketime -f +13h %s credential-process </dev/null",
+                peer_env("AWSSTS_BIN"));
     assert_int_equal(r.rc, 3);
     assert_non_null(strstr(r.err, "log in again"));
     assert_int_equal(strlen(r.out), 0);
@@ -295,10 +323,14 @@ static void test_mfa_session_ended_keys_in_ssm(void **state)
     make_session(skey);
     session_keys_source = NULL;
     struct run r;
-    run_as_user(&r, SESSION_ENV, "faketime -f +13h %s credential-process </dev/null", peer_env("AWSSTS_BIN"));
+    run_as_user(&r, SESSION_ENV, "faketime -f +13h %s credential-process </dev/null",
+                peer_env("AWSSTS_BIN"));
     assert_int_equal(r.rc, 3);
-    if (strstr(r.err, "the MFA session has ended, and the long-term keys are in SSM Parameter Store "
-                      "(ssm:/pam-aws-sts/users/%u), which only a login on the bastion reads: log in again") == NULL ||
+    if (strstr(
+            r.err,
+            "the MFA session has ended, and the long-term keys are in SSM Parameter Store "
+            "(ssm:/pam-aws-sts/users/%u), which only a login on the bastion reads: log in again") ==
+            NULL ||
         strchr(r.err, '\n') != strrchr(r.err, '\n'))
         fail_msg("credential-process with keys in SSM said:\n%s", r.err);
 }
@@ -313,18 +345,21 @@ static void test_direct_flow_renewal(void **state)
     make_session(skey);
     session_direct = false;
     struct run r;
-    run_as_user(&r, SESSION_ENV, "%s refresh --min-remaining 7200 </dev/null", peer_env("AWSSTS_BIN"));
+    run_as_user(&r, SESSION_ENV, "%s refresh --min-remaining 7200 </dev/null",
+                peer_env("AWSSTS_BIN"));
     assert_int_equal(r.rc, 3);
     if (strstr(r.err, "assumed directly with the MFA code (flow = direct)") == NULL ||
         strstr(r.err, "MFA session has") != NULL || strchr(r.err, '\n') != strrchr(r.err, '\n'))
         fail_msg("refresh of a direct role said:\n%s", r.err);
-    run_as_user(&r, SESSION_ENV, "faketime -f +2h %s credential-process </dev/null", peer_env("AWSSTS_BIN"));
+    run_as_user(&r, SESSION_ENV, "faketime -f +2h %s credential-process </dev/null",
+                peer_env("AWSSTS_BIN"));
     assert_int_equal(r.rc, 3);
     if (strstr(r.err, "flow = direct") == NULL || strstr(r.err, "MFA session has") != NULL)
         fail_msg("credential-process of an expired direct role said:\n%s", r.err);
     run_as_user(&r, SESSION_ENV, "%s status", peer_env("AWSSTS_BIN"));
     assert_int_equal(r.rc, 0);
-    assert_non_null(strstr(r.out, "MFA session:  none (the role was assumed directly with the code)"));
+    assert_non_null(
+        strstr(r.out, "MFA session:  none (the role was assumed directly with the code)"));
 }
 
 /*
@@ -338,14 +373,16 @@ static void test_named_roles_from_one_code(void **state)
 {
     (void)state;
     char skey[32], env[1024], frag[80], serial_frag[120];
-    session_roles = "ops=arn:aws:iam::123456789012:role/ops readonly=arn:aws:iam::123456789012:role/readonly";
+    session_roles =
+        "ops=arn:aws:iam::123456789012:role/ops readonly=arn:aws:iam::123456789012:role/readonly";
     session_source_identity = "hana";
     session_tags = "linux_user=hana team=ops";
     session_transitive = "linux_user";
     make_session(skey);
     session_roles = session_source_identity = session_tags = session_transitive = NULL;
     snprintf(frag, sizeof(frag), "\"key\": \"%s\"", skey);
-    snprintf(serial_frag, sizeof(serial_frag), "\"serial\": \"arn:aws:iam::123456789012:mfa/hana%d\"", serial_n);
+    snprintf(serial_frag, sizeof(serial_frag),
+             "\"serial\": \"arn:aws:iam::123456789012:mfa/hana%d\"", serial_n);
     const char *bin = peer_env("AWSSTS_BIN");
     struct run r;
 
@@ -364,20 +401,23 @@ static void test_named_roles_from_one_code(void **state)
 
     /* exec, an hour and a minute on: the CLI sees ops and only ops. */
     run_as_user(&r, SESSION_ENV " AWS_PROFILE=nosuch",
-                "faketime -f +61m %s exec ops -- aws sts get-caller-identity --endpoint-url %s --output text", bin,
-                peer_env("FAULT_CLOCK_URL"));
+                "faketime -f +61m %s exec ops -- aws sts get-caller-identity --endpoint-url %s "
+                "--output text",
+                bin, peer_env("FAULT_CLOCK_URL"));
     if (r.rc != 0 || strstr(r.out, "assumed-role/ops/hana") == NULL)
         fail_msg("exec ops (%d):\n%s%s", r.rc, r.out, r.err);
-    assert_int_equal(clock_log_count("\"role_arn\": \"arn:aws:iam::123456789012:role/ops\"", frag), 1);
+    assert_int_equal(clock_log_count("\"role_arn\": \"arn:aws:iam::123456789012:role/ops\"", frag),
+                     1);
     assert_int_equal(clock_log_count("role/ops\"", "\"source_identity\": \"hana\""), 1);
 
     /* assume writes a profile beside the login's; the CLI reads it. */
     run_as_user(&r, SESSION_ENV, "faketime -f +61m %s assume readonly --profile ro", bin);
     if (r.rc != 0 || strstr(r.out, "[ro] in " DIR "/credentials: role readonly") == NULL)
         fail_msg("assume (%d):\n%s%s", r.rc, r.out, r.err);
-    run_as_user(&r, SESSION_ENV " AWS_REGION=us-east-1",
-                "faketime -f +61m aws sts get-caller-identity --profile ro --endpoint-url %s --output text",
-                peer_env("FAULT_CLOCK_URL"));
+    run_as_user(
+        &r, SESSION_ENV " AWS_REGION=us-east-1",
+        "faketime -f +61m aws sts get-caller-identity --profile ro --endpoint-url %s --output text",
+        peer_env("FAULT_CLOCK_URL"));
     if (r.rc != 0 || strstr(r.out, "assumed-role/readonly/hana") == NULL)
         fail_msg("aws --profile ro (%d):\n%s%s", r.rc, r.out, r.err);
     run_as_user(&r, SESSION_ENV, "%s assume readonly --profile default", bin);
@@ -390,16 +430,22 @@ static void test_named_roles_from_one_code(void **state)
     if (r.rc != 0 || strstr(r.out, "profile awssts-ops: role ops") == NULL)
         fail_msg("setup-config (%d):\n%s%s", r.rc, r.out, r.err);
     int ops_before = clock_log_count("role/ops\"", frag);
-    run_as_user(&r, env, "faketime -f +125m aws sts get-caller-identity --profile awssts-ops --endpoint-url %s --output text",
+    run_as_user(&r, env,
+                "faketime -f +125m aws sts get-caller-identity --profile awssts-ops --endpoint-url "
+                "%s --output text",
                 peer_env("FAULT_CLOCK_URL"));
     if (r.rc != 0 || strstr(r.out, "assumed-role/ops/hana") == NULL)
         fail_msg("aws --profile awssts-ops (%d):\n%s%s", r.rc, r.out, r.err);
     assert_int_equal(clock_log_count("role/ops\"", frag), ops_before + 1);
-    run_as_user(&r, env, "faketime -f +126m aws sts get-caller-identity --profile awssts-ops --endpoint-url %s --output text",
+    run_as_user(&r, env,
+                "faketime -f +126m aws sts get-caller-identity --profile awssts-ops --endpoint-url "
+                "%s --output text",
                 peer_env("FAULT_CLOCK_URL"));
     assert_int_equal(r.rc, 0);
     assert_int_equal(clock_log_count("role/ops\"", frag), ops_before + 1); /* reused */
-    run_as_user(&r, env, "faketime -f +125m aws sts get-caller-identity --profile awssts-readonly --endpoint-url %s --output text",
+    run_as_user(&r, env,
+                "faketime -f +125m aws sts get-caller-identity --profile awssts-readonly "
+                "--endpoint-url %s --output text",
                 peer_env("FAULT_CLOCK_URL"));
     if (r.rc != 0 || strstr(r.out, "assumed-role/readonly/hana") == NULL)
         fail_msg("aws --profile awssts-readonly (%d):\n%s%s", r.rc, r.out, r.err);
@@ -414,7 +460,9 @@ static void test_named_roles_from_one_code(void **state)
     int renewals = clock_log_count("\"action\": \"AssumeRole\"", frag);
     assert_true(renewals >= 4);
     assert_int_equal(clock_log_count(frag, "\"source_identity\": \"hana\""), renewals);
-    assert_int_equal(clock_log_count(frag, "\"tags\": [[\"linux_user\", \"hana\"], [\"team\", \"ops\"]]"), renewals);
+    assert_int_equal(
+        clock_log_count(frag, "\"tags\": [[\"linux_user\", \"hana\"], [\"team\", \"ops\"]]"),
+        renewals);
     assert_int_equal(clock_log_count(frag, "\"transitive_tag_keys\": [\"linux_user\"]"), renewals);
     assert_int_equal(clock_log_count(frag, "\"mfa\": true"), 0);
 }
@@ -503,11 +551,12 @@ static void test_login_drop_in(void **state)
     struct run r;
     totp_now(code);
     int calls = fault_log_count("\"key\": \"AKIAOKHANAWORK", NULL);
-    run_as_user(&r, NULL, "%s login --profile work --token %s --endpoint-url %s", peer_env("AWSSTS_BIN"),
-                code, peer_env("FAULT_URL"));
+    run_as_user(&r, NULL, "%s login --profile work --token %s --endpoint-url %s",
+                peer_env("AWSSTS_BIN"), code, peer_env("FAULT_URL"));
     if (r.rc != 0)
         fail_msg("login: %s", r.err);
-    assert_int_equal(fault_log_count("\"key\": \"AKIAOKHANAWORK", "\"region\": \"eu-west-1\""), calls + 1);
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKHANAWORK", "\"region\": \"eu-west-1\""),
+                     calls + 1);
     slurp(home_creds, after, sizeof(after));
     assert_rest_kept(after);
     assert_non_null(strstr(after, "\n[work]\nassumed_role = False\naws_access_key_id = ASIA"));
@@ -518,8 +567,8 @@ static void test_login_drop_in(void **state)
     assert_int_equal(st.st_uid, UID);
 
     /* Still valid: no call. */
-    run_as_user(&r, NULL, "%s login --profile work --token %s --endpoint-url %s", peer_env("AWSSTS_BIN"),
-                code, peer_env("FAULT_URL"));
+    run_as_user(&r, NULL, "%s login --profile work --token %s --endpoint-url %s",
+                peer_env("AWSSTS_BIN"), code, peer_env("FAULT_URL"));
     assert_int_equal(r.rc, 0);
     assert_non_null(strstr(r.out, "still valid for"));
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKHANAWORK", NULL), calls + 1);
@@ -536,9 +585,11 @@ static void test_login_drop_in(void **state)
 
     /* --force with a role (aws-mfa's direct AssumeRole): a new call. */
     totp_at(peer_env("TOTP_SECRET"), time(NULL) + 30, code);
-    run_as_user(&r, NULL, "%s login --profile work --force --token %s --assume-role "
-                "arn:aws:iam::123456789012:role/mfa-admin --role-session-name hana --endpoint-url %s",
-                peer_env("AWSSTS_BIN"), code, peer_env("FAULT_URL"));
+    run_as_user(
+        &r, NULL,
+        "%s login --profile work --force --token %s --assume-role "
+        "arn:aws:iam::123456789012:role/mfa-admin --role-session-name hana --endpoint-url %s",
+        peer_env("AWSSTS_BIN"), code, peer_env("FAULT_URL"));
     if (r.rc != 0)
         fail_msg("login --assume-role: %s", r.err);
     assert_int_equal(fault_log_count("\"session_name\": \"hana\"", "\"duration\": \"3600\""), 1);
@@ -551,19 +602,22 @@ static void test_login_drop_in(void **state)
     /* The window's last unused code for this device (STS takes -30 s..+30 s once each). */
     totp_at(peer_env("TOTP_SECRET"), time(NULL) - 30, code);
     int stdin_calls = fault_log_count("\"key\": \"AKIAOKHANAWORK", NULL);
-    run_as_user(&r, NULL, "echo %s | %s login --profile work --force --token - --endpoint-url %s", code,
-                peer_env("AWSSTS_BIN"), peer_env("FAULT_URL"));
+    run_as_user(&r, NULL, "echo %s | %s login --profile work --force --token - --endpoint-url %s",
+                code, peer_env("AWSSTS_BIN"), peer_env("FAULT_URL"));
     if (r.rc != 0)
         fail_msg("login --token -: %s", r.err);
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKHANAWORK", NULL), stdin_calls + 1);
-    run_as_user(&r, NULL, "echo 12345x | %s login --profile work --force --token - --endpoint-url %s",
+    run_as_user(&r, NULL,
+                "echo 12345x | %s login --profile work --force --token - --endpoint-url %s",
                 peer_env("AWSSTS_BIN"), peer_env("FAULT_URL"));
     assert_int_equal(r.rc, 2);
     assert_non_null(strstr(r.err, "standard input did not hold a six-digit code"));
     /* The man page says where --token shows the code, and what does not. */
     char man[600];
-    snprintf(man, sizeof(man), "LC_ALL=C.UTF-8 man -l %s/awssts-login.1 2>/dev/null | tr -s ' \\n' '  ' | "
-             "grep -q 'read while the command runs (ps, /proc/PID/cmdline)'", peer_env("AWSSTS_MAN_DIR"));
+    snprintf(man, sizeof(man),
+             "LC_ALL=C.UTF-8 man -l %s/awssts-login.1 2>/dev/null | tr -s ' \\n' '  ' | "
+             "grep -q 'read while the command runs (ps, /proc/PID/cmdline)'",
+             peer_env("AWSSTS_MAN_DIR"));
     assert_int_equal(system(man), 0);
 
     /* No region anywhere: refused, never the global endpoint. */
@@ -608,22 +662,27 @@ static void test_login_suffixes(void **state)
             char text[4096] = "";
             size_t used = 0;
             for (size_t k = 0; k < sizeof(sections) / sizeof(sections[0]); k++)
-                used += (size_t)snprintf(text + used, sizeof(text) - used,
-                                         "[%s]\naws_access_key_id = AKIALOAD9%02zu00000000\n"
-                                         "aws_secret_access_key = faultSTSsecretKEY/0123456789abcdefghijkl\n"
-                                         "aws_mfa_device = arn:aws:iam::123456789012:mfa/sfx\n\n",
-                                         sections[k], k);
+                used += (size_t)snprintf(
+                    text + used, sizeof(text) - used,
+                    "[%s]\naws_access_key_id = AKIALOAD9%02zu00000000\n"
+                    "aws_secret_access_key = faultSTSsecretKEY/0123456789abcdefghijkl\n"
+                    "aws_mfa_device = arn:aws:iam::123456789012:mfa/sfx\n\n",
+                    sections[k], k);
             write_user_file(home_creds, text, used, 0600);
 
             char args[200] = "", code[7];
             if (ls != NULL)
-                snprintf(args + strlen(args), sizeof(args) - strlen(args), " --long-term-suffix \"%s\"", ls);
+                snprintf(args + strlen(args), sizeof(args) - strlen(args),
+                         " --long-term-suffix \"%s\"", ls);
             if (ss != NULL)
-                snprintf(args + strlen(args), sizeof(args) - strlen(args), " --short-term-suffix \"%s\"", ss);
+                snprintf(args + strlen(args), sizeof(args) - strlen(args),
+                         " --short-term-suffix \"%s\"", ss);
             totp_now(code);
             struct run r;
-            run_as_user(&r, NULL, "%s login --profile sfx --force --region us-east-1 --token %s --endpoint-url %s%s",
-                        peer_env("AWSSTS_BIN"), code, peer_env("FAULT_URL"), args);
+            run_as_user(
+                &r, NULL,
+                "%s login --profile sfx --force --region us-east-1 --token %s --endpoint-url %s%s",
+                peer_env("AWSSTS_BIN"), code, peer_env("FAULT_URL"), args);
             if (strcmp(want_long, want_short) == 0) {
                 if (r.rc != 2 || strstr(r.err, "cannot equal") == NULL)
                     fail_msg("long '%s' short '%s': both [%s], want a refusal; exit %d: %s",
@@ -631,8 +690,8 @@ static void test_login_suffixes(void **state)
                 continue;
             }
             if (r.rc != 0)
-                fail_msg("long '%s' short '%s': exit %d: %s", ls ? ls : "(none)", ss ? ss : "(none)",
-                         r.rc, r.err);
+                fail_msg("long '%s' short '%s': exit %d: %s", ls ? ls : "(none)",
+                         ss ? ss : "(none)", r.rc, r.err);
             size_t k = 0;
             while (strcmp(sections[k], want_long) != 0)
                 k++;
@@ -647,7 +706,8 @@ static void test_login_suffixes(void **state)
             size_t n = sec == NULL ? 0 : end != NULL ? (size_t)(end - sec) : strlen(sec);
             char body[2048];
             snprintf(body, sizeof(body), "%.*s", (int)n, sec != NULL ? sec : "");
-            if (strstr(body, "aws_access_key_id = ASIA") == NULL || strstr(body, "assumed_role = False") == NULL ||
+            if (strstr(body, "aws_access_key_id = ASIA") == NULL ||
+                strstr(body, "assumed_role = False") == NULL ||
                 strstr(body, "aws_session_token = ") == NULL)
                 fail_msg("long '%s' short '%s': no new [%s]:\n%s", ls ? ls : "(none)",
                          ss ? ss : "(none)", want_short, after);
@@ -677,8 +737,10 @@ static void test_login_uses_home_credentials(void **state)
     char env[400];
     snprintf(env, sizeof(env), "AWS_SHARED_CREDENTIALS_FILE=%s", session_file);
     totp_now(code);
-    run_as_user(&r, env, "%s login --profile ses --region us-east-1 --token %s --endpoint-url %s --log-level INFO",
-                peer_env("AWSSTS_BIN"), code, peer_env("FAULT_URL"));
+    run_as_user(
+        &r, env,
+        "%s login --profile ses --region us-east-1 --token %s --endpoint-url %s --log-level INFO",
+        peer_env("AWSSTS_BIN"), code, peer_env("FAULT_URL"));
     if (r.rc != 0)
         fail_msg("login in a session: %s", r.err);
     assert_non_null(strstr(r.err, "AWS_SHARED_CREDENTIALS_FILE"));
@@ -694,7 +756,9 @@ static void test_login_uses_home_credentials(void **state)
                        "aws_mfa_device = arn:aws:iam::123456789012:mfa/x\n";
     write_user_file(other, keys, strlen(keys), 0600);
     totp_now(code);
-    run_as_user(&r, NULL, "%s login --profile x --region us-east-1 --credentials-file %s --token %s --endpoint-url %s",
+    run_as_user(&r, NULL,
+                "%s login --profile x --region us-east-1 --credentials-file %s --token %s "
+                "--endpoint-url %s",
                 peer_env("AWSSTS_BIN"), other, code, peer_env("FAULT_URL"));
     if (r.rc != 0)
         fail_msg("login --credentials-file: %s", r.err);
@@ -707,7 +771,8 @@ static void test_login_against_moto(void **state)
     (void)state;
     setup_home();
     struct run r;
-    run_as_user(&r, NULL, "%s login --profile moto --region us-east-1 --token 123456 --endpoint-url %s",
+    run_as_user(&r, NULL,
+                "%s login --profile moto --region us-east-1 --token 123456 --endpoint-url %s",
                 peer_env("AWSSTS_BIN"), peer_env("MOTO_URL"));
     if (r.rc != 0)
         fail_msg("login: %s", r.err);
@@ -726,10 +791,12 @@ static void test_login_prompt_in_tmux(void **state)
     snprintf(rcfile, sizeof(rcfile), "%s/tmux.rc", tdir);
     unlink(rcfile);
     snprintf(cmd, sizeof(cmd),
-             "tmux -L awssts-test new-session -d -x 200 -y 20 \"setpriv --reuid=%d --regid=%d --clear-groups "
+             "tmux -L awssts-test new-session -d -x 200 -y 20 \"setpriv --reuid=%d --regid=%d "
+             "--clear-groups "
              "env -i PATH=/usr/bin:/bin HOME=%s/home AWS_CA_BUNDLE=%s %s login --profile tmux "
              "--endpoint-url %s; echo \\$? > %s; sleep 30\"",
-             UID, UID, tdir, peer_env("TEST_CA"), peer_env("AWSSTS_BIN"), peer_env("FAULT_URL"), rcfile);
+             UID, UID, tdir, peer_env("TEST_CA"), peer_env("AWSSTS_BIN"), peer_env("FAULT_URL"),
+             rcfile);
     assert_int_equal(system(cmd), 0);
     for (int i = 0; i < 100 && strstr(pane, "Enter AWS MFA code for device") == NULL; i++) {
         usleep(100000);
@@ -738,7 +805,8 @@ static void test_login_prompt_in_tmux(void **state)
         pane[n] = '\0';
         pclose(p);
     }
-    assert_non_null(strstr(pane, "Enter AWS MFA code for device [arn:aws:iam::123456789012:mfa/hana-tmux]"));
+    assert_non_null(
+        strstr(pane, "Enter AWS MFA code for device [arn:aws:iam::123456789012:mfa/hana-tmux]"));
     totp_now(code);
     snprintf(cmd, sizeof(cmd), "tmux -L awssts-test send-keys %s Enter", code);
     assert_int_equal(system(cmd), 0);
@@ -788,7 +856,8 @@ static void test_renewal_through_a_proxy(void **state)
     struct run r;
     int refused = proxy_log_count("\"result\": 407");
     run_as_user(&r, SESSION_ENV, "faketime -f +61m %s refresh", peer_env("AWSSTS_BIN"));
-    print_message("refresh through a proxy that wants credentials, none given: %d: %s", r.rc, r.err);
+    print_message("refresh through a proxy that wants credentials, none given: %d: %s", r.rc,
+                  r.err);
     assert_int_not_equal(r.rc, 0);
     assert_non_null(strstr(r.err, "proxy"));
     assert_int_equal(proxy_log_count("\"result\": 407"), refused + 1);
@@ -828,8 +897,10 @@ static void test_prompt_holds_no_lock(void **state)
     if (getenv("ASAN_OPTIONS") != NULL)
         snprintf(san, sizeof(san), "ASAN_OPTIONS=%s", getenv("ASAN_OPTIONS"));
     snprintf(cmd, sizeof(cmd),
-             "tmux -L awssts-test new-session -d -x 200 -y 20 \"setpriv --reuid=%d --regid=%d --clear-groups "
-             "env -i PATH=/usr/bin:/bin HOME=%s/home AWS_CA_BUNDLE=%s %s " SESSION_ENV " faketime -f +13h %s refresh; "
+             "tmux -L awssts-test new-session -d -x 200 -y 20 \"setpriv --reuid=%d --regid=%d "
+             "--clear-groups "
+             "env -i PATH=/usr/bin:/bin HOME=%s/home AWS_CA_BUNDLE=%s %s " SESSION_ENV
+             " faketime -f +13h %s refresh; "
              "echo \\$? > %s; sleep 30\"",
              UID, UID, tdir, peer_env("TEST_CA"), san, peer_env("AWSSTS_BIN"), rcfile);
     assert_int_equal(system(cmd), 0);
@@ -879,8 +950,10 @@ static void test_every_command_has_a_man_page(void **state)
         if (strncmp(line, "  ", 2) != 0 || sscanf(line, " %63s", name) != 1)
             continue;
         char cmd[600], warn[4096];
-        snprintf(cmd, sizeof(cmd), "LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l %s/awssts-%s.1 2>%s/man.err >/dev/null",
-                 peer_env("AWSSTS_MAN_DIR"), name, tdir);
+        snprintf(
+            cmd, sizeof(cmd),
+            "LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l %s/awssts-%s.1 2>%s/man.err >/dev/null",
+            peer_env("AWSSTS_MAN_DIR"), name, tdir);
         if (system(cmd) != 0)
             fail_msg("no man page for %s", name);
         snprintf(cmd, sizeof(cmd), "%s/man.err", tdir);

@@ -31,13 +31,14 @@
 #define MAX_NEEDLES 512
 /* Places kept after a file's lines: the long-term secrets and the instance role's. */
 #define FIXED_NEEDLES 3
-#define MAX_FILE (64L << 20)
+#define MAX_FILE      (64L << 20)
 
 static const char *env(const char *name)
 {
     const char *v = getenv(name);
     if (v == NULL || *v == '\0') {
-        fprintf(stderr, "FAIL: %s is not set: run through tests/hygiene/run-secret-hygiene\n", name);
+        fprintf(stderr, "FAIL: %s is not set: run through tests/hygiene/run-secret-hygiene\n",
+                name);
         abort();
     }
     return v;
@@ -84,11 +85,13 @@ static void add_needles(const char *path, size_t min_len, struct needles *nd, bo
         fail_msg("%s: %s", path, strerror(errno));
     }
     char *save = NULL;
-    for (char *line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+    for (char *line = strtok_r(text, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
         if (strlen(line) < min_len)
             continue;
         if (nd->n == MAX_NEEDLES - FIXED_NEEDLES)
-            fail_msg("%s: more than %d lines: raise MAX_NEEDLES", path, MAX_NEEDLES - FIXED_NEEDLES);
+            fail_msg("%s: more than %d lines: raise MAX_NEEDLES", path,
+                     MAX_NEEDLES - FIXED_NEEDLES);
         nd->v[nd->n++] = strdup(line);
     }
     free(text);
@@ -238,7 +241,8 @@ static void test_the_search_finds_secrets(void **state)
         one.v[0] = all.v[i];
         one.n = 1;
         if (found_in(env("HYG_PLANTED"), &one, 16) == NULL)
-            fail_msg("secret %d of keys = ssm: not found in the planted copy %s", i, env("HYG_PLANTED"));
+            fail_msg("secret %d of keys = ssm: not found in the planted copy %s", i,
+                     env("HYG_PLANTED"));
     }
     assert_true(listed("after.list", env("HYG_PLANTED")));
     assert_false(harness_file(env("HYG_PLANTED")));
@@ -301,10 +305,14 @@ static void test_logs_and_outputs_hold_no_secret(void **state)
     assert_int_equal(syslog_lines("user=hyg3 outcome=mfa_code_rejected", NULL), 1);
     assert_int_equal(syslog_lines("user=hyg4 outcome=sts_error", NULL), 1);
     assert_int_equal(syslog_lines("user=hyg5 outcome=sts_error", "SecretAccessKey"), 1);
-    assert_int_equal(syslog_lines("user=hyg1: session closed, 0 open, credentials removed", NULL), 1);
+    assert_int_equal(syslog_lines("user=hyg1: session closed, 0 open, credentials removed", NULL),
+                     1);
     /* ...and in JSON, with the issued key id, the role and the source identity. */
-    assert_int_equal(syslog_lines("{\"user\":\"hyg6\",\"outcome\":\"success\"", "\"access_key_id\":\"ASIA"), 1);
-    assert_int_equal(syslog_lines("{\"user\":\"hyg6\",\"outcome\":\"success\"", "\"source_identity\":\"hyg6\""), 1);
+    assert_int_equal(
+        syslog_lines("{\"user\":\"hyg6\",\"outcome\":\"success\"", "\"access_key_id\":\"ASIA"), 1);
+    assert_int_equal(
+        syslog_lines("{\"user\":\"hyg6\",\"outcome\":\"success\"", "\"source_identity\":\"hyg6\""),
+        1);
     assert_int_equal(syslog_lines("{\"user\":\"hyg3\",\"outcome\":\"mfa_code_rejected\"", NULL), 1);
     /* keys = ssm: the login, no region but the instance's; the refused values. */
     assert_int_equal(syslog_lines("user=alice outcome=success", "region_from=imds"), 1);
@@ -355,8 +363,8 @@ static int check_written(const char *list_name, bool session_open, int *planted)
         hit = found_in(path, &s, 16);
         if (hit == NULL)
             continue;
-        bool allowed = strcmp(path, env("HYG_DROPIN")) == 0 ||
-                       (session_open && under(path, runtime_dir));
+        bool allowed =
+            strcmp(path, env("HYG_DROPIN")) == 0 || (session_open && under(path, runtime_dir));
         if (!allowed)
             fail_msg("%s holds a secret (%.6s...) outside the runtime directory %s", path, hit,
                      runtime_dir);
@@ -504,7 +512,8 @@ static void test_helper_core_dump_refused(void **state)
     assert_non_null(fgets(pattern, sizeof(pattern), f));
     fclose(f);
     if (pattern[0] == '|')
-        fail_msg("core_pattern pipes cores to %s: this test needs the kernel's own core files", pattern);
+        fail_msg("core_pattern pipes cores to %s: this test needs the kernel's own core files",
+                 pattern);
 
     /* The control: a plain process of the same user, in the same place, dumps. */
     int master;

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #define DEADLINE_MS 4000
-#define MARGIN_MS 1000
+#define MARGIN_MS   1000
 
 static char user[32]; /* this run's own, so fault_ssm's counters start at 0 */
 
@@ -34,7 +34,9 @@ static void keep(const char *what, awssts_err rc, const struct awssts_error_info
 static struct transport *transport(long timeout_ms)
 {
     const struct transport_options o = {
-        .ca_file = peer_env("TEST_CA"), .connect_timeout_ms = 1000, .timeout_ms = timeout_ms,
+        .ca_file = peer_env("TEST_CA"),
+        .connect_timeout_ms = 1000,
+        .timeout_ms = timeout_ms,
         .user_agent = "pam_aws_sts/test ssm",
     };
     struct transport *t = NULL;
@@ -76,8 +78,12 @@ static void get_keys(const char *tmpl, const char *name, uid_t uid, const char *
 {
     struct transport *t = transport(deadline_ms);
     const struct ssm_keys_request r = {
-        .name_template = tmpl, .user = name, .uid = uid,
-        .imds_endpoint = peer_env("IMDS_URL"), .region = region, .ssm_endpoint = endpoint,
+        .name_template = tmpl,
+        .user = name,
+        .uid = uid,
+        .imds_endpoint = peer_env("IMDS_URL"),
+        .region = region,
+        .ssm_endpoint = endpoint,
     };
     awssts_error_info_reset(&out->ei);
     long long t0 = now_ms();
@@ -162,8 +168,8 @@ static void test_region_from_imds_and_uid(void **state)
     struct run r = {0};
     get_keys("/bastion/uid/%U", "whoever", 4242, NULL, peer_env("MOTO_URL"), DEADLINE_MS, &r);
     expect_user_keys(&r);
-    assert_int_equal(file_count_lines(peer_env("IMDS_LOG"), "placement/region",
-                                      "\"status\": 200"), asked + 1);
+    assert_int_equal(file_count_lines(peer_env("IMDS_LOG"), "placement/region", "\"status\": 200"),
+                     asked + 1);
 }
 
 static void test_parameter_not_found_is_no_keys(void **state)
@@ -317,8 +323,8 @@ static void no_secret_in(const char *file)
 static void test_no_secret_in_logs(void **state)
 {
     (void)state;
-    static const char *const kept[] = {"ssm-test.log", "imds.log", "imds.out", "fault-ssm.log",
-                                       "fault-ssm.out", "moto.out"};
+    static const char *const kept[] = {"ssm-test.log",  "imds.log",      "imds.out",
+                                       "fault-ssm.log", "fault-ssm.out", "moto.out"};
     char path[512];
     snprintf(path, sizeof(path), "%s/ssm-test.log", peer_env("PEERS_DIR"));
     /* The outcomes were kept at all, or there is nothing to look at. */

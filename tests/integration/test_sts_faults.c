@@ -5,7 +5,7 @@
 #include "awssts/validate.h"
 
 #define SHORT_TIMEOUT_MS 1500
-#define MARGIN_MS 2000
+#define MARGIN_MS        2000
 
 static int key_counter;
 
@@ -20,7 +20,8 @@ static struct awssts_keys scenario_keys(const char *scenario, char buf[64])
 
 static struct awssts_client *client_at(const char *url, long timeout_ms)
 {
-    struct awssts_client_options o = {.struct_size = sizeof(o),
+    struct awssts_client_options o = {
+        .struct_size = sizeof(o),
         .region = "us-east-1",
         .endpoint = url,
         .ca_file = peer_env("TEST_CA"),
@@ -51,8 +52,7 @@ struct outcome {
 };
 
 /* GetSessionToken, with a valid MFA code unless code is given. */
-static struct outcome session_token(struct awssts_client *c, const char *scenario,
-                                    const char *code)
+static struct outcome session_token(struct awssts_client *c, const char *scenario, const char *code)
 {
     char kb[64], good[7];
     struct awssts_keys k = scenario_keys(scenario, kb);
@@ -60,8 +60,11 @@ static struct outcome session_token(struct awssts_client *c, const char *scenari
         totp_now(good);
         code = good;
     }
-    struct awssts_session_token_request req = {.struct_size = sizeof(req),
-        .duration_seconds = 3600, .serial_number = fresh_serial(), .token_code = code,
+    struct awssts_session_token_request req = {
+        .struct_size = sizeof(req),
+        .duration_seconds = 3600,
+        .serial_number = fresh_serial(),
+        .token_code = code,
     };
     struct awssts_credentials cr;
     struct outcome o;
@@ -119,7 +122,8 @@ static void test_wrong_and_reused_code(void **state)
     char kb[64], code[7];
     struct awssts_keys k = scenario_keys("OK", kb);
     totp_now(code);
-    struct awssts_session_token_request req = {.struct_size = sizeof(req), .serial_number = fresh_serial(), .token_code = code};
+    struct awssts_session_token_request req = {
+        .struct_size = sizeof(req), .serial_number = fresh_serial(), .token_code = code};
     struct awssts_credentials cr;
     assert_int_equal(awssts_get_session_token(c, &k, &req, &cr, NULL), AWSSTS_OK);
     awssts_credentials_clear(&cr);
@@ -134,16 +138,21 @@ static void test_session_flow_and_chaining_limit(void **state)
     char kb[64], code[7];
     struct awssts_keys k = scenario_keys("OK", kb);
     totp_now(code);
-    struct awssts_session_token_request sreq = {.struct_size = sizeof(sreq),
-        .duration_seconds = 43200, .serial_number = fresh_serial(), .token_code = code,
+    struct awssts_session_token_request sreq = {
+        .struct_size = sizeof(sreq),
+        .duration_seconds = 43200,
+        .serial_number = fresh_serial(),
+        .token_code = code,
     };
     struct awssts_credentials session;
     assert_int_equal(awssts_get_session_token(c, &k, &sreq, &session, NULL), AWSSTS_OK);
     assert_true(session.expiration > time(NULL) + 43000);
 
     /* A role that requires MFA, assumed with the MFA session: no code needed. */
-    struct awssts_keys sk = {session.access_key_id, session.secret_access_key, session.session_token};
-    struct awssts_assume_role_request rreq = {.struct_size = sizeof(rreq),
+    struct awssts_keys sk = {session.access_key_id, session.secret_access_key,
+                             session.session_token};
+    struct awssts_assume_role_request rreq = {
+        .struct_size = sizeof(rreq),
         .role_arn = "arn:aws:iam::123456789012:role/mfa-admin",
         .role_session_name = "alice",
         .duration_seconds = 3600,
@@ -155,7 +164,8 @@ static void test_session_flow_and_chaining_limit(void **state)
                         "arn:aws:sts::123456789012:assumed-role/mfa-admin/alice");
     /* This role's own line: other tests chain roles on the same peer. */
     assert_int_equal(fault_log_count("\"role_arn\": \"arn:aws:iam::123456789012:role/mfa-admin\"",
-                                     "\"token\": true"), 1);
+                                     "\"token\": true"),
+                     1);
 
     struct awssts_caller_identity id;
     struct awssts_keys rk = {role.access_key_id, role.secret_access_key, role.session_token};
@@ -184,7 +194,8 @@ static void test_direct_assume_role(void **state)
     char kb[64], code[7];
     struct awssts_keys k = scenario_keys("OK", kb);
     totp_now(code);
-    struct awssts_assume_role_request req = {.struct_size = sizeof(req),
+    struct awssts_assume_role_request req = {
+        .struct_size = sizeof(req),
         .role_arn = "arn:aws:iam::123456789012:role/path/mfa-admin",
         .role_session_name = "alice@example.com",
         .duration_seconds = 14400,
@@ -197,7 +208,8 @@ static void test_direct_assume_role(void **state)
     assert_int_equal(awssts_assume_role(c, &k, &req, &cr, NULL), AWSSTS_OK);
     assert_string_equal(cr.source_identity, "alice");
     assert_true(cr.expiration > time(NULL) + 14000);
-    assert_int_equal(fault_log_count("\"external_id\": \"ext-42\"", "\"source_identity\": \"alice\""), 1);
+    assert_int_equal(
+        fault_log_count("\"external_id\": \"ext-42\"", "\"source_identity\": \"alice\""), 1);
     awssts_credentials_clear(&cr);
     awssts_client_free(c);
 }
@@ -328,7 +340,8 @@ static void test_malformed_and_hostile_bodies(void **state)
         {"MISSINGFIELD", AWSSTS_E_BAD_RESPONSE, "incomplete"},
         {"BADEXPIRATION", AWSSTS_E_BAD_RESPONSE, "Expiration"},
         {"PASTEXPIRATION", AWSSTS_E_CLOCK_SKEW, "already past"},
-        {"REDIRECT", AWSSTS_E_BAD_RESPONSE, "HTTP 302 redirect to http://169.254.169.254/latest/ not followed"},
+        {"REDIRECT", AWSSTS_E_BAD_RESPONSE,
+         "HTTP 302 redirect to http://169.254.169.254/latest/ not followed"},
         {"DENIED", AWSSTS_E_ACCESS_DENIED, "not authorized"},
         {"INVALIDKEYS", AWSSTS_E_INVALID_KEYS, "InvalidClientTokenId"},
         {"EXPIRED", AWSSTS_E_EXPIRED_TOKEN, "ExpiredToken"},
@@ -350,7 +363,8 @@ static void test_wrong_secret(void **state)
 {
     (void)state;
     struct awssts_client *c = fault_client();
-    struct awssts_keys k = {"AKIAOKWRONGSECRET001", "notTheRightSecretAtAllnotTheRightSecret00", NULL};
+    struct awssts_keys k = {"AKIAOKWRONGSECRET001", "notTheRightSecretAtAllnotTheRightSecret00",
+                            NULL};
     struct awssts_caller_identity id;
     struct awssts_error_info ei;
     assert_int_equal(awssts_get_caller_identity(c, &k, &id, &ei), AWSSTS_E_INVALID_KEYS);
@@ -372,7 +386,8 @@ static void test_tls_failures(void **state)
         awssts_client_free(c);
     }
     /* The system trust store does not know the test CA. */
-    struct awssts_client_options o = {.struct_size = sizeof(o), .region = "us-east-1", .endpoint = peer_env("FAULT_URL")};
+    struct awssts_client_options o = {
+        .struct_size = sizeof(o), .region = "us-east-1", .endpoint = peer_env("FAULT_URL")};
     struct awssts_client *c = NULL;
     assert_int_equal(awssts_client_new(&o, &c, NULL), AWSSTS_OK);
     expect(session_token(c, "OK", NULL), AWSSTS_E_TLS, NULL);
@@ -386,8 +401,11 @@ static void test_regional_name_verified(void **state)
     char connect_to[128];
     snprintf(connect_to, sizeof(connect_to), "sts.ap-east-1.amazonaws.com:443:127.0.0.1:%s",
              peer_env("FAULT_PORT"));
-    struct awssts_client_options o = {.struct_size = sizeof(o),
-        .region = "ap-east-1", .ca_file = peer_env("TEST_CA"), .connect_to = connect_to,
+    struct awssts_client_options o = {
+        .struct_size = sizeof(o),
+        .region = "ap-east-1",
+        .ca_file = peer_env("TEST_CA"),
+        .connect_to = connect_to,
     };
     struct awssts_client *c = NULL;
     assert_int_equal(awssts_client_new(&o, &c, NULL), AWSSTS_OK);
@@ -395,8 +413,9 @@ static void test_regional_name_verified(void **state)
     assert_false(awssts_client_is_global(c));
     struct outcome out = session_token(c, "OK", NULL);
     expect(out, AWSSTS_OK, NULL);
-    assert_int_equal(fault_log_count("\"host\": \"sts.ap-east-1.amazonaws.com\"",
-                                     "\"region\": \"ap-east-1\""), 1);
+    assert_int_equal(
+        fault_log_count("\"host\": \"sts.ap-east-1.amazonaws.com\"", "\"region\": \"ap-east-1\""),
+        1);
     awssts_client_free(c);
 }
 
@@ -414,9 +433,11 @@ static void test_bad_input_makes_no_call(void **state)
     struct awssts_keys k = scenario_keys("OK", kb);
     struct awssts_credentials cr;
     struct awssts_error_info ei;
-    struct awssts_session_token_request sreq = {.struct_size = sizeof(sreq), .duration_seconds = 60};
+    struct awssts_session_token_request sreq = {.struct_size = sizeof(sreq),
+                                                .duration_seconds = 60};
     assert_int_equal(awssts_get_session_token(c, &k, &sreq, &cr, &ei), AWSSTS_E_INVALID_ARGUMENT);
-    struct awssts_assume_role_request rreq = {.struct_size = sizeof(rreq), .role_arn = "arn:aws:iam::123:role/x",
+    struct awssts_assume_role_request rreq = {.struct_size = sizeof(rreq),
+                                              .role_arn = "arn:aws:iam::123:role/x",
                                               .role_session_name = "alice"};
     assert_int_equal(awssts_assume_role(c, &k, &rreq, &cr, &ei), AWSSTS_E_INVALID_ARGUMENT);
     rreq.role_arn = "arn:aws:iam::123456789012:role/x";
@@ -426,12 +447,17 @@ static void test_bad_input_makes_no_call(void **state)
     rreq.duration_seconds = 43201;
     assert_int_equal(awssts_assume_role(c, &k, &rreq, &cr, &ei), AWSSTS_E_INVALID_ARGUMENT);
     struct awssts_keys badkey = {"akia-lower", "x", NULL};
-    assert_int_equal(awssts_get_session_token(c, &badkey, &(struct awssts_session_token_request){.struct_size = sizeof(struct awssts_session_token_request)},
-                                              &cr, &ei), AWSSTS_E_INVALID_ARGUMENT);
+    assert_int_equal(
+        awssts_get_session_token(c, &badkey,
+                                 &(struct awssts_session_token_request){
+                                     .struct_size = sizeof(struct awssts_session_token_request)},
+                                 &cr, &ei),
+        AWSSTS_E_INVALID_ARGUMENT);
     assert_int_equal(fault_log_count("\"scenario\"", NULL), before);
     awssts_client_free(c);
 
-    struct awssts_client_options http = {.struct_size = sizeof(http), .region = "us-east-1", .endpoint = "http://127.0.0.1:80/"};
+    struct awssts_client_options http = {
+        .struct_size = sizeof(http), .region = "us-east-1", .endpoint = "http://127.0.0.1:80/"};
     assert_int_equal(awssts_client_new(&http, &c, &ei), AWSSTS_E_INVALID_ARGUMENT);
     assert_non_null(strstr(ei.detail, "plain http is refused"));
     struct awssts_client_options region = {.struct_size = sizeof(region), .region = "mars-1"};

@@ -5,7 +5,8 @@
 
 static struct awssts_client *moto_client(void)
 {
-    struct awssts_client_options o = {.struct_size = sizeof(o),
+    struct awssts_client_options o = {
+        .struct_size = sizeof(o),
         .region = "us-east-1",
         .endpoint = peer_env("MOTO_URL"),
         .ca_file = peer_env("TEST_CA"),
@@ -41,7 +42,8 @@ static void test_session_token(void **state)
     (void)state;
     struct awssts_client *c = moto_client();
     struct awssts_keys k = alice();
-    struct awssts_session_token_request req = {.struct_size = sizeof(req),
+    struct awssts_session_token_request req = {
+        .struct_size = sizeof(req),
         .duration_seconds = 3600,
         .serial_number = peer_env("MOTO_MFA_SERIAL"),
         .token_code = "123456", /* moto does not check codes; the fault STS does */
@@ -66,7 +68,8 @@ static void test_assume_role_then_use_it(void **state)
     (void)state;
     struct awssts_client *c = moto_client();
     struct awssts_keys k = alice();
-    struct awssts_assume_role_request req = {.struct_size = sizeof(req),
+    struct awssts_assume_role_request req = {
+        .struct_size = sizeof(req),
         .role_arn = peer_env("MOTO_ROLE_ARN"),
         .role_session_name = "alice",
         .duration_seconds = 900,
@@ -97,7 +100,8 @@ static void test_wrong_secret_is_invalid_keys(void **state)
 {
     (void)state;
     struct awssts_client *c = moto_client();
-    struct awssts_keys k = {peer_env("MOTO_KEY_ID"), "wrongwrongwrongwrongwrongwrongwrongwrong", NULL};
+    struct awssts_keys k = {peer_env("MOTO_KEY_ID"), "wrongwrongwrongwrongwrongwrongwrongwrong",
+                            NULL};
     struct awssts_session_token_request req = {.struct_size = sizeof(req)};
     struct awssts_credentials cr;
     struct awssts_error_info ei;
@@ -107,7 +111,8 @@ static void test_wrong_secret_is_invalid_keys(void **state)
     assert_int_equal(ei.attempts, 1);
     assert_null(cr.access_key_id);
 
-    struct awssts_keys unknown = {"AKIAUNKNOWN000000000", "wrongwrongwrongwrongwrongwrongwrongwrong", NULL};
+    struct awssts_keys unknown = {"AKIAUNKNOWN000000000",
+                                  "wrongwrongwrongwrongwrongwrongwrongwrong", NULL};
     assert_int_equal(awssts_get_session_token(c, &unknown, &req, &cr, &ei), AWSSTS_E_INVALID_KEYS);
     assert_string_equal(ei.aws_code, "InvalidClientTokenId");
     awssts_client_free(c);

@@ -5,7 +5,7 @@
  * Each rule is shown accepting and refusing; the peer's log says what it saw. */
 #include "peer.h"
 
-#define ROLE_OPS "arn:aws:iam::123456789012:role/ops"
+#define ROLE_OPS  "arn:aws:iam::123456789012:role/ops"
 #define ROLE_NEXT "arn:aws:iam::123456789012:role/next"
 
 static int key_counter;
@@ -20,7 +20,8 @@ static struct awssts_keys user_keys(char buf[32])
 /* One client a test: its timeout covers all its calls together. */
 static struct awssts_client *client(void)
 {
-    struct awssts_client_options o = {.struct_size = sizeof(o),
+    struct awssts_client_options o = {
+        .struct_size = sizeof(o),
         .region = "us-east-1",
         .endpoint = peer_env("FAULT_URL"),
         .ca_file = peer_env("TEST_CA"),
@@ -45,7 +46,8 @@ static struct awssts_keys keys_of(const struct awssts_credentials *cr)
 
 static struct awssts_assume_role_request role_request(const char *arn, const char *session_name)
 {
-    return (struct awssts_assume_role_request){.struct_size = sizeof(struct awssts_assume_role_request),
+    return (struct awssts_assume_role_request){
+        .struct_size = sizeof(struct awssts_assume_role_request),
         .role_arn = arn,
         .role_session_name = session_name,
         .duration_seconds = 3600,
@@ -211,7 +213,10 @@ static void test_transitive_tags_carry_and_stay(void **state)
     struct awssts_keys k = user_keys(kb);
 
     const struct awssts_tag tags[] = {
-        {"Project", "bastion"}, {"linux-user", "alice"}, {"Team", "ops"}, {"Empty", ""},
+        {"Project", "bastion"},
+        {"linux-user", "alice"},
+        {"Team", "ops"},
+        {"Empty", ""},
     };
     const char *transitive[] = {"project", "Linux-User"}; /* any case names the tag */
     struct awssts_assume_role_request req = role_request(ROLE_OPS, "tag-first");
@@ -222,8 +227,10 @@ static void test_transitive_tags_carry_and_stay(void **state)
     struct awssts_credentials first;
     assume_ok(c, &k, &req, &first);
     assert_int_equal(logged("tag-first", "\"tags\": [[\"Project\", \"bastion\"], [\"linux-user\", "
-                                         "\"alice\"], [\"Team\", \"ops\"], [\"Empty\", \"\"]]"), 1);
-    assert_int_equal(logged("tag-first", "\"transitive_tag_keys\": [\"project\", \"Linux-User\"]"), 1);
+                                         "\"alice\"], [\"Team\", \"ops\"], [\"Empty\", \"\"]]"),
+                     1);
+    assert_int_equal(logged("tag-first", "\"transitive_tag_keys\": [\"project\", \"Linux-User\"]"),
+                     1);
 
     /* Chained with no tags: the transitive ones come along, the others not. */
     struct awssts_keys fk = keys_of(&first);
@@ -231,7 +238,8 @@ static void test_transitive_tags_carry_and_stay(void **state)
     struct awssts_credentials second;
     assume_ok(c, &fk, &req, &second);
     assert_int_equal(logged("tag-carried", "\"session_tags\": [[\"Project\", \"bastion\"], "
-                                           "[\"linux-user\", \"alice\"]]"), 1);
+                                           "[\"linux-user\", \"alice\"]]"),
+                     1);
 
     /* A tag that was not transitive may be set again; new tags join. */
     const struct awssts_tag again[] = {{"Team", "dev"}, {"Shift", "night"}};
@@ -240,8 +248,10 @@ static void test_transitive_tags_carry_and_stay(void **state)
     req.n_tags = 2;
     struct awssts_credentials third;
     assume_ok(c, &fk, &req, &third);
-    assert_int_equal(logged("tag-new", "\"session_tags\": [[\"Project\", \"bastion\"], [\"Shift\", "
-                                       "\"night\"], [\"Team\", \"dev\"], [\"linux-user\", \"alice\"]]"), 1);
+    assert_int_equal(logged("tag-new",
+                            "\"session_tags\": [[\"Project\", \"bastion\"], [\"Shift\", "
+                            "\"night\"], [\"Team\", \"dev\"], [\"linux-user\", \"alice\"]]"),
+                     1);
     awssts_credentials_clear(&third);
 
     /* A transitive tag cannot be overridden, in any case, nor two links down. */
@@ -370,8 +380,11 @@ static void test_trust_policy_template(void **state)
 
     /* An MFA session of the user (GetSessionToken with a code): trusted. */
     totp_now(code);
-    struct awssts_session_token_request sreq = {.struct_size = sizeof(sreq),
-        .duration_seconds = 3600, .serial_number = serial(), .token_code = code,
+    struct awssts_session_token_request sreq = {
+        .struct_size = sizeof(sreq),
+        .duration_seconds = 3600,
+        .serial_number = serial(),
+        .token_code = code,
     };
     struct awssts_credentials session;
     assert_int_equal(awssts_get_session_token(c, &k, &sreq, &session, NULL), AWSSTS_OK);

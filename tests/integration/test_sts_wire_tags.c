@@ -9,7 +9,7 @@
 #include "aws/sts_client.h"
 #include "aws/sts_response.h"
 
-#define ROLE "arn:aws:iam::123456789012:role/ops"
+#define ROLE       "arn:aws:iam::123456789012:role/ops"
 #define MAX_PARAMS 160
 
 static int counter;
@@ -57,7 +57,8 @@ static void raw_transitive(struct raw_call *r, int n, const char *key)
 /* Sends the call signed with a fault-free IAM user's keys; frees it. */
 static awssts_err raw_send(struct raw_call *r, struct awssts_error_info *ei)
 {
-    struct awssts_client_options o = {.struct_size = sizeof(o),
+    struct awssts_client_options o = {
+        .struct_size = sizeof(o),
         .region = "us-east-1",
         .endpoint = peer_env("FAULT_URL"),
         .ca_file = peer_env("TEST_CA"),
@@ -108,8 +109,9 @@ static void test_more_than_fifty(void **state)
         snprintf(keys[i - 1], sizeof(keys[0]), "k%02d", i);
         raw_tag(&r, i, keys[i - 1], "v");
     }
-    expect_refused(&r, "ValidationError", "at 'tags' failed to satisfy constraint: Member must "
-                                          "have length less than or equal to 50");
+    expect_refused(&r, "ValidationError",
+                   "at 'tags' failed to satisfy constraint: Member must "
+                   "have length less than or equal to 50");
 
     raw_init(&r);
     for (int i = 1; i <= AWSSTS_MAX_SESSION_TAGS; i++)
@@ -130,19 +132,22 @@ static void test_lengths(void **state)
     raw_init(&r);
     raw_tag(&r, 1, "ok", "v");
     raw_tag(&r, 2, text, "v");
-    expect_refused(&r, "ValidationError", "at 'tags.2.member.key' failed to satisfy constraint: "
-                                          "Member must have length less than or equal to 128");
+    expect_refused(&r, "ValidationError",
+                   "at 'tags.2.member.key' failed to satisfy constraint: "
+                   "Member must have length less than or equal to 128");
     raw_init(&r);
     raw_tag(&r, 1, "", "v");
-    expect_refused(&r, "ValidationError", "at 'tags.1.member.key' failed to satisfy constraint: "
-                                          "Member must have length greater than or equal to 1");
+    expect_refused(&r, "ValidationError",
+                   "at 'tags.1.member.key' failed to satisfy constraint: "
+                   "Member must have length greater than or equal to 1");
 
     text[AWSSTS_TAG_KEY_MAX + 1] = 'x';
     text[AWSSTS_TAG_VALUE_MAX + 1] = '\0';
     raw_init(&r);
     raw_tag(&r, 1, "k", text);
-    expect_refused(&r, "ValidationError", "at 'tags.1.member.value' failed to satisfy constraint: "
-                                          "Member must have length less than or equal to 256");
+    expect_refused(&r, "ValidationError",
+                   "at 'tags.1.member.value' failed to satisfy constraint: "
+                   "Member must have length less than or equal to 256");
     text[AWSSTS_TAG_VALUE_MAX] = '\0';
     raw_init(&r);
     raw_tag(&r, 1, "k", text);
@@ -159,14 +164,16 @@ static void test_characters(void **state)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         raw_init(&r);
         raw_tag(&r, 1, bad[i], "v");
-        expect_refused(&r, "ValidationError", "at 'tags.1.member.key' failed to satisfy "
-                                              "constraint: Member must satisfy regular expression "
-                                              "pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+");
+        expect_refused(&r, "ValidationError",
+                       "at 'tags.1.member.key' failed to satisfy "
+                       "constraint: Member must satisfy regular expression "
+                       "pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+");
         raw_init(&r);
         raw_tag(&r, 1, "k", bad[i]);
-        expect_refused(&r, "ValidationError", "at 'tags.1.member.value' failed to satisfy "
-                                              "constraint: Member must satisfy regular expression "
-                                              "pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
+        expect_refused(&r, "ValidationError",
+                       "at 'tags.1.member.value' failed to satisfy "
+                       "constraint: Member must satisfy regular expression "
+                       "pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
     }
     /* Wider than the library's ASCII: STS takes these, libawssts does not. */
     raw_init(&r);

@@ -12,7 +12,7 @@
 #include "aws/transport.h"
 #include "aws/unsigned_request.h"
 
-#define MARGIN_MS 2000
+#define MARGIN_MS  2000
 #define TTL_HEADER "X-aws-ec2-metadata-token-ttl-seconds"
 
 static int counter;
@@ -33,8 +33,11 @@ static int plain_log_count(const char *frag1, const char *frag2)
 static struct transport *transport_with(long timeout_ms, const char *proxy)
 {
     const struct transport_options o = {
-        .ca_file = peer_env("TEST_CA"), .proxy = proxy, .connect_timeout_ms = 1000,
-        .timeout_ms = timeout_ms, .user_agent = "pam_aws_sts/test transport",
+        .ca_file = peer_env("TEST_CA"),
+        .proxy = proxy,
+        .connect_timeout_ms = 1000,
+        .timeout_ms = timeout_ms,
+        .user_agent = "pam_aws_sts/test transport",
     };
     struct transport *t = NULL;
     assert_int_equal(awssts_transport_new(&o, &t, NULL), AWSSTS_OK);
@@ -73,11 +76,12 @@ static void test_put_token_then_get(void **state)
     snprintf(token_line, sizeof(token_line), "X-aws-ec2-metadata-token: %s", r.body.data);
     awssts_http_response_free(&r);
     /* No signature, our User-Agent, no made-up Content-Type, no Expect. */
-    assert_int_equal(plain_log_count("\"method\": \"PUT\"", "\"authorization\": false, "
+    assert_int_equal(plain_log_count("\"method\": \"PUT\"",
+                                     "\"authorization\": false, "
                                      "\"body_len\": 0, \"content_type\": null, \"expect\": null"),
                      1);
-    assert_int_equal(plain_log_count("\"ttl\": \"21600\"",
-                                     "\"user_agent\": \"pam_aws_sts/test transport\""), 1);
+    assert_int_equal(
+        plain_log_count("\"ttl\": \"21600\"", "\"user_agent\": \"pam_aws_sts/test transport\""), 1);
 
     const char *with_token[] = {token_line};
     rc = awssts_unsigned_get(t, plain_url("/latest/meta-data/instance-id"), with_token, 1, &r, &ei);
@@ -198,9 +202,13 @@ static void test_deadline_shared_with_signed_call(void **state)
 {
     (void)state;
     for (int unsigned_first = 1; unsigned_first >= 0; unsigned_first--) {
-        struct awssts_client_options o = {.struct_size = sizeof(o),
-            .region = "us-east-1", .endpoint = peer_env("FAULT_URL"),
-            .ca_file = peer_env("TEST_CA"), .timeout_ms = 3000, .connect_timeout_ms = 1000,
+        struct awssts_client_options o = {
+            .struct_size = sizeof(o),
+            .region = "us-east-1",
+            .endpoint = peer_env("FAULT_URL"),
+            .ca_file = peer_env("TEST_CA"),
+            .timeout_ms = 3000,
+            .connect_timeout_ms = 1000,
         };
         struct awssts_client *c = NULL;
         assert_int_equal(awssts_client_new(&o, &c, NULL), AWSSTS_OK);
@@ -211,7 +219,8 @@ static void test_deadline_shared_with_signed_call(void **state)
         totp_now(code);
         char serial[64];
         snprintf(serial, sizeof(serial), "arn:aws:iam::123456789012:mfa/tr%d", counter);
-        struct awssts_session_token_request req = {.struct_size = sizeof(req), .serial_number = serial, .token_code = code};
+        struct awssts_session_token_request req = {
+            .struct_size = sizeof(req), .serial_number = serial, .token_code = code};
         struct awssts_credentials cr;
         struct http_response r;
         struct awssts_error_info ei, sei;
@@ -250,8 +259,8 @@ static void test_environment_ignored_proxy_honoured(void **state)
     struct transport *t = transport_with(5000, NULL);
     struct http_response r;
     struct awssts_error_info ei;
-    expect(awssts_unsigned_get(t, plain_url("/status/200/env"), NULL, 0, &r, &ei), AWSSTS_OK,
-           &ei, NULL);
+    expect(awssts_unsigned_get(t, plain_url("/status/200/env"), NULL, 0, &r, &ei), AWSSTS_OK, &ei,
+           NULL);
     assert_int_equal(ei.attempts, 1);
     awssts_http_response_free(&r);
     awssts_transport_free(t);
@@ -318,9 +327,13 @@ static void test_signed_request_for_another_service(void **state)
     char connect_to[128];
     snprintf(connect_to, sizeof(connect_to), "ec2.us-east-1.amazonaws.com:443:127.0.0.1:%s",
              peer_env("FAULT_PORT"));
-    struct awssts_client_options o = {.struct_size = sizeof(o),
-        .region = "us-east-1", .endpoint = peer_env("FAULT_URL"), .ca_file = peer_env("TEST_CA"),
-        .connect_to = connect_to, .timeout_ms = 8000,
+    struct awssts_client_options o = {
+        .struct_size = sizeof(o),
+        .region = "us-east-1",
+        .endpoint = peer_env("FAULT_URL"),
+        .ca_file = peer_env("TEST_CA"),
+        .connect_to = connect_to,
+        .timeout_ms = 8000,
     };
     struct awssts_client *c = NULL;
     assert_int_equal(awssts_client_new(&o, &c, NULL), AWSSTS_OK);
@@ -333,10 +346,14 @@ static void test_signed_request_for_another_service(void **state)
 
     const char *body = "Action=DescribeInstances&Version=2016-11-15";
     struct aws_request req = {
-        .service = "ec2", .region = "us-east-1", .url = "https://ec2.us-east-1.amazonaws.com/",
+        .service = "ec2",
+        .region = "us-east-1",
+        .url = "https://ec2.us-east-1.amazonaws.com/",
         .host = "ec2.us-east-1.amazonaws.com",
         .content_type = "application/x-www-form-urlencoded; charset=utf-8",
-        .body = body, .body_len = strlen(body), .operation = "DescribeInstances",
+        .body = body,
+        .body_len = strlen(body),
+        .operation = "DescribeInstances",
         .protocol = &ec2_protocol,
     };
     struct awssts_keys sk = {s.access_key_id, s.secret_access_key, s.session_token};
@@ -362,8 +379,11 @@ static void test_signed_request_for_another_service(void **state)
 static void test_sixty_parameters_reach_sts(void **state)
 {
     (void)state;
-    struct awssts_client_options o = {.struct_size = sizeof(o),
-        .region = "us-east-1", .endpoint = peer_env("FAULT_URL"), .ca_file = peer_env("TEST_CA"),
+    struct awssts_client_options o = {
+        .struct_size = sizeof(o),
+        .region = "us-east-1",
+        .endpoint = peer_env("FAULT_URL"),
+        .ca_file = peer_env("TEST_CA"),
     };
     struct awssts_client *c = NULL;
     assert_int_equal(awssts_client_new(&o, &c, NULL), AWSSTS_OK);

@@ -12,7 +12,7 @@
 static char nss_preload[1024];
 
 struct checked {
-    int status;     /* exit code, or -1 */
+    int status; /* exit code, or -1 */
     char out[16384];
 };
 
@@ -23,7 +23,7 @@ static void run_check(struct checked *c, const char *const *args)
     char *argv[16];
     int n = 0;
     argv[n++] = (char *)(uintptr_t)peer_env("AWSSTS_BIN");
-    argv[n++] = (char *)(uintptr_t)"check";
+    argv[n++] = (char *)(uintptr_t) "check";
     for (; args[n - 2] != NULL && n < 15; n++)
         argv[n] = (char *)(uintptr_t)args[n - 2];
     argv[n] = NULL;
@@ -32,10 +32,15 @@ static void run_check(struct checked *c, const char *const *args)
     snprintf(group, sizeof(group), "NSS_WRAPPER_GROUP=%s", peer_env("NSS_WRAPPER_GROUP"));
     snprintf(hosts, sizeof(hosts), "NSS_WRAPPER_HOSTS=%s", peer_env("NSS_WRAPPER_HOSTS"));
     snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", nss_preload);
-    char *envp[12] = {(char *)(uintptr_t)"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-                      (char *)(uintptr_t)"HOME=/root", passwd, group, hosts, preload};
+    char *envp[12] = {(char *)(uintptr_t) "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+                      (char *)(uintptr_t) "HOME=/root",
+                      passwd,
+                      group,
+                      hosts,
+                      preload};
     /* Under SANITIZE=1 the sanitizers' settings (run-pam-tests says why). */
-    static const char *const keep[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS", "NSS_WRAPPER_DISABLE_DEEPBIND"};
+    static const char *const keep[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS",
+                                       "NSS_WRAPPER_DISABLE_DEEPBIND"};
     char kept[3][512];
     size_t e = 6;
     for (size_t i = 0; i < 3; i++)

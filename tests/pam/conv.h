@@ -12,7 +12,7 @@
 #include <string.h>
 
 #define SCRIPT_ANSWERS 8
-#define SCRIPT_EVENTS 16
+#define SCRIPT_EVENTS  16
 
 /* One message the module sent, as it sent it. */
 struct script_event {
@@ -21,10 +21,10 @@ struct script_event {
 };
 
 struct script {
-    const char *answers[SCRIPT_ANSWERS]; /* one per prompt, in order; NULL: fail the prompt */
-    int next;                            /* prompts answered */
-    char prompt[128];                    /* the last prompt */
-    char messages[1024];                 /* info and error messages, one per line */
+    const char *answers[SCRIPT_ANSWERS];       /* one per prompt, in order; NULL: fail the prompt */
+    int next;                                  /* prompts answered */
+    char prompt[128];                          /* the last prompt */
+    char messages[1024];                       /* info and error messages, one per line */
     struct script_event events[SCRIPT_EVENTS]; /* every message, in order */
     int n_events; /* messages sent; beyond SCRIPT_EVENTS they are counted, not kept */
 };

@@ -39,7 +39,8 @@ struct login {
 };
 
 /* pam_start with code (may be NULL: no answer) as the answer to the first prompt. */
-static inline void login_start(struct login *l, const char *service, const char *user, const char *code)
+static inline void login_start(struct login *l, const char *service, const char *user,
+                               const char *code)
 {
     memset(l, 0, sizeof(*l));
     if (code != NULL) {
@@ -107,7 +108,8 @@ static inline bool login_auth_in_child(struct login *l, bool *handoff)
 }
 
 /* auth, account, then setcred and open_session in sshd's order. */
-static inline void login_full(struct login *l, const char *service, const char *user, const char *code)
+static inline void login_full(struct login *l, const char *service, const char *user,
+                              const char *code)
 {
     login_start(l, service, user, code);
     login_auth_ok(l, user);
@@ -117,7 +119,7 @@ static inline void login_full(struct login *l, const char *service, const char *
 
 /* The same in login(1)'s order: open_session, then setcred. */
 static inline void login_full_session_first(struct login *l, const char *service, const char *user,
-                                     const char *code)
+                                            const char *code)
 {
     login_start(l, service, user, code);
     login_auth_ok(l, user);

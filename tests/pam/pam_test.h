@@ -161,7 +161,7 @@ static inline int pam_log_run(const char *group, const struct CMUnitTest *tests,
     return rc;
 }
 
-#define PAM_LOG_RUN(group, tests, log_name) \
+#define PAM_LOG_RUN(group, tests, log_name)                                                        \
     pam_log_run((group), (tests), sizeof(tests) / sizeof((tests)[0]), (log_name))
 
 #endif

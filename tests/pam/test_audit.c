@@ -88,7 +88,8 @@ static void test_keyvalue_line_joins_the_sts_log(void **state)
     login_from(&l, "awssts", "ava", "203.0.113.7");
     char line[8192], key[128], logged[128], want[256];
     last_line("user=ava outcome=success", NULL, line, sizeof(line));
-    assert_non_null(strstr(line, " role_arn=arn:aws:iam::123456789012:role/mfa-admin source_identity=ava "));
+    assert_non_null(
+        strstr(line, " role_arn=arn:aws:iam::123456789012:role/mfa-admin source_identity=ava "));
     assert_non_null(strstr(line, " rhost=203.0.113.7 tty=ssh "));
     written_key_id(&l, key, sizeof(key));
     field(line, "access_key_id", logged, sizeof(logged));
@@ -112,9 +113,10 @@ static void test_json_line(void **state)
     json_object *o = json_tokener_parse(line);
     if (o == NULL || !json_object_is_type(o, json_type_object))
         fail_msg("not one JSON object: %s", line);
-    static const char *const names[] = {"user", "outcome", "region", "region_from", "endpoint", "flow", "call",
-                                        "role_arn", "source_identity", "access_key_id", "rhost",
-                                        "tty", "request_id", "latency_ms", "error"};
+    static const char *const names[] = {
+        "user",  "outcome", "region",     "region_from",     "endpoint",
+        "flow",  "call",    "role_arn",   "source_identity", "access_key_id",
+        "rhost", "tty",     "request_id", "latency_ms",      "error"};
     size_t i = 0;
     json_object_object_foreach(o, k, member)
     {
@@ -175,7 +177,8 @@ static void test_session_tags(void **state)
     struct login l;
     login_from(&l, "awssts", "tess", "192.0.2.3");
     written_key_id(&l, key, sizeof(key));
-    snprintf(want, sizeof(want), "\"tags\": [[\"linux_user\", \"tess\"], [\"bastion\", \"%s\"], [\"team\", \"ops\"]]",
+    snprintf(want, sizeof(want),
+             "\"tags\": [[\"linux_user\", \"tess\"], [\"bastion\", \"%s\"], [\"team\", \"ops\"]]",
              host);
     char issued[160];
     snprintf(issued, sizeof(issued), "\"issued\": \"%s\"", key);
@@ -198,7 +201,8 @@ static void test_session_tags(void **state)
     assert_int_equal(fault_log_count("AKIAOKTOBI", NULL), calls);
     char line[8192];
     last_line("user=tobi outcome=config_error", NULL, line, sizeof(line));
-    if (strstr(line, "line ") == NULL || strstr(line, "[user:tobi] tags") == NULL || strstr(line, "aws:") == NULL)
+    if (strstr(line, "line ") == NULL || strstr(line, "[user:tobi] tags") == NULL ||
+        strstr(line, "aws:") == NULL)
         fail_msg("the configuration error does not name the line and the tag: %s", line);
 }
 
@@ -229,14 +233,16 @@ static void test_client_values_cannot_add_fields(void **state)
             p += strcspn(p, " ");
         }
     }
-    assert_string_equal(keys, "user outcome region region_from endpoint flow call role_arn source_identity "
-                              "access_key_id rhost tty request_id latency_ms");
+    assert_string_equal(
+        keys, "user outcome region region_from endpoint flow call role_arn source_identity "
+              "access_key_id rhost tty request_id latency_ms");
     login_close(&l);
 
     /* A newline (or any control character) cannot start a forged line:
      * a host that takes PAM_RHOST or PAM_TTY from its client. */
     int lines = pam_log_count("outcome=success user=root", NULL);
-    login_from(&l, "awssts", "iris", "10.0.0.5\npam_aws_sts(sshd:auth): user=root outcome=success \r\x1b[2K");
+    login_from(&l, "awssts", "iris",
+               "10.0.0.5\npam_aws_sts(sshd:auth): user=root outcome=success \r\x1b[2K");
     last_line("user=iris ", "rhost=\"10.0.0.5\\x0apam_aws_sts", line, sizeof(line));
     assert_non_null(strstr(line, "outcome=success \\x0d\\x1b[2K\""));
     assert_int_equal(pam_log_count("outcome=success user=root", NULL), lines);

@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define LOGIND "awssts_logind"             /* stand-in removes /run/user/UID at its close */
+#define LOGIND       "awssts_logind"       /* stand-in removes /run/user/UID at its close */
 #define LOGIND_LATER "awssts_logind_later" /* it stays; removed after the PAM stack */
 
 static uid_t leftover_uid;
@@ -273,13 +273,17 @@ static void test_proxy_password_stays_root_s(void **state)
     assert_int_not_equal(pam_authenticate(o.ph, 0), PAM_SUCCESS);
     assert_int_equal(o.script.next, 0);
     login_finish(&o);
-    assert_int_equal(pam_log_count("user=pat outcome=config_error", "proxy carries a user name and password, but others may read"), 1);
+    assert_int_equal(pam_log_count("user=pat outcome=config_error",
+                                   "proxy carries a user name and password, but others may read"),
+                     1);
     /* Whoever logs in: pat's section is readable by all of them. */
     login_start(&o, "awssts_proxyopen", "rita", code_at(30));
     assert_int_not_equal(pam_authenticate(o.ph, 0), PAM_SUCCESS);
     assert_int_equal(o.script.next, 0);
     login_finish(&o);
-    assert_int_equal(pam_log_count("user=rita outcome=config_error", "[user:pat] proxy carries a user name and password"), 1);
+    assert_int_equal(pam_log_count("user=rita outcome=config_error",
+                                   "[user:pat] proxy carries a user name and password"),
+                     1);
 }
 
 struct holder {
@@ -574,7 +578,8 @@ static void test_handoff_is_the_state(void **state)
     assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), PAM_SUCCESS);
     assert_int_equal(pam_open_session(l.ph, 0), PAM_SUCCESS);
     assert_false(exists(staged_path));
-    snprintf(written_path, sizeof(written_path), "/run/aws-sts/%u/state", (unsigned)uid_of("stella"));
+    snprintf(written_path, sizeof(written_path), "/run/aws-sts/%u/state",
+             (unsigned)uid_of("stella"));
     slurp(written_path, written, sizeof(written));
     /* Compared before the session closes, which removes the file. */
     bool same = strcmp(staged, written) == 0;
@@ -591,7 +596,8 @@ static void test_error_text_is_escaped(void **state)
     login_start(&l, "awssts", "mxquote", code_at(0));
     assert_int_equal(pam_authenticate(l.ph, 0), PAM_AUTHINFO_UNAVAIL);
     login_finish(&l);
-    assert_int_equal(pam_log_count("user=mxquote outcome=sts_error", "denied\\\" outcome=success"), 1);
+    assert_int_equal(pam_log_count("user=mxquote outcome=sts_error", "denied\\\" outcome=success"),
+                     1);
     assert_int_equal(pam_log_count("denied\" outcome=success", NULL), 0);
 }
 

@@ -49,8 +49,9 @@ static void check_agrees(const char *user, const char *config, const char *servi
                          int want_status, const char *want_outcome, struct checked *c)
 {
     char path[400];
-    const char *args[] = {"--user", user, "--config", conf(config, path, sizeof(path)),
-                          probe ? "--probe" : NULL, NULL};
+    const char *args[] = {
+        "--user", user, "--config", conf(config, path, sizeof(path)), probe ? "--probe" : NULL,
+        NULL};
     run_check(c, args);
     char outcome[64];
     predicted(c, outcome, sizeof(outcome));
@@ -112,7 +113,8 @@ static void test_agrees_with_the_module(void **state)
     if (getenv("PAS_SANITIZED") == NULL)
         check_agrees("mxdns", "main.conf", "awssts", true, 1, "sts_error", &c);
     else
-        print_message("mxdns: the DNS row of awssts check runs in the plain build only (nss_wrapper and ASan)\n");
+        print_message("mxdns: the DNS row of awssts check runs in the plain build only "
+                      "(nss_wrapper and ASan)\n");
     check_agrees("mxotherca", "main.conf", "awssts", true, 1, "sts_error", &c);
     /* keys = ssm: the probe reads the parameter with the instance role
      * (moto, the IMDSv2 stand-in), takes the instance's region and calls
@@ -125,7 +127,8 @@ static void test_agrees_with_the_module(void **state)
     check_agrees("denied", "ssmfault.conf", "awssts_ssmfault", true, 1, "keys_error", &c);
     /* Without --probe, SSM is not read: a network call, as the probe's. */
     char path[400];
-    const char *args[] = {"--user", "alice", "--config", conf("ssm.conf", path, sizeof(path)), NULL};
+    const char *args[] = {"--user", "alice", "--config", conf("ssm.conf", path, sizeof(path)),
+                          NULL};
     int reads = file_count_lines(peer_env("IMDS_LOG"), "/latest/api/token", NULL);
     run_check(&c, args);
     assert_int_equal(c.status, 0);
@@ -161,7 +164,8 @@ static void test_every_value_names_its_line(void **state)
     (void)state;
     char path[400];
     struct checked c;
-    const char *args[] = {"--user", "liam", "--config", conf("main.conf", path, sizeof(path)), NULL};
+    const char *args[] = {"--user", "liam", "--config", conf("main.conf", path, sizeof(path)),
+                          NULL};
     run_check(&c, args);
     assert_int_equal(c.status, 0);
     /* liam is in [group:awsadmins] (region eu-west-1), and his own section
@@ -175,7 +179,8 @@ static void test_every_value_names_its_line(void **state)
     assert_has(&c, "duration = 43200");
     assert_has(&c, "default");
     /* A proxy's password is never printed. */
-    run_check(&c, (const char *[]){"--user", "pat", "--config", conf("proxy.conf", path, sizeof(path)), NULL});
+    run_check(&c, (const char *[]){"--user", "pat", "--config",
+                                   conf("proxy.conf", path, sizeof(path)), NULL});
     assert_has(&c, "proxy      http://127.0.0.1:");
     if (has(&c, peer_env("PROXY_PASSWORD")))
         fail_msg("the proxy password was printed:\n%s", c.out);
@@ -234,7 +239,8 @@ static void test_makes_nothing(void **state)
     char path[400];
     struct checked c;
     run_tree(before, sizeof(before));
-    run_check(&c, (const char *[]){"--user", "tina", "--config", conf("main.conf", path, sizeof(path)), NULL});
+    run_check(&c, (const char *[]){"--user", "tina", "--config",
+                                   conf("main.conf", path, sizeof(path)), NULL});
     run_tree(after, sizeof(after));
     assert_int_equal(c.status, 0);
     if (strcmp(before, after) != 0)

@@ -137,8 +137,9 @@ static void compare(const char *user, const char *config, const char *what, cons
 static void check_then_login(const char *user, const char *config, const char *service, bool probe)
 {
     char path[400];
-    const char *args[] = {"--user", user, "--config", conf(config, path, sizeof(path)),
-                          probe ? "--probe" : NULL, NULL};
+    const char *args[] = {
+        "--user", user, "--config", conf(config, path, sizeof(path)), probe ? "--probe" : NULL,
+        NULL};
     static struct checked c;
     run_check(&c, args);
     struct view want, got, sts;

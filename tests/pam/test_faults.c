@@ -22,9 +22,9 @@ static long margin_ms = 1500;
 
 struct row {
     const char *user;
-    int pam;               /* expected pam_authenticate result */
-    const char *sentence;  /* part of the syslog line */
-    const char *detail;    /* another part, or NULL */
+    int pam;              /* expected pam_authenticate result */
+    const char *sentence; /* part of the syslog line */
+    const char *detail;   /* another part, or NULL */
 };
 
 static const struct row rows[] = {
@@ -81,7 +81,8 @@ static void test_matrix(void **state)
         if (rc != r->pam)
             fail_msg("%s: got %s", r->user, pam_strerror(ph, rc));
         if (ms > TIMEOUT_MS + margin_ms)
-            fail_msg("%s: took %lld ms, more than the %d ms timeout and margin", r->user, ms, TIMEOUT_MS);
+            fail_msg("%s: took %lld ms, more than the %d ms timeout and margin", r->user, ms,
+                     TIMEOUT_MS);
         snprintf(line, sizeof(line), "user=%s outcome=", r->user);
         if (pam_log_count(line, r->sentence) != 1 ||
             (r->detail != NULL && pam_log_count(line, r->detail) != 1))

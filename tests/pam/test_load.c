@@ -26,12 +26,12 @@
 size_t __sanitizer_get_current_allocated_bytes(void);
 #endif
 
-#define USERS 100
-#define AT_ONCE 200
+#define USERS         100
+#define AT_ONCE       200
 #define SERIAL_LOGINS 2000
-#define WARM_UP 1000         /* logins before the baseline: caches fill (measured: flat from ~400 on) */
-#define ROLE_FROM 50         /* load050..load099 assume a role (two STS calls) */
-#define SERVICE "awssts_load"
+#define WARM_UP       1000 /* logins before the baseline: caches fill (measured: flat from ~400 on) */
+#define ROLE_FROM     50   /* load050..load099 assume a role (two STS calls) */
+#define SERVICE       "awssts_load"
 
 /* load000..load019 one session, load020..load079 two, load080..load099 three. */
 static int sessions_of(int user)
@@ -337,7 +337,8 @@ static void test_2000_logins_in_one_process(void **state)
         int pam_rc = 0;
         int step = open_login(&ph, &pam_rc);
         if (step != 0)
-            fail_msg("login %d (%s) failed at step %d: %s", i, name, step, pam_strerror(ph, pam_rc));
+            fail_msg("login %d (%s) failed at step %d: %s", i, name, step,
+                     pam_strerror(ph, pam_rc));
         assert_int_equal(close_login(ph), PAM_SUCCESS);
         if (i + 1 == WARM_UP) {
             fds_base = open_fds();
@@ -348,8 +349,8 @@ static void test_2000_logins_in_one_process(void **state)
     size_t heap_end = heap_in_use();
     long long growth = (long long)heap_end - (long long)heap_base;
     print_message("%d logins in one process: %lld ms; descriptors %d -> %d; heap in use %zu -> %zu "
-                  "bytes (%+lld)\n", SERIAL_LOGINS, now_ms() - t0, fds_base, fds_end, heap_base,
-                  heap_end, growth);
+                  "bytes (%+lld)\n",
+                  SERIAL_LOGINS, now_ms() - t0, fds_base, fds_end, heap_base, heap_end, growth);
     assert_int_equal(fds_end, fds_base);
     /* A leak of even 4 bytes a login would show as 4,000 bytes here. */
     if (growth >= 4 * (SERIAL_LOGINS - WARM_UP))

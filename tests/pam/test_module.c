@@ -76,9 +76,13 @@ static void test_session_token_flow(void **state)
     assert_no_staging_left();
 
     /* One line for the login, with what an operator needs and no secret. */
-    assert_int_equal(pam_log_count("user=alice outcome=success region=us-east-1 region_from=config endpoint=localhost:",
-                               "flow=session-token call=- role_arn=- source_identity=- access_key_id=ASIA"), 1);
-    assert_int_equal(pam_log_count("user=alice outcome=success", "rhost=- tty=- request_id=fault-"), 1);
+    assert_int_equal(
+        pam_log_count(
+            "user=alice outcome=success region=us-east-1 region_from=config endpoint=localhost:",
+            "flow=session-token call=- role_arn=- source_identity=- access_key_id=ASIA"),
+        1);
+    assert_int_equal(pam_log_count("user=alice outcome=success", "rhost=- tty=- request_id=fault-"),
+                     1);
     assert_int_equal(pam_log_count("user=alice outcome=success", "latency_ms="), 1);
     /* With debug, the module's own steps are timed (make bench reads these). */
     assert_int_equal(pam_log_count("user=alice: timing_us settings=", " sts="), 1);
@@ -90,7 +94,8 @@ static void test_session_token_flow(void **state)
     assert_false(exists(path));
     snprintf(path, sizeof(path), "%s/credentials", dir);
     assert_false(exists(path));
-    assert_int_equal(pam_log_count("user=alice: session closed, 0 open, credentials removed", NULL), 1);
+    assert_int_equal(pam_log_count("user=alice: session closed, 0 open, credentials removed", NULL),
+                     1);
 }
 
 static void test_group_role_session_flow(void **state)
@@ -164,7 +169,8 @@ static void test_endpoint_exported_and_used(void **state)
 
     const char *py = getenv("AWSSTS_TEST_PYTHON") ? getenv("AWSSTS_TEST_PYTHON") : "python3";
     int before = fault_log_count("\"action\": \"GetCallerIdentity\"", NULL);
-    char prog[256], flag[] = "-c",
+    char prog[256],
+        flag[] = "-c",
         script[] = "import boto3; print(boto3.client('sts').get_caller_identity()['Arn'])";
     snprintf(prog, sizeof(prog), "%s", py);
     char out[2048];
@@ -201,7 +207,9 @@ static void test_keys_from_home(void **state)
     (void)state;
     struct login l;
     login_full(&l, "awssts", "dave", code_at(0));
-    assert_int_equal(fault_log_count("\"key\": \"AKIAOKDAVE", "\"serial\": \"arn:aws:iam::123456789012:mfa/dave\""), 1);
+    assert_int_equal(fault_log_count("\"key\": \"AKIAOKDAVE",
+                                     "\"serial\": \"arn:aws:iam::123456789012:mfa/dave\""),
+                     1);
     assert_int_equal(fault_log_count("\"session_name\": \"dave\"", "mfa-admin"), 1);
     char path[300];
     run_dir("dave", path, sizeof(path));
@@ -249,7 +257,9 @@ static void test_wrong_and_malformed_codes(void **state)
     assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), MODULE_IGNORED);
     login_finish(&l);
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKKATE", "\"status\": 403"), 1);
-    assert_int_equal(pam_log_count("user=kate outcome=mfa_code_rejected", "MultiFactorAuthentication failed"), 1);
+    assert_int_equal(
+        pam_log_count("user=kate outcome=mfa_code_rejected", "MultiFactorAuthentication failed"),
+        1);
     assert_int_equal(pam_log_count(wrong, NULL), 0);
 
     int before = fault_log_count("\"scenario\"", NULL);
@@ -321,7 +331,8 @@ static void test_missing_keys_file_is_a_config_error(void **state)
     assert_int_equal(l.script.next, 0);
     login_finish(&l);
     assert_int_equal(fault_log_count("\"scenario\"", NULL), before);
-    assert_int_equal(pam_log_count("SYSLOG(3): user=alice outcome=config_error", "/keyz: no such file"), 1);
+    assert_int_equal(
+        pam_log_count("SYSLOG(3): user=alice outcome=config_error", "/keyz: no such file"), 1);
 }
 
 /* The keys file is read with the configuration file's rules (a comment
@@ -332,9 +343,11 @@ static void test_keys_file_read_like_config(void **state)
     struct login l;
     login_full(&l, "awssts", "kira", code_at(0));
     assert_int_equal(fault_log_count("\"key\": \"AKIAOKKIRA0000000000\"",
-                                     "\"serial\": \"arn:aws:iam::123456789012:mfa/kira\""), 1);
+                                     "\"serial\": \"arn:aws:iam::123456789012:mfa/kira\""),
+                     1);
     assert_int_equal(fault_log_count("\"role_arn\": \"arn:aws:iam::123456789012:role/mfa-admin\"",
-                                     "\"session_name\": \"kira\""), 1);
+                                     "\"session_name\": \"kira\""),
+                     1);
     login_close(&l);
 }
 
@@ -364,14 +377,17 @@ static void test_configuration_typos(void **state)
         const char *service, *conf, *at, *why;
     } typos[] = {
         {"awssts_typo", "typo.conf", "role_arm", "[user:alice] unknown key 'role_arm'"},
-        {"awssts_typosection", "typosection.conf", "[users:alice]", "unknown section [users:alice]"},
-        {"awssts_typoglobal", "typoglobal.conf", "staging_dir", "[user:alice] staging_dir is allowed in [global] only"},
+        {"awssts_typosection", "typosection.conf", "[users:alice]",
+         "unknown section [users:alice]"},
+        {"awssts_typoglobal", "typoglobal.conf", "staging_dir",
+         "[user:alice] staging_dir is allowed in [global] only"},
     };
     int before = fault_log_count("\"scenario\"", NULL);
     for (size_t i = 0; i < sizeof(typos) / sizeof(typos[0]); i++) {
         char path[512], where[600];
         tdir(typos[i].conf, path, sizeof(path));
-        snprintf(where, sizeof(where), "%s: line %d: %s", path, line_of(path, typos[i].at), typos[i].why);
+        snprintf(where, sizeof(where), "%s: line %d: %s", path, line_of(path, typos[i].at),
+                 typos[i].why);
         struct login l;
         login_start(&l, typos[i].service, "bob", code_at(0)); /* not even the section's user */
         int rc = pam_authenticate(l.ph, 0);
@@ -619,7 +635,8 @@ static void test_forged_handoff_variable(void **state)
     assert_int_equal(pam_setcred(l.ph, PAM_ESTABLISH_CRED), PAM_CRED_ERR);
     assert_null(pam_getenv(l.ph, "PAM_AWS_STS_HANDOFF"));
     /* Well formed, but no such hand-off: an error, not a silent skip. */
-    assert_int_equal(pam_putenv(l.ph, "PAM_AWS_STS_HANDOFF=0123456789abcdef0123456789abcdef"), PAM_SUCCESS);
+    assert_int_equal(pam_putenv(l.ph, "PAM_AWS_STS_HANDOFF=0123456789abcdef0123456789abcdef"),
+                     PAM_SUCCESS);
     assert_int_equal(pam_open_session(l.ph, 0), PAM_SESSION_ERR);
     assert_null(pam_getenv(l.ph, "PAM_AWS_STS_HANDOFF"));
     login_finish(&l);
@@ -713,7 +730,8 @@ static void test_helper_finds_configured_runtime_dir(void **state)
         out[n] = '\0';
         int st = pclose(p);
         if (st != 0 || strstr(out, "directory:    /run/rdir/") == NULL)
-            fail_msg("awssts status (%s): exit %d:\n%s", with_var ? "with the variable" : "without", st, out);
+            fail_msg("awssts status (%s): exit %d:\n%s", with_var ? "with the variable" : "without",
+                     st, out);
     }
     login_close(&l);
 }
@@ -744,7 +762,7 @@ static void test_no_secret_in_log(void **state)
     (void)state;
     const char *secrets[] = {
         "faultSTSsecretKEY", peer_env("MOTO_SECRET"), "IQoJb3JpZ2luX2Vj", "aws_secret_access_key",
-        "aws_session_token", "<SecretAccessKey>", "<SessionToken>",
+        "aws_session_token", "<SecretAccessKey>",     "<SessionToken>",
     };
     for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
         if (pam_log_count(secrets[i], NULL) != 0)
@@ -776,7 +794,8 @@ static void test_what_the_user_is_told(void **state)
     (void)state;
     char wrong[7];
     totp_wrong(wrong);
-    const char *rejected = "The AWS MFA code was not accepted: wait for the next code and try again.\n";
+    const char *rejected =
+        "The AWS MFA code was not accepted: wait for the next code and try again.\n";
     const char *unavailable = "AWS credentials are unavailable: contact your administrator.\n";
     const char *without = "Logging in without AWS credentials.\n";
     expect_told("kate", wrong, PAM_AUTH_ERR, rejected, "mfa_code_rejected");
@@ -804,7 +823,9 @@ static void test_the_failed_call_is_named(void **state)
     assert_int_equal(pam_authenticate(l.ph, 0), PAM_AUTHINFO_UNAVAIL);
     login_finish(&l);
     assert_int_equal(pam_log_count("user=roy outcome=sts_error", "call=AssumeRole "), 1);
-    assert_int_equal(pam_log_count("user=roy outcome=sts_error", "refused the MFA session it had just issued"), 1);
+    assert_int_equal(
+        pam_log_count("user=roy outcome=sts_error", "refused the MFA session it had just issued"),
+        1);
     assert_int_equal(pam_log_count("user=roy outcome=sts_error", "check the key id and secret"), 0);
     assert_true(pam_log_count("user=frank outcome=sts_error", "call=GetSessionToken ") >= 1);
 }

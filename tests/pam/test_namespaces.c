@@ -385,7 +385,8 @@ static void test_last_close_from_either_namespace(void **state)
                 pam_end(l.ph, open);
                 fail_msg("noah beside a session in another namespace: auth %s, setcred %s, "
                          "open_session %s",
-                         pam_strerror(NULL, auth), pam_strerror(NULL, cred), pam_strerror(NULL, open));
+                         pam_strerror(NULL, auth), pam_strerror(NULL, cred),
+                         pam_strerror(NULL, open));
             }
         }
         const char *file = pam_getenv(l.ph, "AWS_SHARED_CREDENTIALS_FILE");
@@ -438,7 +439,8 @@ static void test_unshareable_refused_before_sts(void **state)
         assert_int_equal(prompted, 0);
         assert_int_equal(calls, 0);
         assert_int_equal(pam_log_count("user=ned outcome=local_error", "STS not called"), 1);
-        assert_int_equal(pam_log_count("user=ned outcome=local_error", "another mount namespace"), 1);
+        assert_int_equal(pam_log_count("user=ned outcome=local_error", "another mount namespace"),
+                         1);
     }
     assert_int_equal(registry_entries("ned"), -1);
     assert_nothing_left("ned");

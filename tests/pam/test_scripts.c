@@ -34,8 +34,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_CALLS 24
-#define MAX_LINES 128
+#define MAX_CALLS    24
+#define MAX_LINES    128
 #define LINE_MAX_LEN 4096
 
 /* ---- names ------------------------------------------------------------- */
@@ -45,20 +45,23 @@ struct named {
     int value;
 };
 
-#define N(x) {#x, x}
+#define N(x)                                                                                       \
+    {                                                                                              \
+#x, x                                                                                      \
+    }
 static const struct named pam_codes[] = {
-    N(PAM_SUCCESS),          N(PAM_OPEN_ERR),         N(PAM_SYMBOL_ERR),   N(PAM_SERVICE_ERR),
-    N(PAM_SYSTEM_ERR),       N(PAM_BUF_ERR),          N(PAM_PERM_DENIED),  N(PAM_AUTH_ERR),
-    N(PAM_CRED_INSUFFICIENT), N(PAM_AUTHINFO_UNAVAIL), N(PAM_USER_UNKNOWN), N(PAM_MAXTRIES),
-    N(PAM_NEW_AUTHTOK_REQD), N(PAM_ACCT_EXPIRED),     N(PAM_SESSION_ERR),  N(PAM_CRED_UNAVAIL),
-    N(PAM_CRED_EXPIRED),     N(PAM_CRED_ERR),         N(PAM_NO_MODULE_DATA), N(PAM_CONV_ERR),
-    N(PAM_AUTHTOK_ERR),      N(PAM_TRY_AGAIN),        N(PAM_IGNORE),       N(PAM_ABORT),
-    N(PAM_AUTHTOK_EXPIRED),  N(PAM_MODULE_UNKNOWN),   N(PAM_BAD_ITEM),     N(PAM_CONV_AGAIN),
+    N(PAM_SUCCESS),           N(PAM_OPEN_ERR),         N(PAM_SYMBOL_ERR),     N(PAM_SERVICE_ERR),
+    N(PAM_SYSTEM_ERR),        N(PAM_BUF_ERR),          N(PAM_PERM_DENIED),    N(PAM_AUTH_ERR),
+    N(PAM_CRED_INSUFFICIENT), N(PAM_AUTHINFO_UNAVAIL), N(PAM_USER_UNKNOWN),   N(PAM_MAXTRIES),
+    N(PAM_NEW_AUTHTOK_REQD),  N(PAM_ACCT_EXPIRED),     N(PAM_SESSION_ERR),    N(PAM_CRED_UNAVAIL),
+    N(PAM_CRED_EXPIRED),      N(PAM_CRED_ERR),         N(PAM_NO_MODULE_DATA), N(PAM_CONV_ERR),
+    N(PAM_AUTHTOK_ERR),       N(PAM_TRY_AGAIN),        N(PAM_IGNORE),         N(PAM_ABORT),
+    N(PAM_AUTHTOK_EXPIRED),   N(PAM_MODULE_UNKNOWN),   N(PAM_BAD_ITEM),       N(PAM_CONV_AGAIN),
     N(PAM_INCOMPLETE),
 };
 static const struct named pam_flags[] = {
-    N(PAM_SILENT),           N(PAM_DISALLOW_NULL_AUTHTOK), N(PAM_ESTABLISH_CRED),
-    N(PAM_DELETE_CRED),      N(PAM_REINITIALIZE_CRED),     N(PAM_REFRESH_CRED),
+    N(PAM_SILENT),      N(PAM_DISALLOW_NULL_AUTHTOK), N(PAM_ESTABLISH_CRED),
+    N(PAM_DELETE_CRED), N(PAM_REINITIALIZE_CRED),     N(PAM_REFRESH_CRED),
 };
 #undef N
 static const struct named styles[] = {
@@ -68,14 +71,24 @@ static const struct named styles[] = {
     {"info", PAM_TEXT_INFO},
 };
 /* syslog's priorities, as pam_wrapper prints them: SYSLOG(N). */
-static const char *const levels[] = {"EMERG", "ALERT", "CRIT",   "ERR",
+static const char *const levels[] = {"EMERG",   "ALERT",  "CRIT", "ERR",
                                      "WARNING", "NOTICE", "INFO", "DEBUG"};
 
-enum call_kind { CALL_AUTHENTICATE, CALL_ACCT_MGMT, CALL_SETCRED, CALL_OPEN_SESSION, CALL_CLOSE_SESSION, CALL_END };
+enum call_kind {
+    CALL_AUTHENTICATE,
+    CALL_ACCT_MGMT,
+    CALL_SETCRED,
+    CALL_OPEN_SESSION,
+    CALL_CLOSE_SESSION,
+    CALL_END
+};
 static const struct named calls[] = {
-    {"authenticate", CALL_AUTHENTICATE}, {"acct_mgmt", CALL_ACCT_MGMT},
-    {"setcred", CALL_SETCRED},           {"open_session", CALL_OPEN_SESSION},
-    {"close_session", CALL_CLOSE_SESSION}, {"end", CALL_END},
+    {"authenticate", CALL_AUTHENTICATE},
+    {"acct_mgmt", CALL_ACCT_MGMT},
+    {"setcred", CALL_SETCRED},
+    {"open_session", CALL_OPEN_SESSION},
+    {"close_session", CALL_CLOSE_SESSION},
+    {"end", CALL_END},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -172,7 +185,8 @@ static bool placeholders_ok(const char *s, int where, char *err, size_t errlen)
             if (strcmp(placeholders[i].name, name) == 0)
                 ph = &placeholders[i];
         if (ph == NULL || !(ph->where & where) || (off != 0 && strcmp(name, "CODE") != 0)) {
-            snprintf(err, errlen, "'%.40s': not a placeholder that may stand here (README; %%%% is a %%)", p);
+            snprintf(err, errlen,
+                     "'%.40s': not a placeholder that may stand here (README; %%%% is a %%)", p);
             return false;
         }
         p += n;
@@ -326,7 +340,8 @@ static bool bad(char *err, size_t len, const char *fmt, ...)
 }
 
 /* The members of o are among allowed (NULL-terminated). */
-static bool members_ok(json_object *o, const char *what, const char *const *allowed, char *err, size_t len)
+static bool members_ok(json_object *o, const char *what, const char *const *allowed, char *err,
+                       size_t len)
 {
     struct json_object_iterator it = json_object_iter_begin(o), end = json_object_iter_end(o);
     for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
@@ -340,7 +355,8 @@ static bool members_ok(json_object *o, const char *what, const char *const *allo
     return true;
 }
 
-static bool get_string(json_object *o, const char *key, bool required, const char **out, char *err, size_t len)
+static bool get_string(json_object *o, const char *key, bool required, const char **out, char *err,
+                       size_t len)
 {
     json_object *v;
     *out = NULL;
@@ -352,7 +368,8 @@ static bool get_string(json_object *o, const char *key, bool required, const cha
     return true;
 }
 
-static bool get_array(json_object *o, const char *key, bool required, json_object **out, char *err, size_t len)
+static bool get_array(json_object *o, const char *key, bool required, json_object **out, char *err,
+                      size_t len)
 {
     *out = NULL;
     if (!json_object_object_get_ex(o, key, out))
@@ -404,7 +421,8 @@ static bool parse_call(json_object *o, size_t i, struct call *c, char *err, size
     if (!json_object_is_type(o, json_type_object))
         return bad(err, len, "%s is not an object", what);
     if (!members_ok(o, what, allowed, err, len) || !get_string(o, "call", true, &name, err, len) ||
-        !get_string(o, "flag", false, &flag, err, len) || !get_string(o, "result", true, &result, err, len))
+        !get_string(o, "flag", false, &flag, err, len) ||
+        !get_string(o, "result", true, &result, err, len))
         return false;
     if (!value_of(calls, COUNT(calls), name, &c->kind))
         return bad(err, len, "%s: no call \"%s\"", what, name);
@@ -420,7 +438,8 @@ static bool parse_call(json_object *o, size_t i, struct call *c, char *err, size
     if (json_object_object_get_ex(o, "env", &c->env)) {
         if (!json_object_is_type(c->env, json_type_object))
             return bad(err, len, "%s: \"env\" is not an object", what);
-        struct json_object_iterator it = json_object_iter_begin(c->env), end = json_object_iter_end(c->env);
+        struct json_object_iterator it = json_object_iter_begin(c->env),
+                                    end = json_object_iter_end(c->env);
         for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
             json_object *v = json_object_iter_peek_value(&it);
             char e[200];
@@ -442,7 +461,8 @@ static bool parse_turn(json_object *o, size_t i, struct turn *t, char *err, size
     const char *style;
     if (!json_object_is_type(o, json_type_object))
         return bad(err, len, "%s is not an object", what);
-    if (!members_ok(o, what, allowed, err, len) || !get_string(o, "style", true, &style, err, len) ||
+    if (!members_ok(o, what, allowed, err, len) ||
+        !get_string(o, "style", true, &style, err, len) ||
         !get_string(o, "text", true, &t->text, err, len))
         return false;
     if (!value_of(styles, COUNT(styles), style, &t->style))
@@ -456,7 +476,8 @@ static bool parse_turn(json_object *o, size_t i, struct turn *t, char *err, size
     if (!prompt)
         return has ? bad(err, len, "%s: a message takes no answer", what) : true;
     if (!has)
-        return bad(err, len, "%s: a prompt needs an \"answer\" (null: the conversation fails it)", what);
+        return bad(err, len, "%s: a prompt needs an \"answer\" (null: the conversation fails it)",
+                   what);
     if (a == NULL)
         return true;
     if (!json_object_is_type(a, json_type_string))
@@ -496,9 +517,9 @@ static json_object *read_json(const char *path, char *err, size_t len)
         int line = 1;
         for (size_t i = 0; i < at && i < n; i++)
             line += text[i] == '\n';
-        bad(err, len, "line %d: %s", line, o == NULL && je == json_tokener_continue
-                                               ? "the JSON ends too soon"
-                                               : json_tokener_error_desc(je));
+        bad(err, len, "line %d: %s", line,
+            o == NULL && je == json_tokener_continue ? "the JSON ends too soon"
+                                                     : json_tokener_error_desc(je));
         json_object_put(o);
         return NULL;
     }
@@ -527,7 +548,8 @@ static bool name_ok(const char *s)
 
 /* "users": [{"name": N, "keys": [LINE...]}] (no "keys": a user without
  * keys); "groups": {GROUP: [MEMBER...]}. Checked here, made by make_people. */
-static bool people_ok(json_object *o, json_object **users, json_object **groups, char *err, size_t len)
+static bool people_ok(json_object *o, json_object **users, json_object **groups, char *err,
+                      size_t len)
 {
     static const char *const allowed[] = {"name", "keys", NULL};
     *groups = NULL;
@@ -540,7 +562,8 @@ static bool people_ok(json_object *o, json_object **users, json_object **groups,
         snprintf(what, sizeof(what), "users[%zu]", i);
         if (!json_object_is_type(u, json_type_object))
             return bad(err, len, "%s is not an object", what);
-        if (!members_ok(u, what, allowed, err, len) || !get_string(u, "name", true, &name, err, len) ||
+        if (!members_ok(u, what, allowed, err, len) ||
+            !get_string(u, "name", true, &name, err, len) ||
             !get_array(u, "keys", false, &keys, err, len))
             return false;
         if (!name_ok(name))
@@ -548,8 +571,10 @@ static bool people_ok(json_object *o, json_object **users, json_object **groups,
         for (size_t k = 0; keys != NULL && k < json_object_array_length(keys); k++) {
             json_object *l = json_object_array_get_idx(keys, k);
             const char *t = json_object_get_string(l);
-            if (!json_object_is_type(l, json_type_string) || strchr(t, '\n') || t[0] == '[' || strchr(t, '%'))
-                return bad(err, len, "%s: keys[%zu]: one \"key = value\" line, no placeholder", what, k);
+            if (!json_object_is_type(l, json_type_string) || strchr(t, '\n') || t[0] == '[' ||
+                strchr(t, '%'))
+                return bad(err, len, "%s: keys[%zu]: one \"key = value\" line, no placeholder",
+                           what, k);
         }
     }
     if (!json_object_object_get_ex(o, "groups", groups))
@@ -569,7 +594,8 @@ static bool people_ok(json_object *o, json_object **users, json_object **groups,
 
 /* The highest id of the file's entries in [lo, hi), or lo - 1; whether name
  * is one of them already (any id). passwd: the uid; group: the gid. */
-static long highest_id(const char *path, bool passwd, const char *name, long lo, long hi, bool *taken)
+static long highest_id(const char *path, bool passwd, const char *name, long lo, long hi,
+                       bool *taken)
 {
     FILE *f = fopen(path, "r");
     long top = lo - 1;
@@ -615,21 +641,25 @@ static bool make_user(const char *dir, json_object *u, const char *from)
     snprintf(path, sizeof(path), "%s/passwd", dir);
     long uid = highest_id(path, true, name, 5001, 8000, &taken) + 1;
     if (taken) {
-        fprintf(stderr, "pam_test_scripts: %s: user %s exists already: declare one of its own\n", from, name);
+        fprintf(stderr, "pam_test_scripts: %s: user %s exists already: declare one of its own\n",
+                from, name);
         return false;
     }
-    snprintf(line, sizeof(line), "%s:x:%ld:%ld:%s:%s/home/%s:/bin/sh\n", name, uid, uid, name, dir, name);
+    snprintf(line, sizeof(line), "%s:x:%ld:%ld:%s:%s/home/%s:/bin/sh\n", name, uid, uid, name, dir,
+             name);
     bool ok = append(dir, "passwd", line);
     snprintf(line, sizeof(line), "%s:x:%ld:\n", name, uid);
     ok = ok && append(dir, "group", line);
     snprintf(path, sizeof(path), "%s/home/%s", dir, name);
-    ok = ok && mkdir(path, 0700) == 0 && chown(path, (uid_t)uid, (gid_t)uid) == 0 && chmod(path, 0700) == 0;
+    ok = ok && mkdir(path, 0700) == 0 && chown(path, (uid_t)uid, (gid_t)uid) == 0 &&
+         chmod(path, 0700) == 0;
     json_object *keys;
     if (ok && json_object_object_get_ex(u, "keys", &keys)) {
         snprintf(line, sizeof(line), "[%s]\n", name);
         ok = append(dir, "keys", line);
         for (size_t k = 0; ok && k < json_object_array_length(keys); k++) {
-            snprintf(line, sizeof(line), "%s\n", json_object_get_string(json_object_array_get_idx(keys, k)));
+            snprintf(line, sizeof(line), "%s\n",
+                     json_object_get_string(json_object_array_get_idx(keys, k)));
             ok = append(dir, "keys", line);
         }
         ok = ok && append(dir, "keys", "\n");
@@ -674,7 +704,8 @@ static bool make_people(const char *dir, json_object *users, json_object *groups
 static bool declares(json_object *users, const char *name)
 {
     for (size_t i = 0; users != NULL && i < json_object_array_length(users); i++)
-        if (strcmp(json_object_get_string(json_object_object_get(json_object_array_get_idx(users, i), "name")),
+        if (strcmp(json_object_get_string(
+                       json_object_object_get(json_object_array_get_idx(users, i), "name")),
                    name) == 0)
             return true;
     return false;
@@ -708,8 +739,9 @@ static int users_files(int n, char **files)
 
 static bool parse_script(const char *path, struct script_def *d, char *err, size_t len)
 {
-    static const char *const allowed[] = {"about", "service", "user",   "users",  "groups", "stack",
-                                          "config", "authtok", "calls", "conversation", "syslog", NULL};
+    static const char *const allowed[] = {"about",  "service",      "user",   "users",
+                                          "groups", "stack",        "config", "authtok",
+                                          "calls",  "conversation", "syslog", NULL};
     memset(d, 0, sizeof(*d));
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     snprintf(d->name, sizeof(d->name), "%.*s", (int)(strlen(base) - 5), base); /* without .json */
@@ -719,18 +751,21 @@ static bool parse_script(const char *path, struct script_def *d, char *err, size
     char e[200];
     if (!json_object_is_type(o, json_type_object))
         return bad(err, len, "not a JSON object");
-    if (!members_ok(o, "the script", allowed, err, len) || !get_string(o, "about", true, &d->about, err, len) ||
+    if (!members_ok(o, "the script", allowed, err, len) ||
+        !get_string(o, "about", true, &d->about, err, len) ||
         !get_string(o, "service", true, &d->service, err, len) ||
         !get_string(o, "user", true, &d->user, err, len) ||
         !get_string(o, "authtok", false, &d->authtok, err, len) ||
         !get_array(o, "stack", false, &d->stack, err, len) ||
-        !get_array(o, "config", false, &d->config, err, len) || !people_ok(o, &d->users, &d->groups, err, len))
+        !get_array(o, "config", false, &d->config, err, len) ||
+        !people_ok(o, &d->users, &d->groups, err, len))
         return false;
     if (strchr(d->service, '/') != NULL || d->service[0] == '.' || d->service[0] == '\0')
         return bad(err, len, "service \"%s\": not a file name", d->service);
     if (d->authtok != NULL && !placeholders_ok(d->authtok, ANSWER, e, sizeof(e)))
         return bad(err, len, "authtok: %s", e);
-    if (!lines_ok(d->stack, "stack", STACK, err, len) || !lines_ok(d->config, "config", CONFIG, err, len))
+    if (!lines_ok(d->stack, "stack", STACK, err, len) ||
+        !lines_ok(d->config, "config", CONFIG, err, len))
         return false;
     if (d->config != NULL && d->stack == NULL)
         return bad(err, len, "\"config\" without a \"stack\" that reads it (config=%%CONFIG%%)");
@@ -774,9 +809,13 @@ static bool parse_script(const char *path, struct script_def *d, char *err, size
         const char *sp = strchr(line, ' ');
         bool level = false;
         for (size_t k = 0; sp != NULL && k < COUNT(levels); k++)
-            level |= strlen(levels[k]) == (size_t)(sp - line) && strncmp(levels[k], line, (size_t)(sp - line)) == 0;
+            level |= strlen(levels[k]) == (size_t)(sp - line) &&
+                     strncmp(levels[k], line, (size_t)(sp - line)) == 0;
         if (!level)
-            return bad(err, len, "syslog[%zu]: \"LEVEL message\", LEVEL one of EMERG ALERT CRIT ERR WARNING NOTICE INFO DEBUG", i);
+            return bad(err, len,
+                       "syslog[%zu]: \"LEVEL message\", LEVEL one of EMERG ALERT CRIT ERR WARNING "
+                       "NOTICE INFO DEBUG",
+                       i);
         d->syslog[i] = line;
     }
     d->n_syslog = (int)n;
@@ -879,7 +918,8 @@ static int prepare(const char *dir, const char *services)
             int fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0644);
             FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
             if (f == NULL) {
-                fprintf(stderr, "pam_test_scripts: %s: service %s: %s\n", paths[i], file, strerror(errno));
+                fprintf(stderr, "pam_test_scripts: %s: service %s: %s\n", paths[i], file,
+                        strerror(errno));
                 rc = 1;
             } else {
                 for (size_t k = 0; k < json_object_array_length(d.stack); k++) {
@@ -918,7 +958,8 @@ static void hold_closed_port(int fds[2], char out[8])
         assert_true(fds[0] >= 0);
         assert_int_equal(bind(fds[0], (struct sockaddr *)&a4, sizeof(a4)), 0);
         assert_int_equal(getsockname(fds[0], (struct sockaddr *)&a4, &sl), 0);
-        struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT, .sin6_port = a4.sin_port};
+        struct sockaddr_in6 a6 = {
+            .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT, .sin6_port = a4.sin_port};
         fds[1] = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fds[1] >= 0 && bind(fds[1], (struct sockaddr *)&a6, sizeof(a6)) == 0) {
             snprintf(out, 8, "%u", (unsigned)ntohs(a4.sin_port));
@@ -936,7 +977,8 @@ static void write_config(const struct script_def *d, struct vars *v, int held[2]
     char line[LINE_MAX_LEN];
     bool closed = false;
     for (size_t k = 0; k < json_object_array_length(d->config); k++)
-        closed |= strstr(json_object_get_string(json_object_array_get_idx(d->config, k)), "%CLOSED_PORT%") != NULL;
+        closed |= strstr(json_object_get_string(json_object_array_get_idx(d->config, k)),
+                         "%CLOSED_PORT%") != NULL;
     if (closed)
         hold_closed_port(held, v->closed_port);
     /* Root's, 0644, as the module wants its configuration. */
@@ -946,7 +988,8 @@ static void write_config(const struct script_def *d, struct vars *v, int held[2]
     FILE *f = fdopen(fd, "w");
     assert_non_null(f);
     for (size_t k = 0; k < json_object_array_length(d->config); k++) {
-        expand(json_object_get_string(json_object_array_get_idx(d->config, k)), v, line, sizeof(line));
+        expand(json_object_get_string(json_object_array_get_idx(d->config, k)), v, line,
+               sizeof(line));
         fprintf(f, "%s\n", line);
     }
     assert_int_equal(fclose(f), 0);
@@ -966,7 +1009,8 @@ static void note(struct report *r, const char *fmt, ...)
     int k = vsnprintf(r->text + r->used, sizeof(r->text) - r->used, fmt, ap);
     va_end(ap);
     if (k > 0)
-        r->used = r->used + (size_t)k >= sizeof(r->text) ? sizeof(r->text) - 1 : r->used + (size_t)k;
+        r->used =
+            r->used + (size_t)k >= sizeof(r->text) ? sizeof(r->text) - 1 : r->used + (size_t)k;
 }
 
 /* The syslog lines written to the log since offset, as "LEVEL message". */
@@ -1008,11 +1052,13 @@ static long log_size(void)
     return (long)st.st_size;
 }
 
-static void check_env(pam_handle_t *ph, const struct call *c, int i, const struct vars *v, struct report *r)
+static void check_env(pam_handle_t *ph, const struct call *c, int i, const struct vars *v,
+                      struct report *r)
 {
     if (c->env == NULL || ph == NULL)
         return;
-    struct json_object_iterator it = json_object_iter_begin(c->env), end = json_object_iter_end(c->env);
+    struct json_object_iterator it = json_object_iter_begin(c->env),
+                                end = json_object_iter_end(c->env);
     for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
         const char *name = json_object_iter_peek_name(&it);
         json_object *want = json_object_iter_peek_value(&it);
@@ -1020,32 +1066,36 @@ static void check_env(pam_handle_t *ph, const struct call *c, int i, const struc
         if (want == NULL && got != NULL)
             note(r, "calls[%d]: %s is \"%s\", want it unset\n", i, name, got);
         else if (want != NULL && (got == NULL || !matches(json_object_get_string(want), got, v)))
-            note(r, "calls[%d]: %s is %s%s%s, want \"%s\"\n", i, name, got ? "\"" : "unset", got ? got : "",
-                 got ? "\"" : "", json_object_get_string(want));
+            note(r, "calls[%d]: %s is %s%s%s, want \"%s\"\n", i, name, got ? "\"" : "unset",
+                 got ? got : "", got ? "\"" : "", json_object_get_string(want));
     }
 }
 
-static void compare_conversation(const struct script_def *d, const struct script *s, const struct vars *v,
-                                 struct report *r)
+static void compare_conversation(const struct script_def *d, const struct script *s,
+                                 const struct vars *v, struct report *r)
 {
     int got = s->n_events < SCRIPT_EVENTS ? s->n_events : SCRIPT_EVENTS;
     bool same = s->n_events == d->n_conv;
     for (int i = 0; same && i < got; i++)
-        same = s->events[i].style == d->conv[i].style && matches(d->conv[i].text, s->events[i].text, v);
+        same = s->events[i].style == d->conv[i].style &&
+               matches(d->conv[i].text, s->events[i].text, v);
     if (same)
         return;
     note(r, "conversation: want %d message(s):\n", d->n_conv);
     for (int i = 0; i < d->n_conv; i++)
-        note(r, "    %-8s \"%s\"\n", name_of(styles, COUNT(styles), d->conv[i].style), d->conv[i].text);
+        note(r, "    %-8s \"%s\"\n", name_of(styles, COUNT(styles), d->conv[i].style),
+             d->conv[i].text);
     note(r, "  the module sent %d:\n", s->n_events);
     for (int i = 0; i < got; i++) {
-        bool ok = i < d->n_conv && s->events[i].style == d->conv[i].style && matches(d->conv[i].text, s->events[i].text, v);
-        note(r, "  %c %-8s \"%s\"\n", ok ? ' ' : '!', name_of(styles, COUNT(styles), s->events[i].style),
-             s->events[i].text);
+        bool ok = i < d->n_conv && s->events[i].style == d->conv[i].style &&
+                  matches(d->conv[i].text, s->events[i].text, v);
+        note(r, "  %c %-8s \"%s\"\n", ok ? ' ' : '!',
+             name_of(styles, COUNT(styles), s->events[i].style), s->events[i].text);
     }
 }
 
-static void compare_syslog(const struct script_def *d, char **lines, int n, const struct vars *v, struct report *r)
+static void compare_syslog(const struct script_def *d, char **lines, int n, const struct vars *v,
+                           struct report *r)
 {
     int kept = n < MAX_LINES ? n : MAX_LINES;
     int first = -1;
@@ -1059,7 +1109,8 @@ static void compare_syslog(const struct script_def *d, char **lines, int n, cons
         note(r, "    %s\n", d->syslog[i]);
     note(r, "  the stack wrote %d:\n", n);
     for (int i = 0; i < kept; i++)
-        note(r, "  %c %s\n", i < d->n_syslog && matches(d->syslog[i], lines[i], v) ? ' ' : '!', lines[i]);
+        note(r, "  %c %s\n", i < d->n_syslog && matches(d->syslog[i], lines[i], v) ? ' ' : '!',
+             lines[i]);
 }
 
 static void test_script(void **state)
@@ -1110,18 +1161,29 @@ static void test_script(void **state)
     for (int i = 0; i < d.n_calls; i++) {
         const struct call *c = &d.calls[i];
         switch (c->kind) {
-        case CALL_AUTHENTICATE: rc = pam_authenticate(l.ph, c->flags); break;
-        case CALL_ACCT_MGMT: rc = pam_acct_mgmt(l.ph, c->flags); break;
-        case CALL_SETCRED: rc = pam_setcred(l.ph, c->flags); break;
-        case CALL_OPEN_SESSION: rc = pam_open_session(l.ph, c->flags); break;
-        case CALL_CLOSE_SESSION: rc = pam_close_session(l.ph, c->flags); break;
+        case CALL_AUTHENTICATE:
+            rc = pam_authenticate(l.ph, c->flags);
+            break;
+        case CALL_ACCT_MGMT:
+            rc = pam_acct_mgmt(l.ph, c->flags);
+            break;
+        case CALL_SETCRED:
+            rc = pam_setcred(l.ph, c->flags);
+            break;
+        case CALL_OPEN_SESSION:
+            rc = pam_open_session(l.ph, c->flags);
+            break;
+        case CALL_CLOSE_SESSION:
+            rc = pam_close_session(l.ph, c->flags);
+            break;
         default:
             rc = pam_end(l.ph, last);
             l.ph = NULL;
         }
         if (rc != c->result)
-            note(r, "calls[%d]: %s returned %s, want %s\n", i, name_of(calls, COUNT(calls), c->kind),
-                 name_of(pam_codes, COUNT(pam_codes), rc), name_of(pam_codes, COUNT(pam_codes), c->result));
+            note(r, "calls[%d]: %s returned %s, want %s\n", i,
+                 name_of(calls, COUNT(calls), c->kind), name_of(pam_codes, COUNT(pam_codes), rc),
+                 name_of(pam_codes, COUNT(pam_codes), c->result));
         check_env(l.ph, c, i, &v, r);
         last = rc;
     }
@@ -1154,7 +1216,9 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "--users") == 0)
         return users_files(argc - 2, argv + 2);
     if (argc < 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: pam_test_scripts --prepare DIR SERVICES | --users FILE... | DIR [NAME...]\n");
+        fprintf(
+            stderr,
+            "usage: pam_test_scripts --prepare DIR SERVICES | --users FILE... | DIR [NAME...]\n");
         return 2;
     }
     char **paths;
@@ -1171,7 +1235,8 @@ int main(int argc, char **argv)
         const char *base = strrchr(paths[i], '/') + 1;
         bool wanted = argc == 2;
         for (int a = 2; a < argc; a++)
-            wanted |= strncmp(base, argv[a], strlen(argv[a])) == 0 && strcmp(base + strlen(argv[a]), ".json") == 0;
+            wanted |= strncmp(base, argv[a], strlen(argv[a])) == 0 &&
+                      strcmp(base + strlen(argv[a]), ".json") == 0;
         if (!wanted)
             continue;
         tests[k].name = base;

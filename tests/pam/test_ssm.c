@@ -18,16 +18,21 @@ static void imds_fault(const char *name)
 {
     char url[400], out[512];
     snprintf(url, sizeof(url), "%s/fault/%s", peer_env("IMDS_CONTROL_URL"), name);
-    char *argv[] = {(char *)(uintptr_t)"/usr/bin/curl", (char *)(uintptr_t)"-sf", (char *)(uintptr_t)"-X",
-                    (char *)(uintptr_t)"POST", url, NULL};
-    char *envp[] = {(char *)(uintptr_t)"PATH=/usr/bin:/bin", NULL};
+    char *argv[] = {(char *)(uintptr_t) "/usr/bin/curl",
+                    (char *)(uintptr_t) "-sf",
+                    (char *)(uintptr_t) "-X",
+                    (char *)(uintptr_t) "POST",
+                    url,
+                    NULL};
+    char *envp[] = {(char *)(uintptr_t) "PATH=/usr/bin:/bin", NULL};
     int st = spawn_capture(argv, envp, out, sizeof(out));
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
         fail_msg("IMDS stand-in: fault %s not set: %s", name, out);
 }
 
 /* A login that must end at the keys: outcome, no prompt, one line, quick. */
-static void keys_fault(const char *service, const char *user, const char *outcome, const char *detail)
+static void keys_fault(const char *service, const char *user, const char *outcome,
+                       const char *detail)
 {
     char line[160];
     snprintf(line, sizeof(line), "user=%s outcome=%s ", user, outcome);
@@ -62,7 +67,9 @@ static void test_login_with_keys_from_ssm(void **state)
     char want[200];
     snprintf(want, sizeof(want), "region=%s region_from=imds ", peer_env("SSM_REGION"));
     assert_int_equal(pam_log_count("user=alice outcome=success", want), 1);
-    assert_int_equal(pam_log_count("user=alice outcome=success", "role_arn=arn:aws:iam::123456789012:role/bastion-admin"), 1);
+    assert_int_equal(pam_log_count("user=alice outcome=success",
+                                   "role_arn=arn:aws:iam::123456789012:role/bastion-admin"),
+                     1);
     const char *region = pam_getenv(l.ph, "AWS_REGION");
     assert_non_null(region);
     assert_string_equal(region, peer_env("SSM_REGION"));
@@ -90,17 +97,21 @@ static void test_session_flow_with_keys_from_ssm(void **state)
     struct login l;
     /* The fault STS's log is the whole run's: test_checkplan.c logs alice
      * in with these keys too. This login must add exactly one of each call. */
-    int sessions = fault_log_count("\"key\": \"AKIAOKSSMALICE000000\"", "\"action\": \"GetSessionToken\"");
+    int sessions =
+        fault_log_count("\"key\": \"AKIAOKSSMALICE000000\"", "\"action\": \"GetSessionToken\"");
     int roles = fault_log_count("\"role_arn\": \"arn:aws:iam::123456789012:role/bastion-admin\"",
                                 "\"token\": true");
     login_start(&l, "awssts_ssmsts", "alice", code_at(0));
     login_auth_ok(&l, "alice");
     login_finish(&l);
     assert_int_equal(pam_log_count("user=alice outcome=success", "flow=session+role"), 1);
-    assert_int_equal(fault_log_count("\"key\": \"AKIAOKSSMALICE000000\"", "\"action\": \"GetSessionToken\""),
-                     sessions + 1);
-    assert_int_equal(fault_log_count("\"role_arn\": \"arn:aws:iam::123456789012:role/bastion-admin\"",
-                                     "\"token\": true"), roles + 1);
+    assert_int_equal(
+        fault_log_count("\"key\": \"AKIAOKSSMALICE000000\"", "\"action\": \"GetSessionToken\""),
+        sessions + 1);
+    assert_int_equal(
+        fault_log_count("\"role_arn\": \"arn:aws:iam::123456789012:role/bastion-admin\"",
+                        "\"token\": true"),
+        roles + 1);
 }
 
 /* A configured region is used, and said to be the configuration's. */
@@ -163,7 +174,8 @@ static void test_ssm_faults(void **state)
     (void)pam_authenticate(l.ph, 0);
     assert_int_equal(l.script.next, 1);
     login_finish(&l);
-    assert_int_equal(file_count_lines(peer_env("FAULT_SSM_LOG"), "throttle-once", NULL), before + 2);
+    assert_int_equal(file_count_lines(peer_env("FAULT_SSM_LOG"), "throttle-once", NULL),
+                     before + 2);
     assert_int_equal(pam_log_count("user=throttle-once outcome=", NULL), 1);
 }
 

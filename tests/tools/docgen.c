@@ -119,6 +119,8 @@ int main(int argc, char **argv)
     }
     return 0;
 usage:
-    fputs("usage: docgen options-md|options-man|options|outcomes|audit-fields | check-config FILE\n", stderr);
+    fputs(
+        "usage: docgen options-md|options-man|options|outcomes|audit-fields | check-config FILE\n",
+        stderr);
     return 2;
 }

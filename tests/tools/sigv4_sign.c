@@ -19,7 +19,7 @@
 #define MAX_REQUEST (1024 * 1024)
 
 struct raw_request {
-    char *text;   /* owns every string below */
+    char *text; /* owns every string below */
     char *method;
     char *path;
     char *query;
@@ -177,20 +177,37 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'a': params.access_key_id = optarg; break;
-        case 's': params.secret_access_key = optarg; break;
-        case 't': token = optarg; break;
-        case 'A': token_after = 1; break;
-        case 'r': params.region = optarg; break;
-        case 'S': params.service = optarg; break;
-        case 'd': date = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'a':
+            params.access_key_id = optarg;
+            break;
+        case 's':
+            params.secret_access_key = optarg;
+            break;
+        case 't':
+            token = optarg;
+            break;
+        case 'A':
+            token_after = 1;
+            break;
+        case 'r':
+            params.region = optarg;
+            break;
+        case 'S':
+            params.service = optarg;
+            break;
+        case 'd':
+            date = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
-    if (params.access_key_id == NULL || params.secret_access_key == NULL ||
-        params.region == NULL || params.service == NULL || argc - optind > 1 ||
-        (token_after && token == NULL)) {
+    if (params.access_key_id == NULL || params.secret_access_key == NULL || params.region == NULL ||
+        params.service == NULL || argc - optind > 1 || (token_after && token == NULL)) {
         usage(stderr);
         return 2;
     }
@@ -212,7 +229,8 @@ int main(int argc, char **argv)
     int rc = parse_request_copy(&r, input);
     free(input);
     if (rc != 0) {
-        fprintf(stderr, "sigv4-sign: malformed request: expected 'METHOD PATH HTTP/x' and 'Name:value' lines\n");
+        fprintf(stderr, "sigv4-sign: malformed request: expected 'METHOD PATH HTTP/x' and "
+                        "'Name:value' lines\n");
         free(r.text);
         return 1;
     }
@@ -230,9 +248,13 @@ int main(int argc, char **argv)
     params.amz_date = date;
 
     struct awssts_sigv4_request req = {
-        .method = r.method, .path = r.path, .query = r.query,
-        .headers = r.headers, .n_headers = r.n_headers,
-        .body = r.body, .body_len = r.body_len,
+        .method = r.method,
+        .path = r.path,
+        .query = r.query,
+        .headers = r.headers,
+        .n_headers = r.n_headers,
+        .body = r.body,
+        .body_len = r.body_len,
     };
     struct awssts_sigv4_result res;
     struct awssts_error_info ei;

@@ -32,7 +32,8 @@ static void test_older_caller_read_only_as_far_as_its_struct(void **state)
     struct v2 full;
     const size_t sizes[] = {sizeof(struct v1), sizeof(struct v2)};
     assert_int_equal(AWSSTS_SIZE_THROUGH(struct v2, a), sizeof(struct v1));
-    assert_int_equal(awssts_sized_copy(&full, sizeof(full), old, sizes, 2, "test", NULL), AWSSTS_OK);
+    assert_int_equal(awssts_sized_copy(&full, sizeof(full), old, sizes, 2, "test", NULL),
+                     AWSSTS_OK);
     assert_string_equal(full.a, "x");
     assert_null(full.added);
     free(old);
@@ -75,7 +76,8 @@ static void test_sizes_that_are_no_struct_refused(void **state)
 
     struct awssts_client_options o = {.struct_size = sizeof(o), .region = "eu-west-1"};
     assert_int_equal(awssts_client_new(&o, &c, &ei), AWSSTS_OK);
-    struct awssts_keys k = {"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", NULL};
+    struct awssts_keys k = {"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                            NULL};
     struct awssts_credentials out;
     struct awssts_session_token_request st = {.duration_seconds = 900};
     assert_int_equal(awssts_get_session_token(c, &k, &st, &out, &ei), AWSSTS_E_INVALID_ARGUMENT);

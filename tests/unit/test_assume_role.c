@@ -38,7 +38,8 @@ static void make_tags(void)
 
 static struct awssts_assume_role_request base_request(void)
 {
-    return (struct awssts_assume_role_request){.struct_size = sizeof(struct awssts_assume_role_request),
+    return (struct awssts_assume_role_request){
+        .struct_size = sizeof(struct awssts_assume_role_request),
         .role_arn = ROLE,
         .role_session_name = "alice",
         .source_identity = "alice",
@@ -79,8 +80,10 @@ static void test_fifty_tags_and_transitive_keys_encoded(void **state)
                            "&RoleSessionName=alice&DurationSeconds=3600&ExternalId=ext-42"
                            "&SourceIdentity=alice");
     for (int i = 1; i <= AWSSTS_MAX_SESSION_TAGS; i++)
-        awssts_buf_printf(&want, "&Tags.member.%d.Key=Key-%02d&Tags.member.%d.Value=v%%20%d%%3A%%2F%%3D%%2B%%40_.-",
-                          i, i, i, i);
+        awssts_buf_printf(
+            &want,
+            "&Tags.member.%d.Key=Key-%02d&Tags.member.%d.Value=v%%20%d%%3A%%2F%%3D%%2B%%40_.-", i,
+            i, i, i);
     for (int i = 1; i <= AWSSTS_MAX_SESSION_TAGS; i++)
         awssts_buf_printf(&want, "&TransitiveTagKeys.member.%d=key-%02d", i, i);
     char *expected = awssts_buf_steal(&want);
@@ -117,8 +120,13 @@ static void test_parameter_names_in_order(void **state)
     awssts_error_info_reset(&ei);
     assert_int_equal(awssts_assume_role_prepare(&req, &ar, &ei), AWSSTS_OK);
     static const char *const names[] = {
-        "RoleArn", "RoleSessionName", "SourceIdentity", "Tags.member.1.Key",
-        "Tags.member.1.Value", "Tags.member.2.Key", "Tags.member.2.Value",
+        "RoleArn",
+        "RoleSessionName",
+        "SourceIdentity",
+        "Tags.member.1.Key",
+        "Tags.member.1.Value",
+        "Tags.member.2.Key",
+        "Tags.member.2.Value",
         "TransitiveTagKeys.member.1",
     };
     static const char *const want_values[] = {
@@ -216,14 +224,16 @@ static void test_every_refusal(void **state)
     refused(&req, "session tag 2 (key \"Second\") has no value", NULL);
 
     /* Characters: ASCII letters, digits, space and _.:/=+-@ only. */
-    static const char *const bad_keys[] = {"a,b", "tab\there", "new\nline", "caf\xc3\xa9",
+    static const char *const bad_keys[] = {"a,b",          "tab\there",  "new\nline", "caf\xc3\xa9",
                                            "\xe2\x80\xa8", "semi;colon", "x\"y"};
     two[1].value = "v";
     for (size_t i = 0; i < sizeof(bad_keys) / sizeof(bad_keys[0]); i++) {
         two[1].key = bad_keys[i];
         /* A bad key is named by its place alone: it may not be printable. */
-        refused(&req, "session tag 2 has a key with a character other than ASCII letters, "
-                      "digits, space and _.:/=+-@", bad_keys[i]);
+        refused(&req,
+                "session tag 2 has a key with a character other than ASCII letters, "
+                "digits, space and _.:/=+-@",
+                bad_keys[i]);
     }
     two[1].key = "Second";
     static const char *const bad_values[] = {"s3cr3t,value", "line\nbreak", "caf\xc3\xa9", "x\x7f"};
@@ -236,8 +246,10 @@ static void test_every_refusal(void **state)
 
     /* Keys differing only in case are one key to STS. */
     two[1].key = "fIRST";
-    refused(&req, "session tags 1 and 2 have the same key \"fIRST\" (STS compares tag keys "
-                  "without case)", NULL);
+    refused(&req,
+            "session tags 1 and 2 have the same key \"fIRST\" (STS compares tag keys "
+            "without case)",
+            NULL);
     two[1].key = "First";
     refused(&req, "session tags 1 and 2 have the same key \"First\"", NULL);
 

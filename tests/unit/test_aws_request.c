@@ -11,11 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#define KEY_ID "AKIAIOSFODNN7EXAMPLE"
-#define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-#define TOKEN "IQoJb3JpZ2luX2VjEXAMPLETOKENdGVzdHRva2Vu/+="
-#define DATE "20150830T123600Z"
-#define BODY "{\"Name\":\"/app/db-password\",\"WithDecryption\":true}"
+#define KEY_ID      "AKIAIOSFODNN7EXAMPLE"
+#define SECRET      "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+#define TOKEN       "IQoJb3JpZ2luX2VjEXAMPLETOKENdGVzdHRva2Vu/+="
+#define DATE        "20150830T123600Z"
+#define BODY        "{\"Name\":\"/app/db-password\",\"WithDecryption\":true}"
 #define BODY_SHA256 "ef76a4d50c7afe1d10060989dab153dd2e22b44d21e05b62e52f741db23716cc"
 
 /* A protocol for these tests: <Code>, <Message> and <RequestId> by search. */
@@ -70,7 +70,7 @@ static struct aws_request ssm_request(void)
     };
 }
 
-#define AUTH_PREFIX                                                                    \
+#define AUTH_PREFIX                                                                                \
     "Authorization: AWS4-HMAC-SHA256 Credential=" KEY_ID "/20150830/eu-west-1/ssm/aws4_request, "
 
 /* Expected values from botocore's SigV4Auth on the same request. */
@@ -82,15 +82,15 @@ static void test_awsjson_signed_like_botocore(void **state)
     struct aws_signed s;
     struct awssts_error_info ei;
     assert_int_equal(awssts_aws_request_sign(&req, &keys, DATE, &s, &ei), AWSSTS_OK);
-    assert_string_equal(s.sig.canonical_request,
-                        "POST\n/\n\n"
-                        "content-type:application/x-amz-json-1.1\n"
-                        "host:ssm.eu-west-1.amazonaws.com\n"
-                        "x-amz-date:" DATE "\n"
-                        "x-amz-security-token:" TOKEN "\n"
-                        "x-amz-target:AmazonSSM.GetParameter\n\n"
-                        "content-type;host;x-amz-date;x-amz-security-token;x-amz-target\n"
-                        BODY_SHA256);
+    assert_string_equal(
+        s.sig.canonical_request,
+        "POST\n/\n\n"
+        "content-type:application/x-amz-json-1.1\n"
+        "host:ssm.eu-west-1.amazonaws.com\n"
+        "x-amz-date:" DATE "\n"
+        "x-amz-security-token:" TOKEN "\n"
+        "x-amz-target:AmazonSSM.GetParameter\n\n"
+        "content-type;host;x-amz-date;x-amz-security-token;x-amz-target\n" BODY_SHA256);
     assert_string_equal(s.sig.string_to_sign,
                         "AWS4-HMAC-SHA256\n" DATE "\n20150830/eu-west-1/ssm/aws4_request\n"
                         "df2a695bebc00bd3001329c6db6909e36ceda638bc6575d4673ca4fb4f88354c");
@@ -210,8 +210,9 @@ static void test_error_documents_through_the_protocol(void **state)
     struct awssts_error_info ei;
 
     awssts_error_info_reset(&ei);
-    response_with(&r, 400, "<E><Code>ThrottlingException</Code><Message>Rate\nexceeded</Message>"
-                           "<RequestId>abc-123</RequestId></E>");
+    response_with(&r, 400,
+                  "<E><Code>ThrottlingException</Code><Message>Rate\nexceeded</Message>"
+                  "<RequestId>abc-123</RequestId></E>");
     assert_int_equal(awssts_aws_request_error(&req, &r, &ei), AWSSTS_E_THROTTLED);
     assert_int_equal(ei.code, AWSSTS_E_THROTTLED);
     assert_string_equal(ei.aws_code, "ThrottlingException");

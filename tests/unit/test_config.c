@@ -59,13 +59,15 @@ static void test_values(void **state)
     assert_true(b);
     assert_int_equal(awssts_config_get_bool(cfg, "global", "dualstack", &b, NULL), AWSSTS_OK);
     assert_false(b);
-    assert_int_equal(awssts_config_get_bool(cfg, "global", "nothere", &b, NULL), AWSSTS_E_NOT_FOUND);
+    assert_int_equal(awssts_config_get_bool(cfg, "global", "nothere", &b, NULL),
+                     AWSSTS_E_NOT_FOUND);
 
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
     assert_int_equal(awssts_config_get_long(cfg, "global", "timeout", 10, 60, &t, &ei),
                      AWSSTS_E_CONFIG);
-    assert_non_null(strstr(ei.detail, "[global] timeout = '7': expected a whole number from 10 to 60"));
+    assert_non_null(
+        strstr(ei.detail, "[global] timeout = '7': expected a whole number from 10 to 60"));
     awssts_error_info_reset(&ei);
     assert_int_equal(awssts_config_get_bool(cfg, "global", "region", &b, &ei), AWSSTS_E_CONFIG);
     assert_non_null(strstr(ei.detail, "expected yes or no"));
@@ -132,8 +134,9 @@ static void test_refused_files(void **state)
     assert_int_equal(symlink(tmp_path(p, sizeof(p), "real.conf"), link), 0);
     struct awssts_config *cfg = NULL;
     assert_int_equal(awssts_config_load(link, &root_like, &cfg, NULL), AWSSTS_E_FILE_UNSAFE);
-    assert_int_equal(awssts_config_load(tmp_path(p, sizeof(p), "none.conf"), &root_like, &cfg, NULL),
-                     AWSSTS_E_NOT_FOUND);
+    assert_int_equal(
+        awssts_config_load(tmp_path(p, sizeof(p), "none.conf"), &root_like, &cfg, NULL),
+        AWSSTS_E_NOT_FOUND);
     assert_int_equal(awssts_config_load(test_dir, &root_like, &cfg, NULL), AWSSTS_E_FILE_UNSAFE);
 }
 
@@ -203,10 +206,8 @@ static void test_parse_bool(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_values),
-        cmocka_unit_test(test_unknown_keys),
-        cmocka_unit_test(test_refused_files),
-        cmocka_unit_test(test_one_set_of_rules),
+        cmocka_unit_test(test_values),        cmocka_unit_test(test_unknown_keys),
+        cmocka_unit_test(test_refused_files), cmocka_unit_test(test_one_set_of_rules),
         cmocka_unit_test(test_parse_bool),
     };
     return cmocka_run_group_tests_name("config", tests, tmpdir_setup, tmpdir_teardown);

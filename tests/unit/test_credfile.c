@@ -6,26 +6,25 @@
 #include "awssts/credfile.h"
 #include "awssts/secret.h"
 
-static const char original[] =
-    "# my credentials\n"
-    "[default]\n"
-    "aws_access_key_id = AKIAEXAMPLEDEFAULT01\n"
-    "aws_secret_access_key=secretdefault\n"
-    "\n"
-    "; work account\n"
-    "[work-long-term]\n"
-    "aws_access_key_id = AKIAEXAMPLEWORK00001\n"
-    "aws_secret_access_key = secretwork\n"
-    "aws_mfa_device = arn:aws:iam::123456789012:mfa/alice\n"
-    "  # indented comment stays\n"
-    "\n"
-    "[work]\n"
-    "aws_access_key_id = OLD\n"
-    "expiration = 2000-01-01 00:00:00\n"
-    "assumed_role_arn = arn:aws:iam::123456789012:role/old\n"
-    "\n"
-    "[other]\n"
-    "region: eu-west-1\n";
+static const char original[] = "# my credentials\n"
+                               "[default]\n"
+                               "aws_access_key_id = AKIAEXAMPLEDEFAULT01\n"
+                               "aws_secret_access_key=secretdefault\n"
+                               "\n"
+                               "; work account\n"
+                               "[work-long-term]\n"
+                               "aws_access_key_id = AKIAEXAMPLEWORK00001\n"
+                               "aws_secret_access_key = secretwork\n"
+                               "aws_mfa_device = arn:aws:iam::123456789012:mfa/alice\n"
+                               "  # indented comment stays\n"
+                               "\n"
+                               "[work]\n"
+                               "aws_access_key_id = OLD\n"
+                               "expiration = 2000-01-01 00:00:00\n"
+                               "assumed_role_arn = arn:aws:iam::123456789012:role/old\n"
+                               "\n"
+                               "[other]\n"
+                               "region: eu-west-1\n";
 
 static struct awssts_credfile *parse_ok(const char *text)
 {
@@ -40,7 +39,8 @@ static void test_get(void **state)
 {
     (void)state;
     struct awssts_credfile *cf = parse_ok(original);
-    assert_string_equal(awssts_credfile_get(cf, "default", "aws_secret_access_key"), "secretdefault");
+    assert_string_equal(awssts_credfile_get(cf, "default", "aws_secret_access_key"),
+                        "secretdefault");
     assert_string_equal(awssts_credfile_get(cf, "work-long-term", "AWS_MFA_DEVICE"),
                         "arn:aws:iam::123456789012:mfa/alice");
     assert_string_equal(awssts_credfile_get(cf, "other", "region"), "eu-west-1");
@@ -78,36 +78,35 @@ static void test_put_credentials_keeps_the_rest(void **state)
     assert_int_equal(awssts_credfile_put_credentials(cf, "work", &cr, NULL, NULL), AWSSTS_OK);
     char *out = NULL;
     assert_int_equal(awssts_credfile_serialize(cf, &out, NULL), AWSSTS_OK);
-    const char *want =
-        "# my credentials\n"
-        "[default]\n"
-        "aws_access_key_id = AKIAEXAMPLEDEFAULT01\n"
-        "aws_secret_access_key=secretdefault\n"
-        "\n"
-        "; work account\n"
-        "[work-long-term]\n"
-        "aws_access_key_id = AKIAEXAMPLEWORK00001\n"
-        "aws_secret_access_key = secretwork\n"
-        "aws_mfa_device = arn:aws:iam::123456789012:mfa/alice\n"
-        "  # indented comment stays\n"
-        "\n"
-        "[work]\n"
-        "aws_access_key_id = ASIANEWKEY0000000001\n"
-        "expiration = 2015-08-30 12:36:00\n"
-        "assumed_role = False\n"
-        "aws_secret_access_key = newsecret\n"
-        "aws_session_token = newtoken\n"
-        "aws_security_token = newtoken\n"
-        "\n"
-        "[other]\n"
-        "region: eu-west-1\n";
+    const char *want = "# my credentials\n"
+                       "[default]\n"
+                       "aws_access_key_id = AKIAEXAMPLEDEFAULT01\n"
+                       "aws_secret_access_key=secretdefault\n"
+                       "\n"
+                       "; work account\n"
+                       "[work-long-term]\n"
+                       "aws_access_key_id = AKIAEXAMPLEWORK00001\n"
+                       "aws_secret_access_key = secretwork\n"
+                       "aws_mfa_device = arn:aws:iam::123456789012:mfa/alice\n"
+                       "  # indented comment stays\n"
+                       "\n"
+                       "[work]\n"
+                       "aws_access_key_id = ASIANEWKEY0000000001\n"
+                       "expiration = 2015-08-30 12:36:00\n"
+                       "assumed_role = False\n"
+                       "aws_secret_access_key = newsecret\n"
+                       "aws_session_token = newtoken\n"
+                       "aws_security_token = newtoken\n"
+                       "\n"
+                       "[other]\n"
+                       "region: eu-west-1\n";
     assert_string_equal(out, want);
     awssts_secret_free(out);
 
     /* With a role: the arn is written; a new section goes at the end. */
-    assert_int_equal(awssts_credfile_put_credentials(cf, "fresh", &cr,
-                                                     "arn:aws:iam::123456789012:role/r", NULL),
-                     AWSSTS_OK);
+    assert_int_equal(
+        awssts_credfile_put_credentials(cf, "fresh", &cr, "arn:aws:iam::123456789012:role/r", NULL),
+        AWSSTS_OK);
     assert_string_equal(awssts_credfile_get(cf, "fresh", "assumed_role"), "True");
     assert_string_equal(awssts_credfile_get(cf, "fresh", "assumed_role_arn"),
                         "arn:aws:iam::123456789012:role/r");
@@ -126,7 +125,8 @@ static void test_set_refuses_injection(void **state)
 {
     (void)state;
     struct awssts_credfile *cf = awssts_credfile_new();
-    assert_int_equal(awssts_credfile_set(cf, "p", "k", "v\n[evil]", NULL), AWSSTS_E_INVALID_ARGUMENT);
+    assert_int_equal(awssts_credfile_set(cf, "p", "k", "v\n[evil]", NULL),
+                     AWSSTS_E_INVALID_ARGUMENT);
     assert_int_equal(awssts_credfile_set(cf, "p]", "k", "v", NULL), AWSSTS_E_INVALID_ARGUMENT);
     assert_int_equal(awssts_credfile_set(cf, "p", "k=x", "v", NULL), AWSSTS_E_INVALID_ARGUMENT);
     assert_int_equal(awssts_credfile_set(cf, "p", "k", "v", NULL), AWSSTS_OK);
@@ -170,8 +170,8 @@ static void test_load_and_save(void **state)
     struct awssts_credfile *cf = NULL;
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
-    assert_int_equal(awssts_credfile_load(AT_FDCWD, tmp_path(p, sizeof(p), "creds"), &pol, &cf, &ei),
-                     AWSSTS_OK);
+    assert_int_equal(
+        awssts_credfile_load(AT_FDCWD, tmp_path(p, sizeof(p), "creds"), &pol, &cf, &ei), AWSSTS_OK);
     assert_int_equal(awssts_credfile_set(cf, "default", "region", "ap-east-1", &ei), AWSSTS_OK);
     int dfd = open(test_dir, O_RDONLY | O_DIRECTORY);
     assert_true(dfd >= 0);

@@ -58,9 +58,18 @@ static void test_fips_and_dualstack(void **state)
 static void test_bad_regions(void **state)
 {
     (void)state;
-    const char *bad[] = {"", "us", "us-east", "US-EAST-1", "us-east-1.evil.com", "us_east_1",
-                         "-us-east-1", "us--east-1", "us-east-x", "us-east-1-",
-                         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-1", "us-east-1/"};
+    const char *bad[] = {"",
+                         "us",
+                         "us-east",
+                         "US-EAST-1",
+                         "us-east-1.evil.com",
+                         "us_east_1",
+                         "-us-east-1",
+                         "us--east-1",
+                         "us-east-x",
+                         "us-east-1-",
+                         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-1",
+                         "us-east-1/"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_false(awssts_region_valid(bad[i]));
         expect_host(bad[i], false, false, NULL);
@@ -90,11 +99,20 @@ static void test_override(void **state)
     assert_int_equal(resolve_override("https://sts.amazonaws.com", &e), AWSSTS_OK);
     assert_true(e.is_global);
 
-    const char *bad[] = {"http://sts.eu-west-1.amazonaws.com", "ftp://x", "sts.amazonaws.com",
-                         "https://", "https://user@host/", "https://host/path",
-                         "https://host?x=1", "https://host:0", "https://host:65536",
-                         "https://host:123456", "https://ho st/", "https://[::1/",
-                         "https://host\r\n/", "https://.host/"};
+    const char *bad[] = {"http://sts.eu-west-1.amazonaws.com",
+                         "ftp://x",
+                         "sts.amazonaws.com",
+                         "https://",
+                         "https://user@host/",
+                         "https://host/path",
+                         "https://host?x=1",
+                         "https://host:0",
+                         "https://host:65536",
+                         "https://host:123456",
+                         "https://ho st/",
+                         "https://[::1/",
+                         "https://host\r\n/",
+                         "https://.host/"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_int_equal(resolve_override(bad[i], &e), AWSSTS_E_INVALID_ARGUMENT);
 }
@@ -132,8 +150,8 @@ static void test_ssm_endpoints(void **state)
     expect_ssm("cn-north-1", true, false, NULL);
 
     struct awssts_endpoint e;
-    struct awssts_endpoint_options o = {.region = "eu-west-1",
-                                        .override = "https://vpce-0ab.ssm.eu-west-1.vpce.amazonaws.com/"};
+    struct awssts_endpoint_options o = {
+        .region = "eu-west-1", .override = "https://vpce-0ab.ssm.eu-west-1.vpce.amazonaws.com/"};
     assert_int_equal(awssts_service_endpoint_resolve("ssm", &o, &e, NULL), AWSSTS_OK);
     assert_string_equal(e.host, "vpce-0ab.ssm.eu-west-1.vpce.amazonaws.com");
     assert_string_equal(e.region, "eu-west-1");
@@ -158,10 +176,8 @@ static void test_ssm_endpoints(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_regional),
-        cmocka_unit_test(test_fips_and_dualstack),
-        cmocka_unit_test(test_bad_regions),
-        cmocka_unit_test(test_override),
+        cmocka_unit_test(test_regional),      cmocka_unit_test(test_fips_and_dualstack),
+        cmocka_unit_test(test_bad_regions),   cmocka_unit_test(test_override),
         cmocka_unit_test(test_ssm_endpoints),
     };
     return cmocka_run_group_tests_name("endpoint", tests, NULL, NULL);

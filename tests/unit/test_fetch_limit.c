@@ -11,10 +11,10 @@
 #include <errno.h>
 
 #define T0 100000LL
-#define A 1001 /* callers */
-#define B 1002
-#define X 2001 /* targets */
-#define Y 2002
+#define A  1001 /* callers */
+#define B  1002
+#define X  2001 /* targets */
+#define Y  2002
 
 static int dir_fd = -1;
 

@@ -10,7 +10,7 @@
 #include <time.h>
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
-#define TOKEN "IQoJb3JpZ2luX2VjEXAMPLEtokenAAAAAAAAAAAAAAAAAAAAAA+/="
+#define TOKEN  "IQoJb3JpZ2luX2VjEXAMPLEtokenAAAAAAAAAAAAAAAAAAAAAA+/="
 
 /* A credentials document as IMDS serves it, expiring at exp. */
 static void doc(char *buf, size_t len, const char *code, const char *type, const char *exp)
@@ -23,8 +23,7 @@ static void doc(char *buf, size_t len, const char *code, const char *type, const
              code, type, exp);
 }
 
-static awssts_err read_doc(const char *d, struct imds_credentials *c,
-                           struct awssts_error_info *ei)
+static awssts_err read_doc(const char *d, struct imds_credentials *c, struct awssts_error_info *ei)
 {
     awssts_error_info_reset(ei);
     memset(c, 0, sizeof(*c));
@@ -102,11 +101,11 @@ static void test_credentials_refused(void **state)
     expect("{\"Code\":\"Success\",\"AccessKeyId\":\"ASIAIOSFODNN7EXAMPLE\",\"SecretAccessKey\":"
            "\"short\",\"Token\":\"" TOKEN "\",\"Expiration\":\"2099-01-01T00:00:00Z\"}",
            AWSSTS_E_IMDS_BAD_RESPONSE);
-    expect("{\"Code\":\"Success\",\"AccessKeyId\":\"ASIAIOSFODNN7EXAMPLE\",\"SecretAccessKey\":\""
-           SECRET "\",\"Token\":\"a\\nb\",\"Expiration\":\"2099-01-01T00:00:00Z\"}",
+    expect("{\"Code\":\"Success\",\"AccessKeyId\":\"ASIAIOSFODNN7EXAMPLE\",\"SecretAccessKey\":"
+           "\"" SECRET "\",\"Token\":\"a\\nb\",\"Expiration\":\"2099-01-01T00:00:00Z\"}",
            AWSSTS_E_IMDS_BAD_RESPONSE);
-    expect("{\"Code\":\"Success\",\"AccessKeyId\":\"ASIAIOSFODNN7EXAMPLE\",\"SecretAccessKey\":\""
-           SECRET "\",\"Token\":{},\"Expiration\":\"2099-01-01T00:00:00Z\"}",
+    expect("{\"Code\":\"Success\",\"AccessKeyId\":\"ASIAIOSFODNN7EXAMPLE\",\"SecretAccessKey\":"
+           "\"" SECRET "\",\"Token\":{},\"Expiration\":\"2099-01-01T00:00:00Z\"}",
            AWSSTS_E_IMDS_BAD_RESPONSE);
     /* A member given twice. */
     expect("{\"Code\":\"Success\",\"Code\":\"Success\"}", AWSSTS_E_IMDS_BAD_RESPONSE);
@@ -126,8 +125,9 @@ static void test_role(void **state)
     assert_int_equal(awssts_imds_read_role("\n", 1, role, &ei), AWSSTS_E_IMDS_NO_ROLE);
     assert_int_equal(awssts_imds_read_role(NULL, 5, role, &ei), AWSSTS_E_IMDS_NO_ROLE);
     static const char *const bad[] = {
-        "one\ntwo", "../x", "a/b", "sp ace", " lead", "a\rb", "a\x01", "r%00",
-        "x1234567890123456789012345678901234567890123456789012345678901234",
+        "one\ntwo", "../x",  "a/b",
+        "sp ace",   " lead", "a\rb",
+        "a\x01",    "r%00",  "x1234567890123456789012345678901234567890123456789012345678901234",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         awssts_err rc = awssts_imds_read_role(bad[i], strlen(bad[i]), role, &ei);
@@ -147,8 +147,8 @@ static void test_region(void **state)
     assert_string_equal(region, "eu-west-3");
     assert_int_equal(awssts_imds_read_region("us-gov-west-1\n", 14, region, &ei), AWSSTS_OK);
     assert_string_equal(region, "us-gov-west-1");
-    static const char *const bad[] = {"", "\n", "eu west", "a\nb", "EU-WEST-1!",
-                                      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"};
+    static const char *const bad[] = {
+        "", "\n", "eu west", "a\nb", "EU-WEST-1!", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_int_equal(awssts_imds_read_region(bad[i], strlen(bad[i]), region, &ei),
                          AWSSTS_E_IMDS_BAD_RESPONSE);
@@ -192,10 +192,21 @@ static void test_endpoint(void **state)
         assert_string_equal(base, good[i].out);
     }
     static const char *const bad[] = {
-        "https://169.254.169.254", "169.254.169.254", "http://", "http://:80",
-        "http://host/latest", "http://user@host", "http://host:0", "http://host:65536",
-        "http://host:1234567", "http://[]", "http://[fd00:zz::1]", "http://[::1",
-        "http://host?x", "http://-host", NULL,
+        "https://169.254.169.254",
+        "169.254.169.254",
+        "http://",
+        "http://:80",
+        "http://host/latest",
+        "http://user@host",
+        "http://host:0",
+        "http://host:65536",
+        "http://host:1234567",
+        "http://[]",
+        "http://[fd00:zz::1]",
+        "http://[::1",
+        "http://host?x",
+        "http://-host",
+        NULL,
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         awssts_err rc = awssts_imds_endpoint_parse(bad[i], base, sizeof(base), &ei);
@@ -226,12 +237,9 @@ static void test_endpoint(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_credentials),
-        cmocka_unit_test(test_credentials_refused),
-        cmocka_unit_test(test_role),
-        cmocka_unit_test(test_region),
-        cmocka_unit_test(test_token),
-        cmocka_unit_test(test_endpoint),
+        cmocka_unit_test(test_credentials), cmocka_unit_test(test_credentials_refused),
+        cmocka_unit_test(test_role),        cmocka_unit_test(test_region),
+        cmocka_unit_test(test_token),       cmocka_unit_test(test_endpoint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,10 +46,13 @@ static void test_write_escaping(void **state)
     struct awssts_json *d = new_doc();
     assert_int_equal(awssts_json_add_string(d, "quote", "a\"b", NULL), AWSSTS_OK);
     assert_int_equal(awssts_json_add_string(d, "backslash", "a\\b", NULL), AWSSTS_OK);
-    assert_int_equal(awssts_json_add_string(d, "control", "\x01\b\t\n\f\r\x1f\x7f", NULL), AWSSTS_OK);
-    assert_int_equal(awssts_json_add_string(d, "slash", "arn:aws:iam::1:role/a/b", NULL), AWSSTS_OK);
-    assert_int_equal(awssts_json_add_string(d, "utf8", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91", NULL),
+    assert_int_equal(awssts_json_add_string(d, "control", "\x01\b\t\n\f\r\x1f\x7f", NULL),
                      AWSSTS_OK);
+    assert_int_equal(awssts_json_add_string(d, "slash", "arn:aws:iam::1:role/a/b", NULL),
+                     AWSSTS_OK);
+    assert_int_equal(
+        awssts_json_add_string(d, "utf8", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91", NULL),
+        AWSSTS_OK);
     assert_int_equal(awssts_json_add_string(d, "n\"ame\n", "", NULL), AWSSTS_OK);
     expect_text(d, AWSSTS_JSON_LINE,
                 "{\"quote\":\"a\\\"b\",\"backslash\":\"a\\\\b\","
@@ -113,12 +116,16 @@ static void test_write_credential_process(void **state)
     (void)state;
     struct awssts_json *d = new_doc();
     assert_int_equal(awssts_json_add_int(d, "Version", 1, NULL), AWSSTS_OK);
-    assert_int_equal(awssts_json_add_string(d, "AccessKeyId", "ASIAIOSFODNN7EXAMPLE", NULL), AWSSTS_OK);
-    assert_int_equal(awssts_json_add_string(d, "SecretAccessKey", "wJalrXUtnFEMI/K7MDENG/bPxRfi", NULL),
+    assert_int_equal(awssts_json_add_string(d, "AccessKeyId", "ASIAIOSFODNN7EXAMPLE", NULL),
                      AWSSTS_OK);
-    assert_int_equal(awssts_json_add_string(d, "SessionToken", "AQoEXAMPLEH4aoAH0gNCAPy+Fvw==", NULL),
+    assert_int_equal(
+        awssts_json_add_string(d, "SecretAccessKey", "wJalrXUtnFEMI/K7MDENG/bPxRfi", NULL),
+        AWSSTS_OK);
+    assert_int_equal(
+        awssts_json_add_string(d, "SessionToken", "AQoEXAMPLEH4aoAH0gNCAPy+Fvw==", NULL),
+        AWSSTS_OK);
+    assert_int_equal(awssts_json_add_string(d, "Expiration", "2030-07-11T19:55:29Z", NULL),
                      AWSSTS_OK);
-    assert_int_equal(awssts_json_add_string(d, "Expiration", "2030-07-11T19:55:29Z", NULL), AWSSTS_OK);
     expect_text(d, AWSSTS_JSON_PRETTY,
                 "{\n"
                 "  \"Version\": 1,\n"
@@ -174,10 +181,17 @@ static void test_write_not_utf8(void **state)
 {
     (void)state;
     struct awssts_json *d = new_doc();
-    assert_int_equal(awssts_json_add_string(d, "u", "a\xff" "b\xc3" "c\xed\xa0\x80" "d\xc3\xa9", NULL),
+    assert_int_equal(awssts_json_add_string(d, "u",
+                                            "a\xff"
+                                            "b\xc3"
+                                            "c\xed\xa0\x80"
+                                            "d\xc3\xa9",
+                                            NULL),
                      AWSSTS_OK);
     expect_text(d, AWSSTS_JSON_LINE,
-                "{\"u\":\"a\xef\xbf\xbd" "b\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+                "{\"u\":\"a\xef\xbf\xbd"
+                "b\xef\xbf\xbd"
+                "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
                 "d\xc3\xa9\"}");
     awssts_json_free(d);
 }
@@ -265,8 +279,8 @@ static void test_read_ssm_parameter(void **state)
     assert_false(awssts_json_has(p, "Selector"));
 
     /* Members in document order. */
-    static const char *const order[] = {"ARN", "DataType", "LastModifiedDate", "Name",
-                                        "Type", "Value", "Version"};
+    static const char *const order[] = {"ARN",  "DataType", "LastModifiedDate", "Name",
+                                        "Type", "Value",    "Version"};
     struct awssts_json_iter it;
     const char *name;
     size_t k = 0;
@@ -278,7 +292,8 @@ static void test_read_ssm_parameter(void **state)
     assert_int_equal(k, 7);
 
     /* A caller that knows fewer members names the first one it does not. */
-    static const char *const known[] = {"ARN", "DataType", "Name", "Type", "Value", "Version", NULL};
+    static const char *const known[] = {"ARN",   "DataType", "Name", "Type",
+                                        "Value", "Version",  NULL};
     assert_int_equal(awssts_json_only_members(p, known, &ei), AWSSTS_E_BAD_RESPONSE);
     assert_string_equal(ei.detail, "JSON member \"LastModifiedDate\" is unexpected");
     awssts_json_free(d);
@@ -303,10 +318,10 @@ static void test_read_ssm_error(void **state)
 static void test_read_value_object(void **state)
 {
     (void)state;
-    struct awssts_json *d = parse_ok(
-        " {\n \"aws_access_key_id\" : \"AKIAIOSFODNN7EXAMPLE\",\n"
-        "  \"aws_secret_access_key\": \"wJalrXUtnFEMI\\/K7MDENG\\u002fbPxRfi\",\n"
-        "  \"note\": \"caf\\u00e9 \\ud83d\\udd11\"\n}\r\n");
+    struct awssts_json *d =
+        parse_ok(" {\n \"aws_access_key_id\" : \"AKIAIOSFODNN7EXAMPLE\",\n"
+                 "  \"aws_secret_access_key\": \"wJalrXUtnFEMI\\/K7MDENG\\u002fbPxRfi\",\n"
+                 "  \"note\": \"caf\\u00e9 \\ud83d\\udd11\"\n}\r\n");
     static const char *const names[] = {"aws_access_key_id", "aws_secret_access_key", "note"};
     static const char *const values[] = {"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfi",
                                          "caf\xc3\xa9 \xf0\x9f\x94\x91"};
@@ -347,9 +362,11 @@ static void expect_get_error(const struct awssts_json *d, const char *name, bool
 static void test_read_getters(void **state)
 {
     (void)state;
-    struct awssts_json *d = parse_ok(
-        "{\"n\":" "12" ",\"f\":1.5,\"t\":true,\"z\":null,\"o\":{\"Value\":\"" SECRET "\"},"
-        "\"a\":[\"" SECRET "\"],\"s\":\"" SECRET "\"}");
+    struct awssts_json *d =
+        parse_ok("{\"n\":"
+                 "12"
+                 ",\"f\":1.5,\"t\":true,\"z\":null,\"o\":{\"Value\":\"" SECRET "\"},"
+                 "\"a\":[\"" SECRET "\"],\"s\":\"" SECRET "\"}");
     expect_get_error(d, "missing", false, "JSON member \"missing\" is missing");
     expect_get_error(d, "n", false, "JSON member \"n\" is a number, not a string");
     expect_get_error(d, "f", false, "JSON member \"f\" is a number, not a string");
@@ -427,10 +444,11 @@ static void test_read_refusals(void **state)
     /* before json-c */
     expect_refused_len("{\"Value\":\"" SECRET "\0\"}", 25, "JSON text has a NUL byte at byte 22");
     expect_refused("{\"a\":\"\xff\"}", "JSON text is not UTF-8 at byte 6");
-    expect_refused("{\"a\":\"\xc0\xaf\"}", "JSON text is not UTF-8 at byte 6");      /* overlong */
-    expect_refused("{\"a\":\"\xed\xa0\x80\"}", "JSON text is not UTF-8 at byte 6");  /* surrogate */
-    expect_refused("{\"a\":\"\xf4\x90\x80\x80\"}", "JSON text is not UTF-8 at byte 6"); /* > U+10FFFF */
-    expect_refused("{\"a\":\"\xe2\x82\"}", "JSON text is not UTF-8 at byte 6");      /* cut short */
+    expect_refused("{\"a\":\"\xc0\xaf\"}", "JSON text is not UTF-8 at byte 6");     /* overlong */
+    expect_refused("{\"a\":\"\xed\xa0\x80\"}", "JSON text is not UTF-8 at byte 6"); /* surrogate */
+    expect_refused("{\"a\":\"\xf4\x90\x80\x80\"}",
+                   "JSON text is not UTF-8 at byte 6");                         /* > U+10FFFF */
+    expect_refused("{\"a\":\"\xe2\x82\"}", "JSON text is not UTF-8 at byte 6"); /* cut short */
     /* what json-c lets through */
     expect_refused("{\"Value\":\"" SECRET "\",\"Value\":\"x\"}",
                    "JSON member \"Value\" appears twice in one object");
@@ -438,7 +456,8 @@ static void test_read_refusals(void **state)
                    "JSON member \"a\" appears twice in one object");
     expect_refused("{'a':1}", "JSON string in single quotes at byte 1");
     expect_refused("{\"a\":\"x\\u0000" SECRET "\"}", "JSON string holds \\u0000 at byte 7");
-    expect_refused("{\"a\":\"x\ty\"}", "JSON string holds an unescaped control character at byte 7");
+    expect_refused("{\"a\":\"x\ty\"}",
+                   "JSON string holds an unescaped control character at byte 7");
     expect_refused("{\"a\":\"\\ud800\"}", "JSON string holds an unpaired surrogate at byte 6");
     expect_refused("{\"a\":\"\\ud800\\u0041\"}",
                    "JSON string holds an unpaired surrogate at byte 6");
@@ -456,9 +475,10 @@ static void test_read_refusals(void **state)
     expect_refused("{\"a\":0.0000000000000000000000000000000000000000000000000000000000000001}",
                    "JSON number longer than 63 characters at byte 5");
 
-    struct awssts_json *d = parse_ok(
-        "{\"a\":9223372036854775807,\"b\":-9223372036854775808,\"c\":1e308,\"d\":1e-400,"
-        "\"e\":-0,\"f\":0.5e+2,\"g\":[true,false,null,{}],\"\\u0062\\u0062\":1,\"h\":\"\\ud83d\\udd11\"}");
+    struct awssts_json *d =
+        parse_ok("{\"a\":9223372036854775807,\"b\":-9223372036854775808,\"c\":1e308,\"d\":1e-400,"
+                 "\"e\":-0,\"f\":0.5e+2,\"g\":[true,false,null,{}],\"\\u0062\\u0062\":1,\"h\":"
+                 "\"\\ud83d\\udd11\"}");
     awssts_json_free(d);
 
     struct awssts_error_info ei;

@@ -12,7 +12,7 @@
 #include <string.h>
 
 /* The secret is this repeated: any 8 bytes of it in a freed block count. */
-#define UNIT "K3Y!"
+#define UNIT   "K3Y!"
 #define WINDOW UNIT UNIT
 
 static bool watching;
@@ -153,7 +153,8 @@ static void test_reader(void **state)
     need_glibc_heap();
     static char value[4001];
     secret(value, 1000);
-    const char *head = "{\"Parameter\":{\"Name\":\"/bastion/alice\",\"Type\":\"SecureString\",\"Value\":\"";
+    const char *head =
+        "{\"Parameter\":{\"Name\":\"/bastion/alice\",\"Type\":\"SecureString\",\"Value\":\"";
     assert_int_equal(read_doc(head, value, "\",\"Version\":3}}", true), 0);
     /* Refused before json-c builds anything. */
     assert_int_equal(read_doc(head, value, "\",\"Version\":3}", false), 0);

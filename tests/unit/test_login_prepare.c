@@ -40,8 +40,8 @@ static const struct awssts_as_user as_self = {no_op, no_op, NULL};
 /* A user whose home is the test's directory, and keys = home. */
 static void user_at_home(struct passwd *pw, struct awssts_settings *s)
 {
-    *pw = (struct passwd){.pw_name = alice, .pw_uid = getuid(), .pw_gid = getgid(),
-                          .pw_dir = test_dir};
+    *pw = (struct passwd){
+        .pw_name = alice, .pw_uid = getuid(), .pw_gid = getgid(), .pw_dir = test_dir};
     memset(s, 0, sizeof(*s));
     s->keys = home_keys;
     s->profile = profile;
@@ -193,10 +193,8 @@ static void test_plan_aws_mfa(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_home_keys_none_role),
-        cmocka_unit_test(test_home_dir),
-        cmocka_unit_test(test_prepare_keys_outcomes),
-        cmocka_unit_test(test_plan_of_state),
+        cmocka_unit_test(test_home_keys_none_role),   cmocka_unit_test(test_home_dir),
+        cmocka_unit_test(test_prepare_keys_outcomes), cmocka_unit_test(test_plan_of_state),
         cmocka_unit_test(test_plan_aws_mfa),
     };
     return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);

@@ -160,8 +160,10 @@ static void test_kept_options_round_trip(void **state)
     char user[] = "alice", k[] = "ASIAMFASESSION000001", sk[] = "secretsecretsecretsecret",
          tok[] = "tokentokentokentoken==";
     st.user = user;
-    st.mfa_session = (struct awssts_credentials){
-        .access_key_id = k, .secret_access_key = sk, .session_token = tok, .expiration = 1900000000};
+    st.mfa_session = (struct awssts_credentials){.access_key_id = k,
+                                                 .secret_access_key = sk,
+                                                 .session_token = tok,
+                                                 .expiration = 1900000000};
     st.has_mfa_session = true;
     char *text = NULL;
     size_t len = 0;
@@ -211,7 +213,8 @@ static void test_state_reader_uses_option_limits(void **state)
     for (size_t i = 0; i < n; i++) {
         if (!o[i].state_kept || o[i].type != AWSSTS_OPT_LONG)
             continue;
-        const long tries[][2] = {{o[i].min, 1}, {o[i].max, 1}, {o[i].min - 1, 0}, {o[i].max + 1, 0}};
+        const long tries[][2] = {
+            {o[i].min, 1}, {o[i].max, 1}, {o[i].min - 1, 0}, {o[i].max + 1, 0}};
         for (size_t t = 0; t < 4; t++) {
             char line[80];
             snprintf(line, sizeof(line), "%s = %ld", o[i].name, tries[t][0]);
@@ -219,8 +222,9 @@ static void test_state_reader_uses_option_limits(void **state)
             if ((rc == AWSSTS_OK) != (tries[t][1] == 1))
                 fail_msg("state: '%s' %s", line, rc == AWSSTS_OK ? "accepted" : "refused");
             if (rc == AWSSTS_OK)
-                assert_int_equal(*(const long *)((const char *)&st + state_field(o[i].name)->offset),
-                                 tries[t][0]);
+                assert_int_equal(
+                    *(const long *)((const char *)&st + state_field(o[i].name)->offset),
+                    tries[t][0]);
             awssts_state_free(&st);
         }
     }

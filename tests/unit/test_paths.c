@@ -78,9 +78,9 @@ static void test_existing_mode_kept(void **state)
     assert_int_equal(mkdir(tmp_path(p, sizeof(p), "kept"), 0700), 0);
     assert_int_equal(chmod(p, 0711), 0);
     int fd = -1;
-    assert_int_equal(awssts_open_dir(tmp_path(p, sizeof(p), "kept/new"), true, 0700, getuid(),
-                                     &fd, NULL),
-                     AWSSTS_OK);
+    assert_int_equal(
+        awssts_open_dir(tmp_path(p, sizeof(p), "kept/new"), true, 0700, getuid(), &fd, NULL),
+        AWSSTS_OK);
     close(fd);
     assert_int_equal(mode_of("kept"), 0711);
     assert_int_equal(mode_of("kept/new"), 0700);

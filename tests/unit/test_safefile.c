@@ -149,10 +149,8 @@ static void test_lock_timeout_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_atomic_write),
-        cmocka_unit_test(test_write_refuses),
-        cmocka_unit_test(test_read_refuses),
-        cmocka_unit_test(test_memory_fs_check),
+        cmocka_unit_test(test_atomic_write),      cmocka_unit_test(test_write_refuses),
+        cmocka_unit_test(test_read_refuses),      cmocka_unit_test(test_memory_fs_check),
         cmocka_unit_test(test_lock_timeout_text),
     };
     return cmocka_run_group_tests_name("safefile", tests, tmpdir_setup, tmpdir_teardown);

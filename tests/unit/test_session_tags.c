@@ -88,7 +88,8 @@ static void test_refused_as_sts_would(void **state)
     struct awssts_error_info ei;
     struct awssts_session_tags t;
     awssts_error_info_reset(&ei);
-    assert_int_equal(awssts_session_tags_parse("team=s3cr3t;x", NULL, "alice", &t, &ei), AWSSTS_E_CONFIG);
+    assert_int_equal(awssts_session_tags_parse("team=s3cr3t;x", NULL, "alice", &t, &ei),
+                     AWSSTS_E_CONFIG);
     assert_null(strstr(ei.detail, "s3cr3t"));
 }
 

@@ -25,11 +25,11 @@ static char *canon_query(const char *q)
     return awssts_buf_steal(&b);
 }
 
-#define ASSERT_CANON(fn, in, want)                 \
-    do {                                           \
-        char *got_ = fn(in);                       \
-        assert_string_equal(got_, want);           \
-        free(got_);                                \
+#define ASSERT_CANON(fn, in, want)                                                                 \
+    do {                                                                                           \
+        char *got_ = fn(in);                                                                       \
+        assert_string_equal(got_, want);                                                           \
+        free(got_);                                                                                \
     } while (0)
 
 static void test_canonical_path(void **state)
@@ -79,8 +79,7 @@ static void test_sign_vanilla(void **state)
         {"Host", "example.amazonaws.com"},
         {"X-Amz-Date", "20150830T123600Z"},
     };
-    struct awssts_sigv4_request req = {.method = "GET", .path = "/", .headers = h,
-                                       .n_headers = 2};
+    struct awssts_sigv4_request req = {.method = "GET", .path = "/", .headers = h, .n_headers = 2};
     struct awssts_sigv4_result r;
     assert_int_equal(awssts_sigv4_sign(&req, &suite_params, &r, NULL), AWSSTS_OK);
     assert_string_equal(r.authorization,
@@ -100,8 +99,7 @@ static void test_header_folding(void **state)
         {"MY-HEADER1", "second"},
         {"X-Amz-Date", "20150830T123600Z"},
     };
-    struct awssts_sigv4_request req = {.method = "GET", .path = "/", .headers = h,
-                                       .n_headers = 4};
+    struct awssts_sigv4_request req = {.method = "GET", .path = "/", .headers = h, .n_headers = 4};
     struct awssts_sigv4_result r;
     assert_int_equal(awssts_sigv4_sign(&req, &suite_params, &r, NULL), AWSSTS_OK);
     assert_non_null(strstr(r.canonical_request,
@@ -115,8 +113,8 @@ static void test_sign_rejects_bad_input(void **state)
     (void)state;
     struct awssts_header crlf[] = {{"Host", "a\r\nX-Evil: 1"}};
     struct awssts_header badname[] = {{"Ho st", "a"}};
-    struct awssts_sigv4_request req = {.method = "GET", .path = "/", .headers = crlf,
-                                       .n_headers = 1};
+    struct awssts_sigv4_request req = {
+        .method = "GET", .path = "/", .headers = crlf, .n_headers = 1};
     struct awssts_sigv4_result r;
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
@@ -150,12 +148,9 @@ static void test_amz_date(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_canonical_path),
-        cmocka_unit_test(test_canonical_query),
-        cmocka_unit_test(test_sign_vanilla),
-        cmocka_unit_test(test_header_folding),
-        cmocka_unit_test(test_sign_rejects_bad_input),
-        cmocka_unit_test(test_amz_date),
+        cmocka_unit_test(test_canonical_path),         cmocka_unit_test(test_canonical_query),
+        cmocka_unit_test(test_sign_vanilla),           cmocka_unit_test(test_header_folding),
+        cmocka_unit_test(test_sign_rejects_bad_input), cmocka_unit_test(test_amz_date),
     };
     return cmocka_run_group_tests_name("sigv4", tests, NULL, NULL);
 }

@@ -11,8 +11,8 @@
 
 #define KEY_ID "AKIAIOSFODNN7EXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
-#define MFA "arn:aws:iam::123456789012:mfa/alice"
-#define ROLE "arn:aws:iam::123456789012:role/admin"
+#define MFA    "arn:aws:iam::123456789012:mfa/alice"
+#define ROLE   "arn:aws:iam::123456789012:role/admin"
 
 /* ---- names ---- */
 
@@ -44,12 +44,25 @@ static void test_name_template_refused(void **state)
     char out[AWSSTS_SSM_NAME_MAX + 1];
     struct awssts_error_info ei;
     static const char *const bad[] = {
-        "", "/bastion/keys",            /* no %u or %U: one parameter for everyone */
-        "/keys/%s", "/keys/%u%", "/keys/%%u", "/keys/%d", /* other % */
-        "keys/%u",                      /* a path not from the root */
-        "/keys//%u", "/keys/%u/", "/keys/../%u", "/keys/./%u", /* empty, . or .. level */
-        "/keys/%u with space", "/keys/%u:x", "/keys/é%u",
-        "/aws/%u", "/AWS%u", "ssm-%u", "/SSM/%u", "aws%u", /* reserved */
+        "",
+        "/bastion/keys", /* no %u or %U: one parameter for everyone */
+        "/keys/%s",
+        "/keys/%u%",
+        "/keys/%%u",
+        "/keys/%d", /* other % */
+        "keys/%u",  /* a path not from the root */
+        "/keys//%u",
+        "/keys/%u/",
+        "/keys/../%u",
+        "/keys/./%u", /* empty, . or .. level */
+        "/keys/%u with space",
+        "/keys/%u:x",
+        "/keys/é%u",
+        "/aws/%u",
+        "/AWS%u",
+        "ssm-%u",
+        "/SSM/%u",
+        "aws%u",                                   /* reserved */
         "/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/%u", /* 16 levels */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -70,8 +83,17 @@ static void test_name_user_refused(void **state)
     char out[AWSSTS_SSM_NAME_MAX + 1];
     struct awssts_error_info ei;
     static const char *const bad[] = {
-        "", "..", ".hidden", "-x", "a/b", "../admin", "al ice", "alice@example.com",
-        "a%2fb", "al\nice", "domain\\user",
+        "",
+        "..",
+        ".hidden",
+        "-x",
+        "a/b",
+        "../admin",
+        "al ice",
+        "alice@example.com",
+        "a%2fb",
+        "al\nice",
+        "domain\\user",
         "u12345678901234567890123456789012345678901234567890123456789012345", /* 65 */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -176,16 +198,24 @@ static void test_response_refused(void **state)
     struct awssts_error_info ei;
     /* A String is stored in the clear: refused, and the value not kept. */
     assert_int_equal(response("{\"Parameter\":{\"Name\":\"/k/a\",\"Type\":\"String\","
-                              "\"Value\":\"" SECRET "\"}}", "/k/a", &p, &ei),
+                              "\"Value\":\"" SECRET "\"}}",
+                              "/k/a", &p, &ei),
                      AWSSTS_E_CONFIG);
     assert_null(p.value);
     assert_non_null(strstr(ei.detail, "SecureString"));
     assert_null(strstr(ei.detail, SECRET));
     assert_int_equal(response("{\"Parameter\":{\"Name\":\"/k/a\",\"Type\":\"StringList\","
-                              "\"Value\":\"x\"}}", "/k/a", &p, &ei),
+                              "\"Value\":\"x\"}}",
+                              "/k/a", &p, &ei),
                      AWSSTS_E_CONFIG);
     static const char *const bad[] = {
-        "", "{", "[]", "null", "{}", "{\"Parameter\":null}", "{\"Parameter\":\"x\"}",
+        "",
+        "{",
+        "[]",
+        "null",
+        "{}",
+        "{\"Parameter\":null}",
+        "{\"Parameter\":\"x\"}",
         "{\"Parameter\":{\"Name\":\"/k/a\",\"Type\":\"SecureString\"}}",
         "{\"Parameter\":{\"Name\":\"/k/a\",\"Type\":\"SecureString\",\"Value\":7}}",
         "{\"Parameter\":{\"Name\":\"/k/b\",\"Type\":\"SecureString\",\"Value\":\"v\"}}",
@@ -202,7 +232,8 @@ static void test_response_refused(void **state)
         assert_null(p.value);
     }
     assert_int_equal(response("{\"Parameter\":{\"Name\":\"/k/a\",\"Type\":\"SecureString\","
-                              "\"Value\":\"v\"}}", NULL, &p, &ei),
+                              "\"Value\":\"v\"}}",
+                              NULL, &p, &ei),
                      AWSSTS_E_BAD_RESPONSE);
 }
 
@@ -219,9 +250,10 @@ static void test_value(void **state)
     (void)state;
     struct awssts_user_keys k;
     struct awssts_error_info ei;
-    assert_int_equal(value("{\"aws_access_key_id\":\"" KEY_ID "\",\"aws_secret_access_key\":\""
-                           SECRET "\",\"aws_mfa_device\":\"" MFA "\",\"assume_role\":\"" ROLE
-                           "\"}", &k, &ei),
+    assert_int_equal(value("{\"aws_access_key_id\":\"" KEY_ID
+                           "\",\"aws_secret_access_key\":\"" SECRET "\",\"aws_mfa_device\":\"" MFA
+                           "\",\"assume_role\":\"" ROLE "\"}",
+                           &k, &ei),
                      AWSSTS_OK);
     assert_string_equal(k.access_key_id, KEY_ID);
     assert_string_equal(k.secret_access_key, SECRET);
@@ -231,15 +263,17 @@ static void test_value(void **state)
     awssts_user_keys_free(&k);
 
     /* The AWS CLI's names; no role, no device. */
-    assert_int_equal(value("{\"aws_access_key_id\":\"" KEY_ID "\",\"aws_secret_access_key\":\""
-                           SECRET "\",\"mfa_serial\":\"" MFA "\",\"role_arn\":\"" ROLE "\"}",
+    assert_int_equal(value("{\"aws_access_key_id\":\"" KEY_ID
+                           "\",\"aws_secret_access_key\":\"" SECRET "\",\"mfa_serial\":\"" MFA
+                           "\",\"role_arn\":\"" ROLE "\"}",
                            &k, &ei),
                      AWSSTS_OK);
     assert_string_equal(k.mfa_serial, MFA);
     assert_string_equal(k.role_arn, ROLE);
     awssts_user_keys_free(&k);
-    assert_int_equal(value("{\"aws_access_key_id\":\"" KEY_ID "\",\"aws_secret_access_key\":\""
-                           SECRET "\"}", &k, &ei),
+    assert_int_equal(value("{\"aws_access_key_id\":\"" KEY_ID
+                           "\",\"aws_secret_access_key\":\"" SECRET "\"}",
+                           &k, &ei),
                      AWSSTS_OK);
     assert_null(k.mfa_serial);
     assert_null(k.role_arn);
@@ -269,21 +303,27 @@ static void test_value_refused(void **state)
 {
     (void)state;
     refused("{\"aws_access_key_id\":\"" KEY_ID "\",\"aws_secret_access_key\":\"" SECRET
-            "\",\"region\":\"eu-west-1\"}", "region");
+            "\",\"region\":\"eu-west-1\"}",
+            "region");
     refused("{\"aws_access_key_id\":\"" KEY_ID "\",\"aws_secret_access_key\":\"" SECRET
-            "\",\"aws_session_token\":\"x\"}", "aws_session_token");
+            "\",\"aws_session_token\":\"x\"}",
+            "aws_session_token");
     refused("{\"aws_access_key_id\":\"" KEY_ID "\"}", "aws_secret_access_key");
     refused("{\"aws_secret_access_key\":\"" SECRET "\"}", "aws_access_key_id");
     refused("{\"aws_access_key_id\":\"" KEY_ID "\",\"aws_secret_access_key\":7}",
             "aws_secret_access_key");
-    refused("{\"aws_access_key_id\":\"" KEY_ID "\",\"aws_secret_access_key\":{\"a\":\""
-            SECRET "\"}}", "aws_secret_access_key");
+    refused("{\"aws_access_key_id\":\"" KEY_ID "\",\"aws_secret_access_key\":{\"a\":\"" SECRET
+            "\"}}",
+            "aws_secret_access_key");
     refused("{\"aws_access_key_id\":\"" KEY_ID "\",\"aws_secret_access_key\":\"" SECRET
-            "\",\"mfa_serial\":\"" MFA "\",\"aws_mfa_device\":\"" MFA "\"}", "mfa_serial");
+            "\",\"mfa_serial\":\"" MFA "\",\"aws_mfa_device\":\"" MFA "\"}",
+            "mfa_serial");
     refused("{\"aws_access_key_id\":\"" KEY_ID "\",\"aws_secret_access_key\":\"" SECRET
-            "\",\"role_arn\":\"" ROLE "\",\"assume_role\":\"" ROLE "\"}", "role_arn");
+            "\",\"role_arn\":\"" ROLE "\",\"assume_role\":\"" ROLE "\"}",
+            "role_arn");
     refused("{\"aws_access_key_id\":\"" KEY_ID "\",\"aws_secret_access_key\":\"" SECRET
-            "\",\"assume_role\":\"not-an-arn\"}", NULL);
+            "\",\"assume_role\":\"not-an-arn\"}",
+            NULL);
     refused("{\"aws_access_key_id\":\"lower case\",\"aws_secret_access_key\":\"" SECRET "\"}",
             NULL);
     refused("{\"aws_access_key_id\":\"" KEY_ID "\",\"aws_secret_access_key\":\"x y\"}", NULL);
@@ -312,8 +352,8 @@ static void test_read_error(void **state)
     assert_true(awssts_ssm_read_error(doc, strlen(doc), AWSSTS_SSM_TARGET, &d));
     assert_string_equal(d.code, "ThrottlingException");
     assert_string_equal(d.message, "Rate exceeded?");
-    static const char *const no[] = {"", "{}", "<Error/>", "{\"__type\":\"\"}",
-                                     "{\"__type\":7}", "{\"__type\":\"#\"}"};
+    static const char *const no[] = {
+        "", "{}", "<Error/>", "{\"__type\":\"\"}", "{\"__type\":7}", "{\"__type\":\"#\"}"};
     for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
         memset(&d, 0, sizeof(d));
         assert_false(awssts_ssm_read_error(no[i], strlen(no[i]), AWSSTS_SSM_TARGET, &d));
@@ -324,8 +364,10 @@ static void test_map_error(void **state)
 {
     (void)state;
     assert_int_equal(awssts_ssm_map_error("ParameterNotFound", "", 400), AWSSTS_E_NO_KEYS);
-    assert_int_equal(awssts_ssm_map_error("AccessDeniedException", "User: x is not authorized "
-                                          "to perform: ssm:GetParameter", 400),
+    assert_int_equal(awssts_ssm_map_error("AccessDeniedException",
+                                          "User: x is not authorized "
+                                          "to perform: ssm:GetParameter",
+                                          400),
                      AWSSTS_E_ACCESS_DENIED);
     assert_int_equal(awssts_ssm_map_error("ThrottlingException", "Rate exceeded", 400),
                      AWSSTS_E_THROTTLED);

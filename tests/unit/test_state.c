@@ -10,18 +10,34 @@
 static void test_round_trip(void **state)
 {
     (void)state;
-    char k1[] = "ASIAMFASESSION000001", s1[] = "secretsecretsecretsecret", t1[] = "tokentokentokentoken==";
-    char k2[] = "ASIAROLE000000000001", s2[] = "rolesecretrolesecretrole", t2[] = "roletokenroletokenrole+/";
+    char k1[] = "ASIAMFASESSION000001", s1[] = "secretsecretsecretsecret",
+         t1[] = "tokentokentokentoken==";
+    char k2[] = "ASIAROLE000000000001", s2[] = "rolesecretrolesecretrole",
+         t2[] = "roletokenroletokenrole+/";
     char arn[] = "arn:aws:sts::123456789012:assumed-role/ops/alice";
-    char user[] = "alice", region[] = "ap-east-1", profile[] = "work", role[] = "arn:aws:iam::123456789012:role/ops";
+    char user[] = "alice", region[] = "ap-east-1", profile[] = "work",
+         role[] = "arn:aws:iam::123456789012:role/ops";
     char name[] = "alice", serial[] = "arn:aws:iam::123456789012:mfa/alice";
     struct awssts_state in = {
-        .user = user, .region = region, .profile = profile, .role_arn = role,
-        .role_session_name = name, .mfa_serial = serial, .connect_timeout = 3, .timeout = 10,
-        .duration = 43200, .role_duration = 3600,
-        .mfa_session = {.access_key_id = k1, .secret_access_key = s1, .session_token = t1, .expiration = 2000000000},
+        .user = user,
+        .region = region,
+        .profile = profile,
+        .role_arn = role,
+        .role_session_name = name,
+        .mfa_serial = serial,
+        .connect_timeout = 3,
+        .timeout = 10,
+        .duration = 43200,
+        .role_duration = 3600,
+        .mfa_session = {.access_key_id = k1,
+                        .secret_access_key = s1,
+                        .session_token = t1,
+                        .expiration = 2000000000},
         .has_mfa_session = true,
-        .role = {.access_key_id = k2, .secret_access_key = s2, .session_token = t2, .expiration = 1900000000,
+        .role = {.access_key_id = k2,
+                 .secret_access_key = s2,
+                 .session_token = t2,
+                 .expiration = 1900000000,
                  .assumed_role_arn = arn},
         .has_role = true,
     };
@@ -51,15 +67,30 @@ static void test_round_trip(void **state)
 static const struct {
     const char *key, *value;
 } samples[] = {
-    {"user", "alice"}, {"region", "ap-east-1"}, {"endpoint", "https://vpce-1.sts.ap-east-1.vpce.amazonaws.com:8443"},
-    {"fips", "yes"}, {"dualstack", "yes"}, {"ca_file", "/etc/ca.pem"}, {"ca_path", "/etc/ca.d"},
-    {"proxy", "http://proxy.example:3128"}, {"connect_timeout", "7"}, {"timeout", "29"},
-    {"profile", "work"}, {"flow", "direct"}, {"duration", "3000"},
-    {"role_arn", "arn:aws:iam::123456789012:role/ops"}, {"role_session_name", "alice-s"},
-    {"role_duration", "7200"}, {"external_id", "ext-id-1"},
-    {"mfa_serial", "arn:aws:iam::123456789012:mfa/alice"}, {"export_region", "no"}, {"export_endpoint", "no"}, {"source_identity", "alice@bastion-1"},
+    {"user", "alice"},
+    {"region", "ap-east-1"},
+    {"endpoint", "https://vpce-1.sts.ap-east-1.vpce.amazonaws.com:8443"},
+    {"fips", "yes"},
+    {"dualstack", "yes"},
+    {"ca_file", "/etc/ca.pem"},
+    {"ca_path", "/etc/ca.d"},
+    {"proxy", "http://proxy.example:3128"},
+    {"connect_timeout", "7"},
+    {"timeout", "29"},
+    {"profile", "work"},
+    {"flow", "direct"},
+    {"duration", "3000"},
+    {"role_arn", "arn:aws:iam::123456789012:role/ops"},
+    {"role_session_name", "alice-s"},
+    {"role_duration", "7200"},
+    {"external_id", "ext-id-1"},
+    {"mfa_serial", "arn:aws:iam::123456789012:mfa/alice"},
+    {"export_region", "no"},
+    {"export_endpoint", "no"},
+    {"source_identity", "alice@bastion-1"},
     {"roles", "ops=arn:aws:iam::123456789012:role/ops ro=arn:aws:iam::123456789012:role/readonly"},
-    {"tags", "linux_user=alice bastion=jump-1"}, {"transitive_tags", "linux_user"},
+    {"tags", "linux_user=alice bastion=jump-1"},
+    {"transitive_tags", "linux_user"},
     {"keys_source", "ssm:/pam-aws-sts/users/%u"},
 };
 
@@ -134,12 +165,19 @@ static void test_proxy_credentials_not_written(void **state)
 {
     (void)state;
     char region[] = "us-east-1", profile[] = "default", proxy[] = "http://u:pass-word@proxy:3128/";
-    char k[] = "ASIAROLE000000000001", sk[] = "rolesecretrolesecretrole", t[] = "roletokenroletokenrole+/";
-    struct awssts_state in = {.region = region, .profile = profile, .proxy = proxy,
-                              .connect_timeout = 3, .timeout = 10, .duration = 43200,
+    char k[] = "ASIAROLE000000000001", sk[] = "rolesecretrolesecretrole",
+         t[] = "roletokenroletokenrole+/";
+    struct awssts_state in = {.region = region,
+                              .profile = profile,
+                              .proxy = proxy,
+                              .connect_timeout = 3,
+                              .timeout = 10,
+                              .duration = 43200,
                               .role_duration = 3600,
-                              .role = {.access_key_id = k, .secret_access_key = sk,
-                                       .session_token = t, .expiration = 1900000000},
+                              .role = {.access_key_id = k,
+                                       .secret_access_key = sk,
+                                       .session_token = t,
+                                       .expiration = 1900000000},
                               .has_role = true};
     char *text = NULL;
     size_t len = 0;
@@ -168,25 +206,33 @@ static void test_refused(void **state)
                                 "expiration = 2030-01-01T00:00:00Z\n";
     char buf[1024];
     expect_refused("[awssts]\nversion = 3\nregion = us-east-1\nprofile = default\n");
-    snprintf(buf, sizeof(buf), "[awssts]\nversion = 2\nregion = us-east-1\nprofile = default\nsurprise = 1\n%s", creds);
+    snprintf(buf, sizeof(buf),
+             "[awssts]\nversion = 2\nregion = us-east-1\nprofile = default\nsurprise = 1\n%s",
+             creds);
     expect_refused(buf);
-    snprintf(buf, sizeof(buf), "[awssts]\nversion = 1\nregion = mars\nprofile = default\n%s", creds);
+    snprintf(buf, sizeof(buf), "[awssts]\nversion = 1\nregion = mars\nprofile = default\n%s",
+             creds);
     expect_refused(buf);
-    snprintf(buf, sizeof(buf), "[awssts]\nversion = 1\nregion = us-east-1\nprofile = default\nendpoint = http://x\n%s", creds);
+    snprintf(
+        buf, sizeof(buf),
+        "[awssts]\nversion = 1\nregion = us-east-1\nprofile = default\nendpoint = http://x\n%s",
+        creds);
     expect_refused(buf);
-    expect_refused("[awssts]\nversion = 1\nregion = us-east-1\nprofile = default\n"); /* no credentials */
-    snprintf(buf, sizeof(buf), "[awssts]\nversion = 1\nregion = us-east-1\nprofile = default\ntimeout = 0\n%s", creds);
+    expect_refused(
+        "[awssts]\nversion = 1\nregion = us-east-1\nprofile = default\n"); /* no credentials */
+    snprintf(buf, sizeof(buf),
+             "[awssts]\nversion = 1\nregion = us-east-1\nprofile = default\ntimeout = 0\n%s",
+             creds);
     expect_refused(buf);
-    expect_refused("[awssts]\nversion = 1\nregion = us-east-1\nprofile = default\n[role]\naws_access_key_id = bad\n");
+    expect_refused("[awssts]\nversion = 1\nregion = us-east-1\nprofile = "
+                   "default\n[role]\naws_access_key_id = bad\n");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_every_field_round_trips),
-        cmocka_unit_test(test_version_1_read),
-        cmocka_unit_test(test_proxy_credentials_not_written),
+        cmocka_unit_test(test_round_trip),     cmocka_unit_test(test_every_field_round_trips),
+        cmocka_unit_test(test_version_1_read), cmocka_unit_test(test_proxy_credentials_not_written),
         cmocka_unit_test(test_refused),
     };
     return cmocka_run_group_tests_name("state", tests, NULL, NULL);

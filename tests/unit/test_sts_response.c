@@ -14,12 +14,17 @@ static const char session_doc[] =
     "  <GetSessionTokenResult>\n"
     "    <Credentials>\n"
     "      <Expiration>2030-07-11T19:55:29.611Z</Expiration>\n"
-    "      <SessionToken>\n   AQoEXAMPLEH4aoAH0gNCAPy+FvwqnKwRcOIfrRh3c/LTo6UDdyJwOOvEVPvLXCrrrUtdnniCEXAMPLE/IvU1dYUg2RVAJBanLiHb4IgRmpRV3zrkuWJOgQs8IZZaIv2BXIa2R4OlgkBN9bkUDNCJiBeb/AXlzBBko7b15fjrBs2+cTQtpZ3CYWFXG8C5zqx37wnOE49mRl/+OtkIKGO7fAE\n  </SessionToken>\n"
+    "      <SessionToken>\n   "
+    "AQoEXAMPLEH4aoAH0gNCAPy+FvwqnKwRcOIfrRh3c/LTo6UDdyJwOOvEVPvLXCrrrUtdnniCEXAMPLE/"
+    "IvU1dYUg2RVAJBanLiHb4IgRmpRV3zrkuWJOgQs8IZZaIv2BXIa2R4OlgkBN9bkUDNCJiBeb/"
+    "AXlzBBko7b15fjrBs2+cTQtpZ3CYWFXG8C5zqx37wnOE49mRl/+OtkIKGO7fAE\n  </SessionToken>\n"
     "      <SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>\n"
     "      <AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>\n"
     "    </Credentials>\n"
     "  </GetSessionTokenResult>\n"
-    "  <ResponseMetadata><RequestId>58c5dbae-abef-11e0-8cfe-09039844ac7d</RequestId></ResponseMetadata>\n"
+    "  "
+    "<ResponseMetadata><RequestId>58c5dbae-abef-11e0-8cfe-09039844ac7d</RequestId></"
+    "ResponseMetadata>\n"
     "</GetSessionTokenResponse>\n";
 
 static awssts_err parse(const char *doc, const char *action, struct sts_response *r,
@@ -57,17 +62,17 @@ static void test_assume_role_and_identity(void **state)
     struct sts_response r;
     struct awssts_error_info ei;
     assert_int_equal(parse(doc, "AssumeRole", &r, &ei), AWSSTS_OK);
-    assert_string_equal(r.field[STS_F_ROLE_ARN], "arn:aws:sts::123456789012:assumed-role/demo/alice");
+    assert_string_equal(r.field[STS_F_ROLE_ARN],
+                        "arn:aws:sts::123456789012:assumed-role/demo/alice");
     assert_string_equal(r.field[STS_F_ROLE_ID], "ARO123EXAMPLE123:alice");
     assert_string_equal(r.field[STS_F_SOURCE_IDENTITY], "alice");
     assert_null(r.field[STS_F_ARN]);
     awssts_sts_response_free(&r);
 
-    const char *id =
-        "<sts:GetCallerIdentityResponse xmlns:sts=\"x\"><sts:GetCallerIdentityResult>"
-        "<sts:UserId>AIDAEXAMPLE</sts:UserId><sts:Account>123456789012</sts:Account>"
-        "<sts:Arn>arn:aws:iam::123456789012:user/alice</sts:Arn>"
-        "</sts:GetCallerIdentityResult></sts:GetCallerIdentityResponse>";
+    const char *id = "<sts:GetCallerIdentityResponse xmlns:sts=\"x\"><sts:GetCallerIdentityResult>"
+                     "<sts:UserId>AIDAEXAMPLE</sts:UserId><sts:Account>123456789012</sts:Account>"
+                     "<sts:Arn>arn:aws:iam::123456789012:user/alice</sts:Arn>"
+                     "</sts:GetCallerIdentityResult></sts:GetCallerIdentityResponse>";
     assert_int_equal(parse(id, "GetCallerIdentity", &r, &ei), AWSSTS_OK);
     assert_string_equal(r.field[STS_F_ACCOUNT], "123456789012");
     assert_string_equal(r.field[STS_F_ARN], "arn:aws:iam::123456789012:user/alice");
@@ -90,9 +95,9 @@ static void test_error_document(void **state)
     assert_true(r.is_error);
     assert_string_equal(r.field[STS_F_ERROR_CODE], "AccessDenied");
     assert_string_equal(r.field[STS_F_REQUEST_ID], "req-1");
-    assert_int_equal(awssts_sts_error_map(r.field[STS_F_ERROR_CODE],
-                                          r.field[STS_F_ERROR_MESSAGE], 403),
-                     AWSSTS_E_MFA_CODE);
+    assert_int_equal(
+        awssts_sts_error_map(r.field[STS_F_ERROR_CODE], r.field[STS_F_ERROR_MESSAGE], 403),
+        AWSSTS_E_MFA_CODE);
     awssts_sts_response_free(&r);
 }
 
@@ -127,7 +132,7 @@ static void test_hostile_documents(void **state)
                    "markup inside");
     expect_refused("<GetSessionTokenResponse><GetSessionTokenResult><Credentials>"
                    "<AccessKeyId>A</AccessKeyId></Credentials></GetSessionTokenResult>",
-                   "XML error"); /* truncated */
+                   "XML error");                                /* truncated */
     expect_refused("<AssumeRoleResponse/>", "unexpected root"); /* wrong action */
     expect_refused("", "empty");
 
@@ -143,7 +148,8 @@ static void test_hostile_documents(void **state)
     strcpy(doc, "<GetSessionTokenResponse><GetSessionTokenResult><Credentials><SessionToken>");
     size_t off = strlen(doc);
     memset(doc + off, 'A', big);
-    strcpy(doc + off + big, "</SessionToken></Credentials></GetSessionTokenResult></GetSessionTokenResponse>");
+    strcpy(doc + off + big,
+           "</SessionToken></Credentials></GetSessionTokenResult></GetSessionTokenResponse>");
     expect_refused(doc, "16 KiB");
     free(doc);
 }
@@ -154,7 +160,8 @@ static void test_error_map(void **state)
     assert_int_equal(awssts_sts_error_map("AccessDenied", "User is not authorized", 403),
                      AWSSTS_E_ACCESS_DENIED);
     assert_int_equal(awssts_sts_error_map("InvalidClientTokenId", "", 403), AWSSTS_E_INVALID_KEYS);
-    assert_int_equal(awssts_sts_error_map("SignatureDoesNotMatch", "bad", 403), AWSSTS_E_INVALID_KEYS);
+    assert_int_equal(awssts_sts_error_map("SignatureDoesNotMatch", "bad", 403),
+                     AWSSTS_E_INVALID_KEYS);
     assert_int_equal(awssts_sts_error_map("SignatureDoesNotMatch", "Signature expired: x", 403),
                      AWSSTS_E_CLOCK_SKEW);
     assert_int_equal(awssts_sts_error_map("ExpiredToken", "", 400), AWSSTS_E_EXPIRED_TOKEN);
@@ -176,10 +183,8 @@ static void test_error_map(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_session_token),
-        cmocka_unit_test(test_assume_role_and_identity),
-        cmocka_unit_test(test_error_document),
-        cmocka_unit_test(test_hostile_documents),
+        cmocka_unit_test(test_session_token),  cmocka_unit_test(test_assume_role_and_identity),
+        cmocka_unit_test(test_error_document), cmocka_unit_test(test_hostile_documents),
         cmocka_unit_test(test_error_map),
     };
     return cmocka_run_group_tests_name("sts_response", tests, NULL, NULL);

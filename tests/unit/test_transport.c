@@ -16,7 +16,9 @@ static void test_options_checked(void **state)
     struct transport *t = NULL;
     struct awssts_error_info ei;
     const struct transport_options bad[] = {
-        {.timeout_ms = -1}, {.connect_timeout_ms = 600001}, {.timeout_ms = 600001},
+        {.timeout_ms = -1},
+        {.connect_timeout_ms = 600001},
+        {.timeout_ms = 600001},
         {.max_attempts = 11},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -24,8 +26,11 @@ static void test_options_checked(void **state)
         assert_null(t);
     }
     const struct transport_options good = {
-        .ca_file = "/nonexistent/ca.pem", .proxy = "http://u:p@127.0.0.1:1",
-        .user_agent = "test/1", .timeout_ms = 600000, .max_attempts = 10,
+        .ca_file = "/nonexistent/ca.pem",
+        .proxy = "http://u:p@127.0.0.1:1",
+        .user_agent = "test/1",
+        .timeout_ms = 600000,
+        .max_attempts = 10,
     };
     assert_int_equal(awssts_transport_new(&good, &t, NULL), AWSSTS_OK);
     awssts_transport_free(t);
@@ -121,8 +126,8 @@ static void test_response_headers(void **state)
                                             "X-aws-ec2-metadata-token-ttl-seconds:  21600 \n"
                                             "X-Long: 0123456789012345678901234567890123456789\n"
                                             "X-Empty:\n"));
-    assert_true(awssts_http_response_header(&r, "x-AWS-ec2-metadata-token-ttl-seconds", v,
-                                            sizeof(v)));
+    assert_true(
+        awssts_http_response_header(&r, "x-AWS-ec2-metadata-token-ttl-seconds", v, sizeof(v)));
     assert_string_equal(v, "21600");
     assert_true(awssts_http_response_header(&r, "content-type", v, sizeof(v)));
     assert_string_equal(v, "text/plain");
@@ -140,10 +145,8 @@ static void test_response_headers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_options_checked),
-        cmocka_unit_test(test_unsigned_urls),
-        cmocka_unit_test(test_exchange_scheme_rule),
-        cmocka_unit_test(test_failure_retry_rule),
+        cmocka_unit_test(test_options_checked),      cmocka_unit_test(test_unsigned_urls),
+        cmocka_unit_test(test_exchange_scheme_rule), cmocka_unit_test(test_failure_retry_rule),
         cmocka_unit_test(test_response_headers),
     };
     return cmocka_run_group_tests_name("transport", tests, NULL, NULL);

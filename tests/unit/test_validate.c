@@ -41,11 +41,16 @@ static void test_arns(void **state)
     assert_true(awssts_valid_role_arn("arn:aws-cn:iam::123456789012:role/x"));
     assert_true(awssts_valid_role_arn("arn:aws-us-gov:iam::123456789012:role/x"));
     const char *bad_roles[] = {
-        "arn:aws:iam::12345678901:role/x", "arn:aws:iam::123456789012:user/x",
-        "arn:aws:iam::123456789012:role/", "arn:aws:iam::123456789012:role/x/",
-        "arn:evil:iam::123456789012:role/x", "arn:aws:sts::123456789012:role/x",
-        "arn:aws:iam::123456789012:role/x y", "arn:aws:iam::123456789012:role/x\n",
-        "role/x", "",
+        "arn:aws:iam::12345678901:role/x",
+        "arn:aws:iam::123456789012:user/x",
+        "arn:aws:iam::123456789012:role/",
+        "arn:aws:iam::123456789012:role/x/",
+        "arn:evil:iam::123456789012:role/x",
+        "arn:aws:sts::123456789012:role/x",
+        "arn:aws:iam::123456789012:role/x y",
+        "arn:aws:iam::123456789012:role/x\n",
+        "role/x",
+        "",
     };
     for (size_t i = 0; i < sizeof(bad_roles) / sizeof(bad_roles[0]); i++)
         assert_false(awssts_valid_role_arn(bad_roles[i]));
@@ -89,8 +94,8 @@ static void test_tags(void **state)
     assert_true(awssts_valid_tag_key("awsx"));
     assert_true(awssts_valid_tag_key("my:aws:key"));
     const char *bad_keys[] = {
-        "", "aws:x", "AWS:x", "Aws:", "tab\there", "new\nline", "comma,no", "semi;no",
-        "quote\"no", "star*", "caf\xc3\xa9", "\xe2\x80\xa8sep", "x\x7f",
+        "",        "aws:x",     "AWS:x", "Aws:",        "tab\there",       "new\nline", "comma,no",
+        "semi;no", "quote\"no", "star*", "caf\xc3\xa9", "\xe2\x80\xa8sep", "x\x7f",
     };
     for (size_t i = 0; i < sizeof(bad_keys) / sizeof(bad_keys[0]); i++)
         assert_false(awssts_valid_tag_key(bad_keys[i]));
@@ -122,10 +127,8 @@ static void test_tags(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mfa_code),
-        cmocka_unit_test(test_session_name),
-        cmocka_unit_test(test_arns),
-        cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_mfa_code), cmocka_unit_test(test_session_name),
+        cmocka_unit_test(test_arns),     cmocka_unit_test(test_keys),
         cmocka_unit_test(test_tags),
     };
     return cmocka_run_group_tests_name("validate", tests, NULL, NULL);

@@ -26,10 +26,8 @@ struct awssts_config;
  * and '-'. A key before any section, a section
  * or a key given twice, and a line continued with '\' are refused.
  */
-AWSSTS_API awssts_err awssts_config_load(const char *path,
-                                         const struct awssts_file_policy *policy,
-                                         struct awssts_config **out,
-                                         struct awssts_error_info *ei);
+AWSSTS_API awssts_err awssts_config_load(const char *path, const struct awssts_file_policy *policy,
+                                         struct awssts_config **out, struct awssts_error_info *ei);
 AWSSTS_API void awssts_config_free(struct awssts_config *cfg);
 
 AWSSTS_API const char *awssts_config_path(const struct awssts_config *cfg);
@@ -42,14 +40,13 @@ AWSSTS_API const char *awssts_config_get(const struct awssts_config *cfg, const 
                                          const char *key);
 
 /* yes/no, true/false, on/off, 1/0. Absent: AWSSTS_E_NOT_FOUND, *out untouched. */
-AWSSTS_API awssts_err awssts_config_get_bool(const struct awssts_config *cfg,
-                                             const char *section, const char *key, bool *out,
+AWSSTS_API awssts_err awssts_config_get_bool(const struct awssts_config *cfg, const char *section,
+                                             const char *key, bool *out,
                                              struct awssts_error_info *ei);
 
 /* A decimal in [min, max]. Absent: AWSSTS_E_NOT_FOUND, *out untouched. */
-AWSSTS_API awssts_err awssts_config_get_long(const struct awssts_config *cfg,
-                                             const char *section, const char *key, long min,
-                                             long max, long *out,
+AWSSTS_API awssts_err awssts_config_get_long(const struct awssts_config *cfg, const char *section,
+                                             const char *key, long min, long max, long *out,
                                              struct awssts_error_info *ei);
 
 /* The line of key in section (both case-insensitive; key NULL: the section's
@@ -58,11 +55,9 @@ AWSSTS_API size_t awssts_config_line(const struct awssts_config *cfg, const char
                                      const char *key);
 
 /* Call warn once for each key of section that is not in known (NULL-terminated). */
-AWSSTS_API void awssts_config_unknown_keys(const struct awssts_config *cfg, const char *section,
-                                           const char *const *known,
-                                           void (*warn)(void *ctx, const char *section,
-                                                        const char *key),
-                                           void *ctx);
+AWSSTS_API void awssts_config_unknown_keys(
+    const struct awssts_config *cfg, const char *section, const char *const *known,
+    void (*warn)(void *ctx, const char *section, const char *key), void *ctx);
 
 /* Parse a boolean word as the config does. */
 AWSSTS_API bool awssts_parse_bool(const char *s, bool *out);

@@ -38,10 +38,9 @@ AWSSTS_API awssts_err awssts_credfile_load(int dirfd, const char *path,
 AWSSTS_API void awssts_credfile_free(struct awssts_credfile *cf);
 
 /* The value of key (case-insensitive) in section, or NULL. */
-AWSSTS_API const char *awssts_credfile_get(const struct awssts_credfile *cf,
-                                           const char *section, const char *key);
-AWSSTS_API int awssts_credfile_has_section(const struct awssts_credfile *cf,
-                                           const char *section);
+AWSSTS_API const char *awssts_credfile_get(const struct awssts_credfile *cf, const char *section,
+                                           const char *key);
+AWSSTS_API int awssts_credfile_has_section(const struct awssts_credfile *cf, const char *section);
 
 /* Replace the value in place, or add the key at the end of the section,
  * creating the section at the end of the file when it is absent. */
@@ -50,8 +49,7 @@ AWSSTS_API awssts_err awssts_credfile_set(struct awssts_credfile *cf, const char
                                           struct awssts_error_info *ei);
 AWSSTS_API void awssts_credfile_unset(struct awssts_credfile *cf, const char *section,
                                       const char *key);
-AWSSTS_API void awssts_credfile_remove_section(struct awssts_credfile *cf,
-                                               const char *section);
+AWSSTS_API void awssts_credfile_remove_section(struct awssts_credfile *cf, const char *section);
 
 /* The whole file as text, for awssts_secret_free. */
 AWSSTS_API awssts_err awssts_credfile_serialize(const struct awssts_credfile *cf, char **out,

@@ -11,17 +11,17 @@ extern "C" {
 #endif
 
 struct awssts_endpoint_options {
-    const char *region;    /* required: signing region and host name */
-    const char *override;  /* "https://host[:port][/]", e.g. a VPC endpoint */
+    const char *region;   /* required: signing region and host name */
+    const char *override; /* "https://host[:port][/]", e.g. a VPC endpoint */
     bool fips;
     bool dualstack;
 };
 
 struct awssts_endpoint {
-    char url[300];   /* https://host[:port]/ */
-    char host[256];  /* the Host header: host[:port] */
+    char url[300];  /* https://host[:port]/ */
+    char host[256]; /* the Host header: host[:port] */
     char region[32];
-    bool is_global;  /* sts.amazonaws.com: issues v1 tokens */
+    bool is_global; /* sts.amazonaws.com: issues v1 tokens */
 };
 
 AWSSTS_API awssts_err awssts_endpoint_resolve(const struct awssts_endpoint_options *o,

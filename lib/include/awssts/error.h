@@ -34,13 +34,13 @@ typedef enum {
     AWSSTS_E_INTERNAL,         /* library misuse or unexpected state */
     AWSSTS_E_NO_KEYS,          /* the user has no AWS keys (no section, no SSM parameter) */
     /* The instance metadata service (IMDSv2), for keys = ssm:NAME. */
-    AWSSTS_E_IMDS_UNREACHABLE, /* no connection to it */
-    AWSSTS_E_IMDS_TIMEOUT,     /* it did not answer in time */
-    AWSSTS_E_IMDS_REFUSED,     /* an HTTP error, or no credentials for the role (Code) */
-    AWSSTS_E_IMDS_NO_ROLE,     /* the instance has no IAM role */
+    AWSSTS_E_IMDS_UNREACHABLE,  /* no connection to it */
+    AWSSTS_E_IMDS_TIMEOUT,      /* it did not answer in time */
+    AWSSTS_E_IMDS_REFUSED,      /* an HTTP error, or no credentials for the role (Code) */
+    AWSSTS_E_IMDS_NO_ROLE,      /* the instance has no IAM role */
     AWSSTS_E_IMDS_BAD_RESPONSE, /* malformed or unsafe answer */
-    AWSSTS_E_RATE_LIMITED,     /* too many key fetches by one local caller (lib/login/fetch_limit.h) */
-    AWSSTS_E_LOCK_TIMEOUT,     /* a lock another process held for longer than allowed */
+    AWSSTS_E_RATE_LIMITED, /* too many key fetches by one local caller (lib/login/fetch_limit.h) */
+    AWSSTS_E_LOCK_TIMEOUT, /* a lock another process held for longer than allowed */
     AWSSTS_E__COUNT
 } awssts_err;
 
@@ -57,12 +57,12 @@ AWSSTS_API const char *awssts_errname(awssts_err err);
  */
 struct awssts_error_info {
     awssts_err code;
-    long http_status;     /* 0 when no response arrived */
-    unsigned attempts;    /* requests sent, including retries */
-    char aws_code[64];    /* <Code> of an AWS error response */
-    char message[256];    /* <Message> of an AWS error response */
-    char request_id[80];  /* x-amzn-RequestId or <RequestId> */
-    char detail[256];     /* local cause (curl text, parse error, ...) */
+    long http_status;    /* 0 when no response arrived */
+    unsigned attempts;   /* requests sent, including retries */
+    char aws_code[64];   /* <Code> of an AWS error response */
+    char message[256];   /* <Message> of an AWS error response */
+    char request_id[80]; /* x-amzn-RequestId or <RequestId> */
+    char detail[256];    /* local cause (curl text, parse error, ...) */
 };
 
 /* Clear all fields to "no error". */
@@ -73,8 +73,7 @@ AWSSTS_API void awssts_error_info_reset(struct awssts_error_info *ei);
  * operator ("STS rejected the MFA code (AccessDenied: ..., request id ...)").
  * Always NUL-terminates; returns buf.
  */
-AWSSTS_API char *awssts_error_format(const struct awssts_error_info *ei,
-                                     char *buf, size_t len);
+AWSSTS_API char *awssts_error_format(const struct awssts_error_info *ei, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

@@ -16,9 +16,9 @@ extern "C" {
 
 /* Who may own a file we read, and which mode bits it may have. */
 struct awssts_file_policy {
-    uid_t owner;          /* the required owner */
-    bool any_owner;       /* skip the owner check */
-    mode_t forbidden;     /* e.g. 0077: nothing for group and others; 0022: not writable */
+    uid_t owner;      /* the required owner */
+    bool any_owner;   /* skip the owner check */
+    mode_t forbidden; /* e.g. 0077: nothing for group and others; 0022: not writable */
 };
 
 /*
@@ -28,9 +28,8 @@ struct awssts_file_policy {
  * AWSSTS_E_FILE_UNSAFE; a missing file with AWSSTS_E_NOT_FOUND.
  */
 AWSSTS_API awssts_err awssts_file_read(int dirfd, const char *path,
-                                       const struct awssts_file_policy *policy,
-                                       char **out, size_t *out_len,
-                                       struct awssts_error_info *ei);
+                                       const struct awssts_file_policy *policy, char **out,
+                                       size_t *out_len, struct awssts_error_info *ei);
 
 /* Open for reading without following a final symlink (O_NOFOLLOW, O_NONBLOCK
  * so a FIFO cannot block us). Missing: AWSSTS_E_NOT_FOUND; a link: FILE_UNSAFE. */

@@ -21,8 +21,8 @@ struct awssts_header {
  */
 struct awssts_sigv4_request {
     const char *method;
-    const char *path;   /* raw path; normalised and encoded here */
-    const char *query;  /* raw query without '?', may be NULL */
+    const char *path;  /* raw path; normalised and encoded here */
+    const char *query; /* raw query without '?', may be NULL */
     const struct awssts_header *headers;
     size_t n_headers;
     const void *body;
@@ -40,7 +40,7 @@ struct awssts_sigv4_params {
 struct awssts_sigv4_result {
     char *canonical_request;
     char *string_to_sign;
-    char *authorization;    /* value of the Authorization header */
+    char *authorization; /* value of the Authorization header */
 };
 
 AWSSTS_API awssts_err awssts_sigv4_sign(const struct awssts_sigv4_request *req,

@@ -15,9 +15,9 @@ extern "C" {
 #endif
 
 #define AWSSTS_DEFAULT_CONNECT_TIMEOUT_MS 3000
-#define AWSSTS_DEFAULT_TIMEOUT_MS 10000
-#define AWSSTS_DEFAULT_MAX_ATTEMPTS 3
-#define AWSSTS_MAX_RESPONSE (1024L * 1024L)
+#define AWSSTS_DEFAULT_TIMEOUT_MS         10000
+#define AWSSTS_DEFAULT_MAX_ATTEMPTS       3
+#define AWSSTS_MAX_RESPONSE               (1024L * 1024L)
 
 /*
  * The structs a caller fills in for the library (the client's options and
@@ -38,15 +38,15 @@ extern "C" {
  */
 
 struct awssts_client_options {
-    size_t struct_size;     /* sizeof(struct awssts_client_options) */
-    const char *region;     /* required, e.g. "ap-east-1" */
-    const char *endpoint;   /* optional https:// override (VPC endpoint) */
+    size_t struct_size;   /* sizeof(struct awssts_client_options) */
+    const char *region;   /* required, e.g. "ap-east-1" */
+    const char *endpoint; /* optional https:// override (VPC endpoint) */
     bool fips;
     bool dualstack;
-    const char *ca_file;    /* optional CA bundle */
-    const char *ca_path;    /* optional CA directory */
-    const char *proxy;      /* optional; NULL means no proxy, environment ignored */
-    const char *connect_to; /* optional curl CONNECT_TO "host:port:addr:port" */
+    const char *ca_file;     /* optional CA bundle */
+    const char *ca_path;     /* optional CA directory */
+    const char *proxy;       /* optional; NULL means no proxy, environment ignored */
+    const char *connect_to;  /* optional curl CONNECT_TO "host:port:addr:port" */
     long connect_timeout_ms; /* 0: 3 s */
     long timeout_ms;         /* 0: 10 s: all calls of the client together, retries
                                 included, counted from its first call */
@@ -69,9 +69,9 @@ struct awssts_credentials {
     char *secret_access_key;
     char *session_token;
     time_t expiration;
-    char *assumed_role_arn;  /* AssumeRole only */
-    char *assumed_role_id;   /* AssumeRole only */
-    char *source_identity;   /* AssumeRole with SourceIdentity only */
+    char *assumed_role_arn; /* AssumeRole only */
+    char *assumed_role_id;  /* AssumeRole only */
+    char *source_identity;  /* AssumeRole with SourceIdentity only */
     char request_id[80];
 };
 
@@ -96,14 +96,14 @@ struct awssts_tag {
 };
 
 #define AWSSTS_MAX_SESSION_TAGS 50 /* tags, and transitive keys, per AssumeRole */
-#define AWSSTS_TAG_KEY_MAX 128
-#define AWSSTS_TAG_VALUE_MAX 256
+#define AWSSTS_TAG_KEY_MAX      128
+#define AWSSTS_TAG_VALUE_MAX    256
 
 struct awssts_assume_role_request {
-    size_t struct_size;        /* sizeof(struct awssts_assume_role_request) */
+    size_t struct_size; /* sizeof(struct awssts_assume_role_request) */
     const char *role_arn;
     const char *role_session_name;
-    int duration_seconds;      /* 0: STS default (3600) */
+    int duration_seconds; /* 0: STS default (3600) */
     const char *serial_number;
     const char *token_code;
     const char *external_id;
@@ -130,8 +130,7 @@ struct awssts_caller_identity {
 };
 
 AWSSTS_API awssts_err awssts_client_new(const struct awssts_client_options *opts,
-                                        struct awssts_client **out,
-                                        struct awssts_error_info *ei);
+                                        struct awssts_client **out, struct awssts_error_info *ei);
 AWSSTS_API void awssts_client_free(struct awssts_client *c);
 
 /* The URL and Host the client calls, for logs. */
@@ -146,8 +145,7 @@ AWSSTS_API awssts_err awssts_get_session_token(struct awssts_client *c,
                                                struct awssts_credentials *out,
                                                struct awssts_error_info *ei);
 
-AWSSTS_API awssts_err awssts_assume_role(struct awssts_client *c,
-                                         const struct awssts_keys *keys,
+AWSSTS_API awssts_err awssts_assume_role(struct awssts_client *c, const struct awssts_keys *keys,
                                          const struct awssts_assume_role_request *req,
                                          struct awssts_credentials *out,
                                          struct awssts_error_info *ei);
