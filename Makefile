@@ -87,7 +87,7 @@ INTEG_INTERNAL_BINS := $(INTEG_INTERNAL_SRCS:tests/integration/%.c=$(BUILD)/test
 INTEG_PUBLIC_BINS   := $(filter-out $(INTEG_INTERNAL_BINS),$(INTEG_BINS))
 
 .SECONDARY:
-.PHONY: all check unit valgrind install uninstall clean demo lint fuzz bench
+.PHONY: all check unit valgrind install uninstall clean demo lint format fuzz bench
 all: $(LIB_A) $(LIB_SO) $(BUILD)/libawssts.so $(PAM_SO) $(HELPER) $(SIGV4_TOOL) $(PAM_LOGIN)
 
 $(BUILD)/obj/lib/%.o: lib/%.c
@@ -301,13 +301,25 @@ valgrind:
 # Static analysis: cppcheck, and clang-tidy with the checked-in .clang-tidy.
 LINT_FLAGS := -std=c11 -D_GNU_SOURCE -DAWSSTS_VERSION=\"$(VERSION)\" -Ilib -Ilib/include -Ipam \
               -Ihelper $(DEPS_CFLAGS)
+# The C that clang-format holds to .clang-format: everything but the
+# fuzzing corpora's data.
+FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+
 lint:
 	@scripts/check-deps lint
+	@echo "clang-format --dry-run -Werror (every tracked C file)"
+	@clang-format --dry-run -Werror $(FORMAT_SRCS)
+	@echo "shellcheck -x (scripts/shell-files)"
+	@shellcheck -x $$(scripts/shell-files)
 	cppcheck --enable=warning,style,portability,performance --std=c11 --inline-suppr -q \
 	    --error-exitcode=1 -D_GNU_SOURCE -DAWSSTS_VERSION='"$(VERSION)"' -Ilib -Ilib/include \
 	    -Ipam -Ihelper lib pam helper tests/tools
 	clang-tidy -quiet lib/*/*.c pam/*.c helper/*.c -- $(LINT_FLAGS)
-	@echo "lint: cppcheck and clang-tidy clean"
+	@echo "lint: clang-format, shellcheck, cppcheck and clang-tidy (with the 80-line gate) clean"
+
+# Rewrites the C in place to .clang-format.
+format:
+	clang-format -i $(FORMAT_SRCS)
 
 demo:
 	@scripts/check-deps demo
