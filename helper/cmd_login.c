@@ -424,18 +424,26 @@ static bool still_valid(const struct login_opts *o, const struct login_file *f)
     return true;
 }
 
-/* The code: --token, --token - (standard input) or a prompt on the terminal. */
+/* One line of standard input as the code; what: how it came to be read. */
+static int stdin_code(const char *what, char *code, size_t len)
+{
+    stdin_line(code, len);
+    if (!awssts_valid_mfa_code(code)) {
+        cli_error("%s: standard input did not hold a six-digit code", what);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* The code: --token, --token - or a pipe (standard input, as aws-mfa
+ * reads it: out of the command line that ps shows), or a prompt on the
+ * terminal. */
 static int read_code(const struct login_opts *o, char *code, size_t len)
 {
-    if (o->token != NULL && strcmp(o->token, "-") == 0) {
-        /* From standard input: out of the command line that ps shows. */
-        stdin_line(code, len);
-        if (!awssts_valid_mfa_code(code)) {
-            cli_error("--token -: standard input did not hold a six-digit code");
-            return EXIT_USAGE;
-        }
-        return EXIT_OK;
-    }
+    if (o->token != NULL && strcmp(o->token, "-") == 0)
+        return stdin_code("--token -", code, len);
+    if (o->token == NULL && !isatty(STDIN_FILENO))
+        return stdin_code("no --token and not a terminal", code, len);
     if (o->token != NULL) {
         snprintf(code, len, "%s", o->token);
         return EXIT_OK;

@@ -717,6 +717,42 @@ static void test_login_suffixes(void **state)
     }
 }
 
+/* aws-mfa reads the code from standard input when it is not a terminal
+ * (oathtool ... | aws-mfa): so does awssts login, without --token, with the
+ * same six-digit check. setsid: no controlling terminal to fall back on. */
+static void test_login_piped_code(void **state)
+{
+    (void)state;
+    const char *keys = "[pipe-long-term]\naws_access_key_id = AKIALOAD930000000000\n"
+                       "aws_secret_access_key = faultSTSsecretKEY/0123456789abcdefghijkl\n"
+                       "aws_mfa_device = arn:aws:iam::123456789012:mfa/pipe\n";
+    setup_home();
+    write_user_file(home_creds, keys, strlen(keys), 0600);
+    char code[7], after[4096];
+    totp_now(code);
+    struct run r;
+    int calls = fault_log_count("\"key\": \"AKIALOAD93", NULL);
+    run_as_user(&r, NULL,
+                "echo %s | setsid -w %s login --profile pipe --region us-east-1 --force "
+                "--endpoint-url %s",
+                code, peer_env("AWSSTS_BIN"), peer_env("FAULT_URL"));
+    if (r.rc != 0)
+        fail_msg("piped code: exit %d: %s", r.rc, r.err);
+    assert_int_equal(fault_log_count("\"key\": \"AKIALOAD93", NULL), calls + 1);
+    slurp(home_creds, after, sizeof(after));
+    assert_non_null(strstr(after, "\n[pipe]\nassumed_role = False\naws_access_key_id = ASIA"));
+
+    /* Not six digits: one clear line, and STS is not called. */
+    run_as_user(&r, NULL,
+                "echo 12345x | setsid -w %s login --profile pipe --region us-east-1 --force "
+                "--endpoint-url %s",
+                peer_env("AWSSTS_BIN"), peer_env("FAULT_URL"));
+    assert_int_equal(r.rc, 2);
+    assert_non_null(strstr(r.err, "standard input did not hold a six-digit code"));
+    assert_ptr_equal(strchr(r.err, '\n'), r.err + strlen(r.err) - 1);
+    assert_int_equal(fault_log_count("\"key\": \"AKIALOAD93", NULL), calls + 1);
+}
+
 /* Inside a pam_aws_sts session AWS_SHARED_CREDENTIALS_FILE names the
  * module's tmpfs file; awssts login, as aws-mfa, reads and writes
  * ~/.aws/credentials all the same, and --credentials-file names another. */
@@ -984,6 +1020,7 @@ int main(void)
         cmocka_unit_test(test_unsafe_state_refused),
         cmocka_unit_test(test_login_drop_in),
         cmocka_unit_test(test_login_suffixes),
+        cmocka_unit_test(test_login_piped_code),
         cmocka_unit_test(test_login_uses_home_credentials),
         cmocka_unit_test(test_login_against_moto),
         cmocka_unit_test(test_login_prompt_in_tmux),
