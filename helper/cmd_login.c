@@ -30,6 +30,7 @@ struct login_opts {
     const char *device, *profile, *long_suffix, *short_suffix, *role, *session_name;
     const char *token, *region, *endpoint, *ca_bundle, *credentials_file;
     long duration;
+    const char *duration_from; /* "--duration", "MFA_STS_DURATION" or NULL: the default */
     bool force, setup;
 };
 
@@ -64,19 +65,35 @@ static bool set_log_level(const char *level)
     return true;
 }
 
-/* --duration or MFA_STS_DURATION (dur), else aws-mfa's default for the
- * kind of login; false (said) when out of STS's range. */
+/* --duration or MFA_STS_DURATION (dur), remembering which (the role, and
+ * so the default and the limit, may come from the file later); false
+ * (said) when out of STS's range. */
 static bool parse_duration(const char *dur, struct login_opts *o)
 {
-    o->duration = o->role ? 3600 : 43200;
     if (dur == NULL)
         return true;
     char *end = NULL;
     errno = 0;
     o->duration = strtol(dur, &end, 10);
-    long max = o->role ? AWSSTS_ROLE_DURATION_MAX : AWSSTS_SESSION_DURATION_MAX;
-    if (errno || *end || o->duration < 900 || o->duration > max) {
-        cli_error("--duration must be 900..%ld seconds", max);
+    if (errno || *end || o->duration < 900 || o->duration > AWSSTS_SESSION_DURATION_MAX) {
+        cli_error("%s must be 900..%d seconds", o->duration_from, AWSSTS_SESSION_DURATION_MAX);
+        return false;
+    }
+    return true;
+}
+
+/* Once the role is known: aws-mfa's default when none was given; a given
+ * one above what STS allows a role is refused, never changed (said). */
+static bool settle_duration(struct login_opts *o)
+{
+    if (o->duration_from == NULL) {
+        o->duration = o->role ? 3600 : 43200;
+        return true;
+    }
+    if (o->role != NULL && o->duration > AWSSTS_ROLE_DURATION_MAX) {
+        cli_error("%s %ld is above the %d seconds STS allows for a role: give at most %d",
+                  o->duration_from, o->duration, AWSSTS_ROLE_DURATION_MAX,
+                  AWSSTS_ROLE_DURATION_MAX);
         return false;
     }
     return true;
@@ -115,6 +132,7 @@ static int take_option(int ch, struct login_opts *o, const char **dur)
         break;
     case 'd':
         *dur = optarg;
+        o->duration_from = "--duration";
         break;
     case 'p':
         o->profile = optarg;
@@ -175,6 +193,8 @@ static int parse(int argc, char **argv, struct login_opts *o)
     o->role = env_or("MFA_ASSUME_ROLE", NULL);
     o->ca_bundle = env_or("AWS_CA_BUNDLE", NULL);
     const char *dur = env_or("MFA_STS_DURATION", NULL);
+    if (dur != NULL)
+        o->duration_from = "MFA_STS_DURATION";
     optind = 1;
     int ch;
     while ((ch = getopt_long(argc, argv, "h", login_options, NULL)) != -1) {
@@ -188,7 +208,7 @@ static int parse(int argc, char **argv, struct login_opts *o)
     }
     if (o->role != NULL && (strcasecmp(o->role, "none") == 0 || *o->role == '\0'))
         o->role = NULL;
-    if (!parse_duration(dur, o))
+    if (!parse_duration(dur, o) || !settle_duration(o))
         return EXIT_USAGE;
     if (!awssts_valid_profile_name(o->profile)) {
         cli_error("'%s' is not a profile name", o->profile);
@@ -391,8 +411,8 @@ static int resolve(struct login_opts *o, struct login_file *f)
         const char *r = awssts_credfile_get(f->cf, f->lsec, "assume_role");
         if (r != NULL && strcasecmp(r, "none") != 0)
             o->role = r;
-        if (o->role != NULL && getenv("MFA_STS_DURATION") == NULL && o->duration == 43200)
-            o->duration = 3600;
+        if (!settle_duration(o))
+            return EXIT_USAGE;
     }
     if (o->device == NULL || !awssts_valid_mfa_serial(o->device)) {
         cli_error("no MFA device: give --device, set MFA_DEVICE or aws_mfa_device in [%s]",
@@ -424,18 +444,26 @@ static bool still_valid(const struct login_opts *o, const struct login_file *f)
     return true;
 }
 
-/* The code: --token, --token - (standard input) or a prompt on the terminal. */
+/* One line of standard input as the code; what: how it came to be read. */
+static int stdin_code(const char *what, char *code, size_t len)
+{
+    stdin_line(code, len);
+    if (!awssts_valid_mfa_code(code)) {
+        cli_error("%s: standard input did not hold a six-digit code", what);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* The code: --token, --token - or a pipe (standard input, as aws-mfa
+ * reads it: out of the command line that ps shows), or a prompt on the
+ * terminal. */
 static int read_code(const struct login_opts *o, char *code, size_t len)
 {
-    if (o->token != NULL && strcmp(o->token, "-") == 0) {
-        /* From standard input: out of the command line that ps shows. */
-        stdin_line(code, len);
-        if (!awssts_valid_mfa_code(code)) {
-            cli_error("--token -: standard input did not hold a six-digit code");
-            return EXIT_USAGE;
-        }
-        return EXIT_OK;
-    }
+    if (o->token != NULL && strcmp(o->token, "-") == 0)
+        return stdin_code("--token -", code, len);
+    if (o->token == NULL && !isatty(STDIN_FILENO))
+        return stdin_code("no --token and not a terminal", code, len);
     if (o->token != NULL) {
         snprintf(code, len, "%s", o->token);
         return EXIT_OK;

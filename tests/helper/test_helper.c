@@ -717,6 +717,99 @@ static void test_login_suffixes(void **state)
     }
 }
 
+/* aws-mfa reads the code from standard input when it is not a terminal
+ * (oathtool ... | aws-mfa): so does awssts login, without --token, with the
+ * same six-digit check. setsid: no controlling terminal to fall back on. */
+static void test_login_piped_code(void **state)
+{
+    (void)state;
+    const char *keys = "[pipe-long-term]\naws_access_key_id = AKIALOAD930000000000\n"
+                       "aws_secret_access_key = faultSTSsecretKEY/0123456789abcdefghijkl\n"
+                       "aws_mfa_device = arn:aws:iam::123456789012:mfa/pipe\n";
+    setup_home();
+    write_user_file(home_creds, keys, strlen(keys), 0600);
+    char code[7], after[4096];
+    totp_now(code);
+    struct run r;
+    int calls = fault_log_count("\"key\": \"AKIALOAD93", NULL);
+    run_as_user(&r, NULL,
+                "echo %s | setsid -w %s login --profile pipe --region us-east-1 --force "
+                "--endpoint-url %s",
+                code, peer_env("AWSSTS_BIN"), peer_env("FAULT_URL"));
+    if (r.rc != 0)
+        fail_msg("piped code: exit %d: %s", r.rc, r.err);
+    assert_int_equal(fault_log_count("\"key\": \"AKIALOAD93", NULL), calls + 1);
+    slurp(home_creds, after, sizeof(after));
+    assert_non_null(strstr(after, "\n[pipe]\nassumed_role = False\naws_access_key_id = ASIA"));
+
+    /* Not six digits: one clear line, and STS is not called. */
+    run_as_user(&r, NULL,
+                "echo 12345x | setsid -w %s login --profile pipe --region us-east-1 --force "
+                "--endpoint-url %s",
+                peer_env("AWSSTS_BIN"), peer_env("FAULT_URL"));
+    assert_int_equal(r.rc, 2);
+    assert_non_null(strstr(r.err, "standard input did not hold a six-digit code"));
+    assert_ptr_equal(strchr(r.err, '\n'), r.err + strlen(r.err) - 1);
+    assert_int_equal(fault_log_count("\"key\": \"AKIALOAD93", NULL), calls + 1);
+}
+
+/* The role from the file (assume_role) makes 3600 the default, as aws-mfa;
+ * an explicit --duration or MFA_STS_DURATION is sent as given, and one
+ * above what STS allows a role is refused, not changed. */
+static void test_login_duration_with_file_role(void **state)
+{
+    (void)state;
+    const char *keys = "[dur-long-term]\naws_access_key_id = AKIALOAD940000000000\n"
+                       "aws_secret_access_key = faultSTSsecretKEY/0123456789abcdefghijkl\n"
+                       "aws_mfa_device = arn:aws:iam::123456789012:mfa/dur\n"
+                       "assume_role = arn:aws:iam::123456789012:role/dropin-ops\n";
+    static const struct {
+        const char *env, *arg, *want;
+    } cases[] = {
+        {NULL, "", "3600"},
+        {NULL, "--duration 43200", "43200"},
+        {"MFA_STS_DURATION=43200", "", "43200"},
+        {"MFA_STS_DURATION=7200", "", "7200"},
+    };
+    setup_home();
+    struct run r;
+    char code[7];
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        write_user_file(home_creds, keys, strlen(keys), 0600);
+        char want[80];
+        snprintf(want, sizeof(want), "\"duration\": \"%s\"", cases[i].want);
+        int calls = fault_log_count("\"key\": \"AKIALOAD94", want);
+        totp_now(code);
+        run_as_user(&r, cases[i].env,
+                    "%s login --profile dur --region us-east-1 --force --token %s %s "
+                    "--endpoint-url %s",
+                    peer_env("AWSSTS_BIN"), code, cases[i].arg, peer_env("FAULT_URL"));
+        if (r.rc != 0)
+            fail_msg("%s %s: exit %d: %s", cases[i].env ? cases[i].env : "", cases[i].arg, r.rc,
+                     r.err);
+        if (fault_log_count("\"key\": \"AKIALOAD94", want) != calls + 1)
+            fail_msg("%s %s: STS was not asked for %s seconds: %s",
+                     cases[i].env ? cases[i].env : "", cases[i].arg, cases[i].want, r.err);
+        char said[80];
+        snprintf(said, sizeof(said), "role/dropin-ops for %s seconds", cases[i].want);
+        assert_non_null(strstr(r.err, said));
+    }
+    /* Above a role's limit: refused before STS, whichever way it was given. */
+    int calls = fault_log_count("\"key\": \"AKIALOAD94", NULL);
+    static const char *const over[][2] = {{NULL, "--duration 50000"},
+                                          {"MFA_STS_DURATION=50000", ""}};
+    for (size_t i = 0; i < 2; i++) {
+        run_as_user(&r, over[i][0],
+                    "%s login --profile dur --region us-east-1 --force --token 123456 %s "
+                    "--endpoint-url %s",
+                    peer_env("AWSSTS_BIN"), over[i][1], peer_env("FAULT_URL"));
+        if (r.rc != 2 || strstr(r.err, "43200") == NULL)
+            fail_msg("%s %s: want a refusal naming 43200; exit %d: %s",
+                     over[i][0] ? over[i][0] : "", over[i][1], r.rc, r.err);
+    }
+    assert_int_equal(fault_log_count("\"key\": \"AKIALOAD94", NULL), calls);
+}
+
 /* Inside a pam_aws_sts session AWS_SHARED_CREDENTIALS_FILE names the
  * module's tmpfs file; awssts login, as aws-mfa, reads and writes
  * ~/.aws/credentials all the same, and --credentials-file names another. */
@@ -984,6 +1077,8 @@ int main(void)
         cmocka_unit_test(test_unsafe_state_refused),
         cmocka_unit_test(test_login_drop_in),
         cmocka_unit_test(test_login_suffixes),
+        cmocka_unit_test(test_login_piped_code),
+        cmocka_unit_test(test_login_duration_with_file_role),
         cmocka_unit_test(test_login_uses_home_credentials),
         cmocka_unit_test(test_login_against_moto),
         cmocka_unit_test(test_login_prompt_in_tmux),
