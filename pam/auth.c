@@ -2,7 +2,6 @@
 #include "auth.h"
 #include "handoff.h"
 #include "logging.h"
-#include "outage.h"
 #include "prompt.h"
 #include "user_rights.h"
 #include "awssts/secret.h"
@@ -66,14 +65,6 @@ static int prepare_login(struct auth *a)
     if (pas_call_settings(c, &a->ei) != AWSSTS_OK)
         return pas_log_outcome(c, AWSSTS_OUT_CONFIG_ERROR, NULL, NULL, &a->ei);
     a->t_settings = awssts_now_us();
-    long left = pas_outage_left(c->pamh);
-    if (left > 0) {
-        awssts_error_set(&a->ei, AWSSTS_E_NETWORK,
-                         "STS was down at this connection's last attempt; no code asked for, "
-                         "STS not called for %ld more seconds",
-                         left);
-        return pas_log_outcome(c, AWSSTS_OUT_STS_UNREACHABLE, NULL, NULL, &a->ei);
-    }
     bool conv_failed = false;
     enum awssts_outcome got = AWSSTS_OUT_SUCCESS;
     a->code_first =
@@ -123,8 +114,6 @@ static int call_sts(struct auth *a)
     awssts_memzero(a->code, sizeof(a->code));
     if (arc == AWSSTS_E_MFA_CODE)
         return pas_log_outcome(c, AWSSTS_OUT_MFA_CODE_REJECTED, flow, &a->login, &a->ei);
-    if (arc != AWSSTS_OK && pas_outage_verdict(arc))
-        pas_outage_mark(c->pamh); /* the service, not the code: sshd's next try fails at once */
     if (arc != AWSSTS_OK)
         return pas_log_outcome(c, AWSSTS_OUT_STS_ERROR, flow, &a->login, &a->ei);
     long long t_handoff = awssts_now_us();

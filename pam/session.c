@@ -3,7 +3,6 @@
 #include "handoff.h"
 #include "logging.h"
 #include "login_files.h"
-#include "outage.h"
 #include "user_rights.h"
 #include "util/error_set.h"
 #include "util/id.h"
@@ -210,7 +209,6 @@ int pas_establish(struct call *c, bool open_session, int failure_code)
 {
     struct awssts_error_info ei;
     awssts_error_info_reset(&ei);
-    pas_outage_forget(c->pamh); /* auth's note, never the session's environment */
     const char *written = pas_handle_string(c, DATA_WRITTEN);
     if (written == NULL) {
         const void *d = NULL;

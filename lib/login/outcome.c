@@ -40,11 +40,6 @@ static const struct awssts_outcome_def outcomes[AWSSTS_OUT__COUNT] = {
     [AWSSTS_OUT_RATE_LIMITED] =
         {"rate_limited", NULL, AWSSTS_RESULT_AUTH_ERR, false, LOG_WARNING,
          "Too many AWS logins from this account: wait a minute and try again.", NULL},
-    [AWSSTS_OUT_STS_UNREACHABLE] =
-        {"sts_unreachable", NULL, AWSSTS_RESULT_UNAVAILABLE, true, LOG_WARNING,
-         "The AWS service (STS) is unreachable: try again in a minute, or contact your "
-         "administrator.",
-         WITHOUT},
     [AWSSTS_OUT_SESSION_ERROR] = {NULL, NULL, AWSSTS_RESULT_PHASE_ERR, true, LOG_ERR, NULL, NULL},
 };
 

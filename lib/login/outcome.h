@@ -24,9 +24,6 @@ enum awssts_outcome {
     AWSSTS_OUT_HANDOFF_ERROR,
     AWSSTS_OUT_UNKNOWN_USER,
     AWSSTS_OUT_RATE_LIMITED,
-    /* An earlier attempt on the same PAM handle found STS down (pam/outage.h):
-     * no code asked for, STS not called. */
-    AWSSTS_OUT_STS_UNREACHABLE,
     /* setcred or open_session could not write or export the login's
      * credentials; logged as "PHASE: detail", with no outcome= line. */
     AWSSTS_OUT_SESSION_ERROR,
