@@ -12,7 +12,10 @@
 #include <sys/wait.h>
 #include <sys/socket.h>
 #include <netdb.h>
+#include "aws/iam.h"
 #include "aws/imds.h"
+#include "aws/service_endpoint.h"
+#include "aws/sts_client.h"
 #include "awssts/endpoint.h"
 #include "awssts/secret.h"
 #include "awssts/sts.h"
@@ -188,7 +191,51 @@ struct probe_call {
     struct report *r;
     const struct awssts_settings *s;
     const struct awssts_user_keys *k;
+    const char *serial; /* the login's MFA device */
 };
+
+/* The IAM user name of an ARN (arn:aws:iam::ACCOUNT:user/PATH/NAME), or
+ * NULL: ListMFADevices then lists the caller's own. */
+static const char *iam_user_name(const char *arn)
+{
+    return arn != NULL && strstr(arn, ":user/") != NULL ? strrchr(arn, '/') + 1 : NULL;
+}
+
+/* IAM ListMFADevices with the long-term keys: a device that is not the
+ * user's makes every login look like a wrong code. Where the keys may not
+ * list them, say so and go on: the policy need not allow it. */
+static void probe_mfa_device(const struct probe_call *p, struct awssts_client *c, const char *arn)
+{
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    struct awssts_endpoint ep;
+    struct awssts_endpoint_options eo = {p->s->region, p->s->endpoint, false, false};
+    struct iam_mfa_devices dev;
+    struct awssts_keys lt = {p->k->access_key_id, p->k->secret_access_key, NULL};
+    const char *name = iam_user_name(arn);
+    awssts_err rc = awssts_service_endpoint_resolve("iam", &eo, &ep, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_iam_list_mfa_devices(awssts_client_transport(c), &ep, &lt, name, p->serial,
+                                         &dev, &ei);
+    char line[600];
+    if (rc == AWSSTS_E_ACCESS_DENIED)
+        say("probe", "MFA device not checked: these keys may not call iam:ListMFADevices "
+                     "(conf/iam/user-mfa-policy.json allows it)");
+    else if (rc != AWSSTS_OK)
+        say("probe", "MFA device not checked: %s", awssts_error_format(&ei, line, sizeof(line)));
+    else if (dev.has_serial)
+        say("probe", "ListMFADevices at %s: %s is one of %s's MFA devices", ep.host, p->serial,
+            name ? name : "the keys'");
+    else if (dev.truncated)
+        say("probe", "MFA device not checked: %s is not on ListMFADevices' first page", p->serial);
+    else {
+        awssts_error_set(&ei, AWSSTS_E_CONFIG,
+                         "mfa device %.200s is not one of %.64s's MFA devices (ListMFADevices "
+                         "lists %zu): fix aws_mfa_device in the keys, or mfa_serial",
+                         p->serial, name ? name : "the keys'", dev.count);
+        problem(p->r, "mfa", AWSSTS_OUT_CONFIG_ERROR, &ei);
+    }
+}
 
 /* GetCallerIdentity with the user's long-term keys: no code needed, and it
  * proves the keys, the endpoint, the CA and the proxy. */
@@ -210,6 +257,8 @@ static void probe_run(void *arg)
     if (rc == AWSSTS_OK) {
         say("probe", "GetCallerIdentity at %s: %s (request-id %s, %lld ms)", awssts_client_host(c),
             id.arn, id.request_id, awssts_now_ms() - t0);
+        if (p->serial != NULL)
+            probe_mfa_device(p, c, id.arn);
     } else {
         awssts_error_prefix(&ei, "GetCallerIdentity with the long-term keys");
         problem(p->r, "probe", AWSSTS_OUT_STS_ERROR, &ei);
@@ -222,9 +271,9 @@ static void probe_run(void *arg)
  * administrator's shell may set OPENSSL_CONF, SSL_CERT_FILE, resolver
  * options and the like, which the login would not have. */
 static void probe(struct report *r, const struct awssts_settings *s,
-                  const struct awssts_user_keys *k)
+                  const struct awssts_user_keys *k, const char *serial)
 {
-    struct probe_call p = {r, s, k};
+    struct probe_call p = {r, s, k, serial};
     awssts_without_environment(probe_run, &p);
 }
 
@@ -287,7 +336,8 @@ static void print_flow(const struct awssts_settings *s, const struct awssts_logi
 /* Keys, MFA device, role and flow (and the instance's region, keys =
  * ssm:); false when there are no keys to go on with. */
 static bool check_keys(struct report *r, struct awssts_settings *s, const struct passwd *pw,
-                       struct awssts_user_keys *k, bool want_probe, bool *no_keys)
+                       struct awssts_user_keys *k, bool want_probe, bool *no_keys,
+                       const char **serial)
 {
     const char *imds = s->imds_endpoint ? s->imds_endpoint : AWSSTS_IMDS_ENDPOINT;
     int open_to_users = awssts_ssm_keys_template(s->keys) != NULL ? imds_open_to_users(imds) : 0;
@@ -343,6 +393,7 @@ static bool check_keys(struct report *r, struct awssts_settings *s, const struct
         return false;
     }
     say("mfa", "%s (from the %s)", d.mfa_serial, d.serial_from_keys ? "keys" : "configuration");
+    *serial = d.mfa_serial;
     print_flow(s, &d);
     return true;
 }
@@ -685,13 +736,14 @@ static void check_login(struct report *r, const struct check_args *a, const stru
     }
     print_settings(s, origins);
     bool no_keys = false;
-    bool have_keys = check_keys(r, s, pw, keys, a->want_probe, &no_keys);
+    const char *serial = NULL; /* borrowed from s or keys */
+    bool have_keys = check_keys(r, s, pw, keys, a->want_probe, &no_keys, &serial);
     if (no_keys)
         return;
     check_directories(r, s, pw);
     check_connection(r, s);
     if (a->want_probe && have_keys)
-        probe(r, s, keys);
+        probe(r, s, keys, serial);
     else if (a->want_probe)
         say("probe", "not made: no usable keys");
 }

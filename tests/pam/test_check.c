@@ -311,6 +311,33 @@ static void test_all_accounts(void **state)
     assert_int_equal(c.status, 2);
 }
 
+/*
+ * check --probe proves the MFA device too: IAM ListMFADevices with the
+ * user's long-term keys (moto's alice, whose device is enabled) must list
+ * the configured one. A wrong aws_mfa_device was reported ok, and the
+ * login then looked like a wrong code.
+ */
+static void test_probe_checks_the_mfa_device(void **state)
+{
+    (void)state;
+    char path[400], sections[600];
+    struct checked c;
+    snprintf(sections, sizeof(sections),
+             "\n[user:mona]\nendpoint = %s\nmfa_serial = arn:aws:iam::%s:mfa/not-hers\n",
+             peer_env("MOTO_URL"), peer_env("MOTO_ACCOUNT"));
+    write_conf("iam-wrong.conf", sections, path, sizeof(path));
+    run_check(&c, (const char *[]){"--user", "mona", "--config", path, "--probe", NULL});
+    if (c.status != 1 || !has(&c, "PROBLEM (outcome=config_error)") ||
+        !has(&c, "mfa/not-hers is not one of alice's MFA devices"))
+        fail_msg("check --probe with a wrong device: exit %d:\n%s", c.status, c.out);
+
+    snprintf(sections, sizeof(sections), "\n[user:mona]\nendpoint = %s\n", peer_env("MOTO_URL"));
+    write_conf("iam-right.conf", sections, path, sizeof(path));
+    run_check(&c, (const char *[]){"--user", "mona", "--config", path, "--probe", NULL});
+    if (c.status != 0 || !has(&c, "is one of alice's MFA devices"))
+        fail_msg("check --probe with mona's own device: exit %d:\n%s", c.status, c.out);
+}
+
 int main(void)
 {
     check_run_init();
@@ -321,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_every_value_names_its_line),
         cmocka_unit_test(test_usage_and_refusals),
         cmocka_unit_test(test_all_accounts),
+        cmocka_unit_test(test_probe_checks_the_mfa_device),
     };
     return PAM_LOG_RUN("pam_check", tests, "check.log");
 }
