@@ -81,7 +81,7 @@ INTEG_BINS := $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
 # Integration tests of the library's internal layers (the transport under
 # the STS client; the STS call under the request checks, to send what they
 # refuse; keys = ssm:NAME) see its internals through the static archive.
-INTEG_INTERNAL_SRCS := $(wildcard tests/integration/test_transport*.c tests/integration/test_sts_wire*.c tests/integration/test_ssm*.c)
+INTEG_INTERNAL_SRCS := $(wildcard tests/integration/test_transport*.c tests/integration/test_sts_wire*.c tests/integration/test_ssm*.c tests/integration/test_iam*.c)
 INTEG_INTERNAL_OBJS := $(INTEG_INTERNAL_SRCS:%.c=$(BUILD)/obj/%.o)
 INTEG_INTERNAL_BINS := $(INTEG_INTERNAL_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
 INTEG_PUBLIC_BINS   := $(filter-out $(INTEG_INTERNAL_BINS),$(INTEG_BINS))
@@ -220,7 +220,7 @@ $(BUILD)/tests/hygiene_test_%: $(BUILD)/obj/tests/hygiene/test_%.o
 
 # Fuzz targets: replayed over their corpus by make check (any compiler), and
 # fuzzed with libFuzzer by make fuzz (clang, ASan+UBSan).
-FUZZ_TARGETS := sts_response credfile config sigv4 endpoint state json ssm imds
+FUZZ_TARGETS := sts_response credfile config sigv4 endpoint state json ssm imds iam
 FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz_replay_%)
 FUZZ_SECONDS ?= 60
 FUZZ_DIR     := build/fuzz

@@ -12,7 +12,10 @@
 #include <sys/wait.h>
 #include <sys/socket.h>
 #include <netdb.h>
+#include "aws/iam.h"
 #include "aws/imds.h"
+#include "aws/service_endpoint.h"
+#include "aws/sts_client.h"
 #include "awssts/endpoint.h"
 #include "awssts/secret.h"
 #include "awssts/sts.h"
@@ -188,7 +191,51 @@ struct probe_call {
     struct report *r;
     const struct awssts_settings *s;
     const struct awssts_user_keys *k;
+    const char *serial; /* the login's MFA device */
 };
+
+/* The IAM user name of an ARN (arn:aws:iam::ACCOUNT:user/PATH/NAME), or
+ * NULL: ListMFADevices then lists the caller's own. */
+static const char *iam_user_name(const char *arn)
+{
+    return arn != NULL && strstr(arn, ":user/") != NULL ? strrchr(arn, '/') + 1 : NULL;
+}
+
+/* IAM ListMFADevices with the long-term keys: a device that is not the
+ * user's makes every login look like a wrong code. Where the keys may not
+ * list them, say so and go on: the policy need not allow it. */
+static void probe_mfa_device(const struct probe_call *p, struct awssts_client *c, const char *arn)
+{
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    struct awssts_endpoint ep;
+    struct awssts_endpoint_options eo = {p->s->region, p->s->endpoint, false, false};
+    struct iam_mfa_devices dev;
+    struct awssts_keys lt = {p->k->access_key_id, p->k->secret_access_key, NULL};
+    const char *name = iam_user_name(arn);
+    awssts_err rc = awssts_service_endpoint_resolve("iam", &eo, &ep, &ei);
+    if (rc == AWSSTS_OK)
+        rc = awssts_iam_list_mfa_devices(awssts_client_transport(c), &ep, &lt, name, p->serial,
+                                         &dev, &ei);
+    char line[600];
+    if (rc == AWSSTS_E_ACCESS_DENIED)
+        say("probe", "MFA device not checked: these keys may not call iam:ListMFADevices "
+                     "(conf/iam/user-mfa-policy.json allows it)");
+    else if (rc != AWSSTS_OK)
+        say("probe", "MFA device not checked: %s", awssts_error_format(&ei, line, sizeof(line)));
+    else if (dev.has_serial)
+        say("probe", "ListMFADevices at %s: %s is one of %s's MFA devices", ep.host, p->serial,
+            name ? name : "the keys'");
+    else if (dev.truncated)
+        say("probe", "MFA device not checked: %s is not on ListMFADevices' first page", p->serial);
+    else {
+        awssts_error_set(&ei, AWSSTS_E_CONFIG,
+                         "mfa device %.200s is not one of %.64s's MFA devices (ListMFADevices "
+                         "lists %zu): fix aws_mfa_device in the keys, or mfa_serial",
+                         p->serial, name ? name : "the keys'", dev.count);
+        problem(p->r, "mfa", AWSSTS_OUT_CONFIG_ERROR, &ei);
+    }
+}
 
 /* GetCallerIdentity with the user's long-term keys: no code needed, and it
  * proves the keys, the endpoint, the CA and the proxy. */
@@ -210,6 +257,8 @@ static void probe_run(void *arg)
     if (rc == AWSSTS_OK) {
         say("probe", "GetCallerIdentity at %s: %s (request-id %s, %lld ms)", awssts_client_host(c),
             id.arn, id.request_id, awssts_now_ms() - t0);
+        if (p->serial != NULL)
+            probe_mfa_device(p, c, id.arn);
     } else {
         awssts_error_prefix(&ei, "GetCallerIdentity with the long-term keys");
         problem(p->r, "probe", AWSSTS_OUT_STS_ERROR, &ei);
@@ -222,9 +271,9 @@ static void probe_run(void *arg)
  * administrator's shell may set OPENSSL_CONF, SSL_CERT_FILE, resolver
  * options and the like, which the login would not have. */
 static void probe(struct report *r, const struct awssts_settings *s,
-                  const struct awssts_user_keys *k)
+                  const struct awssts_user_keys *k, const char *serial)
 {
-    struct probe_call p = {r, s, k};
+    struct probe_call p = {r, s, k, serial};
     awssts_without_environment(probe_run, &p);
 }
 
@@ -287,7 +336,8 @@ static void print_flow(const struct awssts_settings *s, const struct awssts_logi
 /* Keys, MFA device, role and flow (and the instance's region, keys =
  * ssm:); false when there are no keys to go on with. */
 static bool check_keys(struct report *r, struct awssts_settings *s, const struct passwd *pw,
-                       struct awssts_user_keys *k, bool want_probe, bool *no_keys)
+                       struct awssts_user_keys *k, bool want_probe, bool *no_keys,
+                       const char **serial)
 {
     const char *imds = s->imds_endpoint ? s->imds_endpoint : AWSSTS_IMDS_ENDPOINT;
     int open_to_users = awssts_ssm_keys_template(s->keys) != NULL ? imds_open_to_users(imds) : 0;
@@ -343,6 +393,7 @@ static bool check_keys(struct report *r, struct awssts_settings *s, const struct
         return false;
     }
     say("mfa", "%s (from the %s)", d.mfa_serial, d.serial_from_keys ? "keys" : "configuration");
+    *serial = d.mfa_serial;
     print_flow(s, &d);
     return true;
 }
@@ -418,12 +469,198 @@ static void check_directories(struct report *r, const struct awssts_settings *s,
         problem(r, "runtime", AWSSTS_OUT_LOCAL_ERROR, &ei);
 }
 
+/* One account's login, as check --all reports it. */
+struct account {
+    char name[64];
+    enum awssts_outcome o;  /* AWSSTS_OUT_SUCCESS: keys read and the decision made */
+    bool on_error_allow;    /* as the account's settings say */
+    bool ssm_unread;        /* keys = ssm: without --probe: not read */
+    char role[300];         /* the login's role, "": none */
+    bool role_from_config;  /* role_arn or roles = gave it */
+    char require_from[340]; /* where require = yes comes from */
+    char detail[600];
+};
+
+/* Whether pw's account can log in at all: a login shell (not nologin or
+ * false) and a home. */
+static bool can_log_in(const struct passwd *pw)
+{
+    const char *sh = pw->pw_shell != NULL ? pw->pw_shell : "";
+    const char *base = strrchr(sh, '/') ? strrchr(sh, '/') + 1 : sh;
+    return strcmp(base, "nologin") != 0 && strcmp(base, "false") != 0 && pw->pw_dir != NULL &&
+           pw->pw_dir[0] != '\0';
+}
+
+/* The file line of option name's value, for the warnings. */
+static void origin_of(const char *name, const struct awssts_setting_origin *origins, char *out,
+                      size_t len)
+{
+    size_t n = 0;
+    const struct awssts_option *opts = awssts_options(&n);
+    snprintf(out, len, "default");
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(opts[i].name, name) == 0 && origins[i].line > 0)
+            snprintf(out, len, "line %zu [%s]", origins[i].line, origins[i].section);
+}
+
+/* The module's preparation for one account, as check for one user makes it. */
+static void account_decide(struct account *acc, const struct passwd *pw, const char *config,
+                           bool want_probe, struct awssts_setting_origin *origins)
+{
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    struct awssts_settings s;
+    struct awssts_user_keys k = {0};
+    struct awssts_login_decision d = {0};
+    acc->o = AWSSTS_OUT_SUCCESS;
+    awssts_err rc = awssts_settings_load_origins(config, pw->pw_name, pw->pw_gid, &s, origins, &ei);
+    acc->on_error_allow = s.on_error_allow;
+    if (rc != AWSSTS_OK) {
+        acc->o = AWSSTS_OUT_CONFIG_ERROR;
+    } else if (awssts_ssm_keys_template(s.keys) != NULL && !want_probe) {
+        acc->ssm_unread = true;
+    } else {
+        struct rights rights = {.pw = pw};
+        struct awssts_as_user as_user = {enter, leave, &rights};
+        rc = awssts_login_prepare(&s, pw, &as_user, &k, &d, &acc->o, &ei);
+        if (rc == AWSSTS_OK && d.role_arn != NULL) {
+            snprintf(acc->role, sizeof(acc->role), "%s", d.role_arn);
+            acc->role_from_config =
+                d.role_from == AWSSTS_ROLE_FROM_CONFIG || d.role_from == AWSSTS_ROLE_FROM_ROLES;
+        }
+    }
+    if (rc != AWSSTS_OK)
+        awssts_error_format(&ei, acc->detail, sizeof(acc->detail));
+    origin_of("require", origins, acc->require_from, sizeof(acc->require_from));
+    awssts_user_keys_free(&k);
+    awssts_settings_free(&s);
+}
+
+/* The accounts that can log in, in the password database's order. */
+static struct account *accounts_read(size_t *n)
+{
+    struct account *list = NULL;
+    size_t cap = 0;
+    *n = 0;
+    setpwent();
+    for (struct passwd *pw; (pw = getpwent()) != NULL;) {
+        if (!can_log_in(pw))
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            struct account *more = realloc(list, cap * sizeof(*list));
+            if (more == NULL) {
+                free(list);
+                endpwent();
+                return NULL;
+            }
+            list = more;
+        }
+        memset(&list[*n], 0, sizeof(list[*n]));
+        snprintf(list[*n].name, sizeof(list[*n].name), "%s", pw->pw_name);
+        (*n)++;
+    }
+    endpwent();
+    if (list == NULL)
+        list = calloc(1, sizeof(*list));
+    return list;
+}
+
+/* One line for acc; true when its login fails or is refused. */
+static bool account_print(const struct account *acc)
+{
+    bool on_error_allow = acc->on_error_allow;
+    const char *label = awssts_outcome_label(acc->o, on_error_allow);
+    if (acc->ssm_unread)
+        printf("%-16s keys from SSM Parameter Store at login (not read: add --probe)\n", acc->name);
+    else if (acc->o == AWSSTS_OUT_SUCCESS)
+        printf("%-16s ok: asks for the MFA code; %s%s\n", acc->name,
+               acc->role[0] ? "role " : "no role: MFA session credentials", acc->role);
+    else if (acc->o == AWSSTS_OUT_NO_KEYS)
+        printf("%-16s no keys: logs in without AWS credentials (require = no)\n", acc->name);
+    else if (acc->o == AWSSTS_OUT_NO_KEYS_REQUIRED)
+        printf("%-16s REFUSED (outcome=%s): no AWS keys, and require = yes (%s)\n", acc->name,
+               label, acc->require_from);
+    else if (awssts_outcome_result(acc->o, on_error_allow) == AWSSTS_RESULT_IGNORE)
+        printf("%-16s without AWS credentials (outcome=%s): %s\n", acc->name, label, acc->detail);
+    else
+        printf("%-16s FAILS (outcome=%s): %s\n", acc->name, label, acc->detail);
+    return !acc->ssm_unread && acc->o != AWSSTS_OUT_SUCCESS && acc->o != AWSSTS_OUT_NO_KEYS &&
+           awssts_outcome_result(acc->o, on_error_allow) != AWSSTS_RESULT_IGNORE;
+}
+
+/* The warnings: an account require refuses (it could log in only with an
+ * SSH key: an administrator locked out), and an account with keys but no
+ * role while the configuration gives others one (left out of the group:
+ * MFA session credentials, no role, no SourceIdentity). */
+static void accounts_warn(const struct account *list, size_t n)
+{
+    bool roles_configured = false;
+    for (size_t i = 0; i < n; i++)
+        roles_configured = roles_configured || list[i].role_from_config;
+    for (size_t i = 0; i < n; i++) {
+        const struct account *acc = &list[i];
+        if (acc->o == AWSSTS_OUT_NO_KEYS_REQUIRED)
+            printf("WARNING: require = yes refuses %s (%s), who has no AWS keys: that account "
+                   "cannot log in, not even with an SSH key; set require = yes only in the "
+                   "section of the users who must have keys, and require = no for %s\n",
+                   acc->name, acc->require_from, acc->name);
+        else if (roles_configured && acc->o == AWSSTS_OUT_SUCCESS && acc->role[0] == '\0' &&
+                 !acc->ssm_unread)
+            printf("WARNING: %s gets no role (MFA session credentials, no SourceIdentity) while "
+                   "role_arn or roles = give others one: add %s to their group, or give it a "
+                   "role\n",
+                   acc->name, acc->name);
+    }
+}
+
+/* check --all: every account that can log in, through the same
+ * preparation as check --user; 1 when any login would fail or be refused. */
+static int check_all(const char *config, bool want_probe)
+{
+    size_t n = 0, nopts = 0, failing = 0;
+    awssts_options(&nopts);
+    struct awssts_setting_origin *origins = calloc(nopts, sizeof(*origins));
+    struct account *list = origins != NULL ? accounts_read(&n) : NULL;
+    if (list == NULL) {
+        free(origins);
+        cli_error("check: out of memory");
+        return EXIT_FAILURE_OTHER;
+    }
+    printf("config     %s: %zu accounts can log in (a login shell and a home)\n", config, n);
+    for (size_t i = 0; i < n; i++) {
+        struct passwd pwbuf, *pw = NULL;
+        char buf[4096];
+        if (getpwnam_r(list[i].name, &pwbuf, buf, sizeof(buf), &pw) != 0 || pw == NULL) {
+            list[i].o = AWSSTS_OUT_UNKNOWN_USER;
+            snprintf(list[i].detail, sizeof(list[i].detail), "no longer in the user database");
+        } else {
+            account_decide(&list[i], pw, config, want_probe, origins);
+        }
+        if (account_print(&list[i]))
+            failing++;
+    }
+    accounts_warn(list, n);
+    if (failing > 0)
+        printf("result     %zu of %zu accounts would be refused or fail: fix them before "
+               "reloading sshd\n",
+               failing, n);
+    else
+        printf("result     ok: no account is refused or fails\n");
+    free(list);
+    free(origins);
+    return failing > 0 ? CHECK_FAILS : CHECK_OK;
+}
+
 static int usage(FILE *f, int code)
 {
     fputs("usage: awssts check --user NAME [--config FILE] [--probe]   (as root)\n"
-          "  what pam_aws_sts would do for NAME's login, and every problem with it\n"
+          "       awssts check --all [--config FILE] [--probe]\n"
+          "  what pam_aws_sts would do for NAME's login, and every problem with it;\n"
+          "  --all: one line for each account that can log in\n"
           "  exit: 0 a login gets AWS credentials, 1 a login fails, 2 usage,\n"
-          "        3 a login goes on without AWS credentials\n",
+          "        3 a login goes on without AWS credentials;\n"
+          "        --all: 0, or 1 when any account's login would fail or be refused\n",
           f);
     return code;
 }
@@ -431,19 +668,18 @@ static int usage(FILE *f, int code)
 struct check_args {
     const char *user, *config;
     bool want_probe;
+    bool all; /* every account that can log in */
 };
 
 /* The command line; -1 when the check is to be made, else the exit code. */
 static int parse_args(int argc, char **argv, struct check_args *a)
 {
     static const struct option opts[] = {
-        {"user", required_argument, NULL, 'u'},
-        {"config", required_argument, NULL, 'c'},
-        {"probe", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"user", required_argument, NULL, 'u'}, {"config", required_argument, NULL, 'c'},
+        {"probe", no_argument, NULL, 'p'},      {"all", no_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
     };
-    *a = (struct check_args){NULL, AWSSTS_DEFAULT_CONFIG, false};
+    *a = (struct check_args){NULL, AWSSTS_DEFAULT_CONFIG, false, false};
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -457,23 +693,26 @@ static int parse_args(int argc, char **argv, struct check_args *a)
         case 'p':
             a->want_probe = true;
             break;
+        case 'a':
+            a->all = true;
+            break;
         case 'h':
             return usage(stdout, EXIT_OK);
         default:
             return usage(stderr, EXIT_USAGE);
         }
     }
-    if (optind != argc || a->user == NULL)
+    if (optind != argc || (a->user == NULL) == !a->all)
         return usage(stderr, EXIT_USAGE);
     if (geteuid() != 0) {
         cli_error("check: run it as root: it reads the configuration and keys as the module does");
         return EXIT_USAGE;
     }
-    if (a->config[0] != '/') {
+    if (a->config == NULL || a->config[0] != '/') {
         cli_error("check: --config must be an absolute path, as the module's config= is");
         return EXIT_USAGE;
     }
-    if (!awssts_valid_user_name(a->user)) {
+    if (a->user != NULL && !awssts_valid_user_name(a->user)) {
         cli_error("check: '%.40s' is not a valid user name", a->user);
         return EXIT_USAGE;
     }
@@ -497,13 +736,14 @@ static void check_login(struct report *r, const struct check_args *a, const stru
     }
     print_settings(s, origins);
     bool no_keys = false;
-    bool have_keys = check_keys(r, s, pw, keys, a->want_probe, &no_keys);
+    const char *serial = NULL; /* borrowed from s or keys */
+    bool have_keys = check_keys(r, s, pw, keys, a->want_probe, &no_keys, &serial);
     if (no_keys)
         return;
     check_directories(r, s, pw);
     check_connection(r, s);
     if (a->want_probe && have_keys)
-        probe(r, s, keys);
+        probe(r, s, keys, serial);
     else if (a->want_probe)
         say("probe", "not made: no usable keys");
 }
@@ -538,6 +778,8 @@ int cmd_check(int argc, char **argv)
     int code = parse_args(argc, argv, &a);
     if (code >= 0)
         return code;
+    if (a.all)
+        return check_all(a.config, a.want_probe);
     struct passwd pwbuf, *pw = NULL;
     char buf[4096];
     if (getpwnam_r(a.user, &pwbuf, buf, sizeof(buf), &pw) != 0 || pw == NULL) {

@@ -164,6 +164,18 @@ static int print_status_json(const struct cli_runtime_dir *sd, const struct awss
     return print_json(d, rc, &ei);
 }
 
+/* What helps once the credentials have expired: refresh only while the
+ * MFA session lasts; after it, or with a role assumed directly with the
+ * code, only a new login (or refresh's prompt for a code) does. */
+static const char *expired_remedy(const struct awssts_state *st, long mfa_left)
+{
+    if (st->has_mfa_session && mfa_left > 0)
+        return "run awssts refresh";
+    if (st->has_mfa_session)
+        return "the MFA session has ended: log in again";
+    return "renewing needs a new code: run awssts refresh on a terminal, or log in again";
+}
+
 int cmd_status(int argc, char **argv)
 {
     struct common c;
@@ -197,14 +209,14 @@ int cmd_status(int argc, char **argv)
         if (left > 0)
             printf("credentials:  valid, expire %s\n", exp);
         else
-            printf("credentials:  EXPIRED at %s (run awssts refresh)\n", exp);
+            printf("credentials:  EXPIRED at %s (%s)\n", exp, expired_remedy(&st, mfa_left));
         if (left > 0)
             printf("              %ldh %02ldm left\n", left / 3600, (left % 3600) / 60);
-        if (st.has_mfa_session)
-            printf("MFA session:  %s, ends %s%s\n", mfa_left > 0 ? "valid" : "ENDED", mfa_exp,
-                   mfa_left > 0 && st.role_arn && !st.flow_direct
-                       ? " (renews the role without a code)"
-                       : "");
+        if (st.has_mfa_session && mfa_left > 0)
+            printf("MFA session:  valid, ends %s%s\n", mfa_exp,
+                   st.role_arn && !st.flow_direct ? " (renews the role without a code)" : "");
+        else if (st.has_mfa_session)
+            printf("MFA session:  ENDED at %s\n", mfa_exp);
         else
             printf("MFA session:  none (the role was assumed directly with the code)\n");
     }

@@ -3,6 +3,7 @@
 #include "login/options.h"
 #include "files/paths.h"
 #include "files/runtime_files.h"
+#include "login/user_keys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +45,34 @@ static bool configured_runtime_dir(const struct passwd *pw, char *out, size_t le
     return ok;
 }
 
+/* Whether the module gives this user no credentials because they have no
+ * keys, as far as the user can tell without the network: none configured
+ * for them, or none in their own ~/.aws/credentials (keys = home). A keys
+ * file only root reads, or keys in SSM, leave it unknown (false). */
+static bool user_has_no_keys(const struct passwd *pw)
+{
+    struct awssts_settings s;
+    struct awssts_error_info ei;
+    awssts_error_info_reset(&ei);
+    char uid_name[24];
+    snprintf(uid_name, sizeof(uid_name), "%u", (unsigned)getuid());
+    if (awssts_settings_load(module_config_path(), pw ? pw->pw_name : uid_name,
+                             pw ? pw->pw_gid : getgid(), &s, &ei) != AWSSTS_OK)
+        return false;
+    bool none = false;
+    if (s.keys == NULL) {
+        none = true;
+    } else if (pw != NULL && strcmp(s.keys, "home") == 0) {
+        /* The module's reading of them, with this process's own rights. */
+        struct awssts_user_keys k = {0};
+        none = awssts_home_keys_read(awssts_home_dir(pw, NULL), pw->pw_uid, s.profile, &k, &ei) ==
+               AWSSTS_E_NO_KEYS;
+        awssts_user_keys_free(&k);
+    }
+    awssts_settings_free(&s);
+    return none;
+}
+
 int runtime_dir_open(const char *dir, int lock, struct cli_runtime_dir *sd)
 {
     memset(sd, 0, sizeof(*sd));
@@ -70,7 +99,10 @@ int runtime_dir_open(const char *dir, int lock, struct cli_runtime_dir *sd)
             break;
     }
     if (sd->fd < 0) {
-        if (e == ENOENT)
+        if (e == ENOENT && dir == NULL && user_has_no_keys(getpwuid(getuid())))
+            cli_error("no pam_aws_sts session: this bastion has no AWS keys for you, so logins "
+                      "get no AWS credentials; ask the administrator for keys");
+        else if (e == ENOENT)
             cli_error("no pam_aws_sts session here (%s does not exist): log in again", sd->path);
         else
             cli_error("%s: %s", sd->path, strerror(e));

@@ -110,6 +110,27 @@ static awssts_err parse_override(const char *url, bool sts, struct awssts_endpoi
     return AWSSTS_OK;
 }
 
+/* IAM is global in each partition: one host, signed in the partition's
+ * first region. */
+static awssts_err iam_endpoint(const struct awssts_endpoint_options *o, struct awssts_endpoint *out,
+                               struct awssts_error_info *ei)
+{
+    const char *host = "iam.amazonaws.com", *region = "us-east-1";
+    if (strncmp(o->region, "cn-", 3) == 0) {
+        host = "iam.cn-north-1.amazonaws.com.cn";
+        region = "cn-north-1";
+    } else if (strncmp(o->region, "us-gov-", 7) == 0) {
+        host = "iam.us-gov.amazonaws.com";
+        region = "us-gov-west-1";
+    }
+    snprintf(out->region, sizeof(out->region), "%s", region);
+    if (o->override != NULL && *o->override != '\0')
+        return parse_override(o->override, false, out, ei);
+    snprintf(out->host, sizeof(out->host), "%s", host);
+    snprintf(out->url, sizeof(out->url), "https://%s/", out->host);
+    return AWSSTS_OK;
+}
+
 awssts_err awssts_service_endpoint_resolve(const char *service,
                                            const struct awssts_endpoint_options *o,
                                            struct awssts_endpoint *out,
@@ -119,6 +140,8 @@ awssts_err awssts_service_endpoint_resolve(const char *service,
         return awssts_error_set(ei, AWSSTS_E_INVALID_ARGUMENT, "endpoint: no options");
     memset(out, 0, sizeof(*out));
     bool sts = strcmp(service, "sts") == 0;
+    if (strcmp(service, "iam") == 0 && awssts_region_valid(o->region))
+        return iam_endpoint(o, out, ei);
     if (!sts && strcmp(service, "ssm") != 0)
         return awssts_error_set(ei, AWSSTS_E_INTERNAL, "endpoint: no rules for that service");
     const char *shown = sts ? "STS" : "SSM";

@@ -7,7 +7,9 @@
 #include "awssts/endpoint.h"
 
 /*
- * service is "sts" (what awssts_endpoint_resolve does) or "ssm":
+ * service is "iam": the partition's one endpoint (iam.amazonaws.com
+ * signed for us-east-1; China's and GovCloud's), or o->override, fips and
+ * dualstack not applied. Else "sts" (what awssts_endpoint_resolve does) or "ssm":
  * SERVICE.REGION.SUFFIX, SERVICE-fips.REGION.SUFFIX with fips (GovCloud:
  * the regular name, which is FIPS), the partition's dual-stack suffix with
  * dualstack, or o->override (https://host[:port][/] only). is_global is for

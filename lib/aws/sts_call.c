@@ -56,7 +56,8 @@ static void copy_field(char *dst, size_t len, const char *src)
 }
 
 /* <ErrorResponse><Error><Code>...; the same reader as for a success. */
-static bool read_error(const char *body, size_t len, const char *action, struct aws_error_doc *out)
+static bool query_read_error(const char *body, size_t len, const char *action,
+                             struct aws_error_doc *out)
 {
     struct sts_response doc;
     awssts_err rc = awssts_sts_response_parse(body, len, action, &doc, NULL);
@@ -70,8 +71,8 @@ static bool read_error(const char *body, size_t len, const char *action, struct 
     return found;
 }
 
-static const struct aws_protocol sts_protocol = {
-    .read_error = read_error,
+const struct aws_protocol awssts_query_protocol = {
+    .read_error = query_read_error,
     .map_error = awssts_sts_error_map,
 };
 
@@ -94,7 +95,7 @@ awssts_err awssts_sts_call(struct awssts_client *c, const struct awssts_keys *ke
         .body_len = strlen(body),
         .operation = call->action,
         .replay_unsafe = call->carries_mfa,
-        .protocol = &sts_protocol,
+        .protocol = &awssts_query_protocol,
     };
     struct http_response resp;
     rc = awssts_aws_request_send(c->transport, keys, &req, &resp, ei);

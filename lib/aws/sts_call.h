@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include "awssts/sts.h"
+#include "aws/aws_request.h"
 #include "aws/form.h"
 #include "aws/sts_client.h"
 #include "aws/sts_response.h"
@@ -15,6 +16,10 @@ struct sts_call {
     bool carries_mfa;   /* a TokenCode is in the request: no blind replay */
     char duration[16];  /* DurationSeconds' text, borrowed by params */
 };
+
+/* The Query protocol's error documents (<ErrorResponse><Error>) and the
+ * common codes' meaning: STS's, and IAM's (aws/iam.h). */
+extern const struct aws_protocol awssts_query_protocol;
 
 void awssts_sts_call_init(struct sts_call *call, const char *action);
 /* A NULL value adds nothing; see awssts_form_add. */

@@ -312,6 +312,51 @@ static void test_mfa_session_ended(void **state)
     assert_int_equal(clock_log_count("\"action\"", NULL), calls);
 }
 
+/* After the MFA session has ended, status says what helps: a new login
+ * (refresh cannot renew without it), in the past tense. */
+static void test_status_after_mfa_session_ended(void **state)
+{
+    (void)state;
+    char skey[32];
+    make_session(skey);
+    struct run r;
+    run_as_user(&r, SESSION_ENV, "faketime -f +13h %s status", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 3);
+    if (strstr(r.out, "MFA session:  ENDED at ") == NULL || strstr(r.out, "ends ") != NULL ||
+        strstr(r.out, "awssts refresh") != NULL ||
+        strstr(r.out, "(the MFA session has ended: log in again)") == NULL)
+        fail_msg("status after the MFA session ended said:\n%s", r.out);
+    /* While the MFA session lasts, refresh is what helps. */
+    run_as_user(&r, SESSION_ENV, "faketime -f +62m %s status", peer_env("AWSSTS_BIN"));
+    if (strstr(r.out, "MFA session:  valid, ends ") == NULL)
+        fail_msg("status with a live MFA session said:\n%s", r.out);
+}
+
+/* A user the module gave no credentials because they have no keys: a new
+ * login would not help, the administrator would. */
+static void test_status_without_keys(void **state)
+{
+    (void)state;
+    char conf[300], cmd[400];
+    snprintf(conf, sizeof(conf), "%s/nokeys.conf", tdir);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fputs("[global]\nregion = us-east-1\n", f);
+    fclose(f);
+    assert_int_equal(chmod(conf, 0644), 0);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", DIR);
+    assert_int_equal(system(cmd), 0);
+    struct run r;
+    char env[400];
+    snprintf(env, sizeof(env), "AWSSTS_CONFIG=%s", conf);
+    run_as_user(&r, env, "%s status", peer_env("AWSSTS_BIN"));
+    assert_int_equal(r.rc, 3);
+    if (strstr(r.err, "log in again") != NULL || strstr(r.err, "no AWS keys") == NULL ||
+        strstr(r.err, "ask the administrator") == NULL ||
+        strchr(r.err, '\n') != strrchr(r.err, '\n'))
+        fail_msg("status of a user without keys said:\n%s", r.err);
+}
+
 /* keys = ssm: the user cannot read SSM, so an ended MFA session is a new
  * login, said in one line that names the parameter's template, with no
  * look for keys the user does not have. */
@@ -1071,6 +1116,8 @@ int main(void)
         cmocka_unit_test(test_aws_cli_past_role_expiry),
         cmocka_unit_test(test_twenty_at_once_make_one_call),
         cmocka_unit_test(test_mfa_session_ended),
+        cmocka_unit_test(test_status_after_mfa_session_ended),
+        cmocka_unit_test(test_status_without_keys),
         cmocka_unit_test(test_direct_flow_renewal),
         cmocka_unit_test(test_mfa_session_ended_keys_in_ssm),
         cmocka_unit_test(test_named_roles_from_one_code),

@@ -12,8 +12,8 @@
 static char nss_preload[1024];
 
 struct checked {
-    int status; /* exit code, or -1 */
-    char out[16384];
+    int status;       /* exit code, or -1 */
+    char out[131072]; /* check --all: a line for each of the test's accounts */
 };
 
 /* awssts check with args, as root with an admin's clean environment (sudo's

@@ -247,6 +247,97 @@ static void test_makes_nothing(void **state)
         fail_msg("awssts check changed /run:\nbefore:\n%s\nafter:\n%s", before, after);
 }
 
+/* A configuration of this test's own: $PAS_TEST_DIR/name, root's, 0644. */
+static const char *write_conf(const char *name, const char *sections, char *path, size_t len)
+{
+    conf(name, path, len);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "[global]\nregion = us-east-1\nendpoint = %s\nca_file = %s\nkeys = %s/keys\n%s",
+            peer_env("FAULT_URL"), peer_env("TEST_CA"), peer_env("PAS_TEST_DIR"), sections);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(chmod(path, 0644), 0);
+    return path;
+}
+
+/* The --all line of account name (the name, then spaces), or "". */
+static const char *account_line(const struct checked *c, const char *name, char *line, size_t len)
+{
+    size_t n = strlen(name);
+    line[0] = '\0';
+    for (const char *p = c->out; p != NULL && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+        if (strncmp(p, name, n) == 0 && p[n] == ' ') {
+            snprintf(line, len, "%.*s", (int)strcspn(p, "\n"), p);
+            break;
+        }
+    return line;
+}
+
+/*
+ * check --all: every account that can log in, one line each. require = yes
+ * in [global] refuses root, who has no AWS keys and logs in with an SSH key
+ * alone: a warning names it and the exit is non-zero, so the guide's step
+ * before reloading sshd stops there. The safe pattern (require = yes for the
+ * group that must pass, require = no for root) passes; a user with keys left
+ * out of the group that gives a role is warned of.
+ */
+static void test_all_accounts(void **state)
+{
+    (void)state;
+    char path[400], line[1024];
+    struct checked c;
+    write_conf("lockout.conf", "require = yes\n", path, sizeof(path));
+    run_check(&c, (const char *[]){"--all", "--config", path, NULL});
+    if (c.status != 1 || strstr(account_line(&c, "root", line, sizeof(line)), "REFUSED") == NULL ||
+        !has(&c, "WARNING: require = yes refuses root") ||
+        strstr(account_line(&c, "cleo", line, sizeof(line)), "ok:") == NULL ||
+        account_line(&c, "svcnologin", line, sizeof(line))[0] != '\0' ||
+        account_line(&c, "svcfalse", line, sizeof(line))[0] != '\0')
+        fail_msg("check --all with require = yes in [global]: exit %d:\n%s", c.status, c.out);
+
+    write_conf("safe.conf",
+               "\n[group:awsadmins]\nrequire = yes\n"
+               "role_arn = arn:aws:iam::123456789012:role/mfa-admin\n"
+               "\n[user:root]\nrequire = no\n",
+               path, sizeof(path));
+    run_check(&c, (const char *[]){"--all", "--config", path, NULL});
+    if (c.status != 0 || has(&c, "REFUSED") ||
+        strstr(account_line(&c, "root", line, sizeof(line)), "no keys") == NULL ||
+        strstr(account_line(&c, "bob", line, sizeof(line)), "role/mfa-admin") == NULL ||
+        !has(&c, "WARNING: cleo gets no role") || has(&c, "WARNING: bob"))
+        fail_msg("check --all with the safe pattern: exit %d:\n%s", c.status, c.out);
+
+    run_check(&c, (const char *[]){"--all", "--user", "cleo", NULL});
+    assert_int_equal(c.status, 2);
+}
+
+/*
+ * check --probe proves the MFA device too: IAM ListMFADevices with the
+ * user's long-term keys (moto's alice, whose device is enabled) must list
+ * the configured one. A wrong aws_mfa_device was reported ok, and the
+ * login then looked like a wrong code.
+ */
+static void test_probe_checks_the_mfa_device(void **state)
+{
+    (void)state;
+    char path[400], sections[600];
+    struct checked c;
+    snprintf(sections, sizeof(sections),
+             "\n[user:mona]\nendpoint = %s\nmfa_serial = arn:aws:iam::%s:mfa/not-hers\n",
+             peer_env("MOTO_URL"), peer_env("MOTO_ACCOUNT"));
+    write_conf("iam-wrong.conf", sections, path, sizeof(path));
+    run_check(&c, (const char *[]){"--user", "mona", "--config", path, "--probe", NULL});
+    if (c.status != 1 || !has(&c, "PROBLEM (outcome=config_error)") ||
+        !has(&c, "mfa/not-hers is not one of alice's MFA devices"))
+        fail_msg("check --probe with a wrong device: exit %d:\n%s", c.status, c.out);
+
+    snprintf(sections, sizeof(sections), "\n[user:mona]\nendpoint = %s\n", peer_env("MOTO_URL"));
+    write_conf("iam-right.conf", sections, path, sizeof(path));
+    run_check(&c, (const char *[]){"--user", "mona", "--config", path, "--probe", NULL});
+    if (c.status != 0 || !has(&c, "is one of alice's MFA devices"))
+        fail_msg("check --probe with mona's own device: exit %d:\n%s", c.status, c.out);
+}
+
 int main(void)
 {
     check_run_init();
@@ -256,6 +347,8 @@ int main(void)
         cmocka_unit_test(test_on_error_allow),
         cmocka_unit_test(test_every_value_names_its_line),
         cmocka_unit_test(test_usage_and_refusals),
+        cmocka_unit_test(test_all_accounts),
+        cmocka_unit_test(test_probe_checks_the_mfa_device),
     };
     return PAM_LOG_RUN("pam_check", tests, "check.log");
 }

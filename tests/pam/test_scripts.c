@@ -546,26 +546,29 @@ static bool name_ok(const char *s)
     return true;
 }
 
-/* "users": [{"name": N, "keys": [LINE...]}] (no "keys": a user without
- * keys); "groups": {GROUP: [MEMBER...]}. Checked here, made by make_people. */
+/* "users": [{"name": N, "keys": [LINE...], "shell": PATH}] (no "keys": a
+ * user without keys; no "shell": /bin/sh); "groups": {GROUP: [MEMBER...]}. Checked here, made by make_people. */
 static bool people_ok(json_object *o, json_object **users, json_object **groups, char *err,
                       size_t len)
 {
-    static const char *const allowed[] = {"name", "keys", NULL};
+    static const char *const allowed[] = {"name", "keys", "shell", NULL};
     *groups = NULL;
     if (!get_array(o, "users", false, users, err, len))
         return false;
     for (size_t i = 0; *users != NULL && i < json_object_array_length(*users); i++) {
         json_object *u = json_object_array_get_idx(*users, i), *keys;
-        const char *name;
+        const char *name, *shell = NULL;
         char what[32];
         snprintf(what, sizeof(what), "users[%zu]", i);
         if (!json_object_is_type(u, json_type_object))
             return bad(err, len, "%s is not an object", what);
         if (!members_ok(u, what, allowed, err, len) ||
             !get_string(u, "name", true, &name, err, len) ||
-            !get_array(u, "keys", false, &keys, err, len))
+            !get_array(u, "keys", false, &keys, err, len) ||
+            !get_string(u, "shell", false, &shell, err, len))
             return false;
+        if (shell != NULL && (shell[0] != '/' || strpbrk(shell, ":\n") != NULL))
+            return bad(err, len, "%s: \"shell\" must be an absolute path without ':'", what);
         if (!name_ok(name))
             return bad(err, len, "%s: \"%s\" is not a user name ([a-z][a-z0-9_-]*)", what, name);
         for (size_t k = 0; keys != NULL && k < json_object_array_length(keys); k++) {
@@ -645,8 +648,10 @@ static bool make_user(const char *dir, json_object *u, const char *from)
                 from, name);
         return false;
     }
-    snprintf(line, sizeof(line), "%s:x:%ld:%ld:%s:%s/home/%s:/bin/sh\n", name, uid, uid, name, dir,
-             name);
+    /* "shell": an account that cannot log in (nologin, false); /bin/sh else. */
+    json_object *sh = json_object_object_get(u, "shell");
+    snprintf(line, sizeof(line), "%s:x:%ld:%ld:%s:%s/home/%s:%s\n", name, uid, uid, name, dir, name,
+             sh != NULL ? json_object_get_string(sh) : "/bin/sh");
     bool ok = append(dir, "passwd", line);
     snprintf(line, sizeof(line), "%s:x:%ld:\n", name, uid);
     ok = ok && append(dir, "group", line);

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Prepare a running moto_server for the tests, then turn its auth on.
 
-Creates, through moto's IAM API: user alice (inline policy allowing sts:*)
-with an access key and a virtual MFA device, user nobody with a key and no
+Creates, through moto's IAM API: user alice (inline policy allowing sts:* and
+iam:ListMFADevices)
+with an access key and a virtual MFA device, enabled, user nobody with a key and no
 policy, and role demo-role that alice may assume. Then POSTs 0 to
 /moto-api/reset-auth so moto checks signatures, keys and IAM policies for
 every request after. Writes shell-style KEY=value lines to --env-out.
@@ -32,12 +33,16 @@ def main():
     alice = iam.create_user(UserName="alice")["User"]
     iam.put_user_policy(UserName="alice", PolicyName="sts", PolicyDocument=json.dumps({
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "sts:*", "Resource": "*"}],
+        "Statement": [{"Effect": "Allow", "Action": "sts:*", "Resource": "*"},
+                      # awssts check --probe lists her MFA devices (conf/iam's user policy)
+                      {"Effect": "Allow", "Action": "iam:ListMFADevices", "Resource": "*"}],
     }))
     key = iam.create_access_key(UserName="alice")["AccessKey"]
     mfa = iam.create_virtual_mfa_device(VirtualMFADeviceName="alice")["VirtualMFADevice"]
     seed = mfa["Base32StringSeed"]
     seed = seed.decode() if isinstance(seed, bytes) else seed
+    iam.enable_mfa_device(UserName="alice", SerialNumber=mfa["SerialNumber"],
+                          AuthenticationCode1="123456", AuthenticationCode2="654321")
 
     iam.create_user(UserName="nobody")
     nobody = iam.create_access_key(UserName="nobody")["AccessKey"]
