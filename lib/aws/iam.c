@@ -1,10 +1,11 @@
-/* IAM ListMFADevices: the form, the signed call, the XML through expat
- * with no DOCTYPE or entity. Nothing in it is a secret. */
+/* IAM ListMFADevices: the form, the signed call, the XML through the
+ * guarded expat (aws/xml_guard.h). Nothing in it is a secret. */
 #include "aws/iam.h"
 #include "aws/aws_request.h"
 #include "aws/form.h"
 #include "awssts/secret.h"
 #include "aws/sts_call.h"
+#include "aws/xml_guard.h"
 #include "util/error_set.h"
 #include "util/text.h"
 
@@ -17,7 +18,7 @@
 #define IAM_SERIAL 300
 
 struct devices_state {
-    XML_Parser parser;
+    struct awssts_xml xml; /* first: the guard's handlers get the state */
     const char *serial;
     struct iam_mfa_devices *out;
     char stack[IAM_DEPTH][IAM_NAME];
@@ -25,7 +26,6 @@ struct devices_state {
     char text[IAM_SERIAL + 1];
     size_t text_len;
     bool capture, too_long;
-    const char *fault;
 };
 
 static const char *local_name(const char *n)
@@ -36,9 +36,7 @@ static const char *local_name(const char *n)
 
 static void stop(struct devices_state *st, const char *why)
 {
-    if (st->fault == NULL)
-        st->fault = why;
-    XML_StopParser(st->parser, XML_FALSE);
+    awssts_xml_refuse(&st->xml, why);
 }
 
 /* The element at depth d from the top (0: the current one), or "". */
@@ -103,16 +101,6 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
     st->text_len += (size_t)len;
 }
 
-static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
-                               const XML_Char *pubid, int has_internal)
-{
-    (void)name;
-    (void)sysid;
-    (void)pubid;
-    (void)has_internal;
-    stop(ud, "a DOCTYPE is not allowed");
-}
-
 awssts_err awssts_iam_mfa_devices_parse(const char *body, size_t len, const char *serial,
                                         struct iam_mfa_devices *out, struct awssts_error_info *ei)
 {
@@ -120,19 +108,14 @@ awssts_err awssts_iam_mfa_devices_parse(const char *body, size_t len, const char
     if (body == NULL || len == 0 || len > 0x7fffffff)
         return awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "ListMFADevices: empty or huge body");
     struct devices_state st = {.serial = serial, .out = out};
-    st.parser = XML_ParserCreate(NULL);
-    if (st.parser == NULL)
+    if (!awssts_xml_open(&st.xml, &st))
         return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-    XML_SetUserData(st.parser, &st);
-    XML_SetElementHandler(st.parser, on_start, on_end);
-    XML_SetCharacterDataHandler(st.parser, on_text);
-    XML_SetStartDoctypeDeclHandler(st.parser, on_doctype);
-    XML_SetParamEntityParsing(st.parser, XML_PARAM_ENTITY_PARSING_NEVER);
-    awssts_err rc = AWSSTS_OK;
-    if (XML_Parse(st.parser, body, (int)len, XML_TRUE) != XML_STATUS_OK)
-        rc = awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "ListMFADevices response: %s",
-                              st.fault ? st.fault : XML_ErrorString(XML_GetErrorCode(st.parser)));
-    XML_ParserFree(st.parser);
+    XML_SetElementHandler(st.xml.parser, on_start, on_end);
+    XML_SetCharacterDataHandler(st.xml.parser, on_text);
+    awssts_err rc = awssts_xml_parse(&st.xml, body, len, ei);
+    if (rc != AWSSTS_OK)
+        awssts_error_prefix(ei, "ListMFADevices response");
+    awssts_xml_close(&st.xml);
     if (rc != AWSSTS_OK)
         memset(out, 0, sizeof(*out));
     return rc;

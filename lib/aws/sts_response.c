@@ -1,6 +1,7 @@
 /* STS response documents through expat. Elements are matched by their own
  * name and their parent's, in any order; everything else is skipped. */
 #include "aws/sts_response.h"
+#include "aws/xml_guard.h"
 #include "awssts/secret.h"
 #include "util/buf.h"
 #include "util/error_set.h"
@@ -40,7 +41,7 @@ static const struct field_rule rules[] = {
 };
 
 struct parse_state {
-    XML_Parser parser;
+    struct awssts_xml xml; /* first: the guard's handlers get the state */
     const char *action;
     struct sts_response *out;
     char stack[MAX_DEPTH][MAX_NAME];
@@ -48,7 +49,6 @@ struct parse_state {
     int capture; /* index into rules, or -1 */
     int capture_depth;
     struct awssts_buf text;
-    char fault[128]; /* why we stopped the parser */
 };
 
 /* Names without a namespace prefix ("sts:Foo" -> "Foo"). */
@@ -60,9 +60,7 @@ static const char *local_name(const char *n)
 
 static void fail(struct parse_state *st, const char *why)
 {
-    if (st->fault[0] == '\0')
-        snprintf(st->fault, sizeof(st->fault), "%s", why);
-    XML_StopParser(st->parser, XML_FALSE);
+    awssts_xml_refuse(&st->xml, why);
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -146,84 +144,6 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
              st->text.len + (size_t)len > MAX_FIELD ? "a value is over 16 KiB" : "out of memory");
 }
 
-static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
-                               const XML_Char *pubid, int has_internal)
-{
-    (void)name;
-    (void)sysid;
-    (void)pubid;
-    (void)has_internal;
-    fail(ud, "a DOCTYPE is not allowed");
-}
-
-static void XMLCALL on_entity_decl(void *ud, const XML_Char *name, int is_param,
-                                   const XML_Char *value, int value_len, const XML_Char *base,
-                                   const XML_Char *sysid, const XML_Char *pubid,
-                                   const XML_Char *notation)
-{
-    (void)name;
-    (void)is_param;
-    (void)value;
-    (void)value_len;
-    (void)base;
-    (void)sysid;
-    (void)pubid;
-    (void)notation;
-    fail(ud, "an entity declaration is not allowed");
-}
-
-static int XMLCALL on_external_entity(XML_Parser p, const XML_Char *ctx, const XML_Char *base,
-                                      const XML_Char *sysid, const XML_Char *pubid)
-{
-    (void)p;
-    (void)ctx;
-    (void)base;
-    (void)sysid;
-    (void)pubid;
-    return XML_STATUS_ERROR;
-}
-
-/* expat's buffers hold the secret key and token: zero them on release. */
-struct alloc_hdr {
-    size_t size;
-    size_t pad; /* keeps the payload 16-byte aligned */
-};
-
-static void *zalloc(size_t n)
-{
-    if (n > (size_t)-1 - sizeof(struct alloc_hdr))
-        return NULL;
-    struct alloc_hdr *h = malloc(sizeof(*h) + n);
-    if (h == NULL)
-        return NULL;
-    h->size = n;
-    return h + 1;
-}
-
-static void zfree(void *p)
-{
-    if (p == NULL)
-        return;
-    struct alloc_hdr *h = (struct alloc_hdr *)p - 1;
-    awssts_memzero(p, h->size);
-    free(h);
-}
-
-static void *zrealloc(void *p, size_t n)
-{
-    if (p == NULL)
-        return zalloc(n);
-    struct alloc_hdr *h = (struct alloc_hdr *)p - 1;
-    void *q = zalloc(n);
-    if (q == NULL)
-        return NULL;
-    memcpy(q, p, h->size < n ? h->size : n);
-    zfree(p);
-    return q;
-}
-
-static const XML_Memory_Handling_Suite zeroing_memory = {zalloc, zrealloc, zfree};
-
 awssts_err awssts_sts_response_parse(const char *body, size_t len, const char *action,
                                      struct sts_response *out, struct awssts_error_info *ei)
 {
@@ -240,27 +160,12 @@ awssts_err awssts_sts_response_parse(const char *body, size_t len, const char *a
     st.capture = -1;
     awssts_buf_init(&st.text, MAX_FIELD);
 
-    st.parser = XML_ParserCreate_MM(NULL, &zeroing_memory, NULL);
-    if (st.parser == NULL)
+    if (!awssts_xml_open(&st.xml, &st))
         return awssts_error_set(ei, AWSSTS_E_NOMEM, NULL);
-    XML_SetUserData(st.parser, &st);
-    XML_SetElementHandler(st.parser, on_start, on_end);
-    XML_SetCharacterDataHandler(st.parser, on_text);
-    XML_SetStartDoctypeDeclHandler(st.parser, on_doctype);
-    XML_SetEntityDeclHandler(st.parser, on_entity_decl);
-    XML_SetExternalEntityRefHandler(st.parser, on_external_entity);
-    XML_SetParamEntityParsing(st.parser, XML_PARAM_ENTITY_PARSING_NEVER);
-
-    awssts_err rc = AWSSTS_OK;
-    if (XML_Parse(st.parser, body, (int)len, XML_TRUE) != XML_STATUS_OK) {
-        if (st.fault[0] != '\0')
-            rc = awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "XML refused: %s", st.fault);
-        else
-            rc = awssts_error_set(ei, AWSSTS_E_BAD_RESPONSE, "XML error at line %lu: %s",
-                                  (unsigned long)XML_GetCurrentLineNumber(st.parser),
-                                  XML_ErrorString(XML_GetErrorCode(st.parser)));
-    }
-    XML_ParserFree(st.parser);
+    XML_SetElementHandler(st.xml.parser, on_start, on_end);
+    XML_SetCharacterDataHandler(st.xml.parser, on_text);
+    awssts_err rc = awssts_xml_parse(&st.xml, body, len, ei);
+    awssts_xml_close(&st.xml);
     awssts_buf_free(&st.text);
     if (rc != AWSSTS_OK)
         awssts_sts_response_free(out);
