@@ -6,6 +6,7 @@
  * STS error text, a proxy with a password, and one deadline for a login's
  * STS calls. Users and services come from tests/pam/run-pam-tests.
  */
+#include "leftovers.h"
 #include "pam_login.h"
 
 #include <dirent.h>
@@ -25,36 +26,6 @@
 
 #define LOGIND       "awssts_logind"       /* stand-in removes /run/user/UID at its close */
 #define LOGIND_LATER "awssts_logind_later" /* it stays; removed after the PAM stack */
-
-static uid_t leftover_uid;
-static char leftover_path[4096];
-
-static int find_leftover(const char *path, const struct stat *st, int type, struct FTW *f)
-{
-    (void)type;
-    (void)f;
-    char uid_part[32];
-    snprintf(uid_part, sizeof(uid_part), "/%u", (unsigned)leftover_uid);
-    size_t n = strlen(uid_part);
-    const char *hit = strstr(path, uid_part);
-    bool names_uid = hit != NULL && (hit[n] == '\0' || hit[n] == '/');
-    if (strncmp(path, "/run/logind-standin", 19) == 0)
-        return 0; /* the stand-in's own count, as logind keeps /run/systemd/users */
-    if (st->st_uid == leftover_uid || names_uid) {
-        snprintf(leftover_path, sizeof(leftover_path), "%s", path);
-        return 1;
-    }
-    return 0;
-}
-
-/* Nothing under /run belongs to the user or is named by their uid. */
-static void assert_nothing_left(const char *user)
-{
-    leftover_uid = uid_of(user);
-    leftover_path[0] = '\0';
-    if (nftw("/run", find_leftover, 16, FTW_PHYS) != 0)
-        fail_msg("%s: %s is left under /run after the last logout", user, leftover_path);
-}
 
 static void logind_dir(const char *user, char *out, size_t len)
 {

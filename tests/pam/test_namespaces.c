@@ -7,6 +7,7 @@
  * before the prompt with no STS call. Users (LOAD keys, whose codes may be
  * used again) and the service come from tests/pam/run-pam-tests.
  */
+#include "leftovers.h"
 #include "pam_login.h"
 
 #include <fcntl.h>
@@ -224,33 +225,6 @@ static int sts_calls(const char *user)
     char key[64];
     snprintf(key, sizeof(key), "\"key\": \"AKIALOADNS%s", user);
     return fault_log_count(key, NULL);
-}
-
-static uid_t leftover_uid;
-static char leftover_path[4096];
-
-static int find_leftover(const char *path, const struct stat *st, int type, struct FTW *f)
-{
-    (void)type;
-    (void)f;
-    char uid_part[32];
-    snprintf(uid_part, sizeof(uid_part), "/%u", (unsigned)leftover_uid);
-    size_t n = strlen(uid_part);
-    const char *hit = strstr(path, uid_part);
-    if (st->st_uid == leftover_uid || (hit != NULL && (hit[n] == '\0' || hit[n] == '/'))) {
-        snprintf(leftover_path, sizeof(leftover_path), "%s", path);
-        return 1;
-    }
-    return 0;
-}
-
-/* Nothing under /run (in this namespace) is the user's or named by the uid. */
-static void assert_nothing_left(const char *user)
-{
-    leftover_uid = uid_of(user);
-    leftover_path[0] = '\0';
-    if (nftw("/run", find_leftover, 16, FTW_PHYS) != 0)
-        fail_msg("%s: %s is left under /run after the last logout", user, leftover_path);
 }
 
 static void assert_opened(const char *user, int i, const struct report *r)
