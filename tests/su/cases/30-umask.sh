@@ -5,17 +5,6 @@
 # (made so by an older version) is refused before the code is asked for.
 su_case umask suumask1 suumask2 suumask3 suumask4 suumask5
 
-umask_login() { # mask name target code: su_login, but the caller's umask is mask
-    local mask=$1 name=$2 target=$3 code=$4
-    # shellcheck disable=SC2016 # sh's $0, $1 and $@
-    timeout -k 5 60 setpriv --reuid="$CALLER" --regid="$CALLER" --init-groups \
-        env -i PATH=/usr/bin:/bin HOME="$CH" LANG=C TERM=dumb \
-        sh -c 'umask "$1"; shift; exec expect -f "$0" "$@"' "$ROOT/tests/su/su-login.exp" "$mask" \
-        "$target" "$code" "$SESSION_CMD" > "$T/$name.raw" 2>&1
-    local rc=$?
-    tr -d '\r' < "$T/$name.raw" > "$T/$name.out"
-    return $rc
-}
 
 mode_is() { # path mode: and say what it is if not
     local m
@@ -37,7 +26,7 @@ umask_reboot() {
 umask_round() { # mask first-user next-user
     local mask=$1 first=$2 next=$3
     check "umask $mask: no session open, /run/aws-sts removed (a fresh boot)" umask_reboot
-    umask_login "$mask" "umask$mask" "$first" "$(code_at 0)"
+    su_login_as "$CALLER" "$CH" "$mask" "umask$mask" "$first" "$(code_at 0)"
     check "umask $mask: the first login after boot works" [ $? -eq 0 ]
     check "umask $mask: ... and its user reads its own credentials file" \
         has "umask$mask" "^CRED aws_session_token = "
@@ -59,7 +48,7 @@ umask_run() {
     # An older version left /run/aws-sts closed to others: refused before
     # the prompt, with a line that says what to do.
     chmod 0700 /run/aws-sts
-    umask_login 0022 closed suumask5 "$(code_at 0)"
+    su_login_as "$CALLER" "$CH" 0022 closed suumask5 "$(code_at 0)"
     check "closed /run/aws-sts: the login is refused" [ $? -ne 0 ]
     check "closed /run/aws-sts: no session ran" bash -c "! grep -q '^SESSION' '$T/closed.out'"
     check "closed /run/aws-sts: before the code was asked for" \

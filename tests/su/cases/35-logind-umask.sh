@@ -22,17 +22,6 @@ logindumask_gone() { # user: logind's clean-up after the last session
     umount "/run/user/$uid" && rmdir "/run/user/$uid"
 }
 
-logindumask_login() { # mask name target code: the target's own su, under mask
-    local mask=$1 name=$2 target=$3 code=$4 uid=${UID_OF[$3]}
-    # shellcheck disable=SC2016 # sh's $0, $1 and $@
-    timeout -k 5 60 setpriv --reuid="$uid" --regid="$uid" --init-groups \
-        env -i PATH=/usr/bin:/bin HOME="$T/home/$target" LANG=C TERM=dumb \
-        sh -c 'umask "$1"; shift; exec expect -f "$0" "$@"' "$ROOT/tests/su/su-login.exp" "$mask" \
-        "$target" "$code" "$SESSION_CMD" > "$T/$name.raw" 2>&1
-    local rc=$?
-    tr -d '\r' < "$T/$name.raw" > "$T/$name.out"
-    return $rc
-}
 
 logindumask_said() { # name text: and show what su said if not
     grep -q -- "$2" "$T/$1.out" && return 0
@@ -43,7 +32,7 @@ logindumask_said() { # name text: and show what su said if not
 logindumask_round() { # mask user
     local mask=$1 user=$2 uid=${UID_OF[$2]}
     check "logind umask $mask: /run/user/$uid stands in for logind's" logindumask_standin "$user"
-    logindumask_login "$mask" "logind$mask" "$user" "$(code_at 0)"
+    su_login_as "${UID_OF[$user]}" "$T/home/$user" "$mask" "logind$mask" "$user" "$(code_at 0)"
     check "logind umask $mask: the user's first login, its own su with umask $mask, works" [ $? -eq 0 ]
     check "logind umask $mask: ... its credentials are under /run/user/$uid/aws-sts" \
         logindumask_said "logind$mask" "^ENV AWS_SHARED_CREDENTIALS_FILE=/run/user/$uid/aws-sts/"
@@ -62,7 +51,7 @@ logindumask_run() {
     local uid=${UID_OF[sulogind3]}
     check "logind 0500: /run/user/$uid stands in for logind's" logindumask_standin sulogind3
     install -d -o "$uid" -g "$uid" -m 0500 "/run/user/$uid/aws-sts"
-    logindumask_login 0022 logind0500 sulogind3 "$(code_at 0)"
+    su_login_as "${UID_OF[sulogind3]}" "$T/home/sulogind3" 0022 logind0500 sulogind3 "$(code_at 0)"
     check "logind 0500: the login is refused" [ $? -ne 0 ]
     check "logind 0500: no session ran" bash -c "! grep -q '^SESSION' '$T/logind0500.out'"
     check "logind 0500: before the code was asked for" \
